@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Read the running kernel's build configuration, where the kernel exposes it. */
+#ifndef BPFCOST_KCONFIG_H
+#define BPFCOST_KCONFIG_H
+
+#include <stddef.h>
+
+/*
+ * Value of CONFIG_<name> ("y", "m", a string...), "n" when the config says
+ * "is not set", or NULL when no config file is readable (then callers must not
+ * guess). Looks at /proc/config.gz, then /boot/config-$(uname -r).
+ * Returns a pointer into a static cache: do not free.
+ */
+const char *kconfig_get(const char *name);
+
+/* Which file answered, or NULL. */
+const char *kconfig_source(void);
+
+#endif /* BPFCOST_KCONFIG_H */

@@ -1,0 +1,403 @@
+// SPDX-License-Identifier: GPL-2.0
+/* One attachment: open the probe's object, switch on one variant, load, attach. */
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <cjson/cJSON.h>
+
+#include "attach_types.h"
+#include "bpfcost.h"
+#include "kallsyms.h"
+#include "kconfig.h"
+#include "kprobes.h"
+#include "mounts.h"
+#include "settings.h"
+
+#ifndef ENOTSUPP
+#define ENOTSUPP 524 /* the kernel's internal "not supported", seen by user space */
+#endif
+
+struct bpfcost_session {
+	const struct attach_type *type;
+	char probe[NAME_MAX];
+	char func[128];
+	char settings[256];
+	char kprobe_line[256];
+	unsigned long offset;
+	const char *mechanism;
+	bool stats;
+	int stats_fd;
+	int saved_optimizer;
+	struct bpf_object *obj;
+	struct bpf_program *prog;
+	struct bpf_link *link;
+};
+
+static bool libbpf_verbose;
+
+static int print_libbpf(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	/* Unsupported types make libbpf complain loudly; the caller reports it once. */
+	if (!libbpf_verbose)
+		return 0;
+	(void)level;
+	return vfprintf(stderr, fmt, ap);
+}
+
+/* Which kernel option, if the config says it is off, explains a failure. */
+static const char *missing_option(const struct attach_type *t)
+{
+	static const char *const kprobe_opts[] = { "KPROBES", NULL };
+	static const char *const ftrace_opts[] = { "KPROBES", "KPROBES_ON_FTRACE", NULL };
+	static const char *const fprobe_opts[] = { "FPROBE", NULL };
+	static const char *const tramp_opts[] = { "DYNAMIC_FTRACE_WITH_DIRECT_CALLS", NULL };
+	static const char *const btf_opts[] = { "DEBUG_INFO_BTF", NULL };
+	const char *const *opts;
+	const char *v;
+
+	switch (t->kind) {
+	case KIND_KPROBE_INT3:
+	case KIND_KRETPROBE:
+		opts = kprobe_opts;
+		break;
+	case KIND_KPROBE_FTRACE:
+		opts = ftrace_opts;
+		break;
+	case KIND_KPROBE_MULTI:
+	case KIND_KRETPROBE_MULTI:
+		opts = fprobe_opts;
+		break;
+	case KIND_FENTRY:
+	case KIND_FEXIT:
+		opts = tramp_opts;
+		break;
+	case KIND_TP_BTF:
+		opts = btf_opts;
+		break;
+	default:
+		return NULL;
+	}
+	for (; *opts; opts++) {
+		v = kconfig_get(*opts);
+		if (v && !strcmp(v, "n"))
+			return *opts;
+	}
+	return NULL;
+}
+
+static bool is_kprobe_kind(const struct attach_type *t)
+{
+	return t->kind == KIND_KPROBE_INT3 || t->kind == KIND_KPROBE_FTRACE ||
+	       t->kind == KIND_KRETPROBE;
+}
+
+/*
+ * Decide between "this kernel cannot" (exit 3) and "something broke" (exit 1),
+ * and write the one line the user sees.
+ */
+static enum bpfcost_status classify(const struct attach_type *t, const char *stage, int err,
+				    char *msg, size_t len)
+{
+	const char *opt = missing_option(t);
+	bool unsupported;
+
+	err = abs(err);
+	if (geteuid() != 0 && err == EPERM) {
+		snprintf(msg, len, "%s: %s failed: %s; bpfcost needs root (CAP_BPF, CAP_PERFMON)",
+			 t->name, stage, strerror(err));
+		return BPFCOST_ERR_FAILURE;
+	}
+	unsupported = opt || (is_kprobe_kind(t) && !kprobes_available()) || err == EPERM ||
+		      err == EOPNOTSUPP || err == ENOTSUPP || err == ENOENT || err == ESRCH ||
+		      err == EINVAL;
+	if (!unsupported) {
+		snprintf(msg, len, "%s: %s failed: %s (errno %d)", t->name, stage, strerror(err),
+			 err);
+		return BPFCOST_ERR_FAILURE;
+	}
+	if (opt)
+		snprintf(msg, len,
+			 "unsupported: %s: %s failed: %s (errno %d); CONFIG_%s is not set in %s "
+			 "(needs %s)",
+			 t->name, stage, strerror(err), err, opt, kconfig_source(), t->needs);
+	else
+		snprintf(msg, len, "unsupported: %s: %s failed: %s (errno %d); likely missing: %s",
+			 t->name, stage, strerror(err), err, t->needs);
+	return BPFCOST_ERR_UNSUPPORTED;
+}
+
+static struct bpf_link *attach_kprobe_at(struct bpfcost_session *s, unsigned long offset,
+					 bool ret)
+{
+	LIBBPF_OPTS(bpf_kprobe_opts, opts, .offset = offset, .retprobe = ret);
+
+	s->offset = offset;
+	return bpf_program__attach_kprobe_opts(s->prog, s->func, &opts);
+}
+
+static struct bpf_link *attach_int3(struct bpfcost_session *s)
+{
+	unsigned long offsets[4];
+	struct bpf_link *link = NULL;
+	int i, n = kprobes_int3_offsets(offsets, 4);
+
+	/* Off while attached, or the kernel turns the breakpoint into a jump. */
+	s->saved_optimizer = kprobes_optimizer_off();
+	for (i = 0; i < n && !link; i++) {
+		link = attach_kprobe_at(s, offsets[i], false);
+		/* EILSEQ: not an instruction boundary; try the next candidate. */
+		if (!link && errno != EILSEQ && errno != EINVAL)
+			break;
+	}
+	return link;
+}
+
+static struct bpf_link *attach_multi(struct bpfcost_session *s, bool ret)
+{
+	const char *syms[] = { s->func };
+	/* By name, not a glob: the kernel resolves it, no pattern matching involved. */
+	LIBBPF_OPTS(bpf_kprobe_multi_opts, opts, .syms = syms, .cnt = 1, .retprobe = ret);
+
+	return bpf_program__attach_kprobe_multi_opts(s->prog, NULL, &opts);
+}
+
+static struct bpf_link *attach_variant(struct bpfcost_session *s)
+{
+	switch (s->type->kind) {
+	case KIND_TP:
+		ensure_tracefs();
+		return bpf_program__attach_tracepoint(s->prog, BPFCOST_TP_CATEGORY,
+						      BPFCOST_TP_NAME);
+	case KIND_RAW_TP:
+		return bpf_program__attach_raw_tracepoint(s->prog, BPFCOST_TP_NAME);
+	case KIND_TP_BTF:
+	case KIND_FENTRY:
+	case KIND_FEXIT:
+		return bpf_program__attach_trace(s->prog);
+	case KIND_KPROBE_INT3:
+		return attach_int3(s);
+	case KIND_KPROBE_FTRACE:
+		return attach_kprobe_at(s, 0, false);
+	case KIND_KRETPROBE:
+		return attach_kprobe_at(s, 0, true);
+	case KIND_KPROBE_MULTI:
+		return attach_multi(s, false);
+	case KIND_KRETPROBE_MULTI:
+		return attach_multi(s, true);
+	}
+	errno = EINVAL;
+	return NULL;
+}
+
+static enum bpfcost_status check_names(const struct bpfcost_opts *o, const char *path, char *err,
+				       size_t errlen)
+{
+	char **names;
+	size_t used;
+	int i;
+
+	if (!o->probe || !*o->probe || strchr(o->probe, '/') || access(path, R_OK)) {
+		names = bpfcost_list_probes(o->progs_dir ? o->progs_dir
+							 : bpfcost_default_progs_dir(),
+					    err, errlen);
+		if (!names)
+			return BPFCOST_ERR_USAGE;
+		used = snprintf(err, errlen, "unknown probe '%s'; valid probes:",
+				o->probe ? o->probe : "");
+		for (i = 0; names[i] && used < errlen; i++)
+			used += snprintf(err + used, errlen - used, " %s", names[i]);
+		bpfcost_free_names(names);
+		return BPFCOST_ERR_USAGE;
+	}
+	if (!attach_type_find(o->attach)) {
+		const char *const *a = bpfcost_attach_names();
+
+		used = snprintf(err, errlen, "unknown attach type '%s'; valid types:",
+				o->attach ? o->attach : "");
+		for (; *a && used < errlen; a++)
+			used += snprintf(err + used, errlen - used, " %s", *a);
+		return BPFCOST_ERR_USAGE;
+	}
+	return BPFCOST_OK;
+}
+
+static int prog_info(struct bpfcost_session *s, struct bpf_prog_info *info)
+{
+	__u32 len = sizeof(*info);
+
+	memset(info, 0, sizeof(*info));
+	return bpf_obj_get_info_by_fd(bpf_program__fd(s->prog), info, &len);
+}
+
+enum bpfcost_status bpfcost_attach(const struct bpfcost_opts *o, struct bpfcost_session **out,
+				   char *err, size_t errlen)
+{
+	const char *dir = o->progs_dir ? o->progs_dir : bpfcost_default_progs_dir();
+	enum bpfcost_status status;
+	struct bpfcost_session *s;
+	char path[PATH_MAX];
+	int i, ret;
+
+	*out = NULL;
+	err[0] = '\0';
+	snprintf(path, sizeof(path), "%s/%s.bpf.o", dir, o->probe ? o->probe : "");
+	status = check_names(o, path, err, errlen);
+	if (status)
+		return status;
+
+	s = calloc(1, sizeof(*s));
+	if (!s) {
+		snprintf(err, errlen, "out of memory");
+		return BPFCOST_ERR_FAILURE;
+	}
+	s->stats_fd = -1;
+	s->saved_optimizer = -1;
+	s->stats = o->stats;
+	s->type = attach_type_find(o->attach);
+	snprintf(s->probe, sizeof(s->probe), "%s", o->probe);
+	snprintf(s->func, sizeof(s->func), "%s", o->func ? o->func : BPFCOST_DEFAULT_FUNC);
+	if (s->type->on_function && !kallsyms_has_function(s->func)) {
+		snprintf(err, errlen, "%s: kernel function '%s' not found in /proc/kallsyms",
+			 s->type->name, s->func);
+		status = BPFCOST_ERR_USAGE;
+		goto fail;
+	}
+
+	libbpf_verbose = o->verbose;
+	libbpf_set_print(print_libbpf);
+	s->obj = bpf_object__open_file(path, NULL);
+	if (!s->obj) {
+		snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+		status = BPFCOST_ERR_FAILURE;
+		goto fail;
+	}
+	for (i = 0; i < o->nr_settings; i++) {
+		if (settings_set(s->obj, o->settings[i].name, o->settings[i].value, err, errlen)) {
+			status = BPFCOST_ERR_USAGE;
+			goto fail;
+		}
+	}
+	settings_describe(s->obj, s->settings, sizeof(s->settings));
+	s->prog = bpf_object__find_program_by_name(s->obj, s->type->prog);
+	if (!s->prog) {
+		snprintf(err, errlen, "%s: no program %s in %s (rebuild with make)", s->type->name,
+			 s->type->prog, path);
+		status = BPFCOST_ERR_FAILURE;
+		goto fail;
+	}
+	bpf_program__set_autoload(s->prog, true);
+	if (s->type->kind == KIND_FENTRY || s->type->kind == KIND_FEXIT) {
+		ret = bpf_program__set_attach_target(s->prog, 0, s->func);
+		if (ret) {
+			status = classify(s->type, "target lookup", ret, err, errlen);
+			goto fail;
+		}
+	}
+	ret = bpf_object__load(s->obj);
+	if (ret) {
+		status = classify(s->type, "load", ret, err, errlen);
+		goto fail;
+	}
+	if (s->stats) {
+		/* Held while attached: stats stop when we exit, even on a crash. */
+		s->stats_fd = bpf_enable_stats(BPF_STATS_RUN_TIME);
+		if (s->stats_fd < 0) {
+			snprintf(err, errlen, "%s: BPF_ENABLE_STATS failed: %s", s->type->name,
+				 strerror(errno));
+			status = BPFCOST_ERR_FAILURE;
+			goto fail;
+		}
+	}
+	s->link = attach_variant(s);
+	if (!s->link) {
+		status = classify(s->type, "attach", -errno, err, errlen);
+		goto fail;
+	}
+	s->mechanism = attach_type_static_mechanism(s->type);
+	if (!s->mechanism) {
+		s->mechanism = kprobes_mechanism(s->func, s->offset, s->type->kind == KIND_KRETPROBE,
+						 s->kprobe_line, sizeof(s->kprobe_line));
+		if (!s->mechanism)
+			s->mechanism = "unknown";
+	}
+	if (s->type->kind == KIND_KPROBE_FTRACE && strcmp(s->mechanism, "ftrace")) {
+		snprintf(err, errlen,
+			 "unsupported: kprobe-ftrace: the kernel placed a '%s' kprobe, not an "
+			 "ftrace one; likely missing: CONFIG_KPROBES_ON_FTRACE",
+			 s->mechanism);
+		status = BPFCOST_ERR_UNSUPPORTED;
+		goto fail;
+	}
+	*out = s;
+	return BPFCOST_OK;
+fail:
+	bpfcost_detach(s);
+	return status;
+}
+
+int bpfcost_read(struct bpfcost_session *s, struct bpfcost_counts *c)
+{
+	struct bpf_prog_info info;
+	int ret = prog_info(s, &info);
+
+	memset(c, 0, sizeof(*c));
+	if (ret)
+		return ret;
+	c->run_cnt = info.run_cnt;
+	c->run_time_ns = info.run_time_ns;
+	c->recursion_misses = info.recursion_misses;
+	return 0;
+}
+
+cJSON *bpfcost_result_json(struct bpfcost_session *s)
+{
+	struct bpfcost_counts c;
+	struct bpf_prog_info info;
+	struct utsname u;
+	cJSON *j = cJSON_CreateObject();
+
+	if (!j)
+		return NULL;
+	bpfcost_read(s, &c);
+	prog_info(s, &info);
+	cJSON_AddNumberToObject(j, "prog_id", info.id);
+	cJSON_AddStringToObject(j, "probe", s->probe);
+	cJSON_AddStringToObject(j, "attach", s->type->name);
+	if (s->type->on_function)
+		cJSON_AddStringToObject(j, "func", s->func);
+	else
+		cJSON_AddStringToObject(j, "tracepoint", BPFCOST_TP_CATEGORY ":" BPFCOST_TP_NAME);
+	if (is_kprobe_kind(s->type))
+		cJSON_AddNumberToObject(j, "offset", s->offset);
+	cJSON_AddBoolToObject(j, "stats", s->stats);
+	cJSON_AddNumberToObject(j, "run_cnt", c.run_cnt);
+	cJSON_AddNumberToObject(j, "run_time_ns", c.run_time_ns);
+	cJSON_AddNumberToObject(j, "recursion_misses", c.recursion_misses);
+	cJSON_AddStringToObject(j, "mechanism", s->mechanism);
+	if (s->kprobe_line[0])
+		cJSON_AddStringToObject(j, "kprobes_list", s->kprobe_line);
+	if (s->settings[0])
+		cJSON_AddStringToObject(j, "settings", s->settings);
+	if (!uname(&u))
+		cJSON_AddStringToObject(j, "kernel", u.release);
+	return j;
+}
+
+void bpfcost_detach(struct bpfcost_session *s)
+{
+	if (!s)
+		return;
+	bpf_link__destroy(s->link);
+	bpf_object__close(s->obj);
+	if (s->stats_fd >= 0)
+		close(s->stats_fd);
+	kprobes_optimizer_restore(s->saved_optimizer);
+	free(s);
+}
