@@ -1,0 +1,422 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Boot the guest under QEMU and tear it down. QEMU is started with
+ * PR_SET_PDEATHSIG so it dies with us even on SIGKILL, and the tap device's
+ * only fd is QEMU's, so the device dies with QEMU: nothing outlives a run.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "guest.h"
+#include "guest_priv.h"
+
+#define READY_MARKER  "BPFCOST-READY"
+#define FAILED_MARKER "BPFCOST-FAILED"
+#define QEMU_MAX_ARGS 64
+
+/* Fixed addresses: QEMU's slirp defaults, and a private /24 for tap. */
+#define USER_GUEST_IP "10.0.2.15"
+#define USER_GW	      "10.0.2.2"
+#define TAP_HOST_IP   "10.77.0.1"
+#define TAP_GUEST_IP  "10.77.0.2"
+#define IPERF_PORT    5201
+
+double guest_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+void guest_config_defaults(struct guest_config *c)
+{
+	static char kernel[GUEST_PATH_MAX], initrd[GUEST_PATH_MAX];
+	const char *out = getenv("BPFCOST_OUT") ?: "build";
+
+	snprintf(kernel, sizeof(kernel), "%s/guest/bzImage", out);
+	snprintf(initrd, sizeof(initrd), "%s/guest/initramfs.cpio.gz", out);
+	*c = (struct guest_config){
+		.kernel = kernel,
+		.initrd = initrd,
+		.accel = "auto",
+		.vcpus = 2,
+		.mem_mb = 512,
+		.topology = "user",
+		.boot_timeout_s = 120,
+		.qemu = "qemu-system-x86_64",
+	};
+}
+
+/* Last @n bytes of a file, for error messages that show what the guest said. */
+static void file_tail(const char *path, char *buf, size_t n)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	off_t size;
+	ssize_t got;
+	char *p;
+
+	buf[0] = '\0';
+	if (fd < 0)
+		return;
+	size = lseek(fd, 0, SEEK_END);
+	lseek(fd, size > (off_t)n - 1 ? size - (off_t)n + 1 : 0, SEEK_SET);
+	got = read(fd, buf, n - 1);
+	close(fd);
+	buf[got > 0 ? got : 0] = '\0';
+	for (p = buf; *p; p++)
+		if (*p == '\r')
+			*p = ' ';
+}
+
+static bool file_has(const char *path, const char *needle)
+{
+	static char buf[1 << 20];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t got;
+
+	if (fd < 0)
+		return false;
+	got = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	buf[got > 0 ? got : 0] = '\0';
+	return strstr(buf, needle) != NULL;
+}
+
+static void spawn_qemu(struct guest *g, char *const argv[])
+{
+	pid_t parent = getpid();
+	int fd;
+
+	g->pid = fork();
+	if (g->pid)
+		return;
+	/* Die with the parent, even if it is SIGKILLed, and check it did not die already. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != parent)
+		_exit(127);
+	/* Own process group: a Ctrl-C reaches us, and guest_stop() tears QEMU down. */
+	setpgid(0, 0);
+	fd = open("/dev/null", O_RDONLY);
+	dup2(fd, 0);
+	fd = open(g->qemu_log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	dup2(fd, 1);
+	dup2(fd, 2);
+	if (g->tap_fd >= 0)
+		fcntl(g->tap_fd, F_SETFD, 0);
+	execvp(argv[0], argv);
+	fprintf(stderr, "exec %s: %s\n", argv[0], strerror(errno));
+	_exit(127);
+}
+
+static void kill_qemu(struct guest *g)
+{
+	double deadline = guest_now() + 3;
+	int status;
+
+	if (g->pid <= 0)
+		return;
+	kill(g->pid, SIGTERM);
+	while (waitpid(g->pid, &status, WNOHANG) == 0) {
+		if (guest_now() > deadline) {
+			kill(g->pid, SIGKILL);
+			waitpid(g->pid, &status, 0);
+			break;
+		}
+		usleep(10 * 1000);
+	}
+	g->pid = 0;
+}
+
+/* One boot with one accelerator: QEMU running, ready marker seen, agent connected. */
+static int boot(struct guest *g, const struct guest_config *c, const char *accel, int timeout_s,
+		char *err, size_t errlen)
+{
+	char smp[16], mem[16], append[256], serial[GUEST_PATH_MAX + 8], chardev[GUEST_PATH_MAX + 64];
+	char netdev[256], tap_arg[32], tail[600];
+	const char *argv[QEMU_MAX_ARGS];
+	bool tap = !strcmp(g->topology, "tap");
+	double t0, deadline;
+	int n = 0, status;
+
+	if (tap) {
+		g->tap_fd = guest_tap_open(g->tap_name, TAP_HOST_IP, 24, err, errlen);
+		if (g->tap_fd < 0)
+			return -1;
+		snprintf(tap_arg, sizeof(tap_arg), "%d", g->tap_fd);
+		snprintf(netdev, sizeof(netdev), "tap,id=n0,fd=%s", tap_arg);
+		snprintf(g->iperf_host, sizeof(g->iperf_host), TAP_GUEST_IP);
+		g->iperf_port = IPERF_PORT;
+		snprintf(append, sizeof(append),
+			 "console=ttyS0 quiet panic=-1 bpfcost.ip=" TAP_GUEST_IP "/24");
+	} else {
+		g->iperf_port = guest_free_port();
+		if (g->iperf_port < 0) {
+			snprintf(err, errlen, "no free localhost port for iperf3");
+			return -1;
+		}
+		snprintf(g->iperf_host, sizeof(g->iperf_host), "127.0.0.1");
+		/* iperf3 needs its TCP control connection next to the UDP data. */
+		snprintf(netdev, sizeof(netdev),
+			 "user,id=n0,hostfwd=tcp:127.0.0.1:%d-" USER_GUEST_IP ":%d,"
+			 "hostfwd=udp:127.0.0.1:%d-" USER_GUEST_IP ":%d",
+			 g->iperf_port, IPERF_PORT, g->iperf_port, IPERF_PORT);
+		snprintf(append, sizeof(append),
+			 "console=ttyS0 quiet panic=-1 bpfcost.ip=" USER_GUEST_IP
+			 "/24 bpfcost.gw=" USER_GW);
+	}
+	snprintf(smp, sizeof(smp), "%d", c->vcpus);
+	snprintf(mem, sizeof(mem), "%d", c->mem_mb);
+	snprintf(serial, sizeof(serial), "file:%s", g->console_path);
+	snprintf(chardev, sizeof(chardev), "socket,id=ctl,path=%s,server=on,wait=off",
+		 g->sock_path);
+	unlink(g->sock_path);
+	unlink(g->console_path);
+
+	argv[n++] = c->qemu;
+	argv[n++] = "-nodefaults";
+	argv[n++] = "-no-user-config";
+	argv[n++] = "-display";
+	argv[n++] = "none";
+	argv[n++] = "-no-reboot";
+	argv[n++] = "-accel";
+	argv[n++] = !strcmp(accel, "kvm") ? "kvm" : "tcg,thread=multi";
+	argv[n++] = "-cpu";
+	argv[n++] = !strcmp(accel, "kvm") ? "host" : "max";
+	argv[n++] = "-smp";
+	argv[n++] = smp;
+	argv[n++] = "-m";
+	argv[n++] = mem;
+	argv[n++] = "-kernel";
+	argv[n++] = c->kernel;
+	argv[n++] = "-initrd";
+	argv[n++] = c->initrd;
+	argv[n++] = "-append";
+	argv[n++] = append;
+	argv[n++] = "-serial";
+	argv[n++] = serial;
+	argv[n++] = "-device";
+	argv[n++] = "virtio-serial-pci,id=vser";
+	argv[n++] = "-chardev";
+	argv[n++] = chardev;
+	argv[n++] = "-device";
+	argv[n++] = "virtserialport,bus=vser.0,chardev=ctl,name=bpfcost";
+	argv[n++] = "-netdev";
+	argv[n++] = netdev;
+	argv[n++] = "-device";
+	argv[n++] = "virtio-net-pci,netdev=n0";
+	argv[n] = NULL;
+
+	t0 = guest_now();
+	deadline = t0 + timeout_s;
+	spawn_qemu(g, (char *const *)argv);
+	/* QEMU holds the tap now; ours would keep the device alive after QEMU died. */
+	if (g->tap_fd >= 0) {
+		close(g->tap_fd);
+		g->tap_fd = -1;
+	}
+	if (g->pid < 0) {
+		g->pid = 0;
+		snprintf(err, errlen, "fork: %s", strerror(errno));
+		return -1;
+	}
+
+	for (;;) {
+		if (waitpid(g->pid, &status, WNOHANG) == g->pid) {
+			g->pid = 0;
+			file_tail(g->qemu_log, tail, sizeof(tail));
+			snprintf(err, errlen, "QEMU (%s) exited during boot: %s", accel, tail);
+			return -1;
+		}
+		if (file_has(g->console_path, READY_MARKER))
+			break;
+		if (file_has(g->console_path, FAILED_MARKER) ||
+		    file_has(g->console_path, "Kernel panic") ||
+		    file_has(g->qemu_log, "KVM internal error")) {
+			file_tail(file_has(g->qemu_log, "KVM internal error") ? g->qemu_log :
+										g->console_path,
+				  tail, sizeof(tail));
+			snprintf(err, errlen, "guest (%s) failed to boot: %s", accel, tail);
+			kill_qemu(g);
+			return -1;
+		}
+		if (guest_now() > deadline) {
+			file_tail(g->console_path, tail, sizeof(tail));
+			snprintf(err, errlen, "guest (%s) not ready after %d s; console: %s", accel,
+				 timeout_s, tail);
+			kill_qemu(g);
+			return -1;
+		}
+		usleep(20 * 1000);
+	}
+	g->boot_s = guest_now() - t0;
+	snprintf(g->accel, sizeof(g->accel), "%s", accel);
+	if (guest_chan_connect(g, guest_now() + 10, err, errlen)) {
+		kill_qemu(g);
+		return -1;
+	}
+	return 0;
+}
+
+/* /dev/kvm existing is not enough (PVM hosts): only a real boot proves KVM works. */
+static bool kvm_openable(void)
+{
+	int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
+}
+
+static int check_config(const struct guest_config *c, char *err, size_t errlen)
+{
+	if (strcmp(c->accel, "auto") && strcmp(c->accel, "kvm") && strcmp(c->accel, "tcg")) {
+		snprintf(err, errlen, "accel '%s': use auto, kvm or tcg", c->accel);
+		return -1;
+	}
+	if (strcmp(c->topology, "user") && strcmp(c->topology, "tap")) {
+		snprintf(err, errlen, "topology '%s': use user or tap", c->topology);
+		return -1;
+	}
+	if (access(c->kernel, R_OK) || access(c->initrd, R_OK)) {
+		snprintf(err, errlen, "%s or %s missing: run 'make guest'", c->kernel, c->initrd);
+		return -1;
+	}
+	if (c->vcpus < 1 || c->mem_mb < 128 || c->boot_timeout_s < 1) {
+		snprintf(err, errlen, "vcpus >= 1, mem_mb >= 128, boot_timeout_s >= 1 required");
+		return -1;
+	}
+	return 0;
+}
+
+int guest_start(const struct guest_config *c, struct guest **out, char *err, size_t errlen)
+{
+	struct guest *g;
+	char kvm_err[512] = "";
+	const char *tmp;
+	int ret;
+
+	*out = NULL;
+	if (check_config(c, err, errlen))
+		return -1;
+	g = calloc(1, sizeof(*g));
+	if (!g) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	g->ctl_fd = -1;
+	g->tap_fd = -1;
+	snprintf(g->topology, sizeof(g->topology), "%s", c->topology);
+	/* A unix socket path must fit in 108 bytes, so TMPDIR is used only if short. */
+	tmp = getenv("TMPDIR");
+	if (!tmp || strlen(tmp) > 64)
+		tmp = "/tmp";
+	snprintf(g->dir, sizeof(g->dir), "%s/bpfcost-guest.XXXXXX", tmp);
+	if (!mkdtemp(g->dir)) {
+		snprintf(err, errlen, "mkdtemp %s: %s", g->dir, strerror(errno));
+		free(g);
+		return -1;
+	}
+	snprintf(g->sock_path, sizeof(g->sock_path), "%s/ctl.sock", g->dir);
+	snprintf(g->qemu_log, sizeof(g->qemu_log), "%s/qemu.log", g->dir);
+	g->own_console = !c->log_path;
+	snprintf(g->console_path, sizeof(g->console_path), "%s",
+		 c->log_path ? c->log_path : g->qemu_log);
+	if (g->own_console)
+		snprintf(g->console_path, sizeof(g->console_path), "%s/console.log", g->dir);
+
+	if (!strcmp(c->accel, "tcg")) {
+		ret = boot(g, c, "tcg", c->boot_timeout_s, err, errlen);
+	} else if (!strcmp(c->accel, "kvm")) {
+		ret = boot(g, c, "kvm", c->boot_timeout_s, err, errlen);
+	} else {
+		/* A working KVM boots in seconds; do not let a hung one eat the budget. */
+		if (!kvm_openable())
+			snprintf(kvm_err, sizeof(kvm_err), "/dev/kvm: %s", strerror(errno));
+		else if (!boot(g, c, "kvm", 30, kvm_err, sizeof(kvm_err)))
+			kvm_err[0] = '\0';
+		if (kvm_err[0]) {
+			snprintf(g->accel_note, sizeof(g->accel_note), "kvm unusable: %.200s",
+				 kvm_err);
+			ret = boot(g, c, "tcg", c->boot_timeout_s, err, errlen);
+		} else {
+			ret = 0;
+		}
+	}
+	if (ret) {
+		guest_free(g);
+		return -1;
+	}
+	*out = g;
+	return 0;
+}
+
+const char *guest_iperf_host(const struct guest *g)
+{
+	return g->iperf_host;
+}
+
+int guest_iperf_port(const struct guest *g)
+{
+	return g->iperf_port;
+}
+
+double guest_boot_seconds(const struct guest *g)
+{
+	return g->boot_s;
+}
+
+const char *guest_accel(const struct guest *g)
+{
+	return g->accel;
+}
+
+const char *guest_accel_note(const struct guest *g)
+{
+	return g->accel_note;
+}
+
+const char *guest_topology(const struct guest *g)
+{
+	return g->topology;
+}
+
+void guest_stop(struct guest *g)
+{
+	if (!g)
+		return;
+	/* Closing the channel first makes the agent detach even if QEMU lingers. */
+	if (g->ctl_fd >= 0) {
+		close(g->ctl_fd);
+		g->ctl_fd = -1;
+	}
+	kill_qemu(g);
+	if (g->tap_fd >= 0) {
+		close(g->tap_fd);
+		g->tap_fd = -1;
+	}
+	if (g->dir[0]) {
+		unlink(g->sock_path);
+		unlink(g->qemu_log);
+		if (g->own_console)
+			unlink(g->console_path);
+		rmdir(g->dir);
+		g->dir[0] = '\0';
+	}
+}
+
+void guest_free(struct guest *g)
+{
+	guest_stop(g);
+	free(g);
+}

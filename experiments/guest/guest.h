@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Host side of the bpfcost QEMU guest: boot it, talk to its agent over
+ * virtio-serial, tell the iperf3 client where to send, and make sure QEMU and
+ * any tap device are gone afterwards, whatever happened.
+ */
+#ifndef BPFCOST_GUEST_H
+#define BPFCOST_GUEST_H
+
+#include <stddef.h>
+
+struct cJSON;
+struct guest;
+
+struct guest_config {
+	const char *kernel;   /* bzImage; default $BPFCOST_OUT/guest/bzImage */
+	const char *initrd;   /* default $BPFCOST_OUT/guest/initramfs.cpio.gz */
+	const char *accel;    /* "auto" (KVM if it really boots, else TCG), "kvm", "tcg" */
+	int vcpus;	      /* default 2 */
+	int mem_mb;	      /* default 512 */
+	const char *topology; /* "user" (slirp, forwarded localhost port) or "tap" */
+	int boot_timeout_s;   /* per boot attempt; default 120 (TCG on a busy host) */
+	const char *log_path; /* guest console; NULL: a temporary file removed on stop */
+	const char *qemu;     /* default qemu-system-x86_64 */
+};
+
+void guest_config_defaults(struct guest_config *c);
+
+/* Boot and wait for the agent. On failure *out is NULL and @err says why. */
+int guest_start(const struct guest_config *c, struct guest **out, char *err, size_t errlen);
+
+/* Where the host iperf3 client connects to reach the guest's server. */
+const char *guest_iperf_host(const struct guest *g);
+int guest_iperf_port(const struct guest *g);
+
+/*
+ * One request, one reply. Returns the reply (caller frees with cJSON_Delete),
+ * or NULL with @err set on timeout or I/O error.
+ */
+struct cJSON *guest_call(struct guest *g, const struct cJSON *req, int timeout_s, char *err,
+			 size_t errlen);
+
+/* Seconds from QEMU's start to the guest's ready marker. */
+double guest_boot_seconds(const struct guest *g);
+/* "kvm" or "tcg": what really ran. */
+const char *guest_accel(const struct guest *g);
+/* Why "auto" did not use KVM ("" when it did or was not asked to). */
+const char *guest_accel_note(const struct guest *g);
+const char *guest_topology(const struct guest *g);
+
+/* Idempotent and NULL-safe: QEMU gone, tap gone, temporary files gone. */
+void guest_stop(struct guest *g);
+/* guest_stop() and free @g. NULL-safe. */
+void guest_free(struct guest *g);
+
+#endif /* BPFCOST_GUEST_H */

@@ -1,0 +1,67 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# Pack the guest initramfs: mkinitramfs.sh OUT.cpio.gz MODULES_DIR KCONFIG BIN_DIR PROGS_DIR
+# MODULES_DIR may be empty (NIC drivers built in); KCONFIG may be empty (unknown config).
+# The archive is reproducible: sorted names, fixed timestamps, no gzip name/time.
+set -eu
+out=$1
+kmods=$2
+kconfig=$3
+bindir=$4
+progsdir=$5
+
+root=$(mktemp -d "${out%/*}/initramfs.XXXXXX")
+trap 'rm -rf "$root"' EXIT
+
+mkdir -p "$root"/bin "$root"/dev "$root"/proc "$root"/sys "$root"/run "$root"/tmp \
+	"$root"/boot "$root"/lib/modules "$root"/opt/bpfcost/bin "$root"/opt/bpfcost/progs
+ln -s bin "$root"/sbin
+
+# Copy an executable and the shared libraries it needs, at their host paths.
+copy_exe() {
+	cp "$1" "$2"
+	ldd "$1" 2>/dev/null | grep -o '/[^ ]*' | while read -r lib; do
+		[ -e "$root$lib" ] && continue
+		mkdir -p "$root${lib%/*}"
+		cp -L "$lib" "$root$lib"
+	done
+}
+
+busybox=$(command -v busybox)
+cp "$busybox" "$root"/bin/busybox
+for applet in $("$busybox" --list); do
+	[ "$applet" = busybox ] || ln -sf busybox "$root/bin/$applet"
+done
+copy_exe "$(command -v iperf3)" "$root"/bin/iperf3
+copy_exe "$bindir"/bpfcost-agent "$root"/opt/bpfcost/bin/bpfcost-agent
+copy_exe "$bindir"/bpfcost-loader "$root"/opt/bpfcost/bin/bpfcost-loader
+cp "$progsdir"/*.bpf.o "$root"/opt/bpfcost/progs/
+
+# Shipped so the agent can report the guest's config without /proc/config.gz.
+[ -n "$kconfig" ] && cp "$kconfig" "$root"/boot/config
+
+# In dependency order. A module missing from MODULES_DIR is assumed built in.
+: >"$root"/lib/modules/order
+for mod in failover net_failover virtio_net; do
+	[ -n "$kmods" ] || break
+	src=$(find "$kmods" -name "$mod.ko*" | head -n 1)
+	if [ -z "$src" ]; then
+		echo "mkinitramfs: $mod not in $kmods, assuming built in" >&2
+		continue
+	fi
+	case "$src" in
+	*.xz) xz -dc "$src" ;;
+	*.zst) zstd -dc "$src" ;;
+	*.gz) gzip -dc "$src" ;;
+	*) cat "$src" ;;
+	esac >"$root/lib/modules/$mod.ko"
+	echo "$mod.ko" >>"$root"/lib/modules/order
+done
+
+cp "$(dirname "$0")"/init.sh "$root"/init
+chmod 0755 "$root"/init
+
+find "$root" -exec touch -h -d @0 {} +
+(cd "$root" && find . -print0 | LC_ALL=C sort -z |
+	cpio --quiet --reproducible -0 -o -H newc -R 0:0) | gzip -n -1 >"$out.tmp"
+mv "$out.tmp" "$out"

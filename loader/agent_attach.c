@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The agent's one attachment: attach, read counters, detach, via the loader library. */
+#include <stdio.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "agent.h"
+#include "bpfcost.h"
+
+static struct bpfcost_session *session;
+
+bool agent_attached(void)
+{
+	return session != NULL;
+}
+
+static const char *get_str(const cJSON *req, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(req, key);
+
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static cJSON *with_ok(cJSON *r)
+{
+	if (!r)
+		return agent_error(BPFCOST_ERR_FAILURE, "loader returned no result");
+	cJSON_DeleteItemFromObjectCaseSensitive(r, "ok");
+	cJSON_AddBoolToObject(r, "ok", true);
+	return r;
+}
+
+struct cJSON *agent_attach(const struct cJSON *req)
+{
+	const cJSON *set = cJSON_GetObjectItemCaseSensitive(req, "set"), *it;
+	struct bpfcost_opts opts = {
+		.probe = get_str(req, "probe"),
+		.attach = get_str(req, "attach"),
+		.func = get_str(req, "func"),
+		.stats = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(req, "stats")),
+		.verbose = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(req, "verbose")),
+	};
+	char err[BPFCOST_ERRLEN] = "";
+	enum bpfcost_status st;
+
+	if (session)
+		return agent_error(BPFCOST_ERR_USAGE, "already attached: detach first");
+	if (!opts.probe || !opts.attach)
+		return agent_error(BPFCOST_ERR_USAGE, "attach needs \"probe\" and \"attach\"");
+	cJSON_ArrayForEach(it, set)
+	{
+		if (opts.nr_settings == BPFCOST_MAX_SETTINGS || !cJSON_IsNumber(it))
+			return agent_error(BPFCOST_ERR_USAGE,
+					   "\"set\" takes at most %d numeric settings",
+					   BPFCOST_MAX_SETTINGS);
+		opts.settings[opts.nr_settings].name = it->string;
+		opts.settings[opts.nr_settings++].value = (uint64_t)it->valuedouble;
+	}
+
+	st = bpfcost_attach(&opts, &session, err, sizeof(err));
+	if (st != BPFCOST_OK) {
+		session = NULL;
+		return agent_error(st, "%s", err[0] ? err : "attach failed");
+	}
+	return with_ok(bpfcost_result_json(session));
+}
+
+struct cJSON *agent_read(const struct cJSON *req)
+{
+	(void)req;
+	if (!session)
+		return agent_error(BPFCOST_ERR_USAGE, "nothing attached");
+	return with_ok(bpfcost_result_json(session));
+}
+
+struct cJSON *agent_detach(const struct cJSON *req)
+{
+	cJSON *r;
+
+	(void)req;
+	if (!session)
+		return agent_error(BPFCOST_ERR_USAGE, "nothing attached");
+	/* Read the final counters while the program is still attached. */
+	r = with_ok(bpfcost_result_json(session));
+	bpfcost_detach(session);
+	session = NULL;
+	return r;
+}

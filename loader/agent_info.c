@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: GPL-2.0
+/* What the guest kernel is: recorded in every result manifest. */
+#include <stdio.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+
+#include "agent.h"
+#include "kconfig.h"
+
+/* The flags that decide which attach types exist and how they are implemented. */
+static const char *const config_flags[] = {
+	"BPF_JIT",
+	"BPF_JIT_ALWAYS_ON",
+	"BPF_EVENTS",
+	"DEBUG_INFO_BTF",
+	"KPROBES",
+	"KPROBES_ON_FTRACE",
+	"OPTPROBES",
+	"KPROBE_EVENTS",
+	"FPROBE",
+	"FPROBE_EVENTS",
+	"FUNCTION_TRACER",
+	"DYNAMIC_FTRACE_WITH_REGS",
+	"DYNAMIC_FTRACE_WITH_ARGS",
+	"X86_KERNEL_IBT",
+	"PREEMPT_DYNAMIC",
+	"HZ",
+	NULL,
+};
+
+static void add_lines(cJSON *r, const char *key, const char *path)
+{
+	cJSON *arr = cJSON_AddArrayToObject(r, key);
+	char line[512];
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = '\0';
+		cJSON_AddItemToArray(arr, cJSON_CreateString(line));
+	}
+	fclose(f);
+}
+
+static void add_first_line(cJSON *r, const char *key, const char *path, const char *prefix)
+{
+	char line[512];
+	FILE *f = fopen(path, "r");
+	size_t plen = prefix ? strlen(prefix) : 0;
+
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		if (plen && strncmp(line, prefix, plen))
+			continue;
+		line[strcspn(line, "\n")] = '\0';
+		cJSON_AddStringToObject(r, key, plen ? line + strcspn(line, ":") + 2 : line);
+		break;
+	}
+	fclose(f);
+}
+
+struct cJSON *agent_info(const struct cJSON *req)
+{
+	cJSON *r = agent_ok(), *cfg;
+	struct utsname u;
+	int i;
+
+	(void)req;
+	if (!uname(&u)) {
+		cJSON_AddStringToObject(r, "kernel_release", u.release);
+		cJSON_AddStringToObject(r, "kernel_version", u.version);
+		cJSON_AddStringToObject(r, "machine", u.machine);
+	}
+	cJSON_AddNumberToObject(r, "nr_cpus", sysconf(_SC_NPROCESSORS_ONLN));
+	add_first_line(r, "cpu_model", "/proc/cpuinfo", "model name");
+	add_first_line(r, "cmdline", "/proc/cmdline", NULL);
+	add_first_line(r, "kprobes_optimization", "/proc/sys/debug/kprobes-optimization", NULL);
+	add_first_line(r, "lockdown", "/sys/kernel/security/lockdown", NULL);
+
+	cfg = cJSON_AddObjectToObject(r, "config");
+	for (i = 0; config_flags[i]; i++) {
+		const char *v = kconfig_get(config_flags[i]);
+		char name[64];
+
+		snprintf(name, sizeof(name), "CONFIG_%s", config_flags[i]);
+		if (v)
+			cJSON_AddStringToObject(cfg, name, v);
+		else
+			cJSON_AddNullToObject(cfg, name);
+	}
+	if (kconfig_source())
+		cJSON_AddStringToObject(r, "config_source", kconfig_source());
+	add_lines(r, "kprobes_list", "/sys/kernel/debug/kprobes/list");
+	return r;
+}
