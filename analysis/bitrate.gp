@@ -1,0 +1,38 @@
+# SPDX-License-Identifier: GPL-2.0
+# Impact plot: bitrate change vs baseline with 95% CI, grouped by attach type.
+# Run by bpfcost-report after a generated file that sets datafile, outbase, ngroups,
+# nseries, stitle[], scolor[], spt[], mde, base_mbps, base_n and the xtics.
+set encoding utf8
+set termoption noenhanced
+set title sprintf("Cost of an attached BPF program on UDP receive bitrate\n" . \
+	"mean change vs baseline (%.1f Mbit/s, n=%d) with 95%% confidence interval; below 0 = slower", \
+	base_mbps, base_n)
+set ylabel "Bitrate change vs baseline (%)"
+set xlabel "Attach type"
+set xrange [-0.5:ngroups - 0.5]
+set grid ytics lc rgb '#dddddd'
+set key outside right top vertical Left reverse spacing 1.3 title "probe, BPF stats"
+# The grey band is what this run could not tell apart from zero.
+set object 1 rect from graph 0, first -mde to graph 1, first mde \
+	fc rgb '#e4e4e4' fs solid 1.0 noborder behind
+set arrow 100 from graph 0, first 0 to graph 1, first 0 nohead lc rgb '#404040' dt 2 front
+
+do for [k = 1:3] {
+	if (k == 1) {
+		set terminal pngcairo size 1100, 560 font "Sans,10"
+		set output outbase . ".png"
+	}
+	if (k == 2) {
+		set terminal svg size 1100, 560 font "Sans,10" dynamic background rgb 'white'
+		set output outbase . ".svg"
+	}
+	if (k == 3) {
+		set terminal pdfcairo size 11in, 5.6in font "Sans,10"
+		set output outbase . ".pdf"
+	}
+	plot NaN with boxes fs solid 1.0 fc rgb '#e4e4e4' \
+		title sprintf("within ±%.1f%%: below this run's\nminimum detectable effect (80%% power)", mde), \
+	     for [i = 1:nseries] datafile index (i - 1) using 1:2:3:4 with yerrorbars \
+		pt spt[i] ps 1.4 lw 2 lc rgb scolor[i] title stitle[i]
+	set output
+}

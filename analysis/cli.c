@@ -1,0 +1,243 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <getopt.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "analysis/report.h"
+
+#ifndef BPFCOST_ANALYSIS_DIR
+#define BPFCOST_ANALYSIS_DIR "analysis"
+#endif
+
+enum { EXIT_ANALYSIS = 1, EXIT_INPUT = 2 };
+
+struct opts {
+	const char *dir;
+	const char *out;
+	bool plots;
+	bool quiet;
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: bpfcost-report [OPTIONS] [RESULTS_DIR]\n"
+		"Regenerate table.txt, table.md, table.tex, summary.csv and the plots\n"
+		"bitrate.{png,svg,pdf} and samples.{png,svg,pdf} from RESULTS_DIR/samples.jsonl.\n"
+		"RESULTS_DIR defaults to results/latest.\n\n"
+		"  -o, --out DIR   write derived files to DIR instead of RESULTS_DIR\n"
+		"      --no-plots  skip gnuplot\n"
+		"  -q, --quiet     do not print table.txt on stdout\n"
+		"  -h, --help      show this help\n\n"
+		"Exit status: 0 success, 1 analysis or output failure (e.g. no baseline),\n"
+		"2 bad usage or missing RESULTS_DIR/samples.jsonl.\n"
+		"Malformed lines in samples.jsonl are reported on stderr and skipped.\n");
+}
+
+static int parse_opts(int argc, char **argv, struct opts *o)
+{
+	static const struct option longopts[] = {
+		{ "out", required_argument, NULL, 'o' },
+		{ "no-plots", no_argument, NULL, 'P' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	int c;
+
+	*o = (struct opts){ .dir = "results/latest", .plots = true };
+	optind = 0; /* report_cli may run more than once in one process (tests) */
+	while ((c = getopt_long(argc, argv, "o:qh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			o->out = optarg;
+			break;
+		case 'P':
+			o->plots = false;
+			break;
+		case 'q':
+			o->quiet = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return EXIT_INPUT;
+		}
+	}
+	if (optind < argc)
+		o->dir = argv[optind++];
+	if (optind < argc) {
+		fprintf(stderr, "bpfcost-report: one results folder at a time\n");
+		return EXIT_INPUT;
+	}
+	if (!o->out)
+		o->out = o->dir;
+	return -1;
+}
+
+static bool has_script(const char *dir)
+{
+	char p[PATH_MAX];
+
+	return path_join(p, sizeof(p), dir, "bitrate.gp") && access(p, R_OK) == 0;
+}
+
+/* The scripts live in the source tree; find it from the binary, then from the build. */
+static const char *script_dir(char *buf, size_t len)
+{
+	const char *env = getenv("BPFCOST_ANALYSIS_DIR");
+	char exe[PATH_MAX];
+	ssize_t n;
+
+	if (env && has_script(env))
+		return env;
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		snprintf(buf, len, "%s/../../analysis", dirname(exe));
+		if (has_script(buf))
+			return buf;
+	}
+	env = getenv("BPFCOST_ROOT");
+	if (env) {
+		snprintf(buf, len, "%s/analysis", env);
+		if (has_script(buf))
+			return buf;
+	}
+	return BPFCOST_ANALYSIS_DIR;
+}
+
+typedef int (*writer_fn)(const struct run *run, FILE *f);
+
+static const char *g_src;
+
+static int text_writer(const struct run *run, FILE *f)
+{
+	return table_text_write(run, g_src, f);
+}
+
+static int write_tables(const struct run *run, const struct opts *o)
+{
+	static const struct {
+		const char *name;
+		writer_fn fn;
+	} files[] = {
+		{ "table.txt", text_writer },
+		{ "table.md", table_md_write },
+		{ "table.tex", table_tex_write },
+		{ "summary.csv", summary_csv_write },
+	};
+	struct outfile of;
+	size_t i;
+
+	g_src = o->dir;
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		if (!outfile_open(&of, o->out, files[i].name)) {
+			fprintf(stderr, "bpfcost-report: cannot write %s: %s\n", of.tmp,
+				strerror(errno));
+			return -1;
+		}
+		if (files[i].fn(run, of.f)) {
+			outfile_abort(&of);
+			fprintf(stderr, "bpfcost-report: failed to write %s\n", of.path);
+			return -1;
+		}
+		if (outfile_close(&of)) {
+			fprintf(stderr, "bpfcost-report: failed to write %s\n", of.path);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static void cat_file(const char *dir, const char *name)
+{
+	char p[PATH_MAX], buf[4096];
+	size_t n;
+	FILE *f;
+
+	snprintf(p, sizeof(p), "%s/%s", dir, name);
+	f = fopen(p, "r");
+	if (!f)
+		return;
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		fwrite(buf, 1, n, stdout);
+	fclose(f);
+}
+
+static int check_input(const struct opts *o)
+{
+	char p[PATH_MAX];
+	struct stat st;
+
+	if (stat(o->dir, &st) || !S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "bpfcost-report: results folder '%s' does not exist "
+				"(run 'make experiment' or pass RESULTS=<dir>)\n",
+			o->dir);
+		return EXIT_INPUT;
+	}
+	snprintf(p, sizeof(p), "%s/samples.jsonl", o->dir);
+	if (access(p, R_OK)) {
+		fprintf(stderr, "bpfcost-report: '%s' is missing or unreadable: %s\n", p,
+			strerror(errno));
+		return EXIT_INPUT;
+	}
+	if (stat(o->out, &st) || !S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "bpfcost-report: output folder '%s' does not exist\n", o->out);
+		return EXIT_INPUT;
+	}
+	return 0;
+}
+
+int report_cli(int argc, char **argv)
+{
+	char sbuf[PATH_MAX];
+	struct run run;
+	struct opts o;
+	int ret, err;
+
+	ret = parse_opts(argc, argv, &o);
+	if (ret >= 0)
+		return ret;
+	ret = check_input(&o);
+	if (ret)
+		return ret;
+	err = run_load(&run, o.dir, stderr);
+	if (err) {
+		fprintf(stderr, "bpfcost-report: cannot read %s/samples.jsonl: %s\n", o.dir,
+			strerror(-err));
+		run_free(&run);
+		return EXIT_INPUT;
+	}
+	err = run_analyse(&run);
+	if (err == -ENOENT) {
+		fprintf(stderr,
+			"bpfcost-report: %s/samples.jsonl has no successful 'baseline' sample: "
+			"impact vs baseline cannot be computed\n",
+			o.dir);
+		ret = EXIT_ANALYSIS;
+		goto out;
+	}
+	if (err || write_tables(&run, &o)) {
+		ret = EXIT_ANALYSIS;
+		goto out;
+	}
+	if (o.plots && plot_write(&run, o.out, script_dir(sbuf, sizeof(sbuf)))) {
+		fprintf(stderr, "bpfcost-report: plots failed (tables were written)\n");
+		ret = EXIT_ANALYSIS;
+	}
+	if (!o.quiet)
+		cat_file(o.out, "table.txt");
+out:
+	run_free(&run);
+	return ret;
+}

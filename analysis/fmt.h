@@ -1,0 +1,20 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Number formatting shared by the table writers: NAN prints as "-". */
+#ifndef BPFCOST_ANALYSIS_FMT_H
+#define BPFCOST_ANALYSIS_FMT_H
+
+#include <stddef.h>
+
+#include "analysis/run.h"
+
+char *fmt_num(char *buf, size_t len, double v, int prec);
+char *fmt_signed(char *buf, size_t len, double v, int prec, const char *suffix);
+char *fmt_pm(char *buf, size_t len, double mean, double sd, int prec, const char *pm);
+char *fmt_ci(char *buf, size_t len, double lo, double hi, int prec);
+char *fmt_p(char *buf, size_t len, double p);
+char *fmt_hits(char *buf, size_t len, const struct cfg *c);
+const char *cfg_status(const struct cfg *c);
+
+extern const char *const fmt_legend[];
+
+#endif

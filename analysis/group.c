@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis/run.h"
+
+static int cfg_cmp(const void *a, const void *b)
+{
+	const struct cfg *x = a, *y = b;
+	int c;
+
+	if (x->baseline != y->baseline)
+		return x->baseline ? -1 : 1;
+	c = strcmp(x->attach, y->attach);
+	if (c)
+		return c;
+	c = strcmp(x->probe, y->probe);
+	if (c)
+		return c;
+	if (x->stats != y->stats)
+		return x->stats ? 1 : -1;
+	return strcmp(x->name, y->name);
+}
+
+static struct cfg *find_or_add(struct run *run, const struct record *r, size_t *cap)
+{
+	struct cfg *c;
+	size_t i;
+
+	for (i = 0; i < run->n_cfgs; i++)
+		if (!strcmp(run->cfgs[i].name, r->config))
+			return &run->cfgs[i];
+	if (run->n_cfgs == *cap) {
+		size_t ncap = *cap ? *cap * 2 : 16;
+
+		c = realloc(run->cfgs, ncap * sizeof(*c));
+		if (!c)
+			return NULL;
+		run->cfgs = c;
+		*cap = ncap;
+	}
+	c = &run->cfgs[run->n_cfgs++];
+	memset(c, 0, sizeof(*c));
+	memcpy(c->name, r->config, sizeof(c->name));
+	memcpy(c->attach, r->attach, sizeof(c->attach));
+	memcpy(c->probe, r->probe, sizeof(c->probe));
+	c->stats = r->stats;
+	c->baseline = r->baseline;
+	return c;
+}
+
+int run_group(struct run *run)
+{
+	size_t cap = 0, i;
+
+	for (i = 0; i < run->recs.n; i++) {
+		const struct record *r = &run->recs.v[i];
+		struct cfg *c = find_or_add(run, r, &cap);
+
+		if (!c)
+			return -ENOMEM;
+		if (r->failed) {
+			c->n_err++;
+			c->n_unsupported += r->unsupported;
+			if (!c->first_error)
+				c->first_error = r->error;
+			run->n_failed++;
+			continue;
+		}
+		/* Pointers into recs stay valid: recs is not resized after loading. */
+		c->ok = reallocarray(c->ok, c->n_ok + 1, sizeof(*c->ok));
+		if (!c->ok)
+			return -ENOMEM;
+		c->ok[c->n_ok++] = r;
+	}
+	qsort(run->cfgs, run->n_cfgs, sizeof(*run->cfgs), cfg_cmp);
+	run->baseline = NULL;
+	for (i = 0; i < run->n_cfgs; i++)
+		if (run->cfgs[i].baseline && run->cfgs[i].n_ok)
+			run->baseline = &run->cfgs[i];
+	return 0;
+}
+
+void run_free(struct run *run)
+{
+	size_t i;
+
+	for (i = 0; i < run->n_cfgs; i++)
+		free(run->cfgs[i].ok);
+	free(run->cfgs);
+	records_free(&run->recs);
+	memset(run, 0, sizeof(*run));
+}

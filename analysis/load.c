@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "analysis/run.h"
+
+int run_load(struct run *run, const char *dir, FILE *diag)
+{
+	char path[PATH_MAX];
+	int err;
+
+	memset(run, 0, sizeof(*run));
+	if (snprintf(path, sizeof(path), "%s/samples.jsonl", dir) >= (int)sizeof(path))
+		return -ENAMETOOLONG;
+	err = records_load(path, &run->recs, diag);
+	if (err)
+		return err;
+	err = run_group(run);
+	if (err)
+		return err;
+	/* The manifest is decoration: everything must be computable without it. */
+	manifest_load(run, dir);
+	return 0;
+}
+
+/* A few top-level scalars worth a header line; the runner may add or omit any. */
+static const char *const wanted[] = {
+	"matrix", "N", "n", "duration", "duration_s", "target", "git_revision", "git_rev",
+};
+
+static bool want_key(const char *k)
+{
+	size_t i;
+
+	if (strstr(k, "kernel"))
+		return true;
+	for (i = 0; i < sizeof(wanted) / sizeof(wanted[0]); i++)
+		if (!strcmp(k, wanted[i]))
+			return true;
+	return false;
+}
+
+int manifest_load(struct run *run, const char *dir)
+{
+	char path[PATH_MAX], *text = NULL;
+	const cJSON *it;
+	cJSON *root;
+	size_t len = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/manifest.json", dir);
+	f = fopen(path, "r");
+	if (!f)
+		return -errno;
+	if (getdelim(&text, &len, '\0', f) < 0) {
+		fclose(f);
+		free(text);
+		return -EIO;
+	}
+	fclose(f);
+	root = cJSON_Parse(text);
+	free(text);
+	if (!root)
+		return -EINVAL;
+	cJSON_ArrayForEach(it, root)
+	{
+		struct manifest_field *m;
+
+		if (run->n_manifest >= sizeof(run->manifest) / sizeof(run->manifest[0]))
+			break;
+		if (!it->string || !want_key(it->string))
+			continue;
+		m = &run->manifest[run->n_manifest];
+		if (cJSON_IsString(it))
+			snprintf(m->value, sizeof(m->value), "%s", it->valuestring);
+		else if (cJSON_IsNumber(it))
+			snprintf(m->value, sizeof(m->value), "%g", it->valuedouble);
+		else
+			continue;
+		snprintf(m->key, sizeof(m->key), "%s", it->string);
+		run->n_manifest++;
+	}
+	cJSON_Delete(root);
+	return 0;
+}

@@ -1,0 +1,272 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Plots: write the numbers as gnuplot data plus a small file of gnuplot variables,
+ * then run the fixed scripts bitrate.gp and samples.gp from the analysis folder.
+ * Data files stay in <out>/plot/ so a reader can restyle a figure without rerunning.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "analysis/report.h"
+
+#define MAX_SERIES 64
+
+/* Colours by probe; stats on/off is told apart by open/filled markers instead. */
+static const char *const palette[] = {
+	"#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9", "#000000", "#f0e442",
+};
+
+/* gnuplot single-quoted string: no escapes except '' for a quote. */
+static void gp_str(FILE *f, const char *s)
+{
+	if (!s)
+		s = "";
+	fputc('\'', f);
+	for (; *s; s++) {
+		if (*s == '\'')
+			fputc('\'', f);
+		fputc(*s, f);
+	}
+	fputc('\'', f);
+}
+
+static FILE *open_in(const char *dir, const char *name)
+{
+	char path[PATH_MAX];
+
+	if (!path_join(path, sizeof(path), dir, name)) {
+		errno = ENAMETOOLONG;
+		return NULL;
+	}
+	return fopen(path, "w");
+}
+
+static bool plottable(const struct run *run, const struct cfg *c)
+{
+	return c != run->baseline && c->n_ok && !isnan(c->impact_pct);
+}
+
+/* Distinct strings in table order, which is already sorted by attach then probe. */
+static size_t distinct(const struct run *run, size_t off, const char **out, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < run->n_cfgs; i++) {
+		const struct cfg *c = &run->cfgs[i];
+		const char *s = (const char *)c + off;
+		size_t k;
+
+		if (!plottable(run, c))
+			continue;
+		for (k = 0; k < n && strcmp(out[k], s); k++)
+			;
+		if (k == n && n < max)
+			out[n++] = s;
+	}
+	return n;
+}
+
+static int str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static size_t index_of(const char **v, size_t n, const char *s)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(v[i], s))
+			return i;
+	return n;
+}
+
+static int write_impact(const struct run *run, const char *dir, const char *out)
+{
+	const char *groups[MAX_SERIES], *probes[MAX_SERIES];
+	size_t ng, np, s, ns = 0;
+	char path[PATH_MAX];
+	FILE *d, *v;
+
+	ng = distinct(run, offsetof(struct cfg, attach), groups, MAX_SERIES);
+	np = distinct(run, offsetof(struct cfg, probe), probes, MAX_SERIES);
+	qsort(probes, np, sizeof(*probes), str_cmp);
+	d = open_in(dir, "bitrate.dat");
+	v = open_in(dir, "bitrate.vars.gp");
+	if (!d || !v)
+		goto fail;
+	fprintf(v, "datafile = ");
+	gp_str(v, path_join(path, sizeof(path), dir, "bitrate.dat"));
+	fprintf(v, "\noutbase = ");
+	gp_str(v, path_join(path, sizeof(path), out, "bitrate"));
+	fprintf(v, "\nngroups = %zu\nmde = %.6g\nbase_mbps = %.6g\nbase_n = %zu\n", ng,
+		run->mde_pct, run->baseline->mbps.mean, run->baseline->mbps.n);
+	fprintf(v, "array stitle[%zu]\narray scolor[%zu]\narray spt[%zu]\n", 2 * np, 2 * np,
+		2 * np);
+	/* One data block per (probe, stats) series, points spread within each attach group. */
+	for (size_t p = 0; p < np; p++) {
+		for (int st = 0; st < 2; st++) {
+			bool any = false;
+
+			for (size_t i = 0; i < run->n_cfgs; i++) {
+				const struct cfg *c = &run->cfgs[i];
+				size_t g = index_of(groups, ng, c->attach);
+				double x;
+
+				if (!plottable(run, c) || c->stats != st || strcmp(c->probe, probes[p]))
+					continue;
+				x = g + ((double)(2 * p + st) + 0.5) / (2.0 * np) * 0.8 - 0.4;
+				fprintf(d, "%g %g %g %g\n", x, c->impact_pct,
+					isnan(c->impact_lo) ? c->impact_pct : c->impact_lo,
+					isnan(c->impact_hi) ? c->impact_pct : c->impact_hi);
+				any = true;
+			}
+			if (!any)
+				continue;
+			fprintf(d, "\n\n");
+			ns++;
+			fprintf(v, "stitle[%zu] = ", ns);
+			char t[REC_NAME_LEN + 32];
+
+			snprintf(t, sizeof(t), "%s, stats %s", probes[p], st ? "on" : "off");
+			gp_str(v, t);
+			fprintf(v, "\nscolor[%zu] = '%s'\nspt[%zu] = %d\n", ns,
+				palette[p % (sizeof(palette) / sizeof(palette[0]))], ns, st ? 6 : 7);
+		}
+	}
+	fprintf(v, "nseries = %zu\nset xtics (", ns);
+	for (s = 0; s < ng; s++) {
+		fprintf(v, "%s", s ? ", " : "");
+		gp_str(v, groups[s]);
+		fprintf(v, " %zu", s);
+	}
+	fprintf(v, ")\n");
+	for (s = 1; s < ng; s++)
+		fprintf(v, "set arrow from first %g, graph 0 to first %g, graph 1 nohead "
+			   "lc rgb '#c0c0c0' back\n",
+			s - 0.5, s - 0.5);
+	if (fclose(d) | fclose(v))
+		return -EIO;
+	return ns ? 0 : -ENODATA;
+fail:
+	if (d)
+		fclose(d);
+	if (v)
+		fclose(v);
+	return -errno;
+}
+
+static int write_samples(const struct run *run, const char *dir, const char *out)
+{
+	const struct cfg *b = run->baseline;
+	char path[PATH_MAX];
+	size_t i, k, x = 0;
+	FILE *d, *v;
+
+	d = open_in(dir, "samples.dat");
+	v = open_in(dir, "samples.vars.gp");
+	if (!d || !v)
+		goto fail;
+	fprintf(v, "datafile = ");
+	gp_str(v, path_join(path, sizeof(path), dir, "samples.dat"));
+	fprintf(v, "\noutbase = ");
+	gp_str(v, path_join(path, sizeof(path), out, "samples"));
+	fprintf(v, "\nbase_mean = %.6g\nbase_sd = %.6g\nset xtics (", b->mbps.mean,
+		isnan(b->mbps.sd) ? 0 : b->mbps.sd);
+	/* Block 0: every sample, spread sideways by block so equal values stay visible. */
+	for (i = 0; i < run->n_cfgs; i++) {
+		const struct cfg *c = &run->cfgs[i];
+
+		if (!c->n_ok)
+			continue;
+		for (k = 0; k < c->n_ok; k++) {
+			int blk = c->ok[k]->block >= 0 ? c->ok[k]->block : (int)k;
+
+			fprintf(d, "%g %g\n", x + ((blk % 9) - 4) * 0.04, c->ok[k]->rx_bps / 1e6);
+		}
+		fprintf(v, "%s", x ? ", " : "");
+		gp_str(v, c->name);
+		fprintf(v, " %zu", x);
+		x++;
+	}
+	fprintf(d, "\n\n");
+	for (i = 0, x = 0; i < run->n_cfgs; i++) {
+		const struct cfg *c = &run->cfgs[i];
+
+		if (!c->n_ok)
+			continue;
+		fprintf(d, "%g %g %g\n", x + 0.3, c->mbps.mean, isnan(c->mbps.sd) ? 0 : c->mbps.sd);
+		x++;
+	}
+	fprintf(v, ")\nncfg = %zu\n", x);
+	if (fclose(d) | fclose(v))
+		return -EIO;
+	return 0;
+fail:
+	if (d)
+		fclose(d);
+	if (v)
+		fclose(v);
+	return -errno;
+}
+
+static int run_gnuplot(const char *vars, const char *script)
+{
+	int status;
+	pid_t pid;
+
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (!pid) {
+		execlp("gnuplot", "gnuplot", vars, script, (char *)NULL);
+		fprintf(stderr, "bpfcost-report: cannot run gnuplot: %s\n", strerror(errno));
+		_exit(127);
+	}
+	if (waitpid(pid, &status, 0) < 0)
+		return -errno;
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -ECHILD;
+}
+
+static int plot_one(const char *name, const char *data, const char *scripts)
+{
+	char vars[PATH_MAX], script[PATH_MAX];
+	int err;
+
+	snprintf(vars, sizeof(vars), "%s/%s.vars.gp", data, name);
+	snprintf(script, sizeof(script), "%s/%s.gp", scripts, name);
+	if (access(script, R_OK)) {
+		fprintf(stderr, "bpfcost-report: gnuplot script %s not found\n", script);
+		return -ENOENT;
+	}
+	err = run_gnuplot(vars, script);
+	if (err)
+		fprintf(stderr, "bpfcost-report: gnuplot %s failed\n", script);
+	return err;
+}
+
+int plot_write(const struct run *run, const char *outdir, const char *scriptdir)
+{
+	char data[PATH_MAX];
+	int err;
+
+	snprintf(data, sizeof(data), "%s/plot", outdir);
+	if (mkdir(data, 0755) && errno != EEXIST)
+		return -errno;
+	err = write_impact(run, data, outdir);
+	if (err == -ENODATA) {
+		fprintf(stderr, "bpfcost-report: no configuration besides baseline to plot\n");
+		err = 0;
+	} else if (!err) {
+		err = plot_one("bitrate", data, scriptdir);
+	}
+	if (!err)
+		err = write_samples(run, data, outdir);
+	if (!err)
+		err = plot_one("samples", data, scriptdir);
+	return err;
+}

@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The analysed run: one struct cfg per configuration, in table order (baseline first,
+ * then attach type, probe, stats off before on). Every table and plot reads only this.
+ */
+#ifndef BPFCOST_ANALYSIS_RUN_H
+#define BPFCOST_ANALYSIS_RUN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "analysis/records.h"
+#include "analysis/stats.h"
+
+#define HITS_LOW  0.9
+#define HITS_HIGH 1.1
+#define ALPHA	  0.05
+#define POWER	  0.80
+
+struct cfg {
+	char name[REC_NAME_LEN];
+	char attach[REC_NAME_LEN];
+	char probe[REC_NAME_LEN];
+	bool stats;
+	bool baseline;
+	const struct record **ok; /* successful samples, in file order */
+	size_t n_ok;
+	size_t n_err, n_unsupported;
+	const char *first_error;
+
+	/* results, filled by run_analyse() */
+	struct sample_stats mbps, mb, pps, lost, cpu_host, cpu_remote;
+	double impact_pct, impact_lo, impact_hi; /* bitrate, 95% CI of the difference */
+	double transfer_impact_pct;
+	struct welch welch;
+	double p_holm;
+	const char *sig;
+	double mde_pct;	   /* for this row's n against the baseline's n and sd */
+	double ns_per_pkt; /* 1e9/pps - 1e9/pps_baseline */
+	double ns_per_run; /* run_time_ns / run_cnt summed over samples; NAN without stats */
+	double run_cnt, run_time_ns;
+	double hits_mean, hits_min, hits_max;
+	size_t hits_n;
+	bool hits_bad; /* any sample outside [HITS_LOW, HITS_HIGH] or hits_ok false */
+	char hits_source[16];
+	char mechanism[32]; /* "mixed" if samples disagree */
+	double spin_ns;
+};
+
+struct manifest_field {
+	char key[32];
+	char value[96];
+};
+
+struct run {
+	struct record_set recs;
+	struct cfg *cfgs;
+	size_t n_cfgs;
+	struct cfg *baseline;
+	double mde_pct; /* run-level: baseline n vs equal n, baseline sd */
+	size_t n_failed;
+	struct manifest_field manifest[8];
+	size_t n_manifest;
+};
+
+int run_group(struct run *run);
+int run_analyse(struct run *run);
+void run_free(struct run *run);
+int run_load(struct run *run, const char *dir, FILE *diag);
+int manifest_load(struct run *run, const char *dir);
+
+/* Human notes shared by all table formats: sensitivity, hits flags, errors. */
+struct notes {
+	char **v;
+	size_t n;
+};
+int notes_build(const struct run *run, struct notes *notes);
+void notes_free(struct notes *notes);
+
+#endif

@@ -1,0 +1,40 @@
+# SPDX-License-Identifier: GPL-2.0
+# Per-sample plot: every sample's bitrate per configuration, baseline included, so the
+# spread behind each mean is visible. Run after a generated file that sets datafile,
+# outbase, ncfg, base_mean, base_sd and the xtics (configuration names).
+set encoding utf8
+set termoption noenhanced
+set title "UDP receive bitrate of every sample, per configuration\n" . \
+	"dots: one iperf3 run each; bars: mean ± sd; shaded: baseline mean ± sd"
+set ylabel "Receiver bitrate (Mbit/s)"
+set xrange [-0.6:ncfg - 0.4]
+set xtics rotate by 45 right nomirror
+set grid ytics lc rgb '#dddddd'
+set key outside right top vertical Left reverse spacing 1.3
+set bmargin 10
+set object 1 rect from graph 0, first base_mean - base_sd to graph 1, first base_mean + base_sd \
+	fc rgb '#d8e6f3' fs solid 1.0 noborder behind
+w = ncfg * 45 + 400
+w = w < 900 ? 900 : w
+
+do for [k = 1:3] {
+	if (k == 1) {
+		set terminal pngcairo size w, 600 font "Sans,10"
+		set output outbase . ".png"
+	}
+	if (k == 2) {
+		set terminal svg size w, 600 font "Sans,10" dynamic background rgb 'white'
+		set output outbase . ".svg"
+	}
+	if (k == 3) {
+		set terminal pdfcairo size (w / 100.0), 6.0 font "Sans,10"
+		set output outbase . ".pdf"
+	}
+	plot NaN with boxes fs solid 1.0 fc rgb '#d8e6f3' title "baseline mean ± sd", \
+	     base_mean with lines lc rgb '#0072b2' dt 2 lw 1.5 title "baseline mean", \
+	     datafile index 0 using 1:2 with points pt 7 ps 0.7 lc rgb '#60303030' \
+		title "one sample", \
+	     datafile index 1 using 1:2:3 with yerrorbars pt 5 ps 1.0 lw 2 lc rgb '#d55e00' \
+		title "mean ± sd"
+	set output
+}

@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: GPL-2.0
+/* table.md: one GitHub-flavoured table with every column, then the notes. */
+#include <string.h>
+
+#include "analysis/fmt.h"
+#include "analysis/report.h"
+
+/* '|' would split a cell; configuration names and errors come from users. */
+static void cell(FILE *f, const char *s)
+{
+	fputs(" ", f);
+	for (; *s; s++) {
+		if (*s == '|')
+			fputc('\\', f);
+		fputc(*s, f);
+	}
+	fputs(" |", f);
+}
+
+static void row(const struct cfg *c, FILE *f)
+{
+	const char *st = cfg_status(c);
+	char b[96];
+
+	fputs("|", f);
+	cell(f, c->name);
+	cell(f, st ? st : fmt_pm(b, sizeof(b), c->mbps.mean, c->mbps.sd, 1, " ± "));
+	cell(f, fmt_pm(b, sizeof(b), c->mb.mean, c->mb.sd, 1, " ± "));
+	snprintf(b, sizeof(b), "%zu", c->n_ok);
+	cell(f, b);
+	snprintf(b, sizeof(b), "%zu", c->n_err);
+	cell(f, b);
+	cell(f, fmt_num(b, sizeof(b), c->pps.mean, 0));
+	cell(f, fmt_num(b, sizeof(b), c->lost.mean, 2));
+	cell(f, fmt_signed(b, sizeof(b), c->impact_pct, 1, "%"));
+	cell(f, fmt_ci(b, sizeof(b), c->impact_lo, c->impact_hi, 1));
+	cell(f, fmt_p(b, sizeof(b), c->p_holm));
+	cell(f, c->sig);
+	cell(f, fmt_num(b, sizeof(b), c->mde_pct, 1));
+	cell(f, fmt_signed(b, sizeof(b), c->ns_per_pkt, 0, ""));
+	cell(f, fmt_num(b, sizeof(b), c->ns_per_run, 1));
+	cell(f, fmt_hits(b, sizeof(b), c));
+	cell(f, c->mechanism[0] ? c->mechanism : "-");
+	fputc('\n', f);
+}
+
+int table_md_write(const struct run *run, FILE *f)
+{
+	struct notes notes;
+	size_t i;
+
+	if (notes_build(run, &notes))
+		return -1;
+	fputs("| Configuration | Bitrate (Mbps) | Transfer (MB) | Samples | Errors | Packets/s "
+	      "| Loss (%) | Impact | 95% CI (%) | p (Holm) | Sig | MDE (%) | ns/pkt | ns/run "
+	      "| Hits/pkt | Mechanism |\n",
+	      f);
+	fputs("|:--|--:|--:|--:|--:|--:|--:|--:|--:|--:|:-:|--:|--:|--:|--:|:--|\n", f);
+	for (i = 0; i < run->n_cfgs; i++)
+		row(&run->cfgs[i], f);
+	fputc('\n', f);
+	for (i = 0; i < notes.n; i++)
+		fprintf(f, "- %s\n", notes.v[i]);
+	fputc('\n', f);
+	for (i = 0; fmt_legend[i]; i++)
+		fprintf(f, "%s\n\n", fmt_legend[i]);
+	notes_free(&notes);
+	return ferror(f) ? -1 : 0;
+}
