@@ -8,10 +8,11 @@ set title sprintf("Cost of an attached BPF program on UDP receive bitrate\n" . \
 	"mean change vs baseline (%.1f Mbit/s, n=%d) with 95%% confidence interval; below 0 = slower", \
 	base_mbps, base_n)
 set ylabel "Bitrate change vs baseline (%)"
-set xlabel "Attach type"
+set xlabel "Attach type (points in a group: probe, BPF stats off/on)"
 set xrange [-0.5:ngroups - 0.5]
+set offsets 0, 0, graph 0.05, graph 0.05
 set grid ytics lc rgb '#dddddd'
-set key outside right top vertical Left reverse spacing 1.3 title "probe, BPF stats"
+set key outside right top vertical Left reverse spacing 1.4
 # The grey band is what this run could not tell apart from zero.
 set object 1 rect from graph 0, first -mde to graph 1, first mde \
 	fc rgb '#e4e4e4' fs solid 1.0 noborder behind
@@ -31,7 +32,7 @@ do for [k = 1:3] {
 		set output outbase . ".pdf"
 	}
 	plot NaN with boxes fs solid 1.0 fc rgb '#e4e4e4' \
-		title sprintf("within ±%.1f%%: below this run's\nminimum detectable effect (80%% power)", mde), \
+		title sprintf("±%.1f%%: too small for this run to detect", mde), \
 	     for [i = 1:nseries] datafile index (i - 1) using 1:2:3:4 with yerrorbars \
 		pt spt[i] ps 1.4 lw 2 lc rgb scolor[i] title stitle[i]
 	set output

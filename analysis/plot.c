@@ -131,7 +131,7 @@ static int write_impact(const struct run *run, const char *dir, const char *out)
 			fprintf(v, "stitle[%zu] = ", ns);
 			char t[REC_NAME_LEN + 32];
 
-			snprintf(t, sizeof(t), "%s, stats %s", probes[p], st ? "on" : "off");
+			snprintf(t, sizeof(t), "probe %s, BPF stats %s", probes[p], st ? "on" : "off");
 			gp_str(v, t);
 			fprintf(v, "\nscolor[%zu] = '%s'\nspt[%zu] = %d\n", ns,
 				palette[p % (sizeof(palette) / sizeof(palette[0]))], ns, st ? 6 : 7);

@@ -11,7 +11,7 @@ set xrange [-0.6:ncfg - 0.4]
 set xtics rotate by 45 right nomirror
 set grid ytics lc rgb '#dddddd'
 set key outside right top vertical Left reverse spacing 1.3
-set bmargin 10
+set offsets 0, 0, graph 0.05, graph 0.05
 set object 1 rect from graph 0, first base_mean - base_sd to graph 1, first base_mean + base_sd \
 	fc rgb '#d8e6f3' fs solid 1.0 noborder behind
 w = ncfg * 45 + 400

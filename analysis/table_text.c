@@ -66,7 +66,8 @@ static int header(FILE *f, const struct col *cols, size_t n, int namew)
 
 	put_left(f, "Configuration", namew);
 	for (size_t i = 0; i < n; i++) {
-		put_left(f, cols[i].head, cols[i].width);
+		/* the last header is not padded: no trailing blanks in the file */
+		put_left(f, cols[i].head, i + 1 < n ? cols[i].width : 0);
 		total += cols[i].width;
 	}
 	fputc('\n', f);
