@@ -35,7 +35,7 @@ static void usage(FILE *f)
 		"                      [-d SECONDS] [--progs-dir DIR] [-v]\n"
 		"\n"
 		"Attaches progs/PROBE.bpf.c with one attach type, holds it until SIGINT,\n"
-		"SIGTERM, end of stdin or -d SECONDS, then prints one JSON object (prog_id,\n"
+		"SIGTERM, -d SECONDS or else end of stdin, then prints one JSON object (prog_id,\n"
 		"probe, attach, run_cnt, run_time_ns, mechanism, ...) and detaches.\n"
 		"\n"
 		"  -l, --list            list probes (with their settings) and attach types\n"
@@ -45,7 +45,7 @@ static void usage(FILE *f)
 		"  -f, --func FUNC       kernel function for kprobe/fprobe/fentry types\n"
 		"                        (default %s)\n"
 		"      --set NAME=VALUE  set a probe setting (a const volatile global)\n"
-		"  -d, --duration SEC    detach after SEC seconds\n"
+		"  -d, --duration SEC    detach after SEC seconds (stdin is then ignored)\n"
 		"      --progs-dir DIR   probe objects (default %s)\n"
 		"  -v, --verbose         show libbpf's log\n"
 		"\n"
@@ -105,7 +105,10 @@ static int parse_setting(const char *arg, struct bpfcost_opts *o)
 	return 0;
 }
 
-/* Wait for a signal, end of stdin or the deadline; poll() wakes on signals. */
+/*
+ * Wait for a signal, then for the deadline if there is one, else for end of
+ * stdin (a supervisor that dies closes our stdin). poll() wakes on signals.
+ */
 static void hold(double duration)
 {
 	struct timespec start, now;
@@ -113,7 +116,7 @@ static void hold(double duration)
 
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	while (!stop_requested) {
-		struct pollfd p = { .fd = STDIN_FILENO, .events = POLLIN };
+		struct pollfd p = { .fd = duration > 0 ? -1 : STDIN_FILENO, .events = POLLIN };
 		int ret = poll(&p, 1, 100);
 
 		if (ret > 0 && (p.revents & (POLLIN | POLLHUP))) {

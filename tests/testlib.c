@@ -1,0 +1,196 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "testlib.h"
+
+static const char *env_or(const char *name, const char *fallback)
+{
+	const char *v = getenv(name);
+
+	return v && *v ? v : fallback;
+}
+
+const char *test_out_path(const char *rel)
+{
+	static char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/%s", env_or("BPFCOST_OUT", "build"), rel);
+	return path;
+}
+
+const char *test_root_path(const char *rel)
+{
+	static char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/%s", env_or("BPFCOST_ROOT", "."), rel);
+	return path;
+}
+
+static long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000;
+}
+
+int child_start(struct child *c, char *const argv[])
+{
+	int in[2], out[2], err[2];
+
+	if (pipe2(in, O_CLOEXEC) || pipe2(out, O_CLOEXEC) || pipe2(err, O_CLOEXEC))
+		return -errno;
+	c->pid = fork();
+	if (c->pid < 0)
+		return -errno;
+	if (c->pid == 0) {
+		dup2(in[0], STDIN_FILENO);
+		dup2(out[1], STDOUT_FILENO);
+		dup2(err[1], STDERR_FILENO);
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	close(in[0]);
+	close(out[1]);
+	close(err[1]);
+	c->in = in[1];
+	c->out = out[0];
+	c->err = err[0];
+	return 0;
+}
+
+int read_line_prefix(int fd, const char *prefix, char *line, size_t len, int timeout_ms)
+{
+	long deadline = now_ms() + timeout_ms;
+	size_t used = 0;
+	char ch;
+
+	while (now_ms() < deadline) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+
+		if (poll(&p, 1, (int)(deadline - now_ms())) <= 0)
+			continue;
+		if (read(fd, &ch, 1) != 1)
+			return -EPIPE;
+		if (ch != '\n') {
+			if (used + 1 < len)
+				line[used++] = ch;
+			continue;
+		}
+		line[used] = '\0';
+		if (!strncmp(line, prefix, strlen(prefix)))
+			return 0;
+		used = 0;
+	}
+	return -ETIMEDOUT;
+}
+
+ssize_t read_all(int fd, char *buf, size_t len, int timeout_ms)
+{
+	long deadline = now_ms() + timeout_ms;
+	size_t used = 0;
+	ssize_t n;
+
+	while (used + 1 < len && now_ms() < deadline) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+
+		if (poll(&p, 1, (int)(deadline - now_ms())) <= 0)
+			continue;
+		n = read(fd, buf + used, len - used - 1);
+		if (n <= 0)
+			break;
+		used += n;
+	}
+	buf[used] = '\0';
+	return used;
+}
+
+int child_wait(struct child *c, int timeout_ms)
+{
+	long deadline = now_ms() + timeout_ms;
+	int status;
+
+	for (;;) {
+		pid_t r = waitpid(c->pid, &status, WNOHANG);
+
+		if (r == c->pid)
+			break;
+		if (now_ms() >= deadline) {
+			kill(c->pid, SIGKILL);
+			waitpid(c->pid, &status, 0);
+			break;
+		}
+		poll(NULL, 0, 10);
+	}
+	if (c->in >= 0)
+		close(c->in);
+	close(c->out);
+	close(c->err);
+	c->in = -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
+}
+
+int run_capture(char *const argv[], char *out, size_t outlen, char *err, size_t errlen,
+		int timeout_ms)
+{
+	struct child c;
+	int ret = child_start(&c, argv);
+
+	if (ret)
+		return ret;
+	close(c.in);
+	c.in = -1;
+	/* stderr is small (one line); read stdout fully first, then stderr. */
+	read_all(c.out, out, outlen, timeout_ms);
+	read_all(c.err, err, errlen, timeout_ms);
+	return child_wait(&c, timeout_ms);
+}
+
+long udp_loopback_flood(long count, size_t size)
+{
+	struct sockaddr_in addr = { .sin_family = AF_INET };
+	socklen_t alen = sizeof(addr);
+	struct timeval tv = { .tv_sec = 1 };
+	char buf[2048] = { 0 };
+	long received = 0, i;
+	int rx, tx;
+
+	if (size > sizeof(buf))
+		return -EINVAL;
+	rx = socket(AF_INET, SOCK_DGRAM, 0);
+	tx = socket(AF_INET, SOCK_DGRAM, 0);
+	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	/* An IPv4-bound receiver: its datagrams go through udp_recvmsg. */
+	if (rx < 0 || tx < 0 || bind(rx, (struct sockaddr *)&addr, sizeof(addr)) ||
+	    getsockname(rx, (struct sockaddr *)&addr, &alen) ||
+	    setsockopt(rx, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv))) {
+		received = -errno;
+		goto out;
+	}
+	/* One in flight at a time: loopback delivers synchronously, nothing is dropped. */
+	for (i = 0; i < count; i++) {
+		if (sendto(tx, buf, size, 0, (struct sockaddr *)&addr, sizeof(addr)) < 0)
+			continue;
+		if (recv(rx, buf, sizeof(buf), 0) >= 0)
+			received++;
+	}
+out:
+	if (rx >= 0)
+		close(rx);
+	if (tx >= 0)
+		close(tx);
+	return received;
+}

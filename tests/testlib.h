@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Shared helpers for the integration tests: child processes and UDP floods. */
+#ifndef BPFCOST_TESTLIB_H
+#define BPFCOST_TESTLIB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+struct child {
+	pid_t pid;
+	int in;	 /* write end of the child's stdin, -1 once closed */
+	int out; /* read end of its stdout */
+	int err; /* read end of its stderr */
+};
+
+/* Path of a built program: $BPFCOST_OUT/<rel> (build/ by default). */
+const char *test_out_path(const char *rel);
+/* Path inside the source tree: $BPFCOST_ROOT/<rel>. */
+const char *test_root_path(const char *rel);
+
+/* Start argv[0] with piped stdin/stdout/stderr. */
+int child_start(struct child *c, char *const argv[]);
+/*
+ * Read from @fd until a line starting with @prefix arrives (copied to @line)
+ * or @timeout_ms passes. Returns 0 when found.
+ */
+int read_line_prefix(int fd, const char *prefix, char *line, size_t len, int timeout_ms);
+/* Read everything until EOF (or timeout) into @buf. */
+ssize_t read_all(int fd, char *buf, size_t len, int timeout_ms);
+/* Wait for exit up to @timeout_ms (then SIGKILL); returns the exit code or -signal. */
+int child_wait(struct child *c, int timeout_ms);
+/* Run a command to completion, capturing stdout and stderr; returns its exit code. */
+int run_capture(char *const argv[], char *out, size_t outlen, char *err, size_t errlen,
+		int timeout_ms);
+
+/*
+ * Send @count UDP datagrams of @size bytes over loopback to a socket bound to
+ * 127.0.0.1 and receive them; returns how many were received.
+ */
+long udp_loopback_flood(long count, size_t size);
+
+#endif /* BPFCOST_TESTLIB_H */
