@@ -1,0 +1,217 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * End to end: report_cli on the fixture writes every derived file, the plots are real
+ * PNG/PDF/SVG files, the LaTeX table compiles (skipped without pdflatex), and bad input
+ * gives the documented exit codes.
+ */
+#include <limits.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "analysis/report.h"
+
+static char fixture[PATH_MAX], outdir[PATH_MAX], root[PATH_MAX];
+
+static int cli(int argc, const char **argv)
+{
+	return report_cli(argc, (char **)argv);
+}
+
+static int setup(void **state)
+{
+	const char *r = getenv("BPFCOST_ROOT"), *o = getenv("BPFCOST_OUT");
+	const char *argv[] = { "bpfcost-report", "-q", "-o", outdir, fixture };
+
+	(void)state;
+	snprintf(root, sizeof(root), "%s", r ? r : ".");
+	snprintf(fixture, sizeof(fixture), "%.4000s/tests/fixtures/analysis/basic", root);
+	snprintf(outdir, sizeof(outdir), "%.4000s/analysis-test-XXXXXX", o ? o : "/tmp");
+	if (o)
+		mkdir(o, 0755);
+	if (!mkdtemp(outdir))
+		return -1;
+	/* Every test below inspects the output of one full run. */
+	return cli(5, argv) == 0 ? 0 : -1;
+}
+
+static long file_size(const char *name, char *head, size_t n)
+{
+	char p[PATH_MAX + 64];
+	struct stat st;
+	FILE *f;
+
+	snprintf(p, sizeof(p), "%s/%s", outdir, name);
+	if (stat(p, &st))
+		fail_msg("%s was not written", p);
+	f = fopen(p, "rb");
+	assert_non_null(f);
+	memset(head, 0, n);
+	assert_true(fread(head, 1, n, f) > 0);
+	fclose(f);
+	return (long)st.st_size;
+}
+
+static void test_tables_exist(void **state)
+{
+	static const char *const names[] = { "table.txt", "table.md", "table.tex",
+					     "summary.csv" };
+	char head[64];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		assert_true(file_size(names[i], head, sizeof(head)) > 200);
+}
+
+static char *slurp(const char *name)
+{
+	char p[PATH_MAX + 64], *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	snprintf(p, sizeof(p), "%s/%s", outdir, name);
+	f = fopen(p, "r");
+	assert_non_null(f);
+	assert_true(getdelim(&buf, &len, '\0', f) > 0);
+	fclose(f);
+	return buf;
+}
+
+static void test_text_layout(void **state)
+{
+	char *t = slurp("table.txt");
+
+	(void)state;
+	/* The seed's two tables, with their headers, and baseline as the first row. */
+	assert_non_null(strstr(t, "Configuration             Bitrate (Mbps)    Transfer (MB)     "
+				  "Samples"));
+	assert_non_null(strstr(t, "\nbaseline                  19.0±0.8          23.8±1.0"));
+	assert_non_null(strstr(t, "PERFORMANCE IMPACT vs BASELINE"));
+	assert_non_null(strstr(t, "Bitrate Impact (%)   Transfer Impact (%)"));
+	assert_non_null(strstr(t, "+10.5%"));
+	assert_non_null(strstr(t, "Minimum detectable effect of this run: 8.4%"));
+	assert_non_null(strstr(t, "kretprobe-fprobe-null     unsupported"));
+	assert_non_null(strstr(t, "0.90 !!"));
+	free(t);
+}
+
+static void test_csv_rows(void **state)
+{
+	char *t = slurp("summary.csv"), *line;
+	int rows = 0;
+
+	(void)state;
+	assert_int_equal(strncmp(t, "config,attach,probe,stats,n,", 28), 0);
+	for (line = strchr(t, '\n'); line && line[1]; line = strchr(line + 1, '\n'))
+		rows++;
+	assert_int_equal(rows, 6); /* one per configuration, baseline and unsupported included */
+	assert_non_null(strstr(t, "\nbaseline,,,0,5,0,0,,19,"));
+	free(t);
+}
+
+static void test_plots_valid(void **state)
+{
+	static const char *const bases[] = { "bitrate", "samples" };
+	static const unsigned char png[] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
+	char name[64], head[256];
+
+	(void)state;
+	for (size_t i = 0; i < 2; i++) {
+		snprintf(name, sizeof(name), "%s.png", bases[i]);
+		assert_true(file_size(name, head, sizeof(head)) > 10000);
+		assert_memory_equal(head, png, sizeof(png));
+		snprintf(name, sizeof(name), "%s.pdf", bases[i]);
+		assert_true(file_size(name, head, sizeof(head)) > 5000);
+		assert_memory_equal(head, "%PDF-", 5);
+		snprintf(name, sizeof(name), "%s.svg", bases[i]);
+		assert_true(file_size(name, head, sizeof(head) - 1) > 5000);
+		assert_non_null(strstr(head, "<svg"));
+	}
+}
+
+static bool have(const char *prog)
+{
+	char cmd[256];
+
+	snprintf(cmd, sizeof(cmd), "command -v %s >/dev/null 2>&1", prog);
+	return system(cmd) == 0;
+}
+
+static void test_latex_compiles(void **state)
+{
+	char p[PATH_MAX + 64], cmd[3 * PATH_MAX];
+	FILE *f;
+
+	(void)state;
+	if (!have("pdflatex"))
+		skip();
+	snprintf(p, sizeof(p), "%s/doc.tex", outdir);
+	f = fopen(p, "w");
+	assert_non_null(f);
+	fputs("\\documentclass{article}\n\\usepackage[T1]{fontenc}\n"
+	      "\\usepackage[utf8]{inputenc}\n\\usepackage{booktabs}\n"
+	      "\\usepackage[landscape,margin=1cm]{geometry}\n"
+	      "\\begin{document}\n\\begin{table}\\centering\\small\n\\input{table.tex}\n"
+	      "\\end{table}\n\\end{document}\n",
+	      f);
+	fclose(f);
+	snprintf(cmd, sizeof(cmd),
+		 "cd '%s' && pdflatex -interaction=nonstopmode -halt-on-error doc.tex "
+		 ">doc.out 2>&1",
+		 outdir);
+	if (system(cmd) != 0) {
+		snprintf(cmd, sizeof(cmd), "tail -20 '%s/doc.log'", outdir);
+		(void)system(cmd);
+		fail_msg("pdflatex failed on table.tex");
+	}
+	snprintf(p, sizeof(p), "%s/doc.pdf", outdir);
+	assert_int_equal(access(p, R_OK), 0);
+}
+
+static void test_exit_codes(void **state)
+{
+	char dir[PATH_MAX];
+	const char *help[] = { "bpfcost-report", "--help" };
+	const char *missing[] = { "bpfcost-report", "-q", "/nonexistent/bpfcost" };
+	const char *nosamples[] = { "bpfcost-report", "-q", outdir };
+	const char *nobase[] = { "bpfcost-report", "-q", "--no-plots", "-o", outdir, dir };
+	const char *bad[] = { "bpfcost-report", "--bogus" };
+
+	(void)state;
+	snprintf(dir, sizeof(dir), "%.4000s/tests/fixtures/analysis/no_baseline", root);
+	assert_int_equal(cli(2, help), 0);
+	assert_int_equal(cli(3, missing), 2);
+	assert_int_equal(cli(3, nosamples), 2); /* the output dir has no samples.jsonl */
+	assert_int_equal(cli(6, nobase), 1);
+	assert_int_equal(cli(2, bad), 2);
+}
+
+static int teardown(void **state)
+{
+	char cmd[PATH_MAX + 32];
+
+	(void)state;
+	if (getenv("BPFCOST_KEEP_TEST_OUTPUT"))
+		return 0;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", outdir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_tables_exist),   cmocka_unit_test(test_text_layout),
+		cmocka_unit_test(test_csv_rows),       cmocka_unit_test(test_plots_valid),
+		cmocka_unit_test(test_latex_compiles), cmocka_unit_test(test_exit_codes),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
