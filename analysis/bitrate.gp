@@ -3,12 +3,15 @@
 # Run by bpfcost-report after a generated file that sets datafile, outbase, ngroups,
 # nseries, stitle[], scolor[], spt[], mde, base_mbps, base_n and the xtics.
 set encoding utf8
-set termoption noenhanced
+# Room per attach group; many groups get slanted labels instead of overlapping ones.
+w = ngroups * 110 + 500
+w = w < 1100 ? 1100 : w
+if (ngroups > 6) { set xtics rotate by 30 right }
 set title sprintf("Cost of an attached BPF program on UDP receive bitrate\n" . \
 	"mean change vs baseline (%.1f Mbit/s, n=%d) with 95%% confidence interval; below 0 = slower", \
 	base_mbps, base_n)
 set ylabel "Bitrate change vs baseline (%)"
-set xlabel "Attach type (points in a group: probe, BPF stats off/on)"
+set xlabel "Attach type (mechanism); within a group: one point per probe and BPF stats setting"
 set xrange [-0.5:ngroups - 0.5]
 set offsets 0, 0, graph 0.05, graph 0.05
 set grid ytics lc rgb '#dddddd'
@@ -20,15 +23,15 @@ set arrow 100 from graph 0, first 0 to graph 1, first 0 nohead lc rgb '#404040' 
 
 do for [k = 1:3] {
 	if (k == 1) {
-		set terminal pngcairo size 1100, 560 font "Sans,10"
+		set terminal pngcairo size w, 600 font "Sans,10" noenhanced
 		set output outbase . ".png"
 	}
 	if (k == 2) {
-		set terminal svg size 1100, 560 font "Sans,10" dynamic background rgb 'white'
+		set terminal svg size w, 600 font "Sans,10" noenhanced dynamic background rgb 'white'
 		set output outbase . ".svg"
 	}
 	if (k == 3) {
-		set terminal pdfcairo size 11in, 5.6in font "Sans,10"
+		set terminal pdfcairo size (w / 100.0), 6.0 font "Sans,10" noenhanced
 		set output outbase . ".pdf"
 	}
 	plot NaN with boxes fs solid 1.0 fc rgb '#e4e4e4' \

@@ -46,6 +46,41 @@ static FILE *open_in(const char *dir, const char *name)
 	return fopen(path, "w");
 }
 
+/* Double-quoted so a label can hold a line break; only \\ and " need escaping. */
+static void gp_label(FILE *f, const char *first, const char *second)
+{
+	const char *parts[2] = { first, second };
+
+	fputc('"', f);
+	for (int i = 0; i < 2 && parts[i]; i++) {
+		if (i)
+			fputs("\\n", f);
+		for (const char *s = parts[i]; *s; s++) {
+			if (*s == '"' || *s == '\\')
+				fputc('\\', f);
+			fputc(*s, f);
+		}
+	}
+	fputc('"', f);
+}
+
+/* The mechanism every plotted row of an attach type agreed on, or NULL. */
+static const char *group_mechanism(const struct run *run, const char *attach)
+{
+	const char *m = NULL;
+
+	for (size_t i = 0; i < run->n_cfgs; i++) {
+		const struct cfg *c = &run->cfgs[i];
+
+		if (c->baseline || strcmp(c->attach, attach) || !c->n_ok || !c->mechanism[0])
+			continue;
+		if (m && strcmp(m, c->mechanism))
+			return "mixed";
+		m = c->mechanism;
+	}
+	return m;
+}
+
 static bool plottable(const struct run *run, const struct cfg *c)
 {
 	return c != run->baseline && c->n_ok && !isnan(c->impact_pct);
@@ -139,8 +174,12 @@ static int write_impact(const struct run *run, const char *dir, const char *out)
 	}
 	fprintf(v, "nseries = %zu\nset xtics (", ns);
 	for (s = 0; s < ng; s++) {
+		const char *m = group_mechanism(run, groups[s]);
+		char mech[64];
+
+		snprintf(mech, sizeof(mech), "(%s)", m ? m : "");
 		fprintf(v, "%s", s ? ", " : "");
-		gp_str(v, groups[s]);
+		gp_label(v, groups[s], m ? mech : NULL);
 		fprintf(v, " %zu", s);
 	}
 	fprintf(v, ")\n");

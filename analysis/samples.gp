@@ -3,7 +3,6 @@
 # spread behind each mean is visible. Run after a generated file that sets datafile,
 # outbase, ncfg, base_mean, base_sd and the xtics (configuration names).
 set encoding utf8
-set termoption noenhanced
 set title "UDP receive bitrate of every sample, per configuration\n" . \
 	"dots: one iperf3 run each; bars: mean ± sd; shaded: baseline mean ± sd"
 set ylabel "Receiver bitrate (Mbit/s)"
@@ -14,20 +13,22 @@ set key outside right top vertical Left reverse spacing 1.3
 set offsets 0, 0, graph 0.05, graph 0.05
 set object 1 rect from graph 0, first base_mean - base_sd to graph 1, first base_mean + base_sd \
 	fc rgb '#d8e6f3' fs solid 1.0 noborder behind
-w = ncfg * 45 + 400
-w = w < 900 ? 900 : w
+# Wide enough for slanted names, but capped so a 60-row matrix is not a banner.
+w = ncfg * 30 + 450
+w = w < 900 ? 900 : (w > 2200 ? 2200 : w)
+h = w > 1400 ? 800 : 600
 
 do for [k = 1:3] {
 	if (k == 1) {
-		set terminal pngcairo size w, 600 font "Sans,10"
+		set terminal pngcairo size w, h font "Sans,10" noenhanced
 		set output outbase . ".png"
 	}
 	if (k == 2) {
-		set terminal svg size w, 600 font "Sans,10" dynamic background rgb 'white'
+		set terminal svg size w, h font "Sans,10" noenhanced dynamic background rgb 'white'
 		set output outbase . ".svg"
 	}
 	if (k == 3) {
-		set terminal pdfcairo size (w / 100.0), 6.0 font "Sans,10"
+		set terminal pdfcairo size (w / 100.0), (h / 100.0) font "Sans,10" noenhanced
 		set output outbase . ".pdf"
 	}
 	plot NaN with boxes fs solid 1.0 fc rgb '#d8e6f3' title "baseline mean ± sd", \
