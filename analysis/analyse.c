@@ -77,12 +77,12 @@ static int summarise(struct cfg *c)
 		double scale;
 		size_t dst;
 	} fields[] = {
-		{ offsetof(struct record, rx_bps), 1e-6, offsetof(struct cfg, mbps) },
-		{ offsetof(struct record, rx_bytes), 1e-6, offsetof(struct cfg, mb) },
-		{ offsetof(struct record, rx_pps), 1, offsetof(struct cfg, pps) },
-		{ offsetof(struct record, lost_percent), 1, offsetof(struct cfg, lost) },
-		{ offsetof(struct record, cpu_host_percent), 1, offsetof(struct cfg, cpu_host) },
-		{ offsetof(struct record, cpu_remote_percent), 1, offsetof(struct cfg, cpu_remote) },
+		{offsetof(struct record, rx_bps), 1e-6, offsetof(struct cfg, mbps)},
+		{offsetof(struct record, rx_bytes), 1e-6, offsetof(struct cfg, mb)},
+		{offsetof(struct record, rx_pps), 1, offsetof(struct cfg, pps)},
+		{offsetof(struct record, lost_percent), 1, offsetof(struct cfg, lost)},
+		{offsetof(struct record, cpu_host_percent), 1, offsetof(struct cfg, cpu_host)},
+		{offsetof(struct record, cpu_remote_percent), 1, offsetof(struct cfg, cpu_remote)},
 	};
 	size_t i;
 
@@ -106,8 +106,8 @@ static void compare(struct cfg *c, const struct cfg *b)
 	/* CI of the difference scaled by the baseline mean: the paper's "impact %" CI. */
 	c->impact_lo = c->welch.ci_lo / bm * 100;
 	c->impact_hi = c->welch.ci_hi / bm * 100;
-	c->ns_per_pkt = c->pps.mean > 0 && b->pps.mean > 0 ? 1e9 / c->pps.mean - 1e9 / b->pps.mean
-							    : NAN;
+	c->ns_per_pkt =
+		c->pps.mean > 0 && b->pps.mean > 0 ? 1e9 / c->pps.mean - 1e9 / b->pps.mean : NAN;
 	c->mde_pct = stats_mde(b->mbps.sd, c->mbps.n, b->mbps.n, ALPHA, POWER) / bm * 100;
 }
 
@@ -132,7 +132,8 @@ int run_analyse(struct run *run)
 	for (i = 0; i < run->n_cfgs; i++)
 		if (&run->cfgs[i] != b && run->cfgs[i].n_ok)
 			compare(&run->cfgs[i], b);
-	run->mde_pct = stats_mde(b->mbps.sd, b->mbps.n, b->mbps.n, ALPHA, POWER) / b->mbps.mean * 100;
+	run->mde_pct =
+		stats_mde(b->mbps.sd, b->mbps.n, b->mbps.n, ALPHA, POWER) / b->mbps.mean * 100;
 
 	p = calloc(run->n_cfgs, sizeof(*p));
 	adj = calloc(run->n_cfgs, sizeof(*adj));

@@ -44,15 +44,15 @@ static void usage(FILE *f)
 static int parse_opts(int argc, char **argv, struct opts *o)
 {
 	static const struct option longopts[] = {
-		{ "out", required_argument, NULL, 'o' },
-		{ "no-plots", no_argument, NULL, 'P' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
+		{"out", required_argument, NULL, 'o'},
+		{"no-plots", no_argument, NULL, 'P'},
+		{"quiet", no_argument, NULL, 'q'},
+		{"help", no_argument, NULL, 'h'},
+		{0},
 	};
 	int c;
 
-	*o = (struct opts){ .dir = "results/latest", .plots = true };
+	*o = (struct opts){.dir = "results/latest", .plots = true};
 	optind = 0; /* report_cli may run more than once in one process (tests) */
 	while ((c = getopt_long(argc, argv, "o:qh", longopts, NULL)) != -1) {
 		switch (c) {
@@ -131,10 +131,10 @@ static int write_tables(const struct run *run, const struct opts *o)
 		const char *name;
 		writer_fn fn;
 	} files[] = {
-		{ "table.txt", text_writer },
-		{ "table.md", table_md_write },
-		{ "table.tex", table_tex_write },
-		{ "summary.csv", summary_csv_write },
+		{"table.txt", text_writer},
+		{"table.md", table_md_write},
+		{"table.tex", table_tex_write},
+		{"summary.csv", summary_csv_write},
 	};
 	struct outfile of;
 	size_t i;
@@ -180,8 +180,9 @@ static int check_input(const struct opts *o)
 	struct stat st;
 
 	if (stat(o->dir, &st) || !S_ISDIR(st.st_mode)) {
-		fprintf(stderr, "bpfcost-report: results folder '%s' does not exist "
-				"(run 'make experiment' or pass RESULTS=<dir>)\n",
+		fprintf(stderr,
+			"bpfcost-report: results folder '%s' does not exist "
+			"(run 'make experiment' or pass RESULTS=<dir>)\n",
 			o->dir);
 		return EXIT_INPUT;
 	}

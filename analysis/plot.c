@@ -49,7 +49,7 @@ static FILE *open_in(const char *dir, const char *name)
 /* Double-quoted so a label can hold a line break; only \\ and " need escaping. */
 static void gp_label(FILE *f, const char *first, const char *second)
 {
-	const char *parts[2] = { first, second };
+	const char *parts[2] = {first, second};
 
 	fputc('"', f);
 	for (int i = 0; i < 2 && parts[i]; i++) {
@@ -151,7 +151,8 @@ static int write_impact(const struct run *run, const char *dir, const char *out)
 				size_t g = index_of(groups, ng, c->attach);
 				double x;
 
-				if (!plottable(run, c) || c->stats != st || strcmp(c->probe, probes[p]))
+				if (!plottable(run, c) || c->stats != st ||
+				    strcmp(c->probe, probes[p]))
 					continue;
 				x = g + ((double)(2 * p + st) + 0.5) / (2.0 * np) * 0.8 - 0.4;
 				fprintf(d, "%g %g %g %g\n", x, c->impact_pct,
@@ -166,10 +167,12 @@ static int write_impact(const struct run *run, const char *dir, const char *out)
 			fprintf(v, "stitle[%zu] = ", ns);
 			char t[REC_NAME_LEN + 32];
 
-			snprintf(t, sizeof(t), "probe %s, BPF stats %s", probes[p], st ? "on" : "off");
+			snprintf(t, sizeof(t), "probe %s, BPF stats %s", probes[p],
+				 st ? "on" : "off");
 			gp_str(v, t);
 			fprintf(v, "\nscolor[%zu] = '%s'\nspt[%zu] = %d\n", ns,
-				palette[p % (sizeof(palette) / sizeof(palette[0]))], ns, st ? 6 : 7);
+				palette[p % (sizeof(palette) / sizeof(palette[0]))], ns,
+				st ? 6 : 7);
 		}
 	}
 	fprintf(v, "nseries = %zu\nset xtics (", ns);
@@ -184,8 +187,9 @@ static int write_impact(const struct run *run, const char *dir, const char *out)
 	}
 	fprintf(v, ")\n");
 	for (s = 1; s < ng; s++)
-		fprintf(v, "set arrow from first %g, graph 0 to first %g, graph 1 nohead "
-			   "lc rgb '#c0c0c0' back\n",
+		fprintf(v,
+			"set arrow from first %g, graph 0 to first %g, graph 1 nohead "
+			"lc rgb '#c0c0c0' back\n",
 			s - 0.5, s - 0.5);
 	if (fclose(d) | fclose(v))
 		return -EIO;

@@ -10,16 +10,8 @@
 
 /* Longest first, so "kprobe-fprobe-x" is not read as attach "kprobe", probe "fprobe-x". */
 static const char *const known_attach[] = {
-	"kretprobe-fprobe",
-	"kprobe-fprobe",
-	"kprobe-ftrace",
-	"kretprobe",
-	"tp_btf",
-	"raw_tp",
-	"kprobe",
-	"fentry",
-	"fexit",
-	"tp",
+	"kretprobe-fprobe", "kprobe-fprobe", "kprobe-ftrace", "kretprobe", "tp_btf",
+	"raw_tp",	    "kprobe",	     "fentry",	      "fexit",	   "tp",
 };
 
 static void copy_str(char *dst, size_t len, const char *src)
@@ -28,8 +20,7 @@ static void copy_str(char *dst, size_t len, const char *src)
 }
 
 /* Fallback for records (typically failed ones) that lack attach/probe fields. */
-void record_split_config(const char *config, char *attach, char *probe, size_t len,
-			 bool *stats)
+void record_split_config(const char *config, char *attach, char *probe, size_t len, bool *stats)
 {
 	char buf[REC_NAME_LEN];
 	size_t n, i;

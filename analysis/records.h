@@ -26,7 +26,7 @@ struct record {
 	bool has_hits_ok, hits_ok;
 	char hits_source[16];
 	char mechanism[32];
-	bool failed;      /* the record carries "error": never used in statistics */
+	bool failed;	  /* the record carries "error": never used in statistics */
 	bool unsupported; /* the kernel cannot do this attach type */
 	char error[256];
 };
@@ -39,8 +39,7 @@ struct record_set {
 };
 
 int record_parse(const char *line, struct record *r, char *why, size_t whylen);
-void record_split_config(const char *config, char *attach, char *probe, size_t len,
-			 bool *stats);
+void record_split_config(const char *config, char *attach, char *probe, size_t len, bool *stats);
 int records_load(const char *path, struct record_set *set, FILE *diag);
 void records_free(struct record_set *set);
 

@@ -18,7 +18,7 @@ struct welch {
 	double se;
 	double df; /* Welch-Satterthwaite degrees of freedom */
 	double t;
-	double p; /* two-sided */
+	double p;	     /* two-sided */
 	double ci_lo, ci_hi; /* 95% CI of the difference */
 };
 

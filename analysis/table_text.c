@@ -77,8 +77,8 @@ static int header(FILE *f, const struct col *cols, size_t n, int namew)
 }
 
 static const struct col value_cols[] = {
-	{ "Bitrate (Mbps)", 18 }, { "Transfer (MB)", 18 }, { "Samples", 10 },
-	{ "Packets/s", 14 },	  { "Loss (%)", 10 },	   { "Errors", 8 },
+	{"Bitrate (Mbps)", 18}, {"Transfer (MB)", 18}, {"Samples", 10},
+	{"Packets/s", 14},	{"Loss (%)", 10},      {"Errors", 8},
 };
 
 static void value_table(const struct run *run, FILE *f, int namew)
@@ -105,10 +105,16 @@ static void value_table(const struct run *run, FILE *f, int namew)
 }
 
 static const struct col impact_cols[] = {
-	{ "Bitrate Impact (%)", 21 }, { "Transfer Impact (%)", 21 }, { "95% CI (%)", 18 },
-	{ "p (Holm)", 10 },	      { "Sig", 5 },		     { "MDE (%)", 9 },
-	{ "ns/pkt", 9 },	      { "ns/run", 9 },		     { "Hits/pkt", 10 },
-	{ "Mechanism", 12 },
+	{"Bitrate Impact (%)", 21},
+	{"Transfer Impact (%)", 21},
+	{"95% CI (%)", 18},
+	{"p (Holm)", 10},
+	{"Sig", 5},
+	{"MDE (%)", 9},
+	{"ns/pkt", 9},
+	{"ns/run", 9},
+	{"Hits/pkt", 10},
+	{"Mechanism", 12},
 };
 
 static void impact_row(const struct cfg *c, FILE *f, int namew)

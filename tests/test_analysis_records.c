@@ -17,12 +17,12 @@
 
 #include "analysis/run.h"
 
-#define assert_near(actual, expected, tol)                                                   \
-	do {                                                                                 \
-		double a_ = (actual), e_ = (expected);                                       \
-		if (!(fabs(a_ - e_) <= (tol)))                                               \
-			fail_msg("%s = %.9g, expected %.9g (tol %g)", #actual, a_, e_,       \
-				 (double)(tol));                                             \
+#define assert_near(actual, expected, tol)                                                         \
+	do {                                                                                       \
+		double a_ = (actual), e_ = (expected);                                             \
+		if (!(fabs(a_ - e_) <= (tol)))                                                     \
+			fail_msg("%s = %.9g, expected %.9g (tol %g)", #actual, a_, e_,             \
+				 (double)(tol));                                                   \
 	} while (0)
 
 static char fixture[4200];
@@ -100,8 +100,8 @@ static void test_load_reports_line_numbers(void **state)
 static void test_group_order(void **state)
 {
 	static const char *const want[] = {
-		"baseline",    "fentry-map",		"fentry-map-stat",
-		"kprobe-null", "kretprobe-fprobe-null", "tp-spin",
+		"baseline", "fentry-map", "fentry-map-stat", "kprobe-null", "kretprobe-fprobe-null",
+		"tp-spin",
 	};
 	struct run run;
 
@@ -206,9 +206,12 @@ static void test_no_baseline(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_parse_one),   cmocka_unit_test(test_load_reports_line_numbers),
-		cmocka_unit_test(test_group_order), cmocka_unit_test(test_analyse_fixture),
-		cmocka_unit_test(test_notes),	    cmocka_unit_test(test_no_baseline),
+		cmocka_unit_test(test_parse_one),
+		cmocka_unit_test(test_load_reports_line_numbers),
+		cmocka_unit_test(test_group_order),
+		cmocka_unit_test(test_analyse_fixture),
+		cmocka_unit_test(test_notes),
+		cmocka_unit_test(test_no_baseline),
 	};
 	const char *root = getenv("BPFCOST_ROOT");
 	static char dir[4096];

@@ -29,7 +29,7 @@ static int cli(int argc, const char **argv)
 static int setup(void **state)
 {
 	const char *r = getenv("BPFCOST_ROOT"), *o = getenv("BPFCOST_OUT");
-	const char *argv[] = { "bpfcost-report", "-q", "-o", outdir, fixture };
+	const char *argv[] = {"bpfcost-report", "-q", "-o", outdir, fixture};
 
 	(void)state;
 	snprintf(root, sizeof(root), "%s", r ? r : ".");
@@ -62,8 +62,7 @@ static long file_size(const char *name, char *head, size_t n)
 
 static void test_tables_exist(void **state)
 {
-	static const char *const names[] = { "table.txt", "table.md", "table.tex",
-					     "summary.csv" };
+	static const char *const names[] = {"table.txt", "table.md", "table.tex", "summary.csv"};
 	char head[64];
 
 	(void)state;
@@ -119,8 +118,8 @@ static void test_csv_rows(void **state)
 
 static void test_plots_valid(void **state)
 {
-	static const char *const bases[] = { "bitrate", "samples" };
-	static const unsigned char png[] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
+	static const char *const bases[] = {"bitrate", "samples"};
+	static const unsigned char png[] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
 	char name[64], head[256];
 
 	(void)state;
@@ -179,11 +178,11 @@ static void test_latex_compiles(void **state)
 static void test_exit_codes(void **state)
 {
 	char dir[PATH_MAX];
-	const char *help[] = { "bpfcost-report", "--help" };
-	const char *missing[] = { "bpfcost-report", "-q", "/nonexistent/bpfcost" };
-	const char *nosamples[] = { "bpfcost-report", "-q", outdir };
-	const char *nobase[] = { "bpfcost-report", "-q", "--no-plots", "-o", outdir, dir };
-	const char *bad[] = { "bpfcost-report", "--bogus" };
+	const char *help[] = {"bpfcost-report", "--help"};
+	const char *missing[] = {"bpfcost-report", "-q", "/nonexistent/bpfcost"};
+	const char *nosamples[] = {"bpfcost-report", "-q", outdir};
+	const char *nobase[] = {"bpfcost-report", "-q", "--no-plots", "-o", outdir, dir};
+	const char *bad[] = {"bpfcost-report", "--bogus"};
 
 	(void)state;
 	snprintf(dir, sizeof(dir), "%.4000s/tests/fixtures/analysis/no_baseline", root);
