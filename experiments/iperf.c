@@ -1,0 +1,168 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <cjson/cJSON.h>
+
+#include "iperf.h"
+
+#define MAX_ARGS 64
+#define REPORT_MAX (8 << 20)
+
+static double get(const cJSON *obj, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+
+	return cJSON_IsNumber(v) ? v->valuedouble : -1;
+}
+
+int iperf_parse(const char *json, struct iperf_result *r, char *err, size_t errlen)
+{
+	cJSON *root = cJSON_Parse(json);
+	const cJSON *end, *sum, *cpu, *e;
+	int ret = -1;
+
+	memset(r, 0, sizeof(*r));
+	if (!root) {
+		snprintf(err, errlen, "iperf3 report is not JSON");
+		return -1;
+	}
+	e = cJSON_GetObjectItemCaseSensitive(root, "error");
+	end = cJSON_GetObjectItemCaseSensitive(root, "end");
+	/* The receiver's side: what got through the guest's receive path. */
+	sum = cJSON_GetObjectItemCaseSensitive(end, "sum_received");
+	if (!sum)
+		sum = cJSON_GetObjectItemCaseSensitive(end, "sum");
+	if (cJSON_IsString(e)) {
+		snprintf(err, errlen, "iperf3: %s", e->valuestring);
+		goto out;
+	}
+	if (!cJSON_IsObject(sum) || get(sum, "bits_per_second") < 0 || get(sum, "seconds") <= 0) {
+		snprintf(err, errlen, "iperf3 report has no end.sum_received");
+		goto out;
+	}
+	r->rx_bps = get(sum, "bits_per_second");
+	r->rx_bytes = get(sum, "bytes");
+	r->seconds = get(sum, "seconds");
+	r->lost_percent = get(sum, "lost_percent");
+	if (get(sum, "packets") >= 0) {
+		r->rx_packets = get(sum, "packets") - (get(sum, "lost_packets") > 0
+							       ? get(sum, "lost_packets")
+							       : 0);
+		r->rx_pps = r->rx_packets / r->seconds;
+	}
+	cpu = cJSON_GetObjectItemCaseSensitive(end, "cpu_utilization_percent");
+	r->cpu_host_percent = get(cpu, "host_total");
+	r->cpu_remote_percent = get(cpu, "remote_total");
+	ret = 0;
+out:
+	cJSON_Delete(root);
+	return ret;
+}
+
+static int build_argv(const struct iperf_run *run, char *words, char **argv, char *num1,
+		      char *num2, char *num3)
+{
+	int n = 0;
+	char *tok, *save;
+
+	argv[n++] = "iperf3";
+	argv[n++] = "-c";
+	argv[n++] = (char *)run->host;
+	argv[n++] = "-p";
+	snprintf(num1, 16, "%d", run->port);
+	argv[n++] = num1;
+	argv[n++] = "-J";
+	argv[n++] = "-t";
+	snprintf(num2, 16, "%g", run->duration);
+	argv[n++] = num2;
+	if (run->warmup > 0) {
+		argv[n++] = "-O";
+		snprintf(num3, 16, "%d", run->warmup);
+		argv[n++] = num3;
+	}
+	for (tok = strtok_r(words, " \t", &save); tok && n < MAX_ARGS - 1;
+	     tok = strtok_r(NULL, " \t", &save))
+		argv[n++] = tok;
+	argv[n] = NULL;
+	return n;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+int iperf_run(const struct iperf_run *run, struct iperf_result *r, volatile sig_atomic_t *stop,
+	      char *err, size_t errlen)
+{
+	char *argv[MAX_ARGS], *words = strdup(run->args ? run->args : ""), *report;
+	char num1[16], num2[16], num3[16];
+	double deadline = now_s() + run->timeout_s;
+	size_t used = 0;
+	int out[2], status = 0, ret = -1;
+	pid_t pid;
+
+	report = malloc(REPORT_MAX);
+	if (!words || !report || pipe2(out, O_CLOEXEC)) {
+		snprintf(err, errlen, "cannot start iperf3: %s", strerror(errno));
+		goto done;
+	}
+	build_argv(run, words, argv, num1, num2, num3);
+	pid = fork();
+	if (pid == 0) {
+		/* Dies with us: no stray flood after a crash of the runner. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		dup2(out[1], STDOUT_FILENO);
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	close(out[1]);
+	while (pid > 0) {
+		struct pollfd p = { .fd = out[0], .events = POLLIN };
+		ssize_t n;
+
+		if (*stop || now_s() > deadline) {
+			kill(pid, SIGKILL);
+			snprintf(err, errlen, *stop ? "interrupted" : "iperf3 overran %d s",
+				 run->timeout_s);
+			waitpid(pid, &status, 0);
+			goto close_pipe;
+		}
+		if (poll(&p, 1, 200) <= 0)
+			continue;
+		n = read(out[0], report + used, REPORT_MAX - used - 1);
+		if (n <= 0)
+			break;
+		used += n;
+	}
+	report[used] = '\0';
+	if (pid < 0 || waitpid(pid, &status, 0) < 0) {
+		snprintf(err, errlen, "cannot run iperf3: %s", strerror(errno));
+		goto close_pipe;
+	}
+	ret = iperf_parse(report, r, err, errlen);
+	if (!ret && (!WIFEXITED(status) || WEXITSTATUS(status))) {
+		snprintf(err, errlen, "iperf3 exited with status %d", WEXITSTATUS(status));
+		ret = -1;
+	} else if (ret && WIFEXITED(status) && WEXITSTATUS(status) == 127) {
+		snprintf(err, errlen, "iperf3 not found (make deps)");
+	}
+close_pipe:
+	close(out[0]);
+done:
+	free(words);
+	free(report);
+	return ret;
+}

@@ -1,0 +1,204 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <bpf/libbpf_version.h>
+#include <cjson/cJSON.h>
+
+#include "experiments/guest/guest.h"
+#include "loader/kconfig.h"
+#include "manifest.h"
+
+/* Kernel options that decide which attach types exist and how they work. */
+static const char *const config_flags[] = {
+	"KPROBES", "KPROBES_ON_FTRACE", "OPTPROBES", "FPROBE", "X86_KERNEL_IBT", "DEBUG_INFO_BTF",
+	"BPF_JIT", "BPF_JIT_ALWAYS_ON", "DYNAMIC_FTRACE_WITH_DIRECT_CALLS", "PREEMPT", "HZ", NULL,
+};
+
+static void now_iso(char *buf, size_t len)
+{
+	time_t t = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* First line a command prints, or NULL. */
+static void add_command_line(cJSON *obj, const char *key, const char *cmd)
+{
+	char line[256] = "";
+	FILE *p = popen(cmd, "r");
+
+	if (p) {
+		if (!fgets(line, sizeof(line), p))
+			line[0] = '\0';
+		pclose(p);
+	}
+	line[strcspn(line, "\n")] = '\0';
+	if (line[0])
+		cJSON_AddStringToObject(obj, key, line);
+	else
+		cJSON_AddNullToObject(obj, key);
+}
+
+static void add_cpu_model(cJSON *obj)
+{
+	char line[256];
+	FILE *f = fopen("/proc/cpuinfo", "r");
+
+	while (f && fgets(line, sizeof(line), f)) {
+		if (!strncmp(line, "model name", 10) && strchr(line, ':')) {
+			line[strcspn(line, "\n")] = '\0';
+			cJSON_AddStringToObject(obj, "cpu_model", strchr(line, ':') + 2);
+			break;
+		}
+	}
+	if (f)
+		fclose(f);
+}
+
+static cJSON *host_section(void)
+{
+	cJSON *host = cJSON_CreateObject(), *cfg;
+	char libbpf[32];
+	struct utsname u;
+	int i;
+
+	if (!uname(&u)) {
+		cJSON_AddStringToObject(host, "kernel_release", u.release);
+		cJSON_AddStringToObject(host, "kernel_version", u.version);
+	}
+	add_cpu_model(host);
+	add_command_line(host, "nr_cpus", "nproc");
+	cfg = cJSON_AddObjectToObject(host, "config");
+	for (i = 0; config_flags[i]; i++) {
+		const char *v = kconfig_get(config_flags[i]);
+
+		if (v)
+			cJSON_AddStringToObject(cfg, config_flags[i], v);
+		else
+			cJSON_AddNullToObject(cfg, config_flags[i]);
+	}
+	cJSON *tools = cJSON_AddObjectToObject(host, "tools");
+
+	add_command_line(tools, "iperf3", "iperf3 --version 2>/dev/null");
+	add_command_line(tools, "qemu", "qemu-system-x86_64 --version 2>/dev/null");
+	add_command_line(tools, "gnuplot", "gnuplot --version 2>/dev/null");
+	add_command_line(tools, "clang", "clang --version 2>/dev/null");
+	snprintf(libbpf, sizeof(libbpf), "%d.%d", LIBBPF_MAJOR_VERSION, LIBBPF_MINOR_VERSION);
+	cJSON_AddStringToObject(tools, "libbpf", libbpf);
+	cJSON_AddStringToObject(tools, "cjson", cJSON_Version());
+	return host;
+}
+
+cJSON *manifest_new(const struct run_settings *s, const struct matrix *m)
+{
+	cJSON *man = cJSON_CreateObject(), *set, *names;
+	char t[32], seed[32];
+	int i;
+
+	cJSON_AddStringToObject(man, "matrix", s->matrix);
+	cJSON_AddNumberToObject(man, "N", s->n);
+	cJSON_AddNumberToObject(man, "duration", s->duration);
+	cJSON_AddNumberToObject(man, "warmup", s->warmup);
+	cJSON_AddStringToObject(man, "iperf_args", s->iperf_args);
+	snprintf(seed, sizeof(seed), "%llu", (unsigned long long)s->seed);
+	/* A string: JSON numbers lose 64-bit precision. */
+	cJSON_AddStringToObject(man, "order_seed", seed);
+	cJSON_AddStringToObject(man, "target", "qemu");
+	cJSON_AddStringToObject(man, "topology", s->topology);
+	set = cJSON_AddObjectToObject(man, "settings");
+	cJSON_AddStringToObject(set, "accel", s->accel);
+	cJSON_AddNumberToObject(set, "vcpus", s->vcpus);
+	cJSON_AddNumberToObject(set, "mem_mb", s->mem_mb);
+	cJSON_AddStringToObject(set, "func", s->func);
+	cJSON_AddNumberToObject(set, "spin_ns", s->spin_ns);
+	cJSON_AddNumberToObject(set, "hit_check_s", s->check_s);
+	names = cJSON_AddArrayToObject(man, "configs");
+	for (i = 0; i < m->n; i++)
+		cJSON_AddItemToArray(names, cJSON_CreateString(m->configs[i].name));
+	cJSON_AddItemToObject(man, "host", host_section());
+	add_command_line(man, "git_revision",
+			 "git rev-parse HEAD 2>/dev/null && git diff --quiet HEAD 2>/dev/null || "
+			 "echo dirty");
+	now_iso(t, sizeof(t));
+	cJSON_AddStringToObject(man, "start_time", t);
+	cJSON_AddNullToObject(man, "end_time");
+	cJSON_AddStringToObject(man, "state", "running");
+	return man;
+}
+
+static void replace(cJSON *obj, const char *key, cJSON *item)
+{
+	cJSON_DeleteItemFromObjectCaseSensitive(obj, key);
+	cJSON_AddItemToObject(obj, key, item);
+}
+
+void manifest_add_guest(cJSON *man, struct guest *g, const cJSON *info)
+{
+	cJSON *guest = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(guest, "accel", guest_accel(g));
+	cJSON_AddStringToObject(guest, "accel_note", guest_accel_note(g));
+	cJSON_AddNumberToObject(guest, "boot_seconds", guest_boot_seconds(g));
+	cJSON_AddStringToObject(guest, "topology", guest_topology(g));
+	if (info)
+		cJSON_AddItemToObject(guest, "info", cJSON_Duplicate(info, true));
+	replace(man, "guest", guest);
+}
+
+void manifest_finish(cJSON *man, const char *state)
+{
+	char t[32];
+
+	now_iso(t, sizeof(t));
+	replace(man, "end_time", cJSON_CreateString(t));
+	replace(man, "state", cJSON_CreateString(state));
+}
+
+static const char *str(const cJSON *o, const char *k)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static double num(const cJSON *o, const char *k)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+
+	return cJSON_IsNumber(v) ? v->valuedouble : -1;
+}
+
+int manifest_settings(const cJSON *man, struct run_settings *s, const char ***names, int *count)
+{
+	const cJSON *set = cJSON_GetObjectItemCaseSensitive(man, "settings");
+	const cJSON *list = cJSON_GetObjectItemCaseSensitive(man, "configs"), *c;
+	int i = 0;
+
+	if (!str(man, "matrix") || !str(man, "order_seed") || !cJSON_IsArray(list) || !set)
+		return -1;
+	s->matrix = str(man, "matrix");
+	s->n = (int)num(man, "N");
+	s->duration = num(man, "duration");
+	s->warmup = (int)num(man, "warmup");
+	s->iperf_args = str(man, "iperf_args");
+	s->seed = strtoull(str(man, "order_seed"), NULL, 10);
+	s->topology = str(man, "topology");
+	s->accel = str(set, "accel");
+	s->vcpus = (int)num(set, "vcpus");
+	s->mem_mb = (int)num(set, "mem_mb");
+	s->func = str(set, "func");
+	s->spin_ns = (long)num(set, "spin_ns");
+	s->check_s = num(set, "hit_check_s");
+	*count = cJSON_GetArraySize(list);
+	*names = calloc(*count + 1, sizeof(**names));
+	if (!*names)
+		return -1;
+	cJSON_ArrayForEach(c, list)
+		(*names)[i++] = cJSON_IsString(c) ? c->valuestring : "";
+	return s->n >= 1 && s->duration > 0 && s->iperf_args && s->topology ? 0 : -1;
+}

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* manifest.json: everything needed to read, trust and resume a run. */
+#ifndef BPFCOST_MANIFEST_H
+#define BPFCOST_MANIFEST_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "matrix.h"
+
+struct cJSON;
+struct guest;
+
+struct run_settings {
+	const char *matrix;
+	int n;
+	double duration;
+	int warmup;
+	const char *iperf_args;
+	const char *topology;
+	const char *accel;
+	int vcpus;
+	int mem_mb;
+	const char *func;
+	long spin_ns;
+	double check_s;
+	uint64_t seed;
+};
+
+/* A new manifest for a run about to start. */
+struct cJSON *manifest_new(const struct run_settings *s, const struct matrix *m);
+/* The guest as booted: accelerator, boot time, kernel, config flags, kprobes list. */
+void manifest_add_guest(struct cJSON *man, struct guest *g, const struct cJSON *info);
+void manifest_finish(struct cJSON *man, const char *state);
+
+/*
+ * Settings and configuration names back from a manifest, for --resume. String
+ * settings point into @man, which must outlive @s.
+ */
+int manifest_settings(const struct cJSON *man, struct run_settings *s, const char ***names,
+		      int *count);
+
+#endif /* BPFCOST_MANIFEST_H */

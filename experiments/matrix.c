@@ -1,0 +1,216 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "loader/bpfcost.h"
+#include "matrix.h"
+
+const char *const matrix_names[] = { "all", "seed", "quick", "full", NULL };
+
+/* Attach types of MATRIX=all (design.md); "full" adds every other known type. */
+static const char *const all_attach[] = { "tp", "kprobe", "kprobe-fprobe", "fentry", "fexit",
+					  NULL };
+/* The original experiment's rows (seeds/002). */
+static const char *const seed_rows[] = {
+	"fentry-map",	     "fentry-map-stat",	       "fentry-null",
+	"fentry-null-stat",  "kprobe-fprobe-map",      "kprobe-fprobe-map-stat",
+	"kprobe-fprobe-null", "kprobe-fprobe-null-stat", NULL,
+};
+/* Small enough for CI under TCG, yet every mechanism family once. */
+static const char *const quick_rows[] = {
+	"tp-null", "kprobe-map-stat", "kprobe-fprobe-null-stat", "fentry-map-stat", NULL,
+};
+/* Known-cost control: in "full" only, so "all" stays the paper's matrix. */
+#define CONTROL_PROBE "spin"
+
+static void list_into(char *buf, size_t len, const char *const *names)
+{
+	size_t used = strlen(buf);
+
+	for (; *names && used < len; names++)
+		used += snprintf(buf + used, len - used, " %s", *names);
+}
+
+int config_parse(const char *name, char *const *probes, struct config *c, char *err,
+		 size_t errlen)
+{
+	const char *const *types = bpfcost_attach_names();
+	const char *best = NULL, *rest;
+	size_t len = strlen(name), blen = 0;
+	int i;
+
+	memset(c, 0, sizeof(*c));
+	if (len >= sizeof(c->name)) {
+		snprintf(err, errlen, "configuration name too long: '%s'", name);
+		return -1;
+	}
+	snprintf(c->name, sizeof(c->name), "%s", name);
+	if (!strcmp(name, "baseline")) {
+		c->baseline = true;
+		return 0;
+	}
+	/* Attach names contain '-' themselves: take the longest that matches. */
+	for (i = 0; types[i]; i++) {
+		size_t tl = strlen(types[i]);
+
+		if (tl > blen && !strncmp(name, types[i], tl) && name[tl] == '-') {
+			best = types[i];
+			blen = tl;
+		}
+	}
+	if (!best) {
+		snprintf(err, errlen, "configuration '%s': unknown attach type; valid:", name);
+		list_into(err, errlen, types);
+		return -1;
+	}
+	snprintf(c->attach, sizeof(c->attach), "%s", best);
+	rest = name + blen + 1;
+	len = strlen(rest);
+	if (len > 5 && !strcmp(rest + len - 5, "-stat")) {
+		c->stats = true;
+		len -= 5;
+	}
+	if (len == 0 || len >= sizeof(c->probe)) {
+		snprintf(err, errlen, "configuration '%s': want <attach>-<probe>[-stat]", name);
+		return -1;
+	}
+	memcpy(c->probe, rest, len);
+	c->probe[len] = '\0';
+	for (i = 0; probes[i]; i++)
+		if (!strcmp(probes[i], c->probe))
+			return 0;
+	snprintf(err, errlen, "configuration '%s': unknown probe '%s'; valid:", name, c->probe);
+	list_into(err, errlen, (const char *const *)probes);
+	return -1;
+}
+
+static int add(struct matrix *m, const struct config *c, char *err, size_t errlen)
+{
+	struct config *bigger;
+	int i;
+
+	for (i = 0; i < m->n; i++)
+		if (!strcmp(m->configs[i].name, c->name))
+			return 0; /* a matrix is a set */
+	bigger = realloc(m->configs, (m->n + 1) * sizeof(*c));
+	if (!bigger) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	m->configs = bigger;
+	m->configs[m->n++] = *c;
+	return 0;
+}
+
+static int add_name(struct matrix *m, const char *name, char *const *probes, char *err,
+		    size_t errlen)
+{
+	struct config c;
+
+	if (config_parse(name, probes, &c, err, errlen))
+		return -1;
+	return add(m, &c, err, errlen);
+}
+
+static int add_product(struct matrix *m, const char *const *attach, char *const *probes,
+		       bool with_control, char *err, size_t errlen)
+{
+	char name[CONFIG_NAME_MAX];
+	int a, p, s;
+
+	for (a = 0; attach[a]; a++)
+		for (p = 0; probes[p]; p++)
+			for (s = 0; s < 2; s++) {
+				if (!with_control && !strcmp(probes[p], CONTROL_PROBE))
+					continue;
+				snprintf(name, sizeof(name), "%s-%s%s", attach[a], probes[p],
+					 s ? "-stat" : "");
+				if (add_name(m, name, probes, err, errlen))
+					return -1;
+			}
+	return 0;
+}
+
+static int add_list(struct matrix *m, const char *const *names, char *const *probes, char *err,
+		    size_t errlen)
+{
+	for (; *names; names++)
+		if (add_name(m, *names, probes, err, errlen))
+			return -1;
+	return 0;
+}
+
+static int add_file(struct matrix *m, const char *path, char *const *probes, char *err,
+		    size_t errlen)
+{
+	char line[256], msg[BPFCOST_ERRLEN];
+	FILE *f = fopen(path, "r");
+	int lineno = 0;
+
+	if (!f) {
+		snprintf(err, errlen, "matrix '%s': not a named matrix (", path);
+		list_into(err, errlen, matrix_names);
+		snprintf(err + strlen(err), errlen - strlen(err), " ) nor a readable file: %s",
+			 strerror(errno));
+		return -1;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		char *p = line, *end;
+
+		lineno++;
+		line[strcspn(line, "#\r\n")] = '\0';
+		while (*p == ' ' || *p == '\t')
+			p++;
+		end = p + strlen(p);
+		while (end > p && (end[-1] == ' ' || end[-1] == '\t'))
+			*--end = '\0';
+		if (!*p)
+			continue;
+		if (add_name(m, p, probes, msg, sizeof(msg))) {
+			snprintf(err, errlen, "%s:%d: %s", path, lineno, msg);
+			fclose(f);
+			return -1;
+		}
+	}
+	fclose(f);
+	if (m->n <= 1) {
+		snprintf(err, errlen, "matrix file %s has no configurations", path);
+		return -1;
+	}
+	return 0;
+}
+
+int matrix_build(const char *spec, char *const *probes, struct matrix *m, char *err,
+		 size_t errlen)
+{
+	struct config baseline = { .name = "baseline", .baseline = true };
+	const char *const *types = bpfcost_attach_names();
+	int ret;
+
+	memset(m, 0, sizeof(*m));
+	err[0] = '\0';
+	if (add(m, &baseline, err, errlen))
+		return -1;
+	if (!strcmp(spec, "all"))
+		ret = add_product(m, all_attach, probes, false, err, errlen);
+	else if (!strcmp(spec, "full"))
+		ret = add_product(m, types, probes, true, err, errlen);
+	else if (!strcmp(spec, "seed"))
+		ret = add_list(m, seed_rows, probes, err, errlen);
+	else if (!strcmp(spec, "quick"))
+		ret = add_list(m, quick_rows, probes, err, errlen);
+	else
+		ret = add_file(m, spec, probes, err, errlen);
+	if (ret)
+		matrix_free(m);
+	return ret;
+}
+
+void matrix_free(struct matrix *m)
+{
+	free(m->configs);
+	m->configs = NULL;
+	m->n = 0;
+}

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The results folder: samples.jsonl appended and flushed per sample, manifest.json. */
+#ifndef BPFCOST_RESULTS_H
+#define BPFCOST_RESULTS_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+struct cJSON;
+
+/* results/<UTC time>-<label>/, and results/latest pointing at it. */
+int results_create(const char *root, const char *label, char *dir, size_t len, char *err,
+		   size_t errlen);
+
+/*
+ * Open samples.jsonl for appending. A last line cut short by a crash is
+ * removed first, so every line in the file is a complete record.
+ */
+FILE *results_open_samples(const char *dir, char *err, size_t errlen);
+
+/* One record, one line, on disk before returning (fflush + fsync). */
+int results_append(FILE *f, const struct cJSON *record);
+
+/* Calls @fn for each complete record in samples.jsonl; returns the count. */
+int results_each(const char *dir, void (*fn)(const struct cJSON *rec, void *arg), void *arg);
+
+/* Write @json to <dir>/<name> atomically (temporary file + rename). */
+int results_write_json(const char *dir, const char *name, const struct cJSON *json);
+/* Read <dir>/<name>; NULL if missing or not JSON. */
+struct cJSON *results_read_json(const char *dir, const char *name);
+
+#endif /* BPFCOST_RESULTS_H */

@@ -1,0 +1,497 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * bpfcost-run: run a matrix of configurations, N interleaved samples each, in
+ * the QEMU guest, appending one record per sample to a results folder.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <libgen.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <cjson/cJSON.h>
+
+#include "experiments/guest/guest.h"
+#include "loader/bpfcost.h"
+#include "manifest.h"
+#include "matrix.h"
+#include "progress.h"
+#include "results.h"
+#include "sample.h"
+#include "schedule.h"
+
+#define EXIT_INTERRUPTED 130
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: bpfcost-run [options]\n"
+		"       bpfcost-run --resume results/<dir>\n"
+		"\n"
+		"  -m, --matrix M        all (default), seed, quick, full, or a file with one\n"
+		"                        configuration per line (<attach>-<probe>[-stat], baseline)\n"
+		"  -n, --samples N       samples per configuration (default 10)\n"
+		"  -t, --duration S      seconds measured per sample (default 10)\n"
+		"  -w, --warmup S        seconds dropped at the start of each sample, iperf3 -O\n"
+		"                        (default 1)\n"
+		"  -i, --iperf-args A    iperf3 client arguments (default \"-u -P 8 -b 1G -l 64\")\n"
+		"  -T, --topology T      user (QEMU user networking) or tap (default tap)\n"
+		"  -s, --seed N          order seed (default: from the clock; recorded)\n"
+		"  -a, --accel A         auto, kvm or tcg (default auto: KVM if it really works)\n"
+		"      --vcpus N         guest vCPUs (default 2)\n"
+		"      --mem MB          guest memory (default 512)\n"
+		"  -f, --func F          kernel function for kprobe/fentry types (udp_recvmsg)\n"
+		"      --spin-ns NS      busy-wait of the spin control probe (default 1000)\n"
+		"      --check S         seconds of the stats-on hit check per configuration (2)\n"
+		"  -o, --results DIR     where results/<time>-<matrix>/ goes (default results)\n"
+		"  -r, --resume DIR      continue an interrupted run; settings come from it\n"
+		"      --no-report       do not run bpfcost-report at the end\n"
+		"  -h, --help\n"
+		"\n"
+		"Exit: 0 done, 1 failure (records kept; --resume continues), 2 bad input,\n"
+		"130 interrupted (records kept; --resume continues).\n");
+}
+
+static int bad(const char *what, const char *value, const char *valid)
+{
+	fprintf(stderr, "bpfcost-run: bad %s '%s'; valid: %s\n", what, value, valid);
+	return BPFCOST_EXIT_USAGE;
+}
+
+static int parse_int(const char *s, long min, long max, long *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtol(s, &end, 10);
+	return errno || end == s || *end || *out < min || *out > max ? -1 : 0;
+}
+
+/* Which (configuration, block) pairs already have a record: the resume state. */
+struct done_set {
+	const struct matrix *m;
+	int n;
+	unsigned char *done;
+	int count;
+};
+
+static void mark_done(const cJSON *rec, void *arg)
+{
+	struct done_set *d = arg;
+	const cJSON *name = cJSON_GetObjectItemCaseSensitive(rec, "config");
+	const cJSON *block = cJSON_GetObjectItemCaseSensitive(rec, "block");
+	int i;
+
+	if (!cJSON_IsString(name) || !cJSON_IsNumber(block) || block->valueint < 0 ||
+	    block->valueint >= d->n)
+		return;
+	for (i = 0; i < d->m->n; i++) {
+		if (!strcmp(d->m->configs[i].name, name->valuestring)) {
+			unsigned char *slot = &d->done[i * d->n + block->valueint];
+
+			d->count += !*slot;
+			*slot = 1;
+		}
+	}
+}
+
+static const char *exe_dir(void)
+{
+	static char dir[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", dir, sizeof(dir) - 1);
+
+	if (n <= 0)
+		return ".";
+	dir[n] = '\0';
+	return dirname(dir);
+}
+
+static void run_report(const char *dir)
+{
+	char cmd[PATH_MAX * 2 + 32], tool[PATH_MAX];
+
+	snprintf(tool, sizeof(tool), "%s/bpfcost-report", exe_dir());
+	if (access(tool, X_OK)) {
+		fprintf(stderr, "bpfcost-run: no %s; skipping the report\n", tool);
+		return;
+	}
+	snprintf(cmd, sizeof(cmd), "'%s' '%s'", tool, dir);
+	if (system(cmd))
+		fprintf(stderr, "bpfcost-run: report failed: %s\n", cmd);
+}
+
+/* Stats-on hit checks for rows that cannot count runs themselves; kept in the manifest. */
+static int hit_checks(struct guest *g, const struct matrix *m, const struct sample_settings *ss,
+		      double seconds, cJSON *man, const char *dir, struct progress *p)
+{
+	cJSON *checks = cJSON_GetObjectItemCaseSensitive(man, "hit_checks");
+	int i;
+
+	if (!checks)
+		checks = cJSON_AddObjectToObject(man, "hit_checks");
+	for (i = 0; i < m->n && !stop_requested; i++) {
+		const struct config *c = &m->configs[i];
+		cJSON *check;
+		const cJSON *h, *e;
+
+		if (c->baseline || c->stats || cJSON_GetObjectItemCaseSensitive(checks, c->name))
+			continue;
+		check = sample_hit_check(g, c, ss, seconds, &stop_requested);
+		if (stop_requested) {
+			cJSON_Delete(check);
+			break;
+		}
+		h = cJSON_GetObjectItemCaseSensitive(check, "hits_per_packet");
+		e = cJSON_GetObjectItemCaseSensitive(check, "error");
+		if (cJSON_IsString(e))
+			progress_note(p, "check %s: %s", c->name, e->valuestring);
+		else if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(check, "hits_ok")))
+			progress_note(p,
+				      "WARNING: %s: %.3f hits per packet in its stats-on check: the "
+				      "probe does not run once per packet; its rows are flagged",
+				      c->name, h ? h->valuedouble : 0);
+		else
+			progress_note(p, "check %s: %.3f hits per packet", c->name, h->valuedouble);
+		cJSON_AddItemToObject(checks, c->name, check);
+		results_write_json(dir, "manifest.json", man);
+	}
+	return stop_requested ? -1 : 0;
+}
+
+static void describe(const cJSON *rec, char *buf, size_t len)
+{
+	const cJSON *e = cJSON_GetObjectItemCaseSensitive(rec, "error");
+	const cJSON *bps = cJSON_GetObjectItemCaseSensitive(rec, "rx_bps");
+	const cJSON *hits = cJSON_GetObjectItemCaseSensitive(rec, "hits_per_packet");
+
+	if (cJSON_IsString(e))
+		snprintf(buf, len, "error: %.120s", e->valuestring);
+	else if (cJSON_IsNumber(hits))
+		snprintf(buf, len, "%.2f Mbit/s, %.2f hits/packet", bps->valuedouble / 1e6,
+			 hits->valuedouble);
+	else
+		snprintf(buf, len, "%.2f Mbit/s", cJSON_IsNumber(bps) ? bps->valuedouble / 1e6 : 0);
+}
+
+static int run(const struct run_settings *rs, const struct matrix *m, const char *dir,
+	       cJSON *man)
+{
+	struct sample_settings ss = {
+		.duration = rs->duration,
+		.warmup = rs->warmup,
+		.iperf_args = rs->iperf_args,
+		.func = rs->func,
+		.spin_ns = rs->spin_ns,
+		.call_timeout_s = 120,
+	};
+	struct done_set d = { .m = m, .n = rs->n };
+	struct guest_config gc;
+	struct guest *g = NULL;
+	struct progress p;
+	char err[BPFCOST_ERRLEN], detail[200];
+	int *order = calloc(m->n, sizeof(int)), block, pos, ret = BPFCOST_EXIT_FAILURE;
+	cJSON *info = NULL, *req = NULL;
+	FILE *samples = NULL;
+
+	d.done = calloc((size_t)m->n * rs->n, 1);
+	if (!order || !d.done)
+		goto out;
+	results_each(dir, mark_done, &d);
+	samples = results_open_samples(dir, err, sizeof(err));
+	if (!samples) {
+		fprintf(stderr, "bpfcost-run: %s\n", err);
+		goto out;
+	}
+
+	guest_config_defaults(&gc);
+	gc.topology = rs->topology;
+	gc.accel = rs->accel;
+	gc.vcpus = rs->vcpus;
+	gc.mem_mb = rs->mem_mb;
+	fprintf(stderr, "bpfcost-run: booting the guest (accel %s, %d vCPUs, topology %s)\n",
+		rs->accel, rs->vcpus, rs->topology);
+	if (guest_start(&gc, &g, err, sizeof(err))) {
+		fprintf(stderr, "bpfcost-run: guest: %s\n", err);
+		goto out;
+	}
+	fprintf(stderr, "bpfcost-run: guest up in %.1f s (%s%s%s)\n", guest_boot_seconds(g),
+		guest_accel(g), *guest_accel_note(g) ? ": " : "", guest_accel_note(g));
+	req = cJSON_CreateObject();
+	cJSON_AddStringToObject(req, "cmd", "info");
+	info = guest_call(g, req, ss.call_timeout_s, err, sizeof(err));
+	manifest_add_guest(man, g, info);
+	results_write_json(dir, "manifest.json", man);
+
+	progress_start(&p, m->n * rs->n, d.count);
+	if (d.count)
+		progress_note(&p, "resuming: %d of %d samples already recorded", d.count,
+			      m->n * rs->n);
+	if (hit_checks(g, m, &ss, rs->check_s, man, dir, &p))
+		goto interrupted;
+	for (block = 0; block < rs->n; block++) {
+		schedule_block(rs->seed, block, m->n, order);
+		for (pos = 0; pos < m->n; pos++) {
+			const struct config *c = &m->configs[order[pos]];
+			const cJSON *checks = cJSON_GetObjectItemCaseSensitive(man, "hit_checks");
+			enum sample_outcome o;
+			char t[32];
+			time_t now;
+			cJSON *rec;
+
+			if (d.done[order[pos] * rs->n + block])
+				continue;
+			rec = cJSON_CreateObject();
+			o = sample_run(g, c, &ss, cJSON_GetObjectItemCaseSensitive(checks, c->name),
+				       rec, &stop_requested);
+			if (o == SAMPLE_INTERRUPTED || stop_requested) {
+				cJSON_Delete(rec);
+				goto interrupted;
+			}
+			cJSON_AddNumberToObject(rec, "block", block);
+			cJSON_AddNumberToObject(rec, "sample", block + 1);
+			cJSON_AddNumberToObject(rec, "order", pos);
+			now = time(NULL);
+			strftime(t, sizeof(t), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+			cJSON_AddStringToObject(rec, "time", t);
+			if (results_append(samples, rec)) {
+				fprintf(stderr, "bpfcost-run: cannot write samples.jsonl: %s\n",
+					strerror(errno));
+				cJSON_Delete(rec);
+				goto out;
+			}
+			describe(rec, detail, sizeof(detail));
+			if (cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(rec, "hits_ok")))
+				progress_note(&p, "WARNING: %s sample %d: hits per packet outside "
+						  "[%.1f, %.1f]: %s",
+					      c->name, block + 1, HITS_MIN, HITS_MAX, detail);
+			progress_step(&p, c->name, detail);
+			cJSON_Delete(rec);
+			if (o == SAMPLE_GUEST_LOST) {
+				progress_note(&p, "bpfcost-run: the guest stopped answering; "
+						  "continue with --resume %s",
+					      dir);
+				goto out;
+			}
+		}
+	}
+	progress_end(&p);
+	manifest_finish(man, "complete");
+	ret = BPFCOST_EXIT_OK;
+	goto out;
+interrupted:
+	progress_note(&p, "bpfcost-run: interrupted; records so far are kept; continue with "
+			  "--resume %s",
+		      dir);
+	manifest_finish(man, "interrupted");
+	ret = EXIT_INTERRUPTED;
+out:
+	if (ret == BPFCOST_EXIT_FAILURE)
+		manifest_finish(man, "failed");
+	results_write_json(dir, "manifest.json", man);
+	guest_free(g); /* QEMU and the tap device go with it */
+	if (samples)
+		fclose(samples);
+	cJSON_Delete(info);
+	free(order);
+	free(d.done);
+	return ret;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "matrix", required_argument, NULL, 'm' },
+		{ "samples", required_argument, NULL, 'n' },
+		{ "duration", required_argument, NULL, 't' },
+		{ "warmup", required_argument, NULL, 'w' },
+		{ "iperf-args", required_argument, NULL, 'i' },
+		{ "topology", required_argument, NULL, 'T' },
+		{ "seed", required_argument, NULL, 's' },
+		{ "accel", required_argument, NULL, 'a' },
+		{ "vcpus", required_argument, NULL, 'V' },
+		{ "mem", required_argument, NULL, 'M' },
+		{ "func", required_argument, NULL, 'f' },
+		{ "spin-ns", required_argument, NULL, 'S' },
+		{ "check", required_argument, NULL, 'C' },
+		{ "results", required_argument, NULL, 'o' },
+		{ "resume", required_argument, NULL, 'r' },
+		{ "no-report", no_argument, NULL, 'R' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct run_settings rs = {
+		.matrix = "all",
+		.n = 10,
+		.duration = 10,
+		.warmup = 1,
+		.iperf_args = "-u -P 8 -b 1G -l 64",
+		.topology = "tap",
+		.accel = "auto",
+		.vcpus = 2,
+		.mem_mb = 512,
+		.func = "udp_recvmsg",
+		.spin_ns = 1000,
+		.check_s = 2,
+		.seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32),
+	};
+	struct sigaction sa = { .sa_handler = on_signal };
+	const char *results_root = "results", *resume = NULL, **names = NULL;
+	char err[BPFCOST_ERRLEN], dir[PATH_MAX], label[64], *end;
+	bool report = true;
+	struct matrix m = { 0 };
+	cJSON *man = NULL;
+	char **probes;
+	long v;
+	int c, i, ret, count;
+
+	while ((c = getopt_long(argc, argv, "m:n:t:w:i:T:s:a:f:o:r:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'm':
+			rs.matrix = optarg;
+			break;
+		case 'n':
+			if (parse_int(optarg, 1, 100000, &v))
+				return bad("N (samples per configuration)", optarg,
+					   "an integer >= 1");
+			rs.n = (int)v;
+			break;
+		case 't':
+			rs.duration = strtod(optarg, &end);
+			if (*end || !(rs.duration >= 1 && rs.duration <= 86400))
+				return bad("duration", optarg, "seconds, 1 to 86400");
+			break;
+		case 'w':
+			if (parse_int(optarg, 0, 3600, &v))
+				return bad("warm-up", optarg, "whole seconds >= 0");
+			rs.warmup = (int)v;
+			break;
+		case 'i':
+			rs.iperf_args = optarg;
+			break;
+		case 'T':
+			if (strcmp(optarg, "user") && strcmp(optarg, "tap"))
+				return bad("topology", optarg, "user tap");
+			rs.topology = optarg;
+			break;
+		case 's':
+			errno = 0;
+			rs.seed = strtoull(optarg, &end, 0);
+			if (errno || *end || end == optarg)
+				return bad("seed", optarg, "an unsigned integer");
+			break;
+		case 'a':
+			if (strcmp(optarg, "auto") && strcmp(optarg, "kvm") && strcmp(optarg, "tcg"))
+				return bad("accelerator", optarg, "auto kvm tcg");
+			rs.accel = optarg;
+			break;
+		case 'V':
+			if (parse_int(optarg, 1, 64, &v))
+				return bad("vcpus", optarg, "1 to 64");
+			rs.vcpus = (int)v;
+			break;
+		case 'M':
+			if (parse_int(optarg, 128, 65536, &v))
+				return bad("mem", optarg, "128 to 65536 (MB)");
+			rs.mem_mb = (int)v;
+			break;
+		case 'f':
+			rs.func = optarg;
+			break;
+		case 'S':
+			if (parse_int(optarg, 0, 100000000, &v))
+				return bad("spin-ns", optarg, "0 to 100000000");
+			rs.spin_ns = v;
+			break;
+		case 'C':
+			rs.check_s = strtod(optarg, &end);
+			if (*end || !(rs.check_s >= 1 && rs.check_s <= 600))
+				return bad("check", optarg, "seconds, 1 to 600");
+			break;
+		case 'o':
+			results_root = optarg;
+			break;
+		case 'r':
+			resume = optarg;
+			break;
+		case 'R':
+			report = false;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return BPFCOST_EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "bpfcost-run: unexpected argument '%s'\n", argv[optind]);
+		return BPFCOST_EXIT_USAGE;
+	}
+	probes = bpfcost_list_probes(bpfcost_default_progs_dir(), err, sizeof(err));
+	if (!probes) {
+		fprintf(stderr, "bpfcost-run: %s\n", err);
+		return BPFCOST_EXIT_FAILURE;
+	}
+
+	if (resume) {
+		snprintf(dir, sizeof(dir), "%s", resume);
+		man = results_read_json(dir, "manifest.json");
+		if (!man || manifest_settings(man, &rs, &names, &count)) {
+			fprintf(stderr, "bpfcost-run: %s: no usable manifest.json to resume from\n",
+				dir);
+			return BPFCOST_EXIT_USAGE;
+		}
+		m.configs = calloc(count, sizeof(*m.configs));
+		for (i = 0; m.configs && i < count; i++) {
+			if (config_parse(names[i], probes, &m.configs[m.n++], err, sizeof(err))) {
+				fprintf(stderr, "bpfcost-run: %s: %s\n", dir, err);
+				return BPFCOST_EXIT_USAGE;
+			}
+		}
+		free(names);
+	} else {
+		if (matrix_build(rs.matrix, probes, &m, err, sizeof(err))) {
+			fprintf(stderr, "bpfcost-run: %s\n", err);
+			return BPFCOST_EXIT_USAGE;
+		}
+		/* A matrix file is labelled by its name, without directories or suffix. */
+		snprintf(label, sizeof(label), "%s", strrchr(rs.matrix, '/') ?
+			 strrchr(rs.matrix, '/') + 1 : rs.matrix);
+		label[strcspn(label, ". ")] = '\0';
+		if (results_create(results_root, label, dir, sizeof(dir), err, sizeof(err))) {
+			fprintf(stderr, "bpfcost-run: %s\n", err);
+			return BPFCOST_EXIT_FAILURE;
+		}
+		man = manifest_new(&rs, &m);
+		results_write_json(dir, "manifest.json", man);
+	}
+	fprintf(stderr, "bpfcost-run: %s: %d configurations x %d samples x (%g s + %d s warm-up), "
+			"seed %llu\n",
+		dir, m.n, rs.n, rs.duration, rs.warmup, (unsigned long long)rs.seed);
+
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	ret = run(&rs, &m, dir, man);
+	if (ret == 0 && report)
+		run_report(dir);
+	fprintf(stderr, "bpfcost-run: results in %s\n", dir);
+	cJSON_Delete(man);
+	matrix_free(&m);
+	bpfcost_free_names(probes);
+	return ret;
+}
