@@ -42,6 +42,8 @@ DEB_PACKAGES := \
 	pkg-config \
 	qemu-system-x86 \
 	xz-utils \
+	texlive-latex-base \
+	texlive-latex-recommended \
 	zlib1g-dev
 
 # Filled in by the included module makefiles.

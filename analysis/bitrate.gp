@@ -16,8 +16,9 @@ set xrange [-0.5:ngroups - 0.5]
 set offsets 0, 0, graph 0.05, graph 0.05
 set grid ytics lc rgb '#dddddd'
 set key outside right top vertical Left reverse spacing 1.4
-# The grey band is what this run could not tell apart from zero.
-set object 1 rect from graph 0, first -mde to graph 1, first mde \
+# The grey band is what this run could not tell apart from zero (mde < 0:
+# one baseline sample, no spread, so no band).
+if (mde > 0) set object 1 rect from graph 0, first -mde to graph 1, first mde \
 	fc rgb '#e4e4e4' fs solid 1.0 noborder behind
 set arrow 100 from graph 0, first 0 to graph 1, first 0 nohead lc rgb '#404040' dt 2 front
 
@@ -35,7 +36,8 @@ do for [k = 1:3] {
 		set output outbase . ".pdf"
 	}
 	plot NaN with boxes fs solid 1.0 fc rgb '#e4e4e4' \
-		title sprintf("±%.1f%%: too small for this run to detect", mde), \
+		title (mde > 0 ? sprintf("±%.1f%%: too small for this run to detect", mde) \
+			       : "one baseline sample: no detection limit"), \
 	     for [i = 1:nseries] datafile index (i - 1) using 1:2:3:4 with yerrorbars \
 		pt spt[i] ps 1.4 lw 2 lc rgb scolor[i] title stitle[i]
 	set output

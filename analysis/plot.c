@@ -138,7 +138,8 @@ static int write_impact(const struct run *run, const char *dir, const char *out)
 	fprintf(v, "\noutbase = ");
 	gp_str(v, path_join(path, sizeof(path), out, "bitrate"));
 	fprintf(v, "\nngroups = %zu\nmde = %.6g\nbase_mbps = %.6g\nbase_n = %zu\n", ng,
-		run->mde_pct, run->baseline->mbps.mean, run->baseline->mbps.n);
+		isnan(run->mde_pct) ? -1 : run->mde_pct, run->baseline->mbps.mean,
+		run->baseline->mbps.n);
 	fprintf(v, "array stitle[%zu]\narray scolor[%zu]\narray spt[%zu]\n", 2 * np, 2 * np,
 		2 * np);
 	/* One data block per (probe, stats) series, points spread within each attach group. */
