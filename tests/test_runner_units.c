@@ -1,0 +1,181 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Runner units: configuration names, matrices, the interleaved schedule, iperf3 reports. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "experiments/iperf.h"
+#include "experiments/matrix.h"
+#include "experiments/schedule.h"
+#include "loader/bpfcost.h"
+#include "testlib.h"
+
+static char *probes[] = { "map", "null", "spin", "my-probe", NULL };
+static char *two_probes[] = { "map", "null", NULL };
+
+static void test_config_names_parse(void **state)
+{
+	struct config c;
+	char err[512];
+
+	(void)state;
+	assert_int_equal(config_parse("kprobe-fprobe-null-stat", probes, &c, err, sizeof(err)), 0);
+	assert_string_equal(c.attach, "kprobe-fprobe");
+	assert_string_equal(c.probe, "null");
+	assert_true(c.stats);
+	assert_int_equal(config_parse("kprobe-map", probes, &c, err, sizeof(err)), 0);
+	assert_string_equal(c.attach, "kprobe");
+	assert_false(c.stats);
+	/* a probe name with a dash still parses */
+	assert_int_equal(config_parse("fexit-my-probe-stat", probes, &c, err, sizeof(err)), 0);
+	assert_string_equal(c.probe, "my-probe");
+	assert_int_equal(config_parse("baseline", probes, &c, err, sizeof(err)), 0);
+	assert_true(c.baseline);
+}
+
+static void test_bad_config_names_list_valid_values(void **state)
+{
+	struct config c;
+	char err[512];
+
+	(void)state;
+	assert_int_equal(config_parse("uprobe-null", probes, &c, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "'uprobe-null': unknown attach type; valid: tp raw_tp"));
+	assert_int_equal(config_parse("fentry-nosuch-stat", probes, &c, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "unknown probe 'nosuch'; valid: map null spin"));
+	assert_int_equal(config_parse("fentry-", probes, &c, err, sizeof(err)), -1);
+}
+
+static void test_matrix_all_is_the_papers_21(void **state)
+{
+	static const char *const expect[] = { "baseline", "tp-map", "tp-map-stat", "tp-null",
+					      "kprobe-fprobe-null-stat", "fentry-map-stat",
+					      "fexit-null", "kprobe-null-stat", NULL };
+	struct matrix m;
+	char err[512];
+	int i, j;
+
+	(void)state;
+	assert_int_equal(matrix_build("all", two_probes, &m, err, sizeof(err)), 0);
+	assert_int_equal(m.n, 21);
+	for (i = 0; expect[i]; i++) {
+		for (j = 0; j < m.n && strcmp(m.configs[j].name, expect[i]); j++)
+			;
+		if (j == m.n)
+			fail_msg("'all' lacks %s", expect[i]);
+	}
+	matrix_free(&m);
+	/* a probe dropped into progs/ joins by itself; the spin control does not */
+	assert_int_equal(matrix_build("all", probes, &m, err, sizeof(err)), 0);
+	assert_int_equal(m.n, 1 + 5 * 3 * 2);
+	matrix_free(&m);
+	assert_int_equal(matrix_build("full", probes, &m, err, sizeof(err)), 0);
+	for (i = 0; bpfcost_attach_names()[i]; i++)
+		;
+	assert_int_equal(m.n, 1 + i * 4 * 2);
+	matrix_free(&m);
+	assert_int_equal(matrix_build("seed", two_probes, &m, err, sizeof(err)), 0);
+	assert_int_equal(m.n, 9);
+	matrix_free(&m);
+}
+
+static void test_matrix_file(void **state)
+{
+	char path[] = "/tmp/bpfcost-matrix-XXXXXX", err[512];
+	struct matrix m;
+	FILE *f;
+	int fd = mkstemp(path);
+
+	(void)state;
+	f = fdopen(fd, "w");
+	fprintf(f, "# two rows\n  tp-null  \n\nfentry-map-stat # trailing comment\ntp-null\n");
+	fclose(f);
+	assert_int_equal(matrix_build(path, two_probes, &m, err, sizeof(err)), 0);
+	assert_int_equal(m.n, 3); /* baseline added, duplicate dropped */
+	assert_string_equal(m.configs[2].name, "fentry-map-stat");
+	matrix_free(&m);
+	f = fopen(path, "a");
+	fprintf(f, "tp-bogus\n");
+	fclose(f);
+	assert_int_equal(matrix_build(path, two_probes, &m, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, ":6: configuration 'tp-bogus'"));
+	unlink(path);
+	assert_int_equal(matrix_build("nosuch", two_probes, &m, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "not a named matrix ( all seed quick full )"));
+}
+
+static void test_schedule_is_a_reproducible_shuffle(void **state)
+{
+	int a[21], b[21], seen[21] = { 0 }, i, same_as_next = 0, block;
+
+	(void)state;
+	schedule_block(42, 3, 21, a);
+	schedule_block(42, 3, 21, b);
+	assert_memory_equal(a, b, sizeof(a));
+	for (i = 0; i < 21; i++)
+		seen[a[i]]++;
+	for (i = 0; i < 21; i++)
+		assert_int_equal(seen[i], 1);
+	/* blocks differ from one another */
+	for (block = 0; block < 10; block++) {
+		schedule_block(42, block, 21, a);
+		schedule_block(42, block + 1, 21, b);
+		same_as_next += !memcmp(a, b, sizeof(a));
+	}
+	assert_int_equal(same_as_next, 0);
+}
+
+static char *slurp(const char *rel)
+{
+	static char buf[1 << 20];
+	FILE *f = fopen(test_root_path(rel), "r");
+	size_t n;
+
+	assert_non_null(f);
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	return buf;
+}
+
+static void test_iperf_report_receiver_side(void **state)
+{
+	struct iperf_result r;
+	char err[256];
+
+	(void)state;
+	/* Values read off the fixture by hand: end.sum_received. */
+	assert_int_equal(iperf_parse(slurp("tests/fixtures/runner/iperf3-udp.json"), &r, err,
+				     sizeof(err)),
+			 0);
+	assert_float_equal(r.rx_bps, 19995496.4953855, 1e-3);
+	assert_float_equal(r.rx_bytes, 2499712, 0);
+	assert_float_equal(r.rx_packets, 39058, 0);
+	assert_float_equal(r.rx_pps, 39058 / 1.00011, 1e-6);
+	assert_float_equal(r.cpu_remote_percent, 14.964758015370593, 1e-9);
+	assert_int_equal(iperf_parse(slurp("tests/fixtures/runner/iperf3-error.json"), &r, err,
+				     sizeof(err)),
+			 -1);
+	assert_string_equal(err, "iperf3: unable to connect to server: Connection refused");
+	assert_int_equal(iperf_parse("{\"end\":", &r, err, sizeof(err)), -1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_config_names_parse),
+		cmocka_unit_test(test_bad_config_names_list_valid_values),
+		cmocka_unit_test(test_matrix_all_is_the_papers_21),
+		cmocka_unit_test(test_matrix_file),
+		cmocka_unit_test(test_schedule_is_a_reproducible_shuffle),
+		cmocka_unit_test(test_iperf_report_receiver_side),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
