@@ -23,11 +23,12 @@
 #define FAILED_MARKER "BPFCOST-FAILED"
 #define QEMU_MAX_ARGS 64
 
-/* Fixed addresses: QEMU's slirp defaults, and a private /24 for tap. */
+/*
+ * QEMU's slirp defaults for user; for tap, 10.77.<N>.0/24 where bpfcost<N> is
+ * the device, so several tap guests can run side by side without a route clash.
+ */
 #define USER_GUEST_IP "10.0.2.15"
 #define USER_GW	      "10.0.2.2"
-#define TAP_HOST_IP   "10.77.0.1"
-#define TAP_GUEST_IP  "10.77.0.2"
 #define IPERF_PORT    5201
 
 double guest_now(void)
@@ -149,15 +150,25 @@ static int boot(struct guest *g, const struct guest_config *c, const char *accel
 	int n = 0, status;
 
 	if (tap) {
-		g->tap_fd = guest_tap_open(g->tap_name, TAP_HOST_IP, 24, err, errlen);
+		char host_ip[32];
+		int net;
+
+		g->tap_fd = guest_tap_open(g->tap_name, err, errlen);
 		if (g->tap_fd < 0)
 			return -1;
+		net = atoi(g->tap_name + strlen("bpfcost")) % 256;
+		snprintf(host_ip, sizeof(host_ip), "10.77.%d.1", net);
+		if (guest_tap_addr(g->tap_name, host_ip, 24, err, errlen)) {
+			close(g->tap_fd);
+			g->tap_fd = -1;
+			return -1;
+		}
 		snprintf(tap_arg, sizeof(tap_arg), "%d", g->tap_fd);
 		snprintf(netdev, sizeof(netdev), "tap,id=n0,fd=%s", tap_arg);
-		snprintf(g->iperf_host, sizeof(g->iperf_host), TAP_GUEST_IP);
+		snprintf(g->iperf_host, sizeof(g->iperf_host), "10.77.%d.2", net);
 		g->iperf_port = IPERF_PORT;
-		snprintf(append, sizeof(append),
-			 "console=ttyS0 quiet panic=-1 bpfcost.ip=" TAP_GUEST_IP "/24");
+		snprintf(append, sizeof(append), "console=ttyS0 quiet panic=-1 bpfcost.ip=%s/24",
+			 g->iperf_host);
 	} else {
 		g->iperf_port = guest_free_port();
 		if (g->iperf_port < 0) {

@@ -58,16 +58,11 @@ static int set_addr(int s, unsigned long req, const char *name, in_addr_t addr)
 	return ioctl(s, req, &ifr);
 }
 
-int guest_tap_open(char name[IFNAMSIZ], const char *host_ip, int prefix, char *err, size_t errlen)
+int guest_tap_open(char name[IFNAMSIZ], char *err, size_t errlen)
 {
 	struct ifreq ifr = { .ifr_flags = IFF_TAP | IFF_NO_PI };
-	int fd, s = -1;
-	in_addr_t ip;
+	int fd;
 
-	if (inet_pton(AF_INET, host_ip, &ip) != 1) {
-		snprintf(err, errlen, "bad host address %s", host_ip);
-		return -1;
-	}
 	fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
 	if (fd < 0) {
 		snprintf(err, errlen, "open /dev/net/tun: %s (tap needs root or CAP_NET_ADMIN)",
@@ -81,12 +76,28 @@ int guest_tap_open(char name[IFNAMSIZ], const char *host_ip, int prefix, char *e
 		goto fail;
 	}
 	snprintf(name, IFNAMSIZ, "%s", ifr.ifr_name);
+	return fd;
+fail:
+	close(fd);
+	return -1;
+}
+
+int guest_tap_addr(const char *name, const char *host_ip, int prefix, char *err, size_t errlen)
+{
+	struct ifreq ifr;
+	in_addr_t ip;
+	int s;
+
+	if (inet_pton(AF_INET, host_ip, &ip) != 1) {
+		snprintf(err, errlen, "bad host address %s", host_ip);
+		return -1;
+	}
 	s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (s < 0 || set_addr(s, SIOCSIFADDR, name, ip) ||
 	    set_addr(s, SIOCSIFNETMASK, name, htonl(~0u << (32 - prefix)))) {
 		snprintf(err, errlen, "address %s/%d on %s: %s", host_ip, prefix, name,
 			 strerror(errno));
-		goto fail;
+		goto out;
 	}
 	memset(&ifr, 0, sizeof(ifr));
 	snprintf(ifr.ifr_name, IFNAMSIZ, "%s", name);
@@ -94,13 +105,12 @@ int guest_tap_open(char name[IFNAMSIZ], const char *host_ip, int prefix, char *e
 		ifr.ifr_flags |= IFF_UP;
 		if (ioctl(s, SIOCSIFFLAGS, &ifr) == 0) {
 			close(s);
-			return fd;
+			return 0;
 		}
 	}
 	snprintf(err, errlen, "bring %s up: %s", name, strerror(errno));
-fail:
+out:
 	if (s >= 0)
 		close(s);
-	close(fd);
 	return -1;
 }

@@ -35,10 +35,12 @@ double guest_now(void);
 /* guest_net.c: a free localhost port for both TCP and UDP; -1 on failure. */
 int guest_free_port(void);
 /*
- * A non-persistent tap device with @host_cidr on it, up. The device lives as
- * long as the returned fd is open anywhere (QEMU holds the last one).
+ * A non-persistent tap device named bpfcost<N>: it lives as long as the
+ * returned fd is open anywhere (QEMU holds the last one).
  */
-int guest_tap_open(char name[IFNAMSIZ], const char *host_ip, int prefix, char *err, size_t errlen);
+int guest_tap_open(char name[IFNAMSIZ], char *err, size_t errlen);
+/* Put @host_ip/@prefix on the device and bring it up. */
+int guest_tap_addr(const char *name, const char *host_ip, int prefix, char *err, size_t errlen);
 
 /* guest_chan.c */
 int guest_chan_connect(struct guest *g, double deadline, char *err, size_t errlen);

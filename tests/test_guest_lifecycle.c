@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Nothing outlives a guest: after a clean stop and after a failed boot, no
+ * QEMU child and no tap device remain. Also proves the tap topology end to end
+ * with one flood. The tap cases need CAP_NET_ADMIN and are skipped without it.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <stdbool.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <cjson/cJSON.h>
+
+#include "experiments/guest/guest.h"
+
+static bool tap_usable(void)
+{
+	int fd = open("/dev/net/tun", O_RDWR);
+
+	if (fd < 0)
+		return false;
+	close(fd);
+	return geteuid() == 0;
+}
+
+/* Our tap devices are named bpfcost<N>; other runs may own some, so compare counts. */
+static int count_taps(void)
+{
+	char cmd[] = "ls /sys/class/net | grep -c '^bpfcost'";
+	FILE *p = popen(cmd, "r");
+	int n = -1;
+
+	if (p) {
+		if (fscanf(p, "%d", &n) != 1)
+			n = -1;
+		pclose(p);
+	}
+	return n;
+}
+
+static void assert_no_children(void)
+{
+	/* ECHILD: every QEMU we started has been reaped, none is left running. */
+	assert_int_equal(waitpid(-1, NULL, WNOHANG), -1);
+	assert_int_equal(errno, ECHILD);
+}
+
+static void test_failed_boot_leaves_nothing(void **state)
+{
+	struct guest_config c;
+	int taps = count_taps();
+	struct guest *g;
+	char err[1024];
+
+	(void)state;
+	guest_config_defaults(&c);
+	c.accel = "tcg";
+	c.topology = tap_usable() ? "tap" : "user";
+	c.boot_timeout_s = 1; /* no TCG guest boots this fast: a forced failure */
+	assert_int_not_equal(guest_start(&c, &g, err, sizeof(err)), 0);
+	assert_null(g);
+	print_message("expected failure: %.120s\n", err);
+	assert_no_children();
+	assert_int_equal(count_taps(), taps);
+}
+
+static void test_tap_flood_and_stop(void **state)
+{
+	struct guest_config c;
+	struct guest *g;
+	char err[1024], cmd[256];
+	cJSON *req, *before, *after;
+	double packets;
+	int taps;
+
+	(void)state;
+	if (!tap_usable())
+		skip();
+	taps = count_taps();
+	guest_config_defaults(&c);
+	c.topology = "tap";
+	if (guest_start(&c, &g, err, sizeof(err)))
+		fail_msg("guest_start: %s", err);
+	print_message("tap guest: booted in %.2f s (%s), iperf3 at %s:%d\n", guest_boot_seconds(g),
+		      guest_accel(g), guest_iperf_host(g), guest_iperf_port(g));
+	assert_int_equal(count_taps(), taps + 1);
+
+	req = cJSON_Parse("{\"cmd\":\"snmp\"}");
+	before = guest_call(g, req, 30, err, sizeof(err));
+	snprintf(cmd, sizeof(cmd),
+		 "timeout 30 iperf3 -c %s -p %d -u -b 0 -l 64 -t 1 >/dev/null 2>&1",
+		 guest_iperf_host(g), guest_iperf_port(g));
+	assert_int_equal(system(cmd), 0);
+	after = guest_call(g, req, 30, err, sizeof(err));
+	assert_non_null(before);
+	assert_non_null(after);
+	packets = cJSON_GetObjectItem(cJSON_GetObjectItem(after, "udp"), "InDatagrams")->valuedouble -
+		  cJSON_GetObjectItem(cJSON_GetObjectItem(before, "udp"), "InDatagrams")->valuedouble;
+	print_message("tap flood: %.0f datagrams received\n", packets);
+	assert_true(packets > 500);
+	cJSON_Delete(req);
+	cJSON_Delete(before);
+	cJSON_Delete(after);
+
+	guest_stop(g);
+	guest_stop(g); /* idempotent */
+	guest_free(g);
+	assert_no_children();
+	assert_int_equal(count_taps(), taps);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_failed_boot_leaves_nothing),
+		cmocka_unit_test(test_tap_flood_and_stop),
+	};
+
+	return cmocka_run_group_tests_name("guest_lifecycle", tests, NULL, NULL);
+}
