@@ -240,6 +240,7 @@ static int run(const struct run_settings *rs, const struct matrix *m, const char
 			      m->n * rs->n);
 	if (hit_checks(g, m, &ss, rs->check_s, man, dir, &p))
 		goto interrupted;
+	progress_start(&p, m->n * rs->n, d.count); /* the ETA counts samples only */
 	for (block = 0; block < rs->n; block++) {
 		schedule_block(rs->seed, block, m->n, order);
 		for (pos = 0; pos < m->n; pos++) {

@@ -1,0 +1,295 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The runner end to end in the guest: MATRIX=quick N=2 DURATION=2 gives N good
+ * records per configuration; an interrupted run resumes with no sample missing
+ * or doubled and leaves no QEMU behind; bad input exits 2 naming the value.
+ * BPFCOST_TEST_TOPOLOGY=user|tap picks the network (default tap).
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <cmocka.h>
+#include <cjson/cJSON.h>
+
+#include "loader/bpfcost.h"
+#include "testlib.h"
+
+#define QUICK_CONFIGS 5 /* baseline + experiments/matrix.c quick_rows */
+#define RUN_TIMEOUT_MS (15 * 60 * 1000)
+
+static char results_root[] = "/tmp/bpfcost-test-results-XXXXXX";
+
+static char *runner(void)
+{
+	static char path[4096];
+
+	snprintf(path, sizeof(path), "%s", test_out_path("bin/bpfcost-run"));
+	return path;
+}
+
+static char *topology(void)
+{
+	char *t = getenv("BPFCOST_TEST_TOPOLOGY");
+
+	return t && *t ? t : "tap";
+}
+
+/*
+ * QEMU processes started by this test's runs: they inherit BPFCOST_TEST_MARK
+ * from us, so other guests on the machine do not count. None may outlive a run.
+ */
+static int qemu_count(void)
+{
+	char path[300], comm[64], env[1 << 15], mark[64];
+	struct dirent *de;
+	DIR *d = opendir("/proc");
+	int n = 0;
+	size_t len, i;
+	FILE *f;
+
+	snprintf(mark, sizeof(mark), "BPFCOST_TEST_MARK=%d", (int)getpid());
+	while (d && (de = readdir(d))) {
+		snprintf(path, sizeof(path), "/proc/%s/comm", de->d_name);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		comm[0] = '\0';
+		if (!fgets(comm, sizeof(comm), f))
+			comm[0] = '\0';
+		fclose(f);
+		if (strncmp(comm, "qemu-system", 11))
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/environ", de->d_name);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		len = fread(env, 1, sizeof(env), f);
+		fclose(f);
+		for (i = 0; i < len; i += strlen(env + i) + 1)
+			n += !strcmp(env + i, mark);
+	}
+	if (d)
+		closedir(d);
+	return n;
+}
+
+struct tally {
+	int per_config_sample[QUICK_CONFIGS * 8];
+	char names[QUICK_CONFIGS][96];
+	int n_names;
+	int records, errors, bad_hits;
+};
+
+static void tally_line(struct tally *t, const cJSON *rec)
+{
+	const char *name = cJSON_GetObjectItem(rec, "config")->valuestring;
+	const cJSON *hits = cJSON_GetObjectItem(rec, "hits_per_packet");
+	int sample = cJSON_GetObjectItem(rec, "sample")->valueint, i;
+
+	for (i = 0; i < t->n_names && strcmp(t->names[i], name); i++)
+		;
+	if (i == t->n_names) {
+		assert_true(t->n_names < QUICK_CONFIGS);
+		snprintf(t->names[t->n_names++], sizeof(t->names[0]), "%s", name);
+	}
+	assert_in_range(sample, 1, 8);
+	t->per_config_sample[i * 8 + sample - 1]++;
+	t->records++;
+	t->errors += cJSON_GetObjectItem(rec, "error") != NULL;
+	if (strcmp(name, "baseline") &&
+	    (!cJSON_IsNumber(hits) || hits->valuedouble < 0.9 || hits->valuedouble > 1.1)) {
+		print_error("%s sample %d: hits_per_packet %s\n", name, sample,
+			    cJSON_IsNumber(hits) ? "out of [0.9, 1.1]" : "missing");
+		t->bad_hits++;
+	}
+}
+
+static void tally_file(const char *dir, struct tally *t)
+{
+	char path[4200], line[1 << 14];
+	FILE *f;
+
+	memset(t, 0, sizeof(*t));
+	snprintf(path, sizeof(path), "%s/samples.jsonl", dir);
+	f = fopen(path, "r");
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f)) {
+		cJSON *rec = cJSON_Parse(line);
+
+		assert_non_null(rec);
+		tally_line(t, rec);
+		cJSON_Delete(rec);
+	}
+	fclose(f);
+}
+
+/* Every configuration has each of samples 1..n exactly once, all good. */
+static void assert_complete(const char *dir, int n)
+{
+	struct tally t;
+	int i, s;
+
+	tally_file(dir, &t);
+	print_message("    %s: %d records, %d errors, %d with bad hits\n", dir, t.records, t.errors,
+		      t.bad_hits);
+	assert_int_equal(t.n_names, QUICK_CONFIGS);
+	for (i = 0; i < t.n_names; i++)
+		for (s = 0; s < n; s++)
+			if (t.per_config_sample[i * 8 + s] != 1)
+				fail_msg("%s sample %d recorded %d times", t.names[i], s + 1,
+					 t.per_config_sample[i * 8 + s]);
+	assert_int_equal(t.records, QUICK_CONFIGS * n);
+	assert_int_equal(t.errors, 0);
+	assert_int_equal(t.bad_hits, 0);
+}
+
+/* The run's directory from its first stderr line "bpfcost-run: <dir>: ...". */
+static void dir_from_line(const char *line, char *dir, size_t len)
+{
+	const char *start = line + strlen("bpfcost-run: ");
+
+	snprintf(dir, len, "%.*s", (int)strcspn(start, ":"), start);
+}
+
+static void test_quick_matrix_n2(void **state)
+{
+	char *argv[] = { runner(), "-m", "quick", "-n", "2", "-t", "2", "-w", "1", "-T",
+			 topology(), "-o", results_root, NULL };
+	char line[4096], dir[4096], path[4200];
+	int code;
+	struct child c;
+
+	(void)state;
+	assert_int_equal(child_start(&c, argv), 0);
+	close(c.in);
+	c.in = -1;
+	assert_int_equal(read_line_prefix(c.err, "bpfcost-run: /", line, sizeof(line), 30000), 0);
+	dir_from_line(line, dir, sizeof(dir));
+	while (read_line_prefix(c.err, "bpfcost-run: results in", line, sizeof(line),
+				RUN_TIMEOUT_MS) == -ETIMEDOUT)
+		;
+	code = child_wait(&c, 60000);
+	assert_int_equal(code, 0);
+	assert_complete(dir, 2);
+	/* the report step ran at the end */
+	snprintf(path, sizeof(path), "%s/table.txt", dir);
+	assert_int_equal(access(path, R_OK), 0);
+	assert_int_equal(qemu_count(), 0);
+}
+
+static int count_lines(const char *dir)
+{
+	char path[4200], line[1 << 14];
+	FILE *f;
+	int n = 0;
+
+	snprintf(path, sizeof(path), "%s/samples.jsonl", dir);
+	f = fopen(path, "r");
+	while (f && fgets(line, sizeof(line), f))
+		n++;
+	if (f)
+		fclose(f);
+	return n;
+}
+
+static void test_interrupt_then_resume(void **state)
+{
+	char *argv[] = { runner(), "-m", "quick", "-n", "2", "-t", "1", "-w", "0", "-T",
+			 topology(), "--no-report", "-o", results_root, NULL };
+	char line[4096], dir[4096];
+	int code, lines;
+	struct child c;
+	long waited;
+
+	(void)state;
+	assert_int_equal(child_start(&c, argv), 0);
+	close(c.in);
+	c.in = -1;
+	assert_int_equal(read_line_prefix(c.err, "bpfcost-run: /", line, sizeof(line), 30000), 0);
+	dir_from_line(line, dir, sizeof(dir));
+	/* Interrupt once three samples are on disk: a condition, polled. */
+	for (waited = 0; count_lines(dir) < 3 && waited < RUN_TIMEOUT_MS; waited += 100) {
+		read_all(c.err, line, sizeof(line), 1); /* keep the pipe drained */
+		usleep(100 * 1000);
+	}
+	kill(c.pid, SIGINT);
+	code = child_wait(&c, 120000);
+	lines = count_lines(dir);
+	print_message("    interrupted after %d records, exit %d\n", lines, code);
+	assert_int_equal(code, 130);
+	assert_in_range(lines, 3, QUICK_CONFIGS * 2 - 1);
+	assert_int_equal(qemu_count(), 0);
+
+	{
+		char *resume[] = { runner(), "--resume", dir, "--no-report", NULL };
+		char out[4096], err[1 << 16];
+
+		code = run_capture(resume, out, sizeof(out), err, sizeof(err), RUN_TIMEOUT_MS);
+		if (code)
+			fail_msg("resume exit %d: %s", code, err);
+		assert_non_null(strstr(err, "resuming:"));
+	}
+	assert_complete(dir, 2);
+	assert_int_equal(qemu_count(), 0);
+}
+
+static void expect_usage(char *const argv[], const char *needle)
+{
+	char out[4096], err[4096];
+	int code = run_capture(argv, out, sizeof(out), err, sizeof(err), 30000);
+
+	assert_int_equal(code, BPFCOST_EXIT_USAGE);
+	if (!strstr(err, needle))
+		fail_msg("stderr lacks '%s': %s", needle, err);
+}
+
+static void test_bad_input_exits_2(void **state)
+{
+	char *matrix[] = { runner(), "-m", "nosuch", "-o", results_root, NULL };
+	char *n0[] = { runner(), "-n", "0", NULL };
+	char *dur[] = { runner(), "-t", "ten", NULL };
+	char *topo[] = { runner(), "-T", "bridge", NULL };
+	char *resume[] = { runner(), "--resume", "/nonexistent", NULL };
+
+	(void)state;
+	expect_usage(matrix, "'nosuch': not a named matrix ( all seed quick full )");
+	expect_usage(n0, "bad N (samples per configuration) '0'");
+	expect_usage(dur, "bad duration 'ten'");
+	expect_usage(topo, "bad topology 'bridge'; valid: user tap");
+	expect_usage(resume, "no usable manifest.json");
+}
+
+static int remove_results(void **state)
+{
+	char cmd[200];
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", results_root);
+	return system(cmd) ? -1 : 0;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_bad_input_exits_2),
+		cmocka_unit_test(test_quick_matrix_n2),
+		cmocka_unit_test(test_interrupt_then_resume),
+	};
+
+	char mark[32];
+
+	snprintf(mark, sizeof(mark), "%d", (int)getpid());
+	setenv("BPFCOST_TEST_MARK", mark, 1);
+	if (!mkdtemp(results_root))
+		return 1;
+	return cmocka_run_group_tests(tests, NULL, remove_results);
+}
