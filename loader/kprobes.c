@@ -22,6 +22,13 @@ static FILE *open_kprobes_list(void)
 	return fopen(KPROBES_LIST, "r");
 }
 
+static bool is_func_plus(const char *sym, const char *func, const char *suffix)
+{
+	size_t n = strlen(func);
+
+	return !strncmp(sym, func, n) && !strcmp(sym + n, suffix);
+}
+
 const char *kprobes_mechanism(const char *func, unsigned long offset, bool ret, char *line,
 			      size_t len)
 {
@@ -41,8 +48,12 @@ const char *kprobes_mechanism(const char *func, unsigned long offset, bool ret, 
 			continue;
 		if (strcmp(type, ret ? "r" : "k"))
 			continue;
-		/* offset 0 may be listed without "+0x0" */
-		if (strcmp(sym, want) && (offset || strcmp(sym, func)))
+		/*
+		 * Offset 0 may be listed as plain "func", and with IBT the kernel
+		 * moves it past endbr64 to "func+0x4".
+		 */
+		if (strcmp(sym, want) &&
+		    (offset || (strcmp(sym, func) && !is_func_plus(sym, func, "+0x4"))))
 			continue;
 		if (strstr(buf, "[FTRACE]"))
 			mech = "ftrace";
