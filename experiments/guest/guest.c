@@ -357,6 +357,8 @@ int guest_start(const struct guest_config *c, struct guest **out, char *err, siz
 		else if (!boot(g, c, "kvm", 30, kvm_err, sizeof(kvm_err)))
 			kvm_err[0] = '\0';
 		if (kvm_err[0]) {
+			/* One line: QEMU's first complaint says enough for a manifest. */
+			kvm_err[strcspn(kvm_err, "\n")] = '\0';
 			snprintf(g->accel_note, sizeof(g->accel_note), "kvm unusable: %.200s",
 				 kvm_err);
 			ret = boot(g, c, "tcg", c->boot_timeout_s, err, errlen);
