@@ -11,7 +11,8 @@ set title sprintf("Cost of an attached BPF program on UDP receive bitrate\n" . \
 	"mean change vs baseline (%.1f Mbit/s, n=%d) with 95%% confidence interval; below 0 = slower", \
 	base_mbps, base_n)
 set ylabel "Bitrate change vs baseline (%)"
-set xlabel "Attach type (mechanism); within a group: one point per probe and BPF stats setting"
+set xlabel "Attach type (mechanism); within a group: one point per probe and BPF stats setting" offset 0,-1
+set bmargin 5  # room for two-line group labels above the axis label
 set xrange [-0.5:ngroups - 0.5]
 set offsets 0, 0, graph 0.05, graph 0.05
 set grid ytics lc rgb '#dddddd'
