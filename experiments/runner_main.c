@@ -5,7 +5,6 @@
  */
 #include <errno.h>
 #include <getopt.h>
-#include <libgen.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -107,22 +106,11 @@ static void mark_done(const cJSON *rec, void *arg)
 	}
 }
 
-static const char *exe_dir(void)
-{
-	static char dir[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", dir, sizeof(dir) - 1);
-
-	if (n <= 0)
-		return ".";
-	dir[n] = '\0';
-	return dirname(dir);
-}
-
 static void run_report(const char *dir)
 {
 	char cmd[PATH_MAX * 2 + 32], tool[PATH_MAX];
 
-	snprintf(tool, sizeof(tool), "%s/bpfcost-report", exe_dir());
+	snprintf(tool, sizeof(tool), "%s/bpfcost-report", bpfcost_exe_dir());
 	if (access(tool, X_OK)) {
 		fprintf(stderr, "bpfcost-run: no %s; skipping the report\n", tool);
 		return;

@@ -68,6 +68,9 @@ bool bpfcost_attach_valid(const char *attach);
  */
 const char *bpfcost_default_progs_dir(void);
 
+/* Directory of the running executable (for finding the tools installed beside it). */
+const char *bpfcost_exe_dir(void);
+
 /* Probe names found in @dir (sorted, NULL-terminated; free with bpfcost_free_names). */
 char **bpfcost_list_probes(const char *dir, char *err, size_t errlen);
 void bpfcost_free_names(char **names);

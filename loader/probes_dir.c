@@ -25,22 +25,29 @@ static bool is_dir(const char *path)
 	return !stat(path, &st) && S_ISDIR(st.st_mode);
 }
 
-const char *bpfcost_default_progs_dir(void)
+const char *bpfcost_exe_dir(void)
 {
 	static char dir[PATH_MAX];
 	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+
+	if (n <= 0)
+		return ".";
+	exe[n] = '\0';
+	snprintf(dir, sizeof(dir), "%s", dirname(exe));
+	return dir;
+}
+
+const char *bpfcost_default_progs_dir(void)
+{
+	static char dir[PATH_MAX + 16];
 	const char *env = getenv("BPFCOST_PROGS");
-	ssize_t n;
 
 	if (env && *env)
 		return env;
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n > 0) {
-		exe[n] = '\0';
-		snprintf(dir, sizeof(dir), "%s/../progs", dirname(exe));
-		if (is_dir(dir))
-			return dir;
-	}
+	snprintf(dir, sizeof(dir), "%s/../progs", bpfcost_exe_dir());
+	if (is_dir(dir))
+		return dir;
 	return BPFCOST_BUILD_PROGS_DIR;
 }
 

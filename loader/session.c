@@ -342,18 +342,21 @@ fail:
 	return status;
 }
 
+static void counts_from(const struct bpf_prog_info *info, struct bpfcost_counts *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->run_cnt = info->run_cnt;
+	c->run_time_ns = info->run_time_ns;
+	c->recursion_misses = info->recursion_misses;
+}
+
 int bpfcost_read(struct bpfcost_session *s, struct bpfcost_counts *c)
 {
 	struct bpf_prog_info info;
 	int ret = prog_info(s, &info);
 
-	memset(c, 0, sizeof(*c));
-	if (ret)
-		return ret;
-	c->run_cnt = info.run_cnt;
-	c->run_time_ns = info.run_time_ns;
-	c->recursion_misses = info.recursion_misses;
-	return 0;
+	counts_from(&info, c);
+	return ret;
 }
 
 cJSON *bpfcost_result_json(struct bpfcost_session *s)
@@ -365,8 +368,8 @@ cJSON *bpfcost_result_json(struct bpfcost_session *s)
 
 	if (!j)
 		return NULL;
-	bpfcost_read(s, &c);
-	prog_info(s, &info);
+	prog_info(s, &info); /* one read serves the id and the counters */
+	counts_from(&info, &c);
 	cJSON_AddNumberToObject(j, "prog_id", info.id);
 	cJSON_AddStringToObject(j, "probe", s->probe);
 	cJSON_AddStringToObject(j, "attach", s->type->name);
