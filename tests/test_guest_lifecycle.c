@@ -22,6 +22,7 @@
 #include <cjson/cJSON.h>
 
 #include "experiments/guest/guest.h"
+#include "testlib.h"
 
 static bool tap_usable(void)
 {
@@ -104,8 +105,9 @@ static void test_tap_flood_and_stop(void **state)
 	after = guest_call(g, req, 30, err, sizeof(err));
 	assert_non_null(before);
 	assert_non_null(after);
-	packets = cJSON_GetObjectItem(cJSON_GetObjectItem(after, "udp"), "InDatagrams")->valuedouble -
-		  cJSON_GetObjectItem(cJSON_GetObjectItem(before, "udp"), "InDatagrams")->valuedouble;
+	packets =
+		cJSON_GetObjectItem(cJSON_GetObjectItem(after, "udp"), "InDatagrams")->valuedouble -
+		cJSON_GetObjectItem(cJSON_GetObjectItem(before, "udp"), "InDatagrams")->valuedouble;
 	print_message("tap flood: %.0f datagrams received\n", packets);
 	assert_true(packets > 500);
 	cJSON_Delete(req);
@@ -119,9 +121,70 @@ static void test_tap_flood_and_stop(void **state)
 	assert_int_equal(count_taps(), taps);
 }
 
+/*
+ * ACCEL=auto on a machine whose KVM fails in the way @mode mimics (the stand-in
+ * QEMU fails when asked for KVM and runs the real one otherwise): the guest
+ * must come up under TCG, and the note must be QEMU's first complaint.
+ */
+static void kvm_fails_then_tcg_boots(const char *mode, const char *complaint)
+{
+	char stand_in[4096], err[1024];
+	struct guest_config c;
+	struct guest *g;
+	cJSON *req, *info;
+
+	snprintf(stand_in, sizeof(stand_in), "%s", test_root_path("tests/qemu-kvm-fails.sh"));
+	setenv("BPFCOST_FAKE_KVM", mode, 1);
+	guest_config_defaults(&c);
+	c.qemu = stand_in;
+	c.kvm_dev = "/dev/null"; /* openable anywhere, so KVM is tried on any machine */
+	c.topology = "user";
+
+	c.accel = "kvm";
+	if (!guest_start(&c, &g, err, sizeof(err)))
+		fail_msg("ACCEL=kvm booted with a failing KVM (%s)", mode);
+	print_message("    %s, ACCEL=kvm: %s\n", mode, err);
+	if (!strstr(err, complaint))
+		fail_msg("ACCEL=kvm error: expected '%s' in it, got '%s'", complaint, err);
+	assert_no_children();
+
+	c.accel = "auto";
+	if (guest_start(&c, &g, err, sizeof(err)))
+		fail_msg("%s: ACCEL=auto did not fall back to TCG: %s", mode, err);
+	print_message("    %s, ACCEL=auto: booted in %.2f s under %s; note: %s\n", mode,
+		      guest_boot_seconds(g), guest_accel(g), guest_accel_note(g));
+	assert_string_equal(guest_accel(g), "tcg");
+	if (!strstr(guest_accel_note(g), complaint) || strchr(guest_accel_note(g), '\n'))
+		fail_msg("note: expected one line with '%s', got '%s'", complaint,
+			 guest_accel_note(g));
+	req = cJSON_Parse("{\"cmd\":\"info\"}");
+	info = guest_call(g, req, 60, err, sizeof(err));
+	cJSON_Delete(req);
+	if (!info)
+		fail_msg("agent after fallback: %s", err);
+	cJSON_Delete(info);
+	guest_free(g);
+	assert_no_children();
+	unsetenv("BPFCOST_FAKE_KVM");
+}
+
+static void test_kvm_exits_msr_then_tcg(void **state)
+{
+	(void)state;
+	kvm_fails_then_tcg_boots("msr", "failed to set MSR 0x10a");
+}
+
+static void test_kvm_internal_error_then_tcg(void **state)
+{
+	(void)state;
+	kvm_fails_then_tcg_boots("internal", "KVM internal error. Suberror: 1");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_kvm_exits_msr_then_tcg),
+		cmocka_unit_test(test_kvm_internal_error_then_tcg),
 		cmocka_unit_test(test_failed_boot_leaves_nothing),
 		cmocka_unit_test(test_tap_flood_and_stop),
 	};

@@ -55,6 +55,7 @@ void guest_config_defaults(struct guest_config *c)
 		.topology = "user",
 		.boot_timeout_s = 120,
 		.qemu = "qemu-system-x86_64",
+		.kvm_dev = "/dev/kvm",
 	};
 }
 
@@ -93,14 +94,60 @@ static bool file_has(const char *path, const char *needle)
 	return strstr(buf, needle) != NULL;
 }
 
+/*
+ * QEMU's first complaint in @path as one line, e.g. "KVM internal error.
+ * Suberror: 1" or "error: failed to set MSR 0x10a to 0x...": what a person
+ * needs to know, without the register dump or the "qemu-system-x86_64: "
+ * prefix. Warnings are skipped unless nothing else was said.
+ */
+void guest_first_complaint(const char *path, char *buf, size_t n)
+{
+	static char text[1 << 16];
+	char *line, *save, *first = NULL;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t got;
+
+	buf[0] = '\0';
+	if (fd < 0)
+		return;
+	got = read(fd, text, sizeof(text) - 1);
+	close(fd);
+	text[got > 0 ? got : 0] = '\0';
+	for (line = strtok_r(text, "\r\n", &save); line; line = strtok_r(NULL, "\r\n", &save)) {
+		char *colon = strstr(line, ": ");
+
+		if (!strncmp(line, "qemu", 4) && colon && !memchr(line, ' ', colon - line))
+			line = colon + 2;
+		line += strspn(line, " \t");
+		if (!*line)
+			continue;
+		if (!first)
+			first = line;
+		if (strncmp(line, "warning:", 8)) {
+			first = line;
+			break;
+		}
+	}
+	if (first)
+		snprintf(buf, n, "%s", first);
+}
+
+/* Each attempt logs to its own file, created here: no attempt reads another's text. */
 static void spawn_qemu(struct guest *g, char *const argv[])
 {
 	pid_t parent = getpid();
-	int fd;
+	int fd, log_fd;
 
-	g->pid = fork();
-	if (g->pid)
+	log_fd = open(g->qemu_log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (log_fd < 0) {
+		g->pid = -1;
 		return;
+	}
+	g->pid = fork();
+	if (g->pid) {
+		close(log_fd);
+		return;
+	}
 	/* Die with the parent, even if it is SIGKILLed, and check it did not die already. */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() != parent)
@@ -109,9 +156,8 @@ static void spawn_qemu(struct guest *g, char *const argv[])
 	setpgid(0, 0);
 	fd = open("/dev/null", O_RDONLY);
 	dup2(fd, 0);
-	fd = open(g->qemu_log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	dup2(fd, 1);
-	dup2(fd, 2);
+	dup2(log_fd, 1);
+	dup2(log_fd, 2);
 	if (g->tap_fd >= 0)
 		fcntl(g->tap_fd, F_SETFD, 0);
 	execvp(argv[0], argv);
@@ -138,11 +184,23 @@ static void kill_qemu(struct guest *g)
 	g->pid = 0;
 }
 
+static const char *exit_how(int status)
+{
+	static char buf[32];
+
+	if (WIFEXITED(status))
+		snprintf(buf, sizeof(buf), "exit %d", WEXITSTATUS(status));
+	else
+		snprintf(buf, sizeof(buf), "signal %d", WTERMSIG(status));
+	return buf;
+}
+
 /* One boot with one accelerator: QEMU running, ready marker seen, agent connected. */
 static int boot(struct guest *g, const struct guest_config *c, const char *accel, int timeout_s,
 		char *err, size_t errlen)
 {
-	char smp[16], mem[16], append[256], serial[GUEST_PATH_MAX + 8], chardev[GUEST_PATH_MAX + 64];
+	char smp[16], mem[16], append[256], serial[GUEST_PATH_MAX + 8],
+		chardev[GUEST_PATH_MAX + 64];
 	char netdev[256], tap_arg[32], tail[600];
 	const char *argv[QEMU_MAX_ARGS];
 	bool tap = !strcmp(g->topology, "tap");
@@ -192,6 +250,7 @@ static int boot(struct guest *g, const struct guest_config *c, const char *accel
 		 g->sock_path);
 	unlink(g->sock_path);
 	unlink(g->console_path);
+	snprintf(g->qemu_log, sizeof(g->qemu_log), "%s/qemu-%s.log", g->dir, accel);
 
 	argv[n++] = c->qemu;
 	argv[n++] = "-nodefaults";
@@ -237,25 +296,30 @@ static int boot(struct guest *g, const struct guest_config *c, const char *accel
 	}
 	if (g->pid < 0) {
 		g->pid = 0;
-		snprintf(err, errlen, "fork: %s", strerror(errno));
+		snprintf(err, errlen, "cannot start QEMU (%s): %s", g->qemu_log, strerror(errno));
 		return -1;
 	}
 
 	for (;;) {
 		if (waitpid(g->pid, &status, WNOHANG) == g->pid) {
 			g->pid = 0;
-			file_tail(g->qemu_log, tail, sizeof(tail));
-			snprintf(err, errlen, "QEMU (%s) exited during boot: %s", accel, tail);
+			guest_first_complaint(g->qemu_log, tail, sizeof(tail));
+			snprintf(err, errlen, "QEMU (%s) exited during boot (%s): %s", accel,
+				 exit_how(status), tail[0] ? tail : "it said nothing");
 			return -1;
 		}
 		if (file_has(g->console_path, READY_MARKER))
 			break;
+		/* Under KVM, QEMU may report an emulation failure and keep running. */
+		if (file_has(g->qemu_log, "KVM internal error")) {
+			guest_first_complaint(g->qemu_log, tail, sizeof(tail));
+			snprintf(err, errlen, "guest (%s) failed to boot: %s", accel, tail);
+			kill_qemu(g);
+			return -1;
+		}
 		if (file_has(g->console_path, FAILED_MARKER) ||
-		    file_has(g->console_path, "Kernel panic") ||
-		    file_has(g->qemu_log, "KVM internal error")) {
-			file_tail(file_has(g->qemu_log, "KVM internal error") ? g->qemu_log :
-										g->console_path,
-				  tail, sizeof(tail));
+		    file_has(g->console_path, "Kernel panic")) {
+			file_tail(g->console_path, tail, sizeof(tail));
 			snprintf(err, errlen, "guest (%s) failed to boot: %s", accel, tail);
 			kill_qemu(g);
 			return -1;
@@ -279,9 +343,9 @@ static int boot(struct guest *g, const struct guest_config *c, const char *accel
 }
 
 /* /dev/kvm existing is not enough (PVM hosts): only a real boot proves KVM works. */
-static bool kvm_openable(void)
+static bool kvm_openable(const char *dev)
 {
-	int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	int fd = open(dev, O_RDWR | O_CLOEXEC);
 
 	if (fd < 0)
 		return false;
@@ -339,12 +403,11 @@ int guest_start(const struct guest_config *c, struct guest **out, char *err, siz
 		return -1;
 	}
 	snprintf(g->sock_path, sizeof(g->sock_path), "%s/ctl.sock", g->dir);
-	snprintf(g->qemu_log, sizeof(g->qemu_log), "%s/qemu.log", g->dir);
 	g->own_console = !c->log_path;
-	snprintf(g->console_path, sizeof(g->console_path), "%s",
-		 c->log_path ? c->log_path : g->qemu_log);
 	if (g->own_console)
 		snprintf(g->console_path, sizeof(g->console_path), "%s/console.log", g->dir);
+	else
+		snprintf(g->console_path, sizeof(g->console_path), "%s", c->log_path);
 
 	if (!strcmp(c->accel, "tcg")) {
 		ret = boot(g, c, "tcg", c->boot_timeout_s, err, errlen);
@@ -352,12 +415,12 @@ int guest_start(const struct guest_config *c, struct guest **out, char *err, siz
 		ret = boot(g, c, "kvm", c->boot_timeout_s, err, errlen);
 	} else {
 		/* A working KVM boots in seconds; do not let a hung one eat the budget. */
-		if (!kvm_openable())
-			snprintf(kvm_err, sizeof(kvm_err), "/dev/kvm: %s", strerror(errno));
+		if (!kvm_openable(c->kvm_dev))
+			snprintf(kvm_err, sizeof(kvm_err), "%s: %s", c->kvm_dev, strerror(errno));
 		else if (!boot(g, c, "kvm", 30, kvm_err, sizeof(kvm_err)))
 			kvm_err[0] = '\0';
 		if (kvm_err[0]) {
-			/* One line: QEMU's first complaint says enough for a manifest. */
+			/* One line for the manifest; QEMU's first complaint is already in it. */
 			kvm_err[strcspn(kvm_err, "\n")] = '\0';
 			snprintf(g->accel_note, sizeof(g->accel_note), "kvm unusable: %.200s",
 				 kvm_err);
@@ -420,6 +483,9 @@ void guest_stop(struct guest *g)
 	}
 	if (g->dir[0]) {
 		unlink(g->sock_path);
+		snprintf(g->qemu_log, sizeof(g->qemu_log), "%s/qemu-kvm.log", g->dir);
+		unlink(g->qemu_log);
+		snprintf(g->qemu_log, sizeof(g->qemu_log), "%s/qemu-tcg.log", g->dir);
 		unlink(g->qemu_log);
 		if (g->own_console)
 			unlink(g->console_path);

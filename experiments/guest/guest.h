@@ -21,7 +21,8 @@ struct guest_config {
 	const char *topology; /* "user" (slirp, forwarded localhost port) or "tap" */
 	int boot_timeout_s;   /* per boot attempt; default 120 (TCG on a busy host) */
 	const char *log_path; /* guest console; NULL: a temporary file removed on stop */
-	const char *qemu;     /* default qemu-system-x86_64 */
+	const char *qemu;     /* default qemu-system-x86_64; tests name a stand-in */
+	const char *kvm_dev;  /* opened to decide whether to try KVM; default /dev/kvm */
 };
 
 void guest_config_defaults(struct guest_config *c);
@@ -47,6 +48,9 @@ const char *guest_accel(const struct guest *g);
 /* Why "auto" did not use KVM ("" when it did or was not asked to). */
 const char *guest_accel_note(const struct guest *g);
 const char *guest_topology(const struct guest *g);
+
+/* QEMU's first complaint in the log at @path, as one line ("" if none). */
+void guest_first_complaint(const char *path, char *buf, size_t n);
 
 /* Idempotent and NULL-safe: QEMU gone, tap gone, temporary files gone. */
 void guest_stop(struct guest *g);

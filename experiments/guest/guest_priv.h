@@ -17,7 +17,7 @@ struct guest {
 	char dir[96];		/* temporary: control socket, logs; short for sun_path */
 	char sock_path[108];
 	char console_path[GUEST_PATH_MAX];
-	char qemu_log[GUEST_PATH_MAX];
+	char qemu_log[GUEST_PATH_MAX];	/* this boot attempt's QEMU output: qemu-<accel>.log */
 	bool own_console;	/* console log lives in dir and goes with it */
 	char topology[8];
 	char iperf_host[64];
