@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <math.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -14,14 +15,54 @@
 
 #include "iperf.h"
 
-#define MAX_ARGS 64
+#define MAX_ARGS   64
 #define REPORT_MAX (8 << 20)
 
 static double get(const cJSON *obj, const char *key)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
 
-	return cJSON_IsNumber(v) ? v->valuedouble : -1;
+	return cJSON_IsNumber(v) ? v->valuedouble : NAN;
+}
+
+/*
+ * Counts for the measured interval only. iperf3 3.12 counts the omitted
+ * (warm-up) interval's datagrams as lost in end.sum_received, so packets -
+ * lost_packets went negative; bytes / datagram length does not.
+ */
+static int udp_counts(const cJSON *root, struct iperf_result *r, char *err, size_t errlen)
+{
+	const cJSON *start = cJSON_GetObjectItemCaseSensitive(root, "start");
+	const cJSON *ts = cJSON_GetObjectItemCaseSensitive(start, "test_start");
+	const cJSON *sent = cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetObjectItemCaseSensitive(root, "end"), "sum_sent");
+	const char *proto = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(ts, "protocol"));
+	double blksize = get(ts, "blksize"), sent_bytes = get(sent, "bytes"), lost;
+
+	if (!proto || strcmp(proto, "UDP")) {
+		snprintf(err, errlen, "iperf3 report is not a UDP test (protocol %s)",
+			 proto ? proto : "missing");
+		return -1;
+	}
+	if (!(blksize > 0) || !(r->rx_bytes >= 0) || !(sent_bytes >= 0)) {
+		snprintf(err, errlen,
+			 "iperf3 report lacks start.test_start.blksize, "
+			 "end.sum_received.bytes or end.sum_sent.bytes");
+		return -1;
+	}
+	r->datagram_bytes = blksize;
+	r->rx_packets = round(r->rx_bytes / blksize);
+	r->sent_packets = round(sent_bytes / blksize);
+	r->rx_pps = r->rx_packets / r->seconds;
+	lost = r->sent_packets - r->rx_packets;
+	/*
+	 * The two sides' intervals are not exactly aligned: a few datagrams sent
+	 * before the warm-up ended may be counted as received after it.
+	 */
+	if (lost < 0 && -lost <= 0.01 * r->sent_packets + 1)
+		lost = 0;
+	r->lost_percent = r->sent_packets > 0 ? 100 * lost / r->sent_packets : 0;
+	return 0;
 }
 
 int iperf_parse(const char *json, struct iperf_result *r, char *err, size_t errlen)
@@ -39,26 +80,20 @@ int iperf_parse(const char *json, struct iperf_result *r, char *err, size_t errl
 	end = cJSON_GetObjectItemCaseSensitive(root, "end");
 	/* The receiver's side: what got through the guest's receive path. */
 	sum = cJSON_GetObjectItemCaseSensitive(end, "sum_received");
-	if (!sum)
-		sum = cJSON_GetObjectItemCaseSensitive(end, "sum");
 	if (cJSON_IsString(e)) {
 		snprintf(err, errlen, "iperf3: %s", e->valuestring);
 		goto out;
 	}
-	if (!cJSON_IsObject(sum) || get(sum, "bits_per_second") < 0 || get(sum, "seconds") <= 0) {
+	if (!cJSON_IsObject(sum) || !(get(sum, "bits_per_second") >= 0) ||
+	    !(get(sum, "seconds") > 0)) {
 		snprintf(err, errlen, "iperf3 report has no end.sum_received");
 		goto out;
 	}
 	r->rx_bps = get(sum, "bits_per_second");
 	r->rx_bytes = get(sum, "bytes");
 	r->seconds = get(sum, "seconds");
-	r->lost_percent = get(sum, "lost_percent");
-	if (get(sum, "packets") >= 0) {
-		r->rx_packets = get(sum, "packets") - (get(sum, "lost_packets") > 0
-							       ? get(sum, "lost_packets")
-							       : 0);
-		r->rx_pps = r->rx_packets / r->seconds;
-	}
+	if (udp_counts(root, r, err, errlen))
+		goto out;
 	cpu = cJSON_GetObjectItemCaseSensitive(end, "cpu_utilization_percent");
 	r->cpu_host_percent = get(cpu, "host_total");
 	r->cpu_remote_percent = get(cpu, "remote_total");
@@ -68,8 +103,8 @@ out:
 	return ret;
 }
 
-static int build_argv(const struct iperf_run *run, char *words, char **argv, char *num1,
-		      char *num2, char *num3)
+static int build_argv(const struct iperf_run *run, char *words, char **argv, char *num1, char *num2,
+		      char *num3)
 {
 	int n = 0;
 	char *tok, *save;
@@ -130,7 +165,7 @@ int iperf_run(const struct iperf_run *run, struct iperf_result *r, volatile sig_
 	}
 	close(out[1]);
 	while (pid > 0) {
-		struct pollfd p = { .fd = out[0], .events = POLLIN };
+		struct pollfd p = {.fd = out[0], .events = POLLIN};
 		ssize_t n;
 
 		if (*stop || now_s() > deadline) {

@@ -9,9 +9,11 @@
 struct iperf_result {
 	double rx_bps;	   /* receiver's bitrate (sum_received) */
 	double rx_bytes;
-	double rx_packets; /* packets - lost_packets, as the server saw them */
+	double rx_packets; /* received bytes / datagram length, warm-up excluded */
+	double sent_packets; /* the client's, same interval */
 	double rx_pps;
-	double lost_percent;
+	double lost_percent; /* from sent and received datagrams, not iperf3's own */
+	double datagram_bytes; /* -l, read back from the report */
 	double seconds;	   /* measured interval, warm-up excluded */
 	double cpu_host_percent;
 	double cpu_remote_percent;

@@ -20,6 +20,7 @@
 #include "matrix.h"
 #include "progress.h"
 #include "results.h"
+#include "record_check.h"
 #include "sample.h"
 #include "schedule.h"
 

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -6,6 +7,7 @@
 
 #include "experiments/guest/guest.h"
 #include "loader/bpfcost.h"
+#include "record_check.h"
 #include "sample.h"
 
 static double num_at(const cJSON *obj, const char *a, const char *b)
@@ -70,7 +72,7 @@ static cJSON *attach(struct guest *g, const struct config *c, const struct sampl
 /* The traffic and the guest-side counters around it. */
 struct window {
 	struct iperf_result iperf;
-	double packets;	/* datagrams the guest's sockets received */
+	double packets; /* datagrams the guest's sockets received */
 	double run_cnt, run_time_ns;
 	char err[BPFCOST_ERRLEN];
 	bool guest_lost;
@@ -120,6 +122,21 @@ out:
 	cJSON_Delete(read0);
 	cJSON_Delete(read1);
 	return ret;
+}
+
+/*
+ * iperf3's received datagrams (measured interval) cannot exceed what the
+ * guest's sockets received over the whole window, warm-up included.
+ */
+static bool counts_disagree(const struct window *w, char *err, size_t errlen)
+{
+	if (w->iperf.rx_packets <= w->packets * 1.01 + 16)
+		return false;
+	snprintf(err, errlen,
+		 "iperf3 counted %.0f datagrams received but the guest's UDP InDatagrams rose by "
+		 "only %.0f",
+		 w->iperf.rx_packets, w->packets);
+	return true;
 }
 
 static void detach(struct guest *g, const struct sample_settings *s)
@@ -195,12 +212,22 @@ enum sample_outcome sample_run(struct guest *g, const struct config *c,
 	cJSON_AddNumberToObject(rec, "rx_bps", w.iperf.rx_bps);
 	cJSON_AddNumberToObject(rec, "rx_bytes", w.iperf.rx_bytes);
 	cJSON_AddNumberToObject(rec, "rx_packets", w.iperf.rx_packets);
+	cJSON_AddNumberToObject(rec, "sent_packets", w.iperf.sent_packets);
+	cJSON_AddNumberToObject(rec, "datagram_bytes", w.iperf.datagram_bytes);
 	cJSON_AddNumberToObject(rec, "rx_pps", w.iperf.rx_pps);
 	cJSON_AddNumberToObject(rec, "lost_percent", w.iperf.lost_percent);
 	cJSON_AddNumberToObject(rec, "duration_s", w.iperf.seconds);
-	cJSON_AddNumberToObject(rec, "cpu_host_percent", w.iperf.cpu_host_percent);
-	cJSON_AddNumberToObject(rec, "cpu_remote_percent", w.iperf.cpu_remote_percent);
+	/* Optional in iperf3's report: absent rather than made up. */
+	if (!isnan(w.iperf.cpu_host_percent))
+		cJSON_AddNumberToObject(rec, "cpu_host_percent", w.iperf.cpu_host_percent);
+	if (!isnan(w.iperf.cpu_remote_percent))
+		cJSON_AddNumberToObject(rec, "cpu_remote_percent", w.iperf.cpu_remote_percent);
 	cJSON_AddNumberToObject(rec, "guest_datagrams", w.packets);
+	if (counts_disagree(&w, err, sizeof(err))) {
+		add_error(rec, NULL, err);
+		outcome = SAMPLE_ERROR;
+		goto out;
+	}
 	if (c->baseline) {
 		cJSON_AddNullToObject(rec, "run_cnt");
 		cJSON_AddNullToObject(rec, "run_time_ns");
@@ -218,6 +245,11 @@ enum sample_outcome sample_run(struct guest *g, const struct config *c,
 			cJSON_AddNullToObject(rec, "hits_per_packet");
 	}
 out:
+	/* The last gate before the record is written: no impossible number gets through. */
+	if (outcome == SAMPLE_OK && record_check_values(rec, err, sizeof(err))) {
+		add_error(rec, NULL, err);
+		outcome = SAMPLE_ERROR;
+	}
 	cJSON_Delete(reply);
 	return outcome;
 }

@@ -21,9 +21,6 @@ struct sample_settings {
 	int call_timeout_s;	/* per agent request */
 };
 
-/* Hits per packet outside this range means the probe did not see the traffic. */
-#define HITS_MIN 0.9
-#define HITS_MAX 1.1
 
 enum sample_outcome {
 	SAMPLE_OK,

@@ -23,7 +23,7 @@
 #include "loader/bpfcost.h"
 #include "testlib.h"
 
-#define QUICK_CONFIGS 5 /* baseline + experiments/matrix.c quick_rows */
+#define QUICK_CONFIGS  5 /* baseline + experiments/matrix.c quick_rows */
 #define RUN_TIMEOUT_MS (15 * 60 * 1000)
 
 static char results_root[] = "/tmp/bpfcost-test-results-XXXXXX";
@@ -160,23 +160,33 @@ static void dir_from_line(const char *line, char *dir, size_t len)
 	snprintf(dir, len, "%.*s", (int)strcspn(start, ":"), start);
 }
 
+/* The run's first line names its results folder; fails saying how the run ended if not. */
+static void start_run(struct child *c, char *const argv[], char *dir, size_t len)
+{
+	char line[4096];
+
+	assert_int_equal(child_start(c, argv), 0);
+	close(c->in);
+	c->in = -1;
+	if (child_wait_line(c, "bpfcost-run: /", line, sizeof(line), 30000))
+		fail_msg("bpfcost-run gave no results folder (%s): %s", child_how(c), c->last_err);
+	dir_from_line(line, dir, len);
+}
+
 static void test_quick_matrix_n2(void **state)
 {
-	char *argv[] = { runner(), "-m", "quick", "-n", "2", "-t", "2", "-w", "1", "-T",
-			 topology(), "-o", results_root, NULL };
+	char *argv[] = {runner(), "-m", "quick", "-n",	     "2",  "-t",	 "2",
+			"-w",	  "1",	"-T",	 topology(), "-o", results_root, NULL};
 	char line[4096], dir[4096], path[4200];
-	int code;
+	int code, ret;
 	struct child c;
 
 	(void)state;
-	assert_int_equal(child_start(&c, argv), 0);
-	close(c.in);
-	c.in = -1;
-	assert_int_equal(read_line_prefix(c.err, "bpfcost-run: /", line, sizeof(line), 30000), 0);
-	dir_from_line(line, dir, sizeof(dir));
-	while (read_line_prefix(c.err, "bpfcost-run: results in", line, sizeof(line),
-				RUN_TIMEOUT_MS) == -ETIMEDOUT)
-		;
+	start_run(&c, argv, dir, sizeof(dir));
+	ret = child_wait_line(&c, "bpfcost-run: results in", line, sizeof(line), RUN_TIMEOUT_MS);
+	if (ret)
+		fail_msg("run did not finish (%s, %s); last line: %s",
+			 ret == -ETIMEDOUT ? "timed out" : "stopped", child_how(&c), c.last_err);
 	code = child_wait(&c, 60000);
 	assert_int_equal(code, 0);
 	assert_complete(dir, 2);
@@ -203,23 +213,26 @@ static int count_lines(const char *dir)
 
 static void test_interrupt_then_resume(void **state)
 {
-	char *argv[] = { runner(), "-m", "quick", "-n", "2", "-t", "1", "-w", "0", "-T",
-			 topology(), "--no-report", "-o", results_root, NULL };
+	char *argv[] = {runner(), "-m", "quick",    "-n",	   "2",	 "-t",	       "1", "-w",
+			"0",	  "-T", topology(), "--no-report", "-o", results_root, NULL};
 	char line[4096], dir[4096];
 	int code, lines;
 	struct child c;
-	long waited;
 
 	(void)state;
-	assert_int_equal(child_start(&c, argv), 0);
-	close(c.in);
-	c.in = -1;
-	assert_int_equal(read_line_prefix(c.err, "bpfcost-run: /", line, sizeof(line), 30000), 0);
-	dir_from_line(line, dir, sizeof(dir));
-	/* Interrupt once three samples are on disk: a condition, polled. */
-	for (waited = 0; count_lines(dir) < 3 && waited < RUN_TIMEOUT_MS; waited += 100) {
-		read_all(c.err, line, sizeof(line), 1); /* keep the pipe drained */
-		usleep(100 * 1000);
+	start_run(&c, argv, dir, sizeof(dir));
+	/*
+	 * Interrupt once three samples are on disk. The runner prints a progress
+	 * line per sample, so each line read is the moment to look again.
+	 */
+	while (count_lines(dir) < 3) {
+		int ret = child_wait_line(&c, "", line, sizeof(line), RUN_TIMEOUT_MS);
+
+		if (ret == -ECHILD)
+			fail_msg("bpfcost-run ended (%s) after %d records, before 3: %s",
+				 child_how(&c), count_lines(dir), c.last_err);
+		if (ret == -ETIMEDOUT)
+			fail_msg("no output from bpfcost-run for %d s", RUN_TIMEOUT_MS / 1000);
 	}
 	kill(c.pid, SIGINT);
 	code = child_wait(&c, 120000);
@@ -230,7 +243,7 @@ static void test_interrupt_then_resume(void **state)
 	assert_int_equal(qemu_count(), 0);
 
 	{
-		char *resume[] = { runner(), "--resume", dir, "--no-report", NULL };
+		char *resume[] = {runner(), "--resume", dir, "--no-report", NULL};
 		char out[4096], err[1 << 16];
 
 		code = run_capture(resume, out, sizeof(out), err, sizeof(err), RUN_TIMEOUT_MS);
@@ -254,11 +267,11 @@ static void expect_usage(char *const argv[], const char *needle)
 
 static void test_bad_input_exits_2(void **state)
 {
-	char *matrix[] = { runner(), "-m", "nosuch", "-o", results_root, NULL };
-	char *n0[] = { runner(), "-n", "0", NULL };
-	char *dur[] = { runner(), "-t", "ten", NULL };
-	char *topo[] = { runner(), "-T", "bridge", NULL };
-	char *resume[] = { runner(), "--resume", "/nonexistent", NULL };
+	char *matrix[] = {runner(), "-m", "nosuch", "-o", results_root, NULL};
+	char *n0[] = {runner(), "-n", "0", NULL};
+	char *dur[] = {runner(), "-t", "ten", NULL};
+	char *topo[] = {runner(), "-T", "bridge", NULL};
+	char *resume[] = {runner(), "--resume", "/nonexistent", NULL};
 
 	(void)state;
 	expect_usage(matrix, "'nosuch': not a named matrix ( all seed quick full )");

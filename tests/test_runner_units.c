@@ -16,8 +16,8 @@
 #include "loader/bpfcost.h"
 #include "testlib.h"
 
-static char *probes[] = { "map", "null", "spin", "my-probe", NULL };
-static char *two_probes[] = { "map", "null", NULL };
+static char *probes[] = {"map", "null", "spin", "my-probe", NULL};
+static char *two_probes[] = {"map", "null", NULL};
 
 static void test_config_names_parse(void **state)
 {
@@ -54,9 +54,15 @@ static void test_bad_config_names_list_valid_values(void **state)
 
 static void test_matrix_all_is_the_papers_21(void **state)
 {
-	static const char *const expect[] = { "baseline", "tp-map", "tp-map-stat", "tp-null",
-					      "kprobe-fprobe-null-stat", "fentry-map-stat",
-					      "fexit-null", "kprobe-null-stat", NULL };
+	static const char *const expect[] = {"baseline",
+					     "tp-map",
+					     "tp-map-stat",
+					     "tp-null",
+					     "kprobe-fprobe-null-stat",
+					     "fentry-map-stat",
+					     "fexit-null",
+					     "kprobe-null-stat",
+					     NULL};
 	struct matrix m;
 	char err[512];
 	int i, j;
@@ -112,7 +118,7 @@ static void test_matrix_file(void **state)
 
 static void test_schedule_is_a_reproducible_shuffle(void **state)
 {
-	int a[21], b[21], seen[21] = { 0 }, i, same_as_next = 0, block;
+	int a[21], b[21], seen[21] = {0}, i, same_as_next = 0, block;
 
 	(void)state;
 	schedule_block(42, 3, 21, a);
@@ -151,19 +157,62 @@ static void test_iperf_report_receiver_side(void **state)
 
 	(void)state;
 	/* Values read off the fixture by hand: end.sum_received. */
-	assert_int_equal(iperf_parse(slurp("tests/fixtures/runner/iperf3-udp.json"), &r, err,
-				     sizeof(err)),
-			 0);
+	assert_int_equal(
+		iperf_parse(slurp("tests/fixtures/runner/iperf3-udp.json"), &r, err, sizeof(err)),
+		0);
 	assert_float_equal(r.rx_bps, 19995496.4953855, 1e-3);
 	assert_float_equal(r.rx_bytes, 2499712, 0);
 	assert_float_equal(r.rx_packets, 39058, 0);
 	assert_float_equal(r.rx_pps, 39058 / 1.00011, 1e-6);
 	assert_float_equal(r.cpu_remote_percent, 14.964758015370593, 1e-9);
-	assert_int_equal(iperf_parse(slurp("tests/fixtures/runner/iperf3-error.json"), &r, err,
-				     sizeof(err)),
-			 -1);
+	assert_float_equal(r.lost_percent, 0, 0);
+	assert_int_equal(
+		iperf_parse(slurp("tests/fixtures/runner/iperf3-error.json"), &r, err, sizeof(err)),
+		-1);
 	assert_string_equal(err, "iperf3: unable to connect to server: Connection refused");
 	assert_int_equal(iperf_parse("{\"end\":", &r, err, sizeof(err)), -1);
+}
+
+/*
+ * A real iperf3 3.12 report of a UDP run with -O 1 (loopback, -b 200M -l 64):
+ * its end.sum_received says packets 723463, lost_packets 562271, because the
+ * omitted second's datagrams are counted as lost (packets - lost_packets would
+ * be 161192, 77.7 % loss); the bytes say 349952 came in.
+ */
+static void test_iperf_report_with_warmup(void **state)
+{
+	struct iperf_result r;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(iperf_parse(slurp("tests/fixtures/runner/iperf3-udp-omit1.json"), &r, err,
+				     sizeof(err)),
+			 0);
+	assert_float_equal(r.datagram_bytes, 64, 0);
+	assert_float_equal(r.rx_bytes, 22396928, 0);
+	assert_float_equal(r.rx_packets, 22396928 / 64, 0);
+	assert_float_equal(r.sent_packets, 46301632 / 64, 0);
+	assert_float_equal(r.rx_pps, 349952 / 1.998353, 1e-6);
+	assert_float_equal(r.lost_percent, 100.0 * (723463 - 349952) / 723463, 1e-9);
+}
+
+/* A report that is not UDP, or lacks the datagram length, is refused by name. */
+static void test_iperf_report_needs_udp_counts(void **state)
+{
+	const char *tcp = "{\"start\":{\"test_start\":{\"protocol\":\"TCP\",\"blksize\":131072}},"
+			  "\"end\":{\"sum_received\":{\"bytes\":1000,\"seconds\":1,"
+			  "\"bits_per_second\":8000}}}";
+	const char *noblk = "{\"start\":{\"test_start\":{\"protocol\":\"UDP\"}},"
+			    "\"end\":{\"sum_received\":{\"bytes\":1000,\"seconds\":1,"
+			    "\"bits_per_second\":8000},\"sum_sent\":{\"bytes\":1000}}}";
+	struct iperf_result r;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(iperf_parse(tcp, &r, err, sizeof(err)), -1);
+	assert_string_equal(err, "iperf3 report is not a UDP test (protocol TCP)");
+	assert_int_equal(iperf_parse(noblk, &r, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "blksize"));
 }
 
 int main(void)
@@ -175,6 +224,8 @@ int main(void)
 		cmocka_unit_test(test_matrix_file),
 		cmocka_unit_test(test_schedule_is_a_reproducible_shuffle),
 		cmocka_unit_test(test_iperf_report_receiver_side),
+		cmocka_unit_test(test_iperf_report_with_warmup),
+		cmocka_unit_test(test_iperf_report_needs_udp_counts),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -51,6 +51,7 @@ int child_start(struct child *c, char *const argv[])
 {
 	int in[2], out[2], err[2];
 
+	memset(c, 0, sizeof(*c));
 	if (pipe2(in, O_CLOEXEC) || pipe2(out, O_CLOEXEC) || pipe2(err, O_CLOEXEC))
 		return -errno;
 	c->pid = fork();
@@ -79,7 +80,7 @@ int read_line_prefix(int fd, const char *prefix, char *line, size_t len, int tim
 	char ch;
 
 	while (now_ms() < deadline) {
-		struct pollfd p = { .fd = fd, .events = POLLIN };
+		struct pollfd p = {.fd = fd, .events = POLLIN};
 
 		if (poll(&p, 1, (int)(deadline - now_ms())) <= 0)
 			continue;
@@ -105,7 +106,7 @@ ssize_t read_all(int fd, char *buf, size_t len, int timeout_ms)
 	ssize_t n;
 
 	while (used + 1 < len && now_ms() < deadline) {
-		struct pollfd p = { .fd = fd, .events = POLLIN };
+		struct pollfd p = {.fd = fd, .events = POLLIN};
 
 		if (poll(&p, 1, (int)(deadline - now_ms())) <= 0)
 			continue;
@@ -118,23 +119,74 @@ ssize_t read_all(int fd, char *buf, size_t len, int timeout_ms)
 	return used;
 }
 
+bool child_exited(struct child *c)
+{
+	if (!c->reaped && waitpid(c->pid, &c->status, WNOHANG) == c->pid)
+		c->reaped = true;
+	return c->reaped;
+}
+
+const char *child_how(struct child *c)
+{
+	static char buf[48];
+
+	if (!child_exited(c))
+		return "running";
+	if (WIFEXITED(c->status))
+		snprintf(buf, sizeof(buf), "exit %d", WEXITSTATUS(c->status));
+	else
+		snprintf(buf, sizeof(buf), "killed by signal %d", WTERMSIG(c->status));
+	return buf;
+}
+
+int child_wait_line(struct child *c, const char *prefix, char *line, size_t len, int timeout_ms)
+{
+	long deadline = now_ms() + timeout_ms;
+	size_t used = 0;
+	char ch;
+
+	while (now_ms() < deadline) {
+		struct pollfd p = {.fd = c->err, .events = POLLIN};
+		long left = deadline - now_ms();
+
+		/* Wake at least every 200 ms: a child's own children may hold the pipe open. */
+		if (poll(&p, 1, left > 200 ? 200 : (int)left) <= 0) {
+			if (child_exited(c))
+				return -ECHILD;
+			continue;
+		}
+		if (read(c->err, &ch, 1) != 1)
+			return -ECHILD;
+		if (ch != '\n') {
+			if (used + 1 < len)
+				line[used++] = ch;
+			continue;
+		}
+		line[used] = '\0';
+		used = 0;
+		snprintf(c->last_err, sizeof(c->last_err), "%s", line);
+		if (!strncmp(line, prefix, strlen(prefix)))
+			return 0;
+	}
+	return -ETIMEDOUT;
+}
+
 int child_wait(struct child *c, int timeout_ms)
 {
 	long deadline = now_ms() + timeout_ms;
 	int status;
 
-	for (;;) {
-		pid_t r = waitpid(c->pid, &status, WNOHANG);
-
-		if (r == c->pid)
-			break;
+	while (!child_exited(c)) {
 		if (now_ms() >= deadline) {
 			kill(c->pid, SIGKILL);
-			waitpid(c->pid, &status, 0);
+			waitpid(c->pid, &c->status, 0);
+			c->reaped = true;
 			break;
 		}
+		/* Nothing to wait on but the exit itself; a short poll is the wait. */
 		poll(NULL, 0, 10);
 	}
+	status = c->status;
 	if (c->in >= 0)
 		close(c->in);
 	close(c->out);
@@ -161,10 +213,10 @@ int run_capture(char *const argv[], char *out, size_t outlen, char *err, size_t 
 
 long udp_loopback_flood(long count, size_t size)
 {
-	struct sockaddr_in addr = { .sin_family = AF_INET };
+	struct sockaddr_in addr = {.sin_family = AF_INET};
 	socklen_t alen = sizeof(addr);
-	struct timeval tv = { .tv_sec = 1 };
-	char buf[2048] = { 0 };
+	struct timeval tv = {.tv_sec = 1};
+	char buf[2048] = {0};
 	long received = 0, i;
 	int rx, tx;
 

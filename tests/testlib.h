@@ -12,6 +12,9 @@ struct child {
 	int in;	 /* write end of the child's stdin, -1 once closed */
 	int out; /* read end of its stdout */
 	int err; /* read end of its stderr */
+	bool reaped;
+	int status;	     /* wait status, once reaped */
+	char last_err[512]; /* last stderr line child_wait_line() read, for messages */
 };
 
 /* Path of a built program: $BPFCOST_OUT/<rel> (build/ by default). */
@@ -30,6 +33,16 @@ int read_line_prefix(int fd, const char *prefix, char *line, size_t len, int tim
 ssize_t read_all(int fd, char *buf, size_t len, int timeout_ms);
 /* Wait for exit up to @timeout_ms (then SIGKILL); returns the exit code or -signal. */
 int child_wait(struct child *c, int timeout_ms);
+/* Has the child exited? Reaps it if so (child_wait() then returns at once). */
+bool child_exited(struct child *c);
+/* "exit 1", "killed by signal 9" or "running": how the child ended, for messages. */
+const char *child_how(struct child *c);
+/*
+ * Read the child's stderr until a line starting with @prefix (0, copied to
+ * @line), the child exits or closes stderr (-ECHILD), or @timeout_ms (-ETIMEDOUT).
+ * The last line read is kept in c->last_err. An empty @prefix matches any line.
+ */
+int child_wait_line(struct child *c, const char *prefix, char *line, size_t len, int timeout_ms);
 /* Run a command to completion, capturing stdout and stderr; returns its exit code. */
 int run_capture(char *const argv[], char *out, size_t outlen, char *err, size_t errlen,
 		int timeout_ms);

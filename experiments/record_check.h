@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What a value in a samples.jsonl record may be. The runner checks every
+ * record before it writes it (an impossible value turns the sample into an
+ * error record naming the field); the report checks again on reading, since a
+ * results folder is untrusted input. One definition for both sides.
+ */
+#ifndef BPFCOST_RECORD_CHECK_H
+#define BPFCOST_RECORD_CHECK_H
+
+#include <math.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+/* Hits per packet outside this range means the probe did not see the traffic. */
+#define HITS_MIN 0.9
+#define HITS_MAX 1.1
+
+/* Fields that count or measure something: never negative. */
+static const char *const record_nonnegative_fields[] = {
+	"rx_bps",	   "rx_bytes",	      "rx_packets",	  "rx_pps",
+	"sent_packets",	   "duration_s",      "run_cnt",	  "run_time_ns",
+	"hits_per_packet", "guest_datagrams", "cpu_host_percent", "cpu_remote_percent",
+	"spin_ns",
+};
+
+/* Percentages of a whole: within [0, 100]. */
+static const char *const record_percent_fields[] = {
+	"lost_percent",
+};
+
+static inline bool record_field_in(const char *key, const char *const *list, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(key, list[i]))
+			return true;
+	return false;
+}
+
+/*
+ * 0 if every number in @rec is possible; else -1 and @why names the first
+ * field and its value, e.g. "impossible value: rx_packets = -415018 (negative count)".
+ */
+static inline int record_check_values(const cJSON *rec, char *why, size_t whylen)
+{
+	const size_t n_nonneg =
+		sizeof(record_nonnegative_fields) / sizeof(record_nonnegative_fields[0]);
+	const size_t n_pct = sizeof(record_percent_fields) / sizeof(record_percent_fields[0]);
+	const cJSON *it;
+
+	cJSON_ArrayForEach(it, rec)
+	{
+		const char *key = it->string ? it->string : "?";
+		double v = it->valuedouble;
+
+		if (!cJSON_IsNumber(it))
+			continue;
+		if (!isfinite(v)) {
+			snprintf(why, whylen, "impossible value: %.40s = %g (not finite)", key, v);
+			return -1;
+		}
+		if (v < 0 && record_field_in(key, record_nonnegative_fields, n_nonneg)) {
+			snprintf(why, whylen, "impossible value: %.40s = %.6g (negative count)",
+				 key, v);
+			return -1;
+		}
+		if ((v < 0 || v > 100) && record_field_in(key, record_percent_fields, n_pct)) {
+			snprintf(why, whylen, "impossible value: %.40s = %.6g (outside [0, 100])",
+				 key, v);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+#endif /* BPFCOST_RECORD_CHECK_H */
