@@ -54,7 +54,7 @@ TEST_DEPS :=
 .DEFAULT_GOAL := all
 .DELETE_ON_ERROR:
 .SECONDARY:
-.PHONY: all deps test help clean
+.PHONY: all deps test help clean FORCE
 
 # Every progs/<name>.bpf.c is a probe; nothing else needs to list it.
 PROBES	   := $(patsubst progs/%.bpf.c,%,$(wildcard progs/*.bpf.c))

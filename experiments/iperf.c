@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <stdbool.h>
 #include <math.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -7,13 +8,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 #include <cjson/cJSON.h>
 
 #include "iperf.h"
+#include "loader/clock.h"
+#include "loader/spawn.h"
 
 #define MAX_ARGS   64
 #define REPORT_MAX (8 << 20)
@@ -131,22 +132,16 @@ static int build_argv(const struct iperf_run *run, char *words, char **argv, cha
 	return n;
 }
 
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 int iperf_run(const struct iperf_run *run, struct iperf_result *r, volatile sig_atomic_t *stop,
 	      char *err, size_t errlen)
 {
 	char *argv[MAX_ARGS], *words = strdup(run->args ? run->args : ""), *report;
-	char num1[16], num2[16], num3[16];
-	double deadline = now_s() + run->timeout_s;
+	char num1[16], num2[16], num3[16], scratch[4096], how[32];
+	double deadline = bpfcost_now() + run->timeout_s;
+	bool truncated = false;
+	struct spawn_opts o;
 	size_t used = 0;
-	int out[2], status = 0, ret = -1;
+	int out[2] = {-1, -1}, status = 0, ret = -1;
 	pid_t pid;
 
 	report = malloc(REPORT_MAX);
@@ -155,44 +150,60 @@ int iperf_run(const struct iperf_run *run, struct iperf_result *r, volatile sig_
 		goto done;
 	}
 	build_argv(run, words, argv, num1, num2, num3);
-	pid = fork();
-	if (pid == 0) {
-		/* Dies with us: no stray flood after a crash of the runner. */
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		dup2(out[1], STDOUT_FILENO);
-		execvp(argv[0], argv);
-		_exit(127);
-	}
+	spawn_opts_init(&o); /* dies with us: no stray flood after a crash of the runner */
+	o.stdout_fd = out[1];
+	o.stderr_fd = SPAWN_INHERIT;
+	o.netns_fd = run->netns_fd;
+	pid = spawn(argv, &o);
 	close(out[1]);
-	while (pid > 0) {
+	if (pid < 0) {
+		snprintf(err, errlen, "cannot start iperf3: %s", strerror(errno));
+		goto close_pipe;
+	}
+	/* Read to EOF whatever the size: a child blocked on a full pipe never exits. */
+	for (;;) {
 		struct pollfd p = {.fd = out[0], .events = POLLIN};
+		char *dst = used + 1 < REPORT_MAX ? report + used : scratch;
+		size_t room = used + 1 < REPORT_MAX ? REPORT_MAX - used - 1 : sizeof(scratch);
 		ssize_t n;
 
-		if (*stop || now_s() > deadline) {
+		if (*stop || bpfcost_now() > deadline) {
 			kill(pid, SIGKILL);
+			waitpid(pid, &status, 0);
 			snprintf(err, errlen, *stop ? "interrupted" : "iperf3 overran %d s",
 				 run->timeout_s);
-			waitpid(pid, &status, 0);
 			goto close_pipe;
 		}
-		if (poll(&p, 1, 200) <= 0)
+		if (poll(&p, 1, 100) <= 0)
 			continue;
-		n = read(out[0], report + used, REPORT_MAX - used - 1);
+		n = read(out[0], dst, room);
+		if (n < 0 && errno == EINTR)
+			continue;
 		if (n <= 0)
 			break;
-		used += n;
+		if (dst == scratch)
+			truncated = true;
+		else
+			used += n;
 	}
 	report[used] = '\0';
-	if (pid < 0 || waitpid(pid, &status, 0) < 0) {
-		snprintf(err, errlen, "cannot run iperf3: %s", strerror(errno));
+	if (spawn_wait(pid, deadline - bpfcost_now() + 1, stop, &status)) {
+		snprintf(err, errlen, "iperf3 did not exit after its report");
+		goto close_pipe;
+	}
+	if (truncated) {
+		snprintf(err, errlen, "iperf3 report larger than %d MiB", REPORT_MAX >> 20);
 		goto close_pipe;
 	}
 	ret = iperf_parse(report, r, err, errlen);
 	if (!ret && (!WIFEXITED(status) || WEXITSTATUS(status))) {
-		snprintf(err, errlen, "iperf3 exited with status %d", WEXITSTATUS(status));
+		snprintf(err, errlen, "iperf3 ended with %s",
+			 spawn_status_str(status, how, sizeof(how)));
 		ret = -1;
 	} else if (ret && WIFEXITED(status) && WEXITSTATUS(status) == 127) {
 		snprintf(err, errlen, "iperf3 not found (make deps)");
+	} else if (ret && WIFEXITED(status) && WEXITSTATUS(status) == 126) {
+		snprintf(err, errlen, "iperf3 could not join the target's network namespace");
 	}
 close_pipe:
 	close(out[0]);

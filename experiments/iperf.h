@@ -26,6 +26,7 @@ struct iperf_run {
 	int warmup;	 /* -O: seconds at the start left out of the report */
 	const char *args; /* e.g. "-u -P 8 -b 1G -l 64" */
 	int timeout_s;
+	int netns_fd; /* the client runs in this network namespace; -1: ours */
 };
 
 /* Parse an iperf3 -J report; -1 with @err when it is an error report or unusable. */

@@ -4,17 +4,29 @@
 #include <string.h>
 #include <sys/utsname.h>
 #include <time.h>
+#include <unistd.h>
 #include <bpf/libbpf_version.h>
 #include <cjson/cJSON.h>
 
-#include "experiments/guest/guest.h"
+#include "experiments/targets/target.h"
 #include "loader/kconfig.h"
+#include "loader/spawn.h"
 #include "manifest.h"
 
 /* Kernel options that decide which attach types exist and how they work. */
 static const char *const config_flags[] = {
-	"KPROBES", "KPROBES_ON_FTRACE", "OPTPROBES", "FPROBE", "X86_KERNEL_IBT", "DEBUG_INFO_BTF",
-	"BPF_JIT", "BPF_JIT_ALWAYS_ON", "DYNAMIC_FTRACE_WITH_DIRECT_CALLS", "PREEMPT", "HZ", NULL,
+	"KPROBES",
+	"KPROBES_ON_FTRACE",
+	"OPTPROBES",
+	"FPROBE",
+	"X86_KERNEL_IBT",
+	"DEBUG_INFO_BTF",
+	"BPF_JIT",
+	"BPF_JIT_ALWAYS_ON",
+	"DYNAMIC_FTRACE_WITH_DIRECT_CALLS",
+	"PREEMPT",
+	"HZ",
+	NULL,
 };
 
 static void now_iso(char *buf, size_t len)
@@ -26,22 +38,32 @@ static void now_iso(char *buf, size_t len)
 	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-/* First line a command prints, or NULL. */
-static void add_command_line(cJSON *obj, const char *key, const char *cmd)
+/* First line a command prints (null if none): versions of the tools used. */
+static void add_command_line(cJSON *obj, const char *key, char *const argv[])
 {
-	char line[256] = "";
-	FILE *p = popen(cmd, "r");
+	char line[256];
 
-	if (p) {
-		if (!fgets(line, sizeof(line), p))
-			line[0] = '\0';
-		pclose(p);
-	}
-	line[strcspn(line, "\n")] = '\0';
+	spawn_first_line(argv, line, sizeof(line), 10);
 	if (line[0])
 		cJSON_AddStringToObject(obj, key, line);
 	else
 		cJSON_AddNullToObject(obj, key);
+}
+
+/* The commit, with "-dirty" when the work tree differs from it. */
+static void add_git_revision(cJSON *obj)
+{
+	char *rev[] = {"git", "rev-parse", "HEAD", NULL};
+	char *diff[] = {"git", "diff", "--quiet", "HEAD", NULL};
+	char line[256], scratch[8], buf[300];
+
+	if (spawn_first_line(rev, line, sizeof(line), 10) || !line[0]) {
+		cJSON_AddNullToObject(obj, "git_revision");
+		return;
+	}
+	snprintf(buf, sizeof(buf), "%s%s", line,
+		 spawn_first_line(diff, scratch, sizeof(scratch), 10) ? "-dirty" : "");
+	cJSON_AddStringToObject(obj, "git_revision", buf);
 }
 
 static void add_cpu_model(cJSON *obj)
@@ -72,7 +94,7 @@ static cJSON *host_section(void)
 		cJSON_AddStringToObject(host, "kernel_version", u.version);
 	}
 	add_cpu_model(host);
-	add_command_line(host, "nr_cpus", "nproc");
+	cJSON_AddNumberToObject(host, "nr_cpus", sysconf(_SC_NPROCESSORS_ONLN));
 	cfg = cJSON_AddObjectToObject(host, "config");
 	for (i = 0; config_flags[i]; i++) {
 		const char *v = kconfig_get(config_flags[i]);
@@ -84,14 +106,29 @@ static cJSON *host_section(void)
 	}
 	cJSON *tools = cJSON_AddObjectToObject(host, "tools");
 
-	add_command_line(tools, "iperf3", "iperf3 --version 2>/dev/null");
-	add_command_line(tools, "qemu", "qemu-system-x86_64 --version 2>/dev/null");
-	add_command_line(tools, "gnuplot", "gnuplot --version 2>/dev/null");
-	add_command_line(tools, "clang", "clang --version 2>/dev/null");
+	add_command_line(tools, "iperf3", (char *[]){"iperf3", "--version", NULL});
+	add_command_line(tools, "qemu", (char *[]){"qemu-system-x86_64", "--version", NULL});
+	add_command_line(tools, "gnuplot", (char *[]){"gnuplot", "--version", NULL});
+	add_command_line(tools, "clang", (char *[]){"clang", "--version", NULL});
 	snprintf(libbpf, sizeof(libbpf), "%d.%d", LIBBPF_MAJOR_VERSION, LIBBPF_MINOR_VERSION);
 	cJSON_AddStringToObject(tools, "libbpf", libbpf);
 	cJSON_AddStringToObject(tools, "cjson", cJSON_Version());
 	return host;
+}
+
+static cJSON *workload_json(const struct run_settings *s)
+{
+	const struct workload_ops *w = workload_find(s->workload);
+	cJSON *obj = cJSON_CreateObject(), *args;
+	int i;
+
+	cJSON_AddStringToObject(obj, "name", s->workload);
+	args = cJSON_AddObjectToObject(obj, "args");
+	for (i = 0; w && i < WORKLOAD_MAX_ARGS && w->args[i].name; i++)
+		cJSON_AddStringToObject(args, w->args[i].name, s->values[i]);
+	if (w)
+		cJSON_AddItemToObject(obj, "metric", workload_metric_json(w));
+	return obj;
 }
 
 cJSON *manifest_new(const struct run_settings *s, const struct matrix *m)
@@ -103,13 +140,12 @@ cJSON *manifest_new(const struct run_settings *s, const struct matrix *m)
 	cJSON_AddStringToObject(man, "matrix", s->matrix);
 	cJSON_AddNumberToObject(man, "N", s->n);
 	cJSON_AddNumberToObject(man, "duration", s->duration);
-	cJSON_AddNumberToObject(man, "warmup", s->warmup);
-	cJSON_AddStringToObject(man, "iperf_args", s->iperf_args);
 	snprintf(seed, sizeof(seed), "%llu", (unsigned long long)s->seed);
 	/* A string: JSON numbers lose 64-bit precision. */
 	cJSON_AddStringToObject(man, "order_seed", seed);
-	cJSON_AddStringToObject(man, "target", "qemu");
+	cJSON_AddStringToObject(man, "target", s->target);
 	cJSON_AddStringToObject(man, "topology", s->topology);
+	cJSON_AddItemToObject(man, "workload", workload_json(s));
 	set = cJSON_AddObjectToObject(man, "settings");
 	cJSON_AddStringToObject(set, "accel", s->accel);
 	cJSON_AddNumberToObject(set, "vcpus", s->vcpus);
@@ -121,9 +157,7 @@ cJSON *manifest_new(const struct run_settings *s, const struct matrix *m)
 	for (i = 0; i < m->n; i++)
 		cJSON_AddItemToArray(names, cJSON_CreateString(m->configs[i].name));
 	cJSON_AddItemToObject(man, "host", host_section());
-	add_command_line(man, "git_revision",
-			 "git rev-parse HEAD 2>/dev/null && git diff --quiet HEAD 2>/dev/null || "
-			 "echo dirty");
+	add_git_revision(man);
 	now_iso(t, sizeof(t));
 	cJSON_AddStringToObject(man, "start_time", t);
 	cJSON_AddNullToObject(man, "end_time");
@@ -137,17 +171,15 @@ static void replace(cJSON *obj, const char *key, cJSON *item)
 	cJSON_AddItemToObject(obj, key, item);
 }
 
-void manifest_add_guest(cJSON *man, struct guest *g, const cJSON *info)
+void manifest_add_target(cJSON *man, struct target *t, const cJSON *info)
 {
-	cJSON *guest = cJSON_CreateObject();
+	cJSON *obj = cJSON_CreateObject();
 
-	cJSON_AddStringToObject(guest, "accel", guest_accel(g));
-	cJSON_AddStringToObject(guest, "accel_note", guest_accel_note(g));
-	cJSON_AddNumberToObject(guest, "boot_seconds", guest_boot_seconds(g));
-	cJSON_AddStringToObject(guest, "topology", guest_topology(g));
+	cJSON_AddStringToObject(obj, "name", t->ops->name);
+	t->ops->describe(t, obj);
 	if (info)
-		cJSON_AddItemToObject(guest, "info", cJSON_Duplicate(info, true));
-	replace(man, "guest", guest);
+		cJSON_AddItemToObject(obj, "info", cJSON_Duplicate(info, true));
+	replace(man, "target_info", obj);
 }
 
 void manifest_finish(cJSON *man, const char *state)
@@ -161,9 +193,7 @@ void manifest_finish(cJSON *man, const char *state)
 
 static const char *str(const cJSON *o, const char *k)
 {
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
-
-	return cJSON_IsString(v) ? v->valuestring : NULL;
+	return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, k));
 }
 
 static double num(const cJSON *o, const char *k)
@@ -171,6 +201,22 @@ static double num(const cJSON *o, const char *k)
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
 
 	return cJSON_IsNumber(v) ? v->valuedouble : -1;
+}
+
+/* The workload and its argument values back from the manifest (defaults for any missing). */
+static int workload_settings(const cJSON *obj, struct run_settings *s)
+{
+	const cJSON *args = cJSON_GetObjectItemCaseSensitive(obj, "args");
+	const struct workload_ops *w;
+	int i;
+
+	s->workload = str(obj, "name");
+	w = workload_find(s->workload);
+	if (!w)
+		return -1;
+	for (i = 0; i < WORKLOAD_MAX_ARGS && w->args[i].name; i++)
+		s->values[i] = str(args, w->args[i].name) ?: w->args[i].dflt;
+	return 0;
 }
 
 int manifest_settings(const cJSON *man, struct run_settings *s, const char ***names, int *count)
@@ -184,8 +230,9 @@ int manifest_settings(const cJSON *man, struct run_settings *s, const char ***na
 	s->matrix = str(man, "matrix");
 	s->n = (int)num(man, "N");
 	s->duration = num(man, "duration");
-	s->warmup = (int)num(man, "warmup");
-	s->iperf_args = str(man, "iperf_args");
+	s->target = str(man, "target");
+	if (workload_settings(cJSON_GetObjectItemCaseSensitive(man, "workload"), s))
+		return -1;
 	s->seed = strtoull(str(man, "order_seed"), NULL, 10);
 	s->topology = str(man, "topology");
 	s->accel = str(set, "accel");
@@ -198,7 +245,6 @@ int manifest_settings(const cJSON *man, struct run_settings *s, const char ***na
 	*names = calloc(*count + 1, sizeof(**names));
 	if (!*names)
 		return -1;
-	cJSON_ArrayForEach(c, list)
-		(*names)[i++] = cJSON_IsString(c) ? c->valuestring : "";
-	return s->n >= 1 && s->duration > 0 && s->iperf_args && s->topology ? 0 : -1;
+	cJSON_ArrayForEach(c, list)(*names)[i++] = cJSON_IsString(c) ? c->valuestring : "";
+	return s->n >= 1 && s->duration > 0 && s->target && s->topology ? 0 : -1;
 }

@@ -8,16 +8,20 @@
 
 #include "matrix.h"
 
+#include "workloads/workload.h"
+
 struct cJSON;
-struct guest;
+struct target;
 
 struct run_settings {
 	const char *matrix;
 	int n;
 	double duration;
-	int warmup;
-	const char *iperf_args;
+	const char *target;		       /* a target_ops name: guest, host */
+	const char *workload;		       /* a workload_ops name: iperf, ... */
+	const char *values[WORKLOAD_MAX_ARGS]; /* the workload's arguments */
 	const char *topology;
+	const char *qemu; /* NULL: the default */
 	const char *accel;
 	int vcpus;
 	int mem_mb;
@@ -29,8 +33,8 @@ struct run_settings {
 
 /* A new manifest for a run about to start. */
 struct cJSON *manifest_new(const struct run_settings *s, const struct matrix *m);
-/* The guest as booted: accelerator, boot time, kernel, config flags, kprobes list. */
-void manifest_add_guest(struct cJSON *man, struct guest *g, const struct cJSON *info);
+/* The target as started (what it says of itself) and its agent's info: kernel, config flags. */
+void manifest_add_target(struct cJSON *man, struct target *t, const struct cJSON *info);
 void manifest_finish(struct cJSON *man, const char *state);
 
 /*

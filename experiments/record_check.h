@@ -15,15 +15,24 @@
 
 #include <cjson/cJSON.h>
 
-/* Hits per packet outside this range means the probe did not see the traffic. */
+/*
+ * Program runs per workload event (received packet, call) outside this range
+ * mean the probe did not run once per event: the runner flags the sample
+ * (hits_ok false) and the report flags the row.
+ */
 #define HITS_MIN 0.9
 #define HITS_MAX 1.1
+
+static inline bool hits_in_range(double hits)
+{
+	return hits >= HITS_MIN && hits <= HITS_MAX;
+}
 
 /* Fields that count or measure something: never negative. */
 static const char *const record_nonnegative_fields[] = {
 	"rx_bps",	   "rx_bytes",	      "rx_packets",	  "rx_pps",
 	"sent_packets",	   "duration_s",      "run_cnt",	  "run_time_ns",
-	"hits_per_packet", "guest_datagrams", "cpu_host_percent", "cpu_remote_percent",
+	"hits_per_packet", "hits_per_event", "events", "guest_datagrams", "cpu_host_percent", "cpu_remote_percent",
 	"spin_ns",
 };
 

@@ -4,12 +4,16 @@
 #   make experiment MATRIX=all N=10 DURATION=10 WARMUP=1 TOPOLOGY=tap SEED=...
 #   make experiment RESUME=results/<dir>
 
-RUNNER_SRCS := $(filter-out experiments/runner_main.c,$(wildcard experiments/*.c))
-RUNNER_OBJS := $(patsubst %.c,$(OUT)/%.o,$(RUNNER_SRCS))
+RUNNER_SRCS := $(filter-out experiments/runner_main.c,$(wildcard experiments/*.c)) \
+	       $(wildcard experiments/targets/*.c experiments/workloads/*.c)
+RUNNER_OBJS := $(patsubst %.c,$(OUT)/%.o,$(RUNNER_SRCS)) $(OUT)/experiments/registry.o
+RUNNER_HDRS := $(wildcard experiments/*.h experiments/targets/*.h experiments/workloads/*.h)
 
 ARCHIVES += $(OUT)/libexperiments.a
 BINS	 += $(OUT)/bin/bpfcost-run
 
+TARGET	   ?= guest
+WORKLOAD   ?= iperf
 MATRIX	   ?= all
 N	   ?= 10
 DURATION   ?= 10
@@ -19,11 +23,37 @@ ACCEL	   ?= auto
 VCPUS	   ?= 2
 IPERF_ARGS ?= -u -P 8 -b 1G -l 64
 
-RUN_FLAGS = $(if $(RESUME),--resume '$(RESUME)',--matrix '$(MATRIX)' -n '$(N)' \
+RUN_FLAGS = $(if $(RESUME),--resume '$(RESUME)',--target '$(TARGET)' --workload '$(WORKLOAD)' \
+	--matrix '$(MATRIX)' -n '$(N)' \
 	-t '$(DURATION)' -w '$(WARMUP)' -T '$(TOPOLOGY)' -a '$(ACCEL)' --vcpus '$(VCPUS)' \
 	-i '$(IPERF_ARGS)' $(if $(SEED),-s '$(SEED)'))
 
-$(OUT)/experiments/%.o: experiments/%.c $(wildcard experiments/*.h) loader/bpfcost.h
+# Targets and workloads register themselves by being a file in their folder:
+# the registry is generated from the definitions found there.
+# Regenerated every time (a removed file must leave it too), replaced only on change.
+$(OUT)/experiments/registry.c: FORCE
+	@mkdir -p $(@D)
+	$(Q){ echo '/* Generated from the files in experiments/targets and experiments/workloads. */'; \
+	  echo '#include <stddef.h>'; \
+	  echo '#include "experiments/targets/target.h"'; \
+	  echo '#include "experiments/workloads/workload.h"'; \
+	  t=$$(sed -n 's/^const struct target_ops \([a-z0-9_]*_target\) = {$$/\1/p' \
+		experiments/targets/*.c | sort); \
+	  w=$$(sed -n 's/^const struct workload_ops \([a-z0-9_]*_workload\) = {$$/\1/p' \
+		experiments/workloads/*.c | sort); \
+	  for n in $$t; do echo "extern const struct target_ops $$n;"; done; \
+	  for n in $$w; do echo "extern const struct workload_ops $$n;"; done; \
+	  echo 'const struct target_ops *const target_registry[] = {'; \
+	  for n in $$t; do echo "	&$$n,"; done; echo '	NULL,'; echo '};'; \
+	  echo 'const struct workload_ops *const workload_registry[] = {'; \
+	  for n in $$w; do echo "	&$$n,"; done; echo '	NULL,'; echo '};'; } > $@.tmp
+	$(Q)if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; echo '  GEN      $@'; fi
+
+$(OUT)/experiments/registry.o: $(OUT)/experiments/registry.c $(RUNNER_HDRS)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+
+$(OUT)/experiments/%.o: experiments/%.c $(RUNNER_HDRS) loader/bpfcost.h
 	@mkdir -p $(@D)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -c $< -o $@

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * bpfcost-run: run a matrix of configurations, N interleaved samples each, in
- * the QEMU guest, appending one record per sample to a results folder.
+ * bpfcost-run: run a matrix of configurations, N interleaved samples each, on
+ * a target (the QEMU guest, or this machine's kernel) with a workload,
+ * appending one record per sample to a results folder.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -11,11 +12,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <cjson/cJSON.h>
 
-#include "experiments/guest/guest.h"
+#include "experiments/targets/target.h"
+#include "experiments/workloads/workload.h"
 #include "loader/bpfcost.h"
+#include "loader/spawn.h"
 #include "manifest.h"
 #include "matrix.h"
 #include "progress.h"
@@ -41,13 +45,19 @@ static void usage(FILE *f)
 		"       bpfcost-run --resume results/<dir>\n"
 		"\n"
 		"  -m, --matrix M        all (default), seed, quick, full, or a file with one\n"
-		"                        configuration per line (<attach>-<probe>[-stat], baseline)\n"
+		"                        configuration per line (<attach>-<probe>[-stat], "
+		"baseline)\n"
 		"  -n, --samples N       samples per configuration (default 10)\n"
 		"  -t, --duration S      seconds measured per sample (default 10)\n"
-		"  -w, --warmup S        seconds dropped at the start of each sample, iperf3 -O\n"
-		"                        (default 1)\n"
-		"  -i, --iperf-args A    iperf3 client arguments (default \"-u -P 8 -b 1G -l 64\")\n"
-		"  -T, --topology T      user (QEMU user networking) or tap (default tap)\n"
+		"  -w, --warmup S        same as --arg warmup=S: seconds dropped at the start\n"
+		"                        of each sample, iperf3 -O (default 1)\n"
+		"      --target T        guest (QEMU, default) or host (this machine's kernel)\n"
+		"      --workload W      iperf (default): what drives the probed path\n"
+		"      --arg NAME=VALUE  a workload argument (iperf: iperf_args, warmup)\n"
+		"  -i, --iperf-args A    same as --arg iperf_args=A (\"-u -P 8 -b 1G -l 64\")\n"
+		"  -T, --topology T      guest network: user (QEMU user networking) or tap\n"
+		"                        (default tap)\n"
+		"      --qemu PATH       QEMU binary (default qemu-system-x86_64)\n"
 		"  -s, --seed N          order seed (default: from the clock; recorded)\n"
 		"  -a, --accel A         auto, kvm or tcg (default auto: KVM if it really works)\n"
 		"      --vcpus N         guest vCPUs (default 2)\n"
@@ -109,21 +119,31 @@ static void mark_done(const cJSON *rec, void *arg)
 
 static void run_report(const char *dir)
 {
-	char cmd[PATH_MAX * 2 + 32], tool[PATH_MAX];
+	char tool[PATH_MAX], how[32];
+	char *argv[] = {tool, (char *)dir, NULL};
+	struct spawn_opts o;
+	int status;
+	pid_t pid;
 
 	snprintf(tool, sizeof(tool), "%s/bpfcost-report", bpfcost_exe_dir());
 	if (access(tool, X_OK)) {
 		fprintf(stderr, "bpfcost-run: no %s; skipping the report\n", tool);
 		return;
 	}
-	snprintf(cmd, sizeof(cmd), "'%s' '%s'", tool, dir);
-	if (system(cmd))
-		fprintf(stderr, "bpfcost-run: report failed: %s\n", cmd);
+	spawn_opts_init(&o);
+	o.stdout_fd = SPAWN_INHERIT;
+	o.stderr_fd = SPAWN_INHERIT;
+	pid = spawn(argv, &o);
+	if (pid < 0 || spawn_wait(pid, 600, NULL, &status) || !WIFEXITED(status) ||
+	    WEXITSTATUS(status))
+		fprintf(stderr, "bpfcost-run: report failed (%s); run: %s %s\n",
+			pid < 0 ? strerror(errno) : spawn_status_str(status, how, sizeof(how)),
+			tool, dir);
 }
 
 /* Stats-on hit checks for rows that cannot count runs themselves; kept in the manifest. */
-static int hit_checks(struct guest *g, const struct matrix *m, const struct sample_settings *ss,
-		      double seconds, cJSON *man, const char *dir, struct progress *p)
+static int hit_checks(const struct matrix *m, const struct sample_settings *ss, double seconds,
+		      cJSON *man, const char *dir, struct progress *p)
 {
 	cJSON *checks = cJSON_GetObjectItemCaseSensitive(man, "hit_checks");
 	int i;
@@ -137,57 +157,69 @@ static int hit_checks(struct guest *g, const struct matrix *m, const struct samp
 
 		if (c->baseline || c->stats || cJSON_GetObjectItemCaseSensitive(checks, c->name))
 			continue;
-		check = sample_hit_check(g, c, ss, seconds, &stop_requested);
+		check = sample_hit_check(c, ss, seconds, &stop_requested);
 		if (stop_requested) {
 			cJSON_Delete(check);
 			break;
 		}
-		h = cJSON_GetObjectItemCaseSensitive(check, "hits_per_packet");
+		h = cJSON_GetObjectItemCaseSensitive(check, "hits_per_event");
 		e = cJSON_GetObjectItemCaseSensitive(check, "error");
 		if (cJSON_IsString(e))
 			progress_note(p, "check %s: %s", c->name, e->valuestring);
 		else if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(check, "hits_ok")))
 			progress_note(p,
-				      "WARNING: %s: %.3f hits per packet in its stats-on check: the "
-				      "probe does not run once per packet; its rows are flagged",
-				      c->name, h ? h->valuedouble : 0);
+				      "WARNING: %s: %.3f hits per %s in its stats-on check: the "
+				      "probe does not run once per %s; its rows are flagged",
+				      c->name, h ? h->valuedouble : 0, ss->workload->event,
+				      ss->workload->event);
 		else
-			progress_note(p, "check %s: %.3f hits per packet", c->name, h->valuedouble);
+			progress_note(p, "check %s: %.3f hits per %s", c->name, h->valuedouble,
+				      ss->workload->event);
 		cJSON_AddItemToObject(checks, c->name, check);
 		results_write_json(dir, "manifest.json", man);
 	}
 	return stop_requested ? -1 : 0;
 }
 
-static void describe(const cJSON *rec, char *buf, size_t len)
+/* The progress line's detail: the metric in its unit, hits, or the error. */
+static void describe(const cJSON *rec, const struct workload_ops *w, char *buf, size_t len)
 {
 	const cJSON *e = cJSON_GetObjectItemCaseSensitive(rec, "error");
-	const cJSON *bps = cJSON_GetObjectItemCaseSensitive(rec, "rx_bps");
-	const cJSON *hits = cJSON_GetObjectItemCaseSensitive(rec, "hits_per_packet");
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(rec, w->metric.field);
+	const cJSON *hits = cJSON_GetObjectItemCaseSensitive(rec, "hits_per_event");
+	size_t used;
 
-	if (cJSON_IsString(e))
+	if (cJSON_IsString(e)) {
 		snprintf(buf, len, "error: %.120s", e->valuestring);
-	else if (cJSON_IsNumber(hits))
-		snprintf(buf, len, "%.2f Mbit/s, %.2f hits/packet", bps->valuedouble / 1e6,
-			 hits->valuedouble);
-	else
-		snprintf(buf, len, "%.2f Mbit/s", cJSON_IsNumber(bps) ? bps->valuedouble / 1e6 : 0);
+		return;
+	}
+	used = snprintf(buf, len, "%.2f %s",
+			cJSON_IsNumber(v) ? v->valuedouble * w->metric.scale : 0, w->metric.unit);
+	if (cJSON_IsNumber(hits) && used < len)
+		snprintf(buf + used, len - used, ", %.2f hits/%s", hits->valuedouble, w->event);
 }
 
-static int run(const struct run_settings *rs, const struct matrix *m, const char *dir,
-	       cJSON *man)
+static int run(const struct run_settings *rs, const struct matrix *m, const char *dir, cJSON *man)
 {
+	struct target_settings ts = {
+		.accel = rs->accel,
+		.topology = rs->topology,
+		.vcpus = rs->vcpus,
+		.mem_mb = rs->mem_mb,
+		.qemu = rs->qemu,
+		.stop = &stop_requested,
+	};
 	struct sample_settings ss = {
+		.workload = workload_find(rs->workload),
+		.values = rs->values,
 		.duration = rs->duration,
-		.warmup = rs->warmup,
-		.iperf_args = rs->iperf_args,
 		.func = rs->func,
 		.spin_ns = rs->spin_ns,
 		.call_timeout_s = 120,
 	};
-	struct done_set d = { .m = m, .n = rs->n };
-	struct guest_config gc;
-	struct guest *g = NULL;
+	struct done_set d = {.m = m, .n = rs->n};
+	const struct target_ops *tops = target_find(rs->target);
+	struct target *t = NULL;
 	struct progress p;
 	char err[BPFCOST_ERRLEN], detail[200];
 	int *order = calloc(m->n, sizeof(int)), block, pos, ret = BPFCOST_EXIT_FAILURE;
@@ -204,30 +236,22 @@ static int run(const struct run_settings *rs, const struct matrix *m, const char
 		goto out;
 	}
 
-	guest_config_defaults(&gc);
-	gc.topology = rs->topology;
-	gc.accel = rs->accel;
-	gc.vcpus = rs->vcpus;
-	gc.mem_mb = rs->mem_mb;
-	fprintf(stderr, "bpfcost-run: booting the guest (accel %s, %d vCPUs, topology %s)\n",
-		rs->accel, rs->vcpus, rs->topology);
-	if (guest_start(&gc, &g, err, sizeof(err))) {
-		fprintf(stderr, "bpfcost-run: guest: %s\n", err);
+	if (tops->start(&ts, &t, err, sizeof(err))) {
+		fprintf(stderr, "bpfcost-run: %s target: %s\n", tops->name, err);
 		goto out;
 	}
-	fprintf(stderr, "bpfcost-run: guest up in %.1f s (%s%s%s)\n", guest_boot_seconds(g),
-		guest_accel(g), *guest_accel_note(g) ? ": " : "", guest_accel_note(g));
+	ss.target = t;
 	req = cJSON_CreateObject();
 	cJSON_AddStringToObject(req, "cmd", "info");
-	info = guest_call(g, req, ss.call_timeout_s, err, sizeof(err));
-	manifest_add_guest(man, g, info);
+	info = target_call(t, req, ss.call_timeout_s, err, sizeof(err));
+	manifest_add_target(man, t, info);
 	results_write_json(dir, "manifest.json", man);
 
 	progress_start(&p, m->n * rs->n, d.count);
 	if (d.count)
 		progress_note(&p, "resuming: %d of %d samples already recorded", d.count,
 			      m->n * rs->n);
-	if (hit_checks(g, m, &ss, rs->check_s, man, dir, &p))
+	if (hit_checks(m, &ss, rs->check_s, man, dir, &p))
 		goto interrupted;
 	progress_start(&p, m->n * rs->n, d.count); /* the ETA counts samples only */
 	for (block = 0; block < rs->n; block++) {
@@ -243,7 +267,7 @@ static int run(const struct run_settings *rs, const struct matrix *m, const char
 			if (d.done[order[pos] * rs->n + block])
 				continue;
 			rec = cJSON_CreateObject();
-			o = sample_run(g, c, &ss, cJSON_GetObjectItemCaseSensitive(checks, c->name),
+			o = sample_run(c, &ss, cJSON_GetObjectItemCaseSensitive(checks, c->name),
 				       rec, &stop_requested);
 			if (o == SAMPLE_INTERRUPTED || stop_requested) {
 				cJSON_Delete(rec);
@@ -261,16 +285,19 @@ static int run(const struct run_settings *rs, const struct matrix *m, const char
 				cJSON_Delete(rec);
 				goto out;
 			}
-			describe(rec, detail, sizeof(detail));
+			describe(rec, ss.workload, detail, sizeof(detail));
 			if (cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(rec, "hits_ok")))
-				progress_note(&p, "WARNING: %s sample %d: hits per packet outside "
-						  "[%.1f, %.1f]: %s",
-					      c->name, block + 1, HITS_MIN, HITS_MAX, detail);
+				progress_note(&p,
+					      "WARNING: %s sample %d: hits per %s outside "
+					      "[%.1f, %.1f]: %s",
+					      c->name, block + 1, ss.workload->event, HITS_MIN,
+					      HITS_MAX, detail);
 			progress_step(&p, c->name, detail);
 			cJSON_Delete(rec);
-			if (o == SAMPLE_GUEST_LOST) {
-				progress_note(&p, "bpfcost-run: the guest stopped answering; "
-						  "continue with --resume %s",
+			if (o == SAMPLE_TARGET_LOST) {
+				progress_note(&p,
+					      "bpfcost-run: the target stopped answering; "
+					      "continue with --resume %s",
 					      dir);
 				goto out;
 			}
@@ -281,8 +308,9 @@ static int run(const struct run_settings *rs, const struct matrix *m, const char
 	ret = BPFCOST_EXIT_OK;
 	goto out;
 interrupted:
-	progress_note(&p, "bpfcost-run: interrupted; records so far are kept; continue with "
-			  "--resume %s",
+	progress_note(&p,
+		      "bpfcost-run: interrupted; records so far are kept; continue with "
+		      "--resume %s",
 		      dir);
 	manifest_finish(man, "interrupted");
 	ret = EXIT_INTERRUPTED;
@@ -290,7 +318,7 @@ out:
 	if (ret == BPFCOST_EXIT_FAILURE)
 		manifest_finish(man, "failed");
 	results_write_json(dir, "manifest.json", man);
-	guest_free(g); /* QEMU and the tap device go with it */
+	target_stop(t); /* QEMU, tap, namespaces, veth: whatever the target made goes */
 	if (samples)
 		fclose(samples);
 	cJSON_Delete(info);
@@ -299,34 +327,72 @@ out:
 	return ret;
 }
 
+static const char *prefixed(const char *prefix, const char *value)
+{
+	char *s;
+
+	return asprintf(&s, "%s%s", prefix, value) < 0 ? prefix : s;
+}
+
+/* Defaults of the chosen workload's arguments, then each NAME=VALUE given, in order. */
+static int set_workload_args(struct run_settings *rs, const char *const *sets, int n)
+{
+	const struct workload_ops *w = workload_find(rs->workload);
+	char valid[256] = "";
+	int i, k;
+
+	for (i = 0; i < WORKLOAD_MAX_ARGS && w->args[i].name; i++) {
+		rs->values[i] = w->args[i].dflt;
+		snprintf(valid + strlen(valid), sizeof(valid) - strlen(valid), " %s",
+			 w->args[i].name);
+	}
+	for (k = 0; k < n; k++) {
+		char name[64];
+
+		snprintf(name, sizeof(name), "%.*s", (int)strcspn(sets[k], "="), sets[k]);
+		i = workload_arg_index(w, name);
+		if (i < 0) {
+			fprintf(stderr, "bpfcost-run: workload %s has no argument '%s'; valid:%s\n",
+				w->name, name, valid[0] ? valid : " none");
+			return -1;
+		}
+		rs->values[i] = strchr(sets[k], '=') + 1;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "matrix", required_argument, NULL, 'm' },
-		{ "samples", required_argument, NULL, 'n' },
-		{ "duration", required_argument, NULL, 't' },
-		{ "warmup", required_argument, NULL, 'w' },
-		{ "iperf-args", required_argument, NULL, 'i' },
-		{ "topology", required_argument, NULL, 'T' },
-		{ "seed", required_argument, NULL, 's' },
-		{ "accel", required_argument, NULL, 'a' },
-		{ "vcpus", required_argument, NULL, 'V' },
-		{ "mem", required_argument, NULL, 'M' },
-		{ "func", required_argument, NULL, 'f' },
-		{ "spin-ns", required_argument, NULL, 'S' },
-		{ "check", required_argument, NULL, 'C' },
-		{ "results", required_argument, NULL, 'o' },
-		{ "resume", required_argument, NULL, 'r' },
-		{ "no-report", no_argument, NULL, 'R' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+		{"matrix", required_argument, NULL, 'm'},
+		{"samples", required_argument, NULL, 'n'},
+		{"duration", required_argument, NULL, 't'},
+		{"warmup", required_argument, NULL, 'w'},
+		{"iperf-args", required_argument, NULL, 'i'},
+		{"topology", required_argument, NULL, 'T'},
+		{"seed", required_argument, NULL, 's'},
+		{"accel", required_argument, NULL, 'a'},
+		{"vcpus", required_argument, NULL, 'V'},
+		{"mem", required_argument, NULL, 'M'},
+		{"func", required_argument, NULL, 'f'},
+		{"spin-ns", required_argument, NULL, 'S'},
+		{"check", required_argument, NULL, 'C'},
+		{"results", required_argument, NULL, 'o'},
+		{"resume", required_argument, NULL, 'r'},
+		{"no-report", no_argument, NULL, 'R'},
+		{"target", required_argument, NULL, 'G'},
+		{"workload", required_argument, NULL, 'W'},
+		{"arg", required_argument, NULL, 'A'},
+		{"qemu", required_argument, NULL, 'Q'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
 	};
 	struct run_settings rs = {
 		.matrix = "all",
 		.n = 10,
 		.duration = 10,
-		.warmup = 1,
-		.iperf_args = "-u -P 8 -b 1G -l 64",
+		.target = "guest",
+		.workload = "iperf",
 		.topology = "tap",
 		.accel = "auto",
 		.vcpus = 2,
@@ -336,11 +402,13 @@ int main(int argc, char **argv)
 		.check_s = 2,
 		.seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32),
 	};
-	struct sigaction sa = { .sa_handler = on_signal };
+	struct sigaction sa = {.sa_handler = on_signal};
 	const char *results_root = "results", *resume = NULL, **names = NULL;
+	const char *arg_sets[32];
+	int n_arg_sets = 0;
 	char err[BPFCOST_ERRLEN], dir[PATH_MAX], label[64], *end;
 	bool report = true;
-	struct matrix m = { 0 };
+	struct matrix m = {0};
 	cJSON *man = NULL;
 	char **probes;
 	long v;
@@ -365,10 +433,36 @@ int main(int argc, char **argv)
 		case 'w':
 			if (parse_int(optarg, 0, 3600, &v))
 				return bad("warm-up", optarg, "whole seconds >= 0");
-			rs.warmup = (int)v;
+			if (n_arg_sets == 32)
+				return bad("--arg", optarg, "at most 32 of them");
+			arg_sets[n_arg_sets++] = prefixed("warmup=", optarg);
 			break;
 		case 'i':
-			rs.iperf_args = optarg;
+			if (n_arg_sets == 32)
+				return bad("--arg", optarg, "at most 32 of them");
+			arg_sets[n_arg_sets++] = prefixed("iperf_args=", optarg);
+			break;
+		case 'A':
+			if (!strchr(optarg, '=') || n_arg_sets == 32)
+				return bad("--arg", optarg, "NAME=VALUE, at most 32 of them");
+			arg_sets[n_arg_sets++] = optarg;
+			break;
+		case 'G':
+			if (!target_find(optarg)) {
+				target_names(err, sizeof(err));
+				return bad("target", optarg, err);
+			}
+			rs.target = optarg;
+			break;
+		case 'W':
+			if (!workload_find(optarg)) {
+				workload_names(err, sizeof(err));
+				return bad("workload", optarg, err);
+			}
+			rs.workload = optarg;
+			break;
+		case 'Q':
+			rs.qemu = optarg;
 			break;
 		case 'T':
 			if (strcmp(optarg, "user") && strcmp(optarg, "tap"))
@@ -382,7 +476,8 @@ int main(int argc, char **argv)
 				return bad("seed", optarg, "an unsigned integer");
 			break;
 		case 'a':
-			if (strcmp(optarg, "auto") && strcmp(optarg, "kvm") && strcmp(optarg, "tcg"))
+			if (strcmp(optarg, "auto") && strcmp(optarg, "kvm") &&
+			    strcmp(optarg, "tcg"))
 				return bad("accelerator", optarg, "auto kvm tcg");
 			rs.accel = optarg;
 			break;
@@ -430,6 +525,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "bpfcost-run: unexpected argument '%s'\n", argv[optind]);
 		return BPFCOST_EXIT_USAGE;
 	}
+	if (!resume && set_workload_args(&rs, arg_sets, n_arg_sets))
+		return BPFCOST_EXIT_USAGE;
 	probes = bpfcost_list_probes(bpfcost_default_progs_dir(), err, sizeof(err));
 	if (!probes) {
 		fprintf(stderr, "bpfcost-run: %s\n", err);
@@ -458,8 +555,8 @@ int main(int argc, char **argv)
 			return BPFCOST_EXIT_USAGE;
 		}
 		/* A matrix file is labelled by its name, without directories or suffix. */
-		snprintf(label, sizeof(label), "%s", strrchr(rs.matrix, '/') ?
-			 strrchr(rs.matrix, '/') + 1 : rs.matrix);
+		snprintf(label, sizeof(label), "%s",
+			 strrchr(rs.matrix, '/') ? strrchr(rs.matrix, '/') + 1 : rs.matrix);
 		label[strcspn(label, ". ")] = '\0';
 		if (results_create(results_root, label, dir, sizeof(dir), err, sizeof(err))) {
 			fprintf(stderr, "bpfcost-run: %s\n", err);
@@ -468,9 +565,10 @@ int main(int argc, char **argv)
 		man = manifest_new(&rs, &m);
 		results_write_json(dir, "manifest.json", man);
 	}
-	fprintf(stderr, "bpfcost-run: %s: %d configurations x %d samples x (%g s + %d s warm-up), "
-			"seed %llu\n",
-		dir, m.n, rs.n, rs.duration, rs.warmup, (unsigned long long)rs.seed);
+	fprintf(stderr,
+		"bpfcost-run: %s: %d configurations x %d samples x %g s of %s on %s, "
+		"seed %llu\n",
+		dir, m.n, rs.n, rs.duration, rs.workload, rs.target, (unsigned long long)rs.seed);
 
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);

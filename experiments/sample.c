@@ -1,44 +1,28 @@
 // SPDX-License-Identifier: GPL-2.0
-#include <math.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 #include <cjson/cJSON.h>
 
-#include "experiments/guest/guest.h"
+#include "experiments/targets/target.h"
+#include "experiments/workloads/workload.h"
 #include "loader/bpfcost.h"
 #include "record_check.h"
 #include "sample.h"
 
-static double num_at(const cJSON *obj, const char *a, const char *b)
+static cJSON *call(const struct sample_settings *s, cJSON *req, char *err, size_t errlen)
 {
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, a);
-
-	if (b)
-		v = cJSON_GetObjectItemCaseSensitive(v, b);
-	return cJSON_IsNumber(v) ? v->valuedouble : 0;
-}
-
-/* Datagrams delivered to sockets: counted in udp_recvmsg/udpv6_recvmsg. */
-static double datagrams(const cJSON *snmp)
-{
-	return num_at(snmp, "udp", "InDatagrams") + num_at(snmp, "udp6", "InDatagrams");
-}
-
-static cJSON *call(struct guest *g, cJSON *req, int timeout_s, char *err, size_t errlen)
-{
-	cJSON *reply = guest_call(g, req, timeout_s, err, errlen);
+	cJSON *reply = target_call(s->target, req, s->call_timeout_s, err, errlen);
 
 	cJSON_Delete(req);
 	return reply;
 }
 
-static cJSON *simple(struct guest *g, const char *cmd, int timeout_s, char *err, size_t errlen)
+static cJSON *simple(const struct sample_settings *s, const char *cmd, char *err, size_t errlen)
 {
 	cJSON *req = cJSON_CreateObject();
 
 	cJSON_AddStringToObject(req, "cmd", cmd);
-	return call(g, req, timeout_s, err, errlen);
+	return call(s, req, err, errlen);
 }
 
 static bool ok(const cJSON *reply)
@@ -48,13 +32,18 @@ static bool ok(const cJSON *reply)
 
 static const char *str(const cJSON *obj, const char *key)
 {
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
-
-	return cJSON_IsString(v) ? v->valuestring : NULL;
+	return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(obj, key));
 }
 
-static cJSON *attach(struct guest *g, const struct config *c, const struct sample_settings *s,
-		     bool stats, char *err, size_t errlen)
+static double num(const cJSON *obj, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+
+	return cJSON_IsNumber(v) ? v->valuedouble : 0;
+}
+
+static cJSON *attach(const struct config *c, const struct sample_settings *s, bool stats, char *err,
+		     size_t errlen)
 {
 	cJSON *req = cJSON_CreateObject();
 
@@ -66,87 +55,55 @@ static cJSON *attach(struct guest *g, const struct config *c, const struct sampl
 		cJSON_AddStringToObject(req, "func", s->func);
 	if (!strcmp(c->probe, "spin"))
 		cJSON_AddNumberToObject(cJSON_AddObjectToObject(req, "set"), "spin_ns", s->spin_ns);
-	return call(g, req, s->call_timeout_s, err, errlen);
+	return call(s, req, err, errlen);
 }
 
-/* The traffic and the guest-side counters around it. */
+/* The workload and the program's counters around it. */
 struct window {
-	struct iperf_result iperf;
-	double packets; /* datagrams the guest's sockets received */
+	enum workload_result result;
+	double events; /* packets, calls: what one run per event is counted against */
 	double run_cnt, run_time_ns;
 	char err[BPFCOST_ERRLEN];
-	bool guest_lost;
 };
 
-static int measure(struct guest *g, const struct sample_settings *s, double duration, int warmup,
-		   bool counting, struct window *w, volatile sig_atomic_t *stop)
+static void measure(const struct sample_settings *s, double duration, bool counting, cJSON *rec,
+		    struct window *w, volatile sig_atomic_t *stop)
 {
-	struct iperf_run run = {
-		.host = guest_iperf_host(g),
-		.port = guest_iperf_port(g),
+	struct traffic_endpoint ep;
+	struct workload_ctx ctx = {
+		.target = s->target,
+		.ep = &ep,
 		.duration = duration,
-		.warmup = warmup,
-		.args = s->iperf_args,
-		.timeout_s = (int)(duration + warmup) + 30,
+		.values = s->values,
+		.call_timeout_s = s->call_timeout_s,
+		.stop = stop,
 	};
-	cJSON *snmp0 = NULL, *snmp1 = NULL, *read0 = NULL, *read1 = NULL;
-	int attempt, ret = -1;
+	cJSON *read0 = NULL, *read1 = NULL;
 
 	memset(w, 0, sizeof(*w));
-	snmp0 = simple(g, "snmp", s->call_timeout_s, w->err, sizeof(w->err));
-	if (counting && snmp0)
-		read0 = simple(g, "read", s->call_timeout_s, w->err, sizeof(w->err));
-	if (!snmp0 || (counting && !read0)) {
-		w->guest_lost = true;
-		goto out;
+	s->target->ops->endpoint(s->target, &ep);
+	if (counting && !(read0 = simple(s, "read", w->err, sizeof(w->err)))) {
+		w->result = WORKLOAD_TARGET_LOST;
+		return;
 	}
-	/* An iperf3 failure is retried once, then it is the sample's error. */
-	for (attempt = 0; attempt < 2 && ret && !*stop; attempt++)
-		ret = iperf_run(&run, &w->iperf, stop, w->err, sizeof(w->err));
-	if (ret)
-		goto out;
-	snmp1 = simple(g, "snmp", s->call_timeout_s, w->err, sizeof(w->err));
-	if (counting && snmp1)
-		read1 = simple(g, "read", s->call_timeout_s, w->err, sizeof(w->err));
-	if (!snmp1 || (counting && !read1)) {
-		w->guest_lost = true;
-		ret = -1;
-		goto out;
-	}
-	w->packets = datagrams(snmp1) - datagrams(snmp0);
-	w->run_cnt = num_at(read1, "run_cnt", NULL) - num_at(read0, "run_cnt", NULL);
-	w->run_time_ns = num_at(read1, "run_time_ns", NULL) - num_at(read0, "run_time_ns", NULL);
-out:
-	cJSON_Delete(snmp0);
-	cJSON_Delete(snmp1);
+	w->result = s->workload->measure(&ctx, rec, &w->events, w->err, sizeof(w->err));
+	if (w->result == WORKLOAD_OK && counting &&
+	    !(read1 = simple(s, "read", w->err, sizeof(w->err))))
+		w->result = WORKLOAD_TARGET_LOST;
+	w->run_cnt = num(read1, "run_cnt") - num(read0, "run_cnt");
+	w->run_time_ns = num(read1, "run_time_ns") - num(read0, "run_time_ns");
 	cJSON_Delete(read0);
 	cJSON_Delete(read1);
-	return ret;
 }
 
-/*
- * iperf3's received datagrams (measured interval) cannot exceed what the
- * guest's sockets received over the whole window, warm-up included.
- */
-static bool counts_disagree(const struct window *w, char *err, size_t errlen)
-{
-	if (w->iperf.rx_packets <= w->packets * 1.01 + 16)
-		return false;
-	snprintf(err, errlen,
-		 "iperf3 counted %.0f datagrams received but the guest's UDP InDatagrams rose by "
-		 "only %.0f",
-		 w->iperf.rx_packets, w->packets);
-	return true;
-}
-
-static void detach(struct guest *g, const struct sample_settings *s)
+static void detach(const struct sample_settings *s)
 {
 	char err[BPFCOST_ERRLEN];
 
-	cJSON_Delete(simple(g, "detach", s->call_timeout_s, err, sizeof(err)));
+	cJSON_Delete(simple(s, "detach", err, sizeof(err)));
 }
 
-static void add_config(cJSON *rec, const struct config *c)
+static void add_config(cJSON *rec, const struct config *c, const struct sample_settings *s)
 {
 	cJSON_AddStringToObject(rec, "config", c->name);
 	if (c->baseline) {
@@ -157,13 +114,16 @@ static void add_config(cJSON *rec, const struct config *c)
 		cJSON_AddStringToObject(rec, "attach", c->attach);
 	}
 	cJSON_AddBoolToObject(rec, "stats", c->stats);
+	cJSON_AddStringToObject(rec, "target", s->target->ops->name);
+	cJSON_AddStringToObject(rec, "workload", s->workload->name);
+	cJSON_AddItemToObject(rec, "metric", workload_metric_json(s->workload));
 }
 
 static void add_hits(cJSON *rec, double hits, const char *source)
 {
-	cJSON_AddNumberToObject(rec, "hits_per_packet", hits);
+	cJSON_AddNumberToObject(rec, "hits_per_event", hits);
 	cJSON_AddStringToObject(rec, "hits_source", source);
-	cJSON_AddBoolToObject(rec, "hits_ok", hits >= HITS_MIN && hits <= HITS_MAX);
+	cJSON_AddBoolToObject(rec, "hits_ok", hits_in_range(hits));
 }
 
 static void add_error(cJSON *rec, const cJSON *reply, const char *msg)
@@ -173,76 +133,56 @@ static void add_error(cJSON *rec, const cJSON *reply, const char *msg)
 		cJSON_AddBoolToObject(rec, "unsupported", true);
 }
 
-enum sample_outcome sample_run(struct guest *g, const struct config *c,
-			       const struct sample_settings *s, const cJSON *hit_check, cJSON *rec,
-			       volatile sig_atomic_t *stop)
+enum sample_outcome sample_run(const struct config *c, const struct sample_settings *s,
+			       const cJSON *hit_check, cJSON *rec, volatile sig_atomic_t *stop)
 {
 	enum sample_outcome outcome = SAMPLE_OK;
 	char err[BPFCOST_ERRLEN];
 	cJSON *reply = NULL;
 	struct window w;
-	int ret;
 
-	add_config(rec, c);
+	add_config(rec, c, s);
 	if (!strcmp(c->probe, "spin"))
 		cJSON_AddNumberToObject(rec, "spin_ns", s->spin_ns);
 	if (!c->baseline) {
-		reply = attach(g, c, s, c->stats, err, sizeof(err));
+		reply = attach(c, s, c->stats, err, sizeof(err));
 		if (!reply || !ok(reply)) {
 			add_error(rec, reply, reply ? str(reply, "error") : err);
-			outcome = reply ? SAMPLE_ERROR : SAMPLE_GUEST_LOST;
+			outcome = reply ? SAMPLE_ERROR : SAMPLE_TARGET_LOST;
 			goto out;
 		}
 		cJSON_AddStringToObject(rec, "mechanism", str(reply, "mechanism"));
 	} else {
 		cJSON_AddNullToObject(rec, "mechanism");
 	}
-	ret = measure(g, s, s->duration, s->warmup, c->stats, &w, stop);
+	measure(s, s->duration, c->stats, rec, &w, stop);
 	if (!c->baseline)
-		detach(g, s);
+		detach(s);
 	if (*stop) {
 		outcome = SAMPLE_INTERRUPTED;
 		goto out;
 	}
-	if (ret) {
+	if (w.result != WORKLOAD_OK) {
 		add_error(rec, NULL, w.err);
-		outcome = w.guest_lost ? SAMPLE_GUEST_LOST : SAMPLE_ERROR;
+		outcome = w.result == WORKLOAD_TARGET_LOST ? SAMPLE_TARGET_LOST : SAMPLE_ERROR;
 		goto out;
 	}
-	cJSON_AddNumberToObject(rec, "rx_bps", w.iperf.rx_bps);
-	cJSON_AddNumberToObject(rec, "rx_bytes", w.iperf.rx_bytes);
-	cJSON_AddNumberToObject(rec, "rx_packets", w.iperf.rx_packets);
-	cJSON_AddNumberToObject(rec, "sent_packets", w.iperf.sent_packets);
-	cJSON_AddNumberToObject(rec, "datagram_bytes", w.iperf.datagram_bytes);
-	cJSON_AddNumberToObject(rec, "rx_pps", w.iperf.rx_pps);
-	cJSON_AddNumberToObject(rec, "lost_percent", w.iperf.lost_percent);
-	cJSON_AddNumberToObject(rec, "duration_s", w.iperf.seconds);
-	/* Optional in iperf3's report: absent rather than made up. */
-	if (!isnan(w.iperf.cpu_host_percent))
-		cJSON_AddNumberToObject(rec, "cpu_host_percent", w.iperf.cpu_host_percent);
-	if (!isnan(w.iperf.cpu_remote_percent))
-		cJSON_AddNumberToObject(rec, "cpu_remote_percent", w.iperf.cpu_remote_percent);
-	cJSON_AddNumberToObject(rec, "guest_datagrams", w.packets);
-	if (counts_disagree(&w, err, sizeof(err))) {
-		add_error(rec, NULL, err);
-		outcome = SAMPLE_ERROR;
-		goto out;
-	}
+	cJSON_AddNumberToObject(rec, "events", w.events);
 	if (c->baseline) {
 		cJSON_AddNullToObject(rec, "run_cnt");
 		cJSON_AddNullToObject(rec, "run_time_ns");
-		cJSON_AddNullToObject(rec, "hits_per_packet");
+		cJSON_AddNullToObject(rec, "hits_per_event");
 	} else if (c->stats) {
 		cJSON_AddNumberToObject(rec, "run_cnt", w.run_cnt);
 		cJSON_AddNumberToObject(rec, "run_time_ns", w.run_time_ns);
-		add_hits(rec, w.packets > 0 ? w.run_cnt / w.packets : 0, "stats");
+		add_hits(rec, w.events > 0 ? w.run_cnt / w.events : 0, "stats");
 	} else {
 		cJSON_AddNullToObject(rec, "run_cnt");
 		cJSON_AddNullToObject(rec, "run_time_ns");
-		if (hit_check && cJSON_GetObjectItem(hit_check, "hits_per_packet"))
-			add_hits(rec, num_at(hit_check, "hits_per_packet", NULL), "check");
+		if (hit_check && cJSON_GetObjectItem(hit_check, "hits_per_event"))
+			add_hits(rec, num(hit_check, "hits_per_event"), "check");
 		else
-			cJSON_AddNullToObject(rec, "hits_per_packet");
+			cJSON_AddNullToObject(rec, "hits_per_event");
 	}
 out:
 	/* The last gate before the record is written: no impossible number gets through. */
@@ -254,14 +194,14 @@ out:
 	return outcome;
 }
 
-cJSON *sample_hit_check(struct guest *g, const struct config *c, const struct sample_settings *s,
-			double seconds, volatile sig_atomic_t *stop)
+cJSON *sample_hit_check(const struct config *c, const struct sample_settings *s, double seconds,
+			volatile sig_atomic_t *stop)
 {
-	cJSON *check = cJSON_CreateObject(), *reply;
+	cJSON *check = cJSON_CreateObject(), *reply, *scratch;
 	char err[BPFCOST_ERRLEN];
 	struct window w;
 
-	reply = attach(g, c, s, true, err, sizeof(err));
+	reply = attach(c, s, true, err, sizeof(err));
 	if (!reply || !ok(reply)) {
 		add_error(check, reply, reply ? str(reply, "error") : err);
 		cJSON_Delete(reply);
@@ -271,13 +211,16 @@ cJSON *sample_hit_check(struct guest *g, const struct config *c, const struct sa
 	if (str(reply, "kprobes_list"))
 		cJSON_AddStringToObject(check, "kprobes_list", str(reply, "kprobes_list"));
 	cJSON_Delete(reply);
-	if (measure(g, s, seconds, 0, true, &w, stop)) {
+	scratch = cJSON_CreateObject(); /* the workload's own fields: not kept for a check */
+	measure(s, seconds, true, scratch, &w, stop);
+	cJSON_Delete(scratch);
+	if (w.result != WORKLOAD_OK) {
 		cJSON_AddStringToObject(check, "error", w.err);
 	} else {
 		cJSON_AddNumberToObject(check, "run_cnt", w.run_cnt);
-		cJSON_AddNumberToObject(check, "packets", w.packets);
-		add_hits(check, w.packets > 0 ? w.run_cnt / w.packets : 0, "check");
+		cJSON_AddNumberToObject(check, "events", w.events);
+		add_hits(check, w.events > 0 ? w.run_cnt / w.events : 0, "check");
 	}
-	detach(g, s);
+	detach(s);
 	return check;
 }

@@ -1,32 +1,32 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* One measurement in the guest: attach, flood, count, detach, one record. */
+/* One measurement on a target: attach, run the workload, count, detach, one record. */
 #ifndef BPFCOST_SAMPLE_H
 #define BPFCOST_SAMPLE_H
 
 #include <signal.h>
 #include <stdbool.h>
 
-#include "iperf.h"
 #include "matrix.h"
 
 struct cJSON;
-struct guest;
+struct target;
+struct workload_ops;
 
 struct sample_settings {
+	struct target *target;
+	const struct workload_ops *workload;
+	const char *const *values; /* the workload's argument values */
 	double duration;
-	int warmup;
-	const char *iperf_args;
-	const char *func;	/* kernel function for function attach types */
-	long spin_ns;		/* setting of the spin control probe */
-	int call_timeout_s;	/* per agent request */
+	const char *func;   /* kernel function for function attach types */
+	long spin_ns;	    /* setting of the spin control probe */
+	int call_timeout_s; /* per agent request */
 };
-
 
 enum sample_outcome {
 	SAMPLE_OK,
-	SAMPLE_ERROR,	   /* recorded with "error" */
-	SAMPLE_GUEST_LOST, /* the agent stopped answering: recorded, run cannot go on */
-	SAMPLE_INTERRUPTED /* Ctrl-C: nothing recorded, nothing left attached */
+	SAMPLE_ERROR,	    /* recorded with "error" */
+	SAMPLE_TARGET_LOST, /* the agent stopped answering: recorded, run cannot go on */
+	SAMPLE_INTERRUPTED  /* Ctrl-C: nothing recorded, nothing left attached */
 };
 
 /*
@@ -34,17 +34,16 @@ enum sample_outcome {
  * @hit_check, when not NULL, is the configuration's stats-on check used for
  * rows that cannot count runs themselves.
  */
-enum sample_outcome sample_run(struct guest *g, const struct config *c,
-			       const struct sample_settings *s, const struct cJSON *hit_check,
-			       struct cJSON *rec, volatile sig_atomic_t *stop);
+enum sample_outcome sample_run(const struct config *c, const struct sample_settings *s,
+			       const struct cJSON *hit_check, struct cJSON *rec,
+			       volatile sig_atomic_t *stop);
 
 /*
- * Stats-on check of a configuration over @seconds of traffic: returns an
- * object with hits_per_packet, run_cnt, packets, mechanism, or with "error"
+ * Stats-on check of a configuration over @seconds of the workload: returns an
+ * object with hits_per_event, run_cnt, events, mechanism, or with "error"
  * (and "unsupported") when it cannot attach.
  */
-struct cJSON *sample_hit_check(struct guest *g, const struct config *c,
-			       const struct sample_settings *s, double seconds,
-			       volatile sig_atomic_t *stop);
+struct cJSON *sample_hit_check(const struct config *c, const struct sample_settings *s,
+			       double seconds, volatile sig_atomic_t *stop);
 
 #endif /* BPFCOST_SAMPLE_H */

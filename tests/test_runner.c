@@ -92,7 +92,7 @@ struct tally {
 static void tally_line(struct tally *t, const cJSON *rec)
 {
 	const char *name = cJSON_GetObjectItem(rec, "config")->valuestring;
-	const cJSON *hits = cJSON_GetObjectItem(rec, "hits_per_packet");
+	const cJSON *hits = cJSON_GetObjectItem(rec, "hits_per_event");
 	int sample = cJSON_GetObjectItem(rec, "sample")->valueint, i;
 
 	for (i = 0; i < t->n_names && strcmp(t->names[i], name); i++)

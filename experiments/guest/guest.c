@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "guest.h"
+#include "loader/clock.h"
 #include "guest_priv.h"
 
 #define READY_MARKER  "BPFCOST-READY"
@@ -30,14 +31,6 @@
 #define USER_GUEST_IP "10.0.2.15"
 #define USER_GW	      "10.0.2.2"
 #define IPERF_PORT    5201
-
-double guest_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 void guest_config_defaults(struct guest_config *c)
 {
@@ -167,14 +160,14 @@ static void spawn_qemu(struct guest *g, char *const argv[])
 
 static void kill_qemu(struct guest *g)
 {
-	double deadline = guest_now() + 3;
+	double deadline = bpfcost_now() + 3;
 	int status;
 
 	if (g->pid <= 0)
 		return;
 	kill(g->pid, SIGTERM);
 	while (waitpid(g->pid, &status, WNOHANG) == 0) {
-		if (guest_now() > deadline) {
+		if (bpfcost_now() > deadline) {
 			kill(g->pid, SIGKILL);
 			waitpid(g->pid, &status, 0);
 			break;
@@ -286,7 +279,7 @@ static int boot(struct guest *g, const struct guest_config *c, const char *accel
 	argv[n++] = "virtio-net-pci,netdev=n0";
 	argv[n] = NULL;
 
-	t0 = guest_now();
+	t0 = bpfcost_now();
 	deadline = t0 + timeout_s;
 	spawn_qemu(g, (char *const *)argv);
 	/* QEMU holds the tap now; ours would keep the device alive after QEMU died. */
@@ -324,7 +317,7 @@ static int boot(struct guest *g, const struct guest_config *c, const char *accel
 			kill_qemu(g);
 			return -1;
 		}
-		if (guest_now() > deadline) {
+		if (bpfcost_now() > deadline) {
 			file_tail(g->console_path, tail, sizeof(tail));
 			snprintf(err, errlen, "guest (%s) not ready after %d s; console: %s", accel,
 				 timeout_s, tail);
@@ -333,9 +326,9 @@ static int boot(struct guest *g, const struct guest_config *c, const char *accel
 		}
 		usleep(20 * 1000);
 	}
-	g->boot_s = guest_now() - t0;
+	g->boot_s = bpfcost_now() - t0;
 	snprintf(g->accel, sizeof(g->accel), "%s", accel);
-	if (guest_chan_connect(g, guest_now() + 10, err, errlen)) {
+	if (guest_chan_connect(g, bpfcost_now() + 10, err, errlen)) {
 		kill_qemu(g);
 		return -1;
 	}
@@ -389,7 +382,7 @@ int guest_start(const struct guest_config *c, struct guest **out, char *err, siz
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	g->ctl_fd = -1;
+	jsonl_chan_init(&g->chan, -1, -1);
 	g->tap_fd = -1;
 	snprintf(g->topology, sizeof(g->topology), "%s", c->topology);
 	/* A unix socket path must fit in 108 bytes, so TMPDIR is used only if short. */
@@ -472,10 +465,7 @@ void guest_stop(struct guest *g)
 	if (!g)
 		return;
 	/* Closing the channel first makes the agent detach even if QEMU lingers. */
-	if (g->ctl_fd >= 0) {
-		close(g->ctl_fd);
-		g->ctl_fd = -1;
-	}
+	jsonl_chan_close(&g->chan);
 	kill_qemu(g);
 	if (g->tap_fd >= 0) {
 		close(g->tap_fd);

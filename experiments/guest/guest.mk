@@ -89,7 +89,7 @@ $(OUT)/libguest.a: $(GUEST_LIB_OBJS)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
 # By-hand access to a guest: JSON requests on stdin, replies on stdout.
-$(OUT)/bin/bpfcost-guest: $(OUT)/experiments/guest/guest_main.o $(OUT)/libguest.a
+$(OUT)/bin/bpfcost-guest: $(OUT)/experiments/guest/guest_main.o $(OUT)/libguest.a $(OUT)/libloader.a
 	@mkdir -p $(@D)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $^ -lcjson -o $@

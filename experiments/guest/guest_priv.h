@@ -7,30 +7,27 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include "loader/jsonl_chan.h"
+
 #define GUEST_PATH_MAX 512
 
 struct guest {
-	pid_t pid;		/* QEMU; 0 when gone */
-	int ctl_fd;		/* connected to QEMU's chardev socket; -1 when closed */
-	int tap_fd;		/* held only until QEMU has it; -1 after */
+	pid_t pid;  /* QEMU; 0 when gone */
+	int tap_fd; /* held only until QEMU has it; -1 after */
 	char tap_name[IFNAMSIZ];
-	char dir[96];		/* temporary: control socket, logs; short for sun_path */
+	char dir[96]; /* temporary: control socket, logs; short for sun_path */
 	char sock_path[108];
 	char console_path[GUEST_PATH_MAX];
-	char qemu_log[GUEST_PATH_MAX];	/* this boot attempt's QEMU output: qemu-<accel>.log */
-	bool own_console;	/* console log lives in dir and goes with it */
+	char qemu_log[GUEST_PATH_MAX]; /* this boot attempt's QEMU output: qemu-<accel>.log */
+	bool own_console;	       /* console log lives in dir and goes with it */
 	char topology[8];
 	char iperf_host[64];
 	int iperf_port;
 	char accel[8];
 	char accel_note[256];
 	double boot_s;
-	unsigned int seq;	/* request ids, to skip replies that arrived too late */
-	char rbuf[256 * 1024];	/* bytes read past the last reply line */
-	size_t rlen;
+	struct jsonl_chan chan; /* the agent, over QEMU's chardev socket */
 };
-
-double guest_now(void);
 
 /* guest_net.c: a free localhost port for both TCP and UDP; -1 on failure. */
 int guest_free_port(void);

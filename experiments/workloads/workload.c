@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <stdio.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "workload.h"
+
+const struct workload_ops *workload_find(const char *name)
+{
+	const struct workload_ops *const *w;
+
+	for (w = workload_registry; name && *w; w++)
+		if (!strcmp((*w)->name, name))
+			return *w;
+	return NULL;
+}
+
+void workload_names(char *buf, size_t len)
+{
+	const struct workload_ops *const *w;
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (w = workload_registry; *w && used < len; w++)
+		used += snprintf(buf + used, len - used, " %s", (*w)->name);
+}
+
+int workload_arg_index(const struct workload_ops *w, const char *name)
+{
+	int i;
+
+	for (i = 0; i < WORKLOAD_MAX_ARGS && w->args[i].name; i++)
+		if (!strcmp(w->args[i].name, name))
+			return i;
+	return -1;
+}
+
+cJSON *workload_metric_json(const struct workload_ops *w)
+{
+	cJSON *m = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(m, "name", w->metric.name);
+	cJSON_AddStringToObject(m, "field", w->metric.field);
+	cJSON_AddStringToObject(m, "unit", w->metric.unit);
+	cJSON_AddNumberToObject(m, "scale", w->metric.scale);
+	cJSON_AddBoolToObject(m, "higher_is_better", w->metric.higher_is_better);
+	cJSON_AddStringToObject(m, "event", w->event);
+	return m;
+}
