@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
-# The experiment runner: matrices, schedule, samples in the guest, results folder.
+# The experiment runner: matrices, schedule, samples on a target, results folder.
 #
 #   make experiment MATRIX=all N=10 DURATION=10 WARMUP=1 TOPOLOGY=tap SEED=...
+#   make experiment TARGET=host MATRIX=quick
 #   make experiment RESUME=results/<dir>
 
 RUNNER_SRCS := $(filter-out experiments/runner_main.c,$(wildcard experiments/*.c)) \
@@ -23,10 +24,12 @@ ACCEL	   ?= auto
 VCPUS	   ?= 2
 IPERF_ARGS ?= -u -P 8 -b 1G -l 64
 
+# The iperf workload's own arguments; another workload takes ARGS="name=value ...".
+IPERF_FLAGS = $(if $(filter iperf,$(WORKLOAD)),-w '$(WARMUP)' -i '$(IPERF_ARGS)')
 RUN_FLAGS = $(if $(RESUME),--resume '$(RESUME)',--target '$(TARGET)' --workload '$(WORKLOAD)' \
-	--matrix '$(MATRIX)' -n '$(N)' \
-	-t '$(DURATION)' -w '$(WARMUP)' -T '$(TOPOLOGY)' -a '$(ACCEL)' --vcpus '$(VCPUS)' \
-	-i '$(IPERF_ARGS)' $(if $(SEED),-s '$(SEED)'))
+	--matrix '$(MATRIX)' -n '$(N)' -t '$(DURATION)' $(IPERF_FLAGS) \
+	$(foreach a,$(ARGS),--arg '$(a)') \
+	-T '$(TOPOLOGY)' -a '$(ACCEL)' --vcpus '$(VCPUS)' $(if $(SEED),-s '$(SEED)'))
 
 # Targets and workloads register themselves by being a file in their folder:
 # the registry is generated from the definitions found there.

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <arpa/inet.h>
+#include <bpf/bpf.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -10,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -245,4 +248,62 @@ out:
 	if (tx >= 0)
 		close(tx);
 	return received;
+}
+
+int count_bpfcost_programs(void)
+{
+	__u32 id = 0;
+	int n = 0;
+
+	while (!bpf_prog_get_next_id(id, &id)) {
+		struct bpf_prog_info info = {0};
+		__u32 len = sizeof(info);
+		int fd = bpf_prog_get_fd_by_id(id);
+
+		if (fd < 0)
+			continue;
+		if (!bpf_obj_get_info_by_fd(fd, &info, &len) && !strncmp(info.name, "bpfcost_", 8))
+			n++;
+		close(fd);
+	}
+	return n;
+}
+
+int count_net_namespaces(void)
+{
+	unsigned long inodes[4096];
+	struct dirent *de;
+	DIR *d = opendir("/proc");
+	int n = 0, i;
+
+	while (d && (de = readdir(d))) {
+		char path[300];
+		struct stat st;
+
+		if (de->d_name[0] < '0' || de->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/ns/net", de->d_name);
+		if (stat(path, &st))
+			continue;
+		for (i = 0; i < n && inodes[i] != st.st_ino; i++)
+			;
+		if (i == n && n < 4096)
+			inodes[n++] = st.st_ino;
+	}
+	if (d)
+		closedir(d);
+	return n;
+}
+
+int count_bpfc_devices(void)
+{
+	struct dirent *de;
+	DIR *d = opendir("/sys/class/net");
+	int n = 0;
+
+	while (d && (de = readdir(d)))
+		n += !strncmp(de->d_name, "bpfc", 4);
+	if (d)
+		closedir(d);
+	return n;
 }

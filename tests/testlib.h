@@ -47,6 +47,12 @@ int child_wait_line(struct child *c, const char *prefix, char *line, size_t len,
 int run_capture(char *const argv[], char *out, size_t outlen, char *err, size_t errlen,
 		int timeout_ms);
 
+/* Loaded BPF programs whose name starts with "bpfcost_" (ours), system-wide. */
+int count_bpfcost_programs(void);
+/* Distinct network namespaces any process is in, and network devices named bpfc* in ours. */
+int count_net_namespaces(void);
+int count_bpfc_devices(void);
+
 /*
  * Send @count UDP datagrams of @size bytes over loopback to a socket bound to
  * 127.0.0.1 and receive them; returns how many were received.

@@ -45,7 +45,7 @@ void guest_config_defaults(struct guest_config *c)
 		.accel = "auto",
 		.vcpus = 2,
 		.mem_mb = 512,
-		.topology = "user",
+		.topology = "tap", /* as the runner: user networking measures slirp */
 		.boot_timeout_s = 120,
 		.qemu = "qemu-system-x86_64",
 		.kvm_dev = "/dev/kvm",
