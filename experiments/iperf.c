@@ -141,7 +141,7 @@ int iperf_run(const struct iperf_run *run, struct iperf_result *r, volatile sig_
 	bool truncated = false;
 	struct spawn_opts o;
 	size_t used = 0;
-	int out[2] = {-1, -1}, status = 0, ret = -1;
+	int out[2] = { -1, -1 }, status = 0, ret = -1;
 	pid_t pid;
 
 	report = malloc(REPORT_MAX);
@@ -162,7 +162,7 @@ int iperf_run(const struct iperf_run *run, struct iperf_result *r, volatile sig_
 	}
 	/* Read to EOF whatever the size: a child blocked on a full pipe never exits. */
 	for (;;) {
-		struct pollfd p = {.fd = out[0], .events = POLLIN};
+		struct pollfd p = { .fd = out[0], .events = POLLIN };
 		char *dst = used + 1 < REPORT_MAX ? report + used : scratch;
 		size_t room = used + 1 < REPORT_MAX ? REPORT_MAX - used - 1 : sizeof(scratch);
 		ssize_t n;

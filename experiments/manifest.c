@@ -53,8 +53,8 @@ static void add_command_line(cJSON *obj, const char *key, char *const argv[])
 /* The commit, with "-dirty" when the work tree differs from it. */
 static void add_git_revision(cJSON *obj)
 {
-	char *rev[] = {"git", "rev-parse", "HEAD", NULL};
-	char *diff[] = {"git", "diff", "--quiet", "HEAD", NULL};
+	char *rev[] = { "git", "rev-parse", "HEAD", NULL };
+	char *diff[] = { "git", "diff", "--quiet", "HEAD", NULL };
 	char line[256], scratch[8], buf[300];
 
 	if (spawn_first_line(rev, line, sizeof(line), 10) || !line[0]) {
@@ -106,10 +106,10 @@ static cJSON *host_section(void)
 	}
 	cJSON *tools = cJSON_AddObjectToObject(host, "tools");
 
-	add_command_line(tools, "iperf3", (char *[]){"iperf3", "--version", NULL});
-	add_command_line(tools, "qemu", (char *[]){"qemu-system-x86_64", "--version", NULL});
-	add_command_line(tools, "gnuplot", (char *[]){"gnuplot", "--version", NULL});
-	add_command_line(tools, "clang", (char *[]){"clang", "--version", NULL});
+	add_command_line(tools, "iperf3", (char *[]){ "iperf3", "--version", NULL });
+	add_command_line(tools, "qemu", (char *[]){ "qemu-system-x86_64", "--version", NULL });
+	add_command_line(tools, "gnuplot", (char *[]){ "gnuplot", "--version", NULL });
+	add_command_line(tools, "clang", (char *[]){ "clang", "--version", NULL });
 	snprintf(libbpf, sizeof(libbpf), "%d.%d", LIBBPF_MAJOR_VERSION, LIBBPF_MINOR_VERSION);
 	cJSON_AddStringToObject(tools, "libbpf", libbpf);
 	cJSON_AddStringToObject(tools, "cjson", cJSON_Version());

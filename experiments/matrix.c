@@ -10,12 +10,13 @@
 const char *const matrix_names[] = { "all", "seed", "quick", "full", NULL };
 
 /* Attach types of MATRIX=all (design.md); "full" adds every other known type. */
-static const char *const all_attach[] = { "tp", "kprobe", "kprobe-fprobe", "fentry", "fexit",
-					  NULL };
+static const char *const all_attach[] = {
+	"tp", "kprobe", "kprobe-fprobe", "fentry", "fexit", NULL
+};
 /* The original experiment's rows (seeds/002). */
 static const char *const seed_rows[] = {
-	"fentry-map",	     "fentry-map-stat",	       "fentry-null",
-	"fentry-null-stat",  "kprobe-fprobe-map",      "kprobe-fprobe-map-stat",
+	"fentry-map",	      "fentry-map-stat",	 "fentry-null",
+	"fentry-null-stat",   "kprobe-fprobe-map",	 "kprobe-fprobe-map-stat",
 	"kprobe-fprobe-null", "kprobe-fprobe-null-stat", NULL,
 };
 /* Small enough for CI under TCG, yet every mechanism family once. */
@@ -33,8 +34,7 @@ static void list_into(char *buf, size_t len, const char *const *names)
 		used += snprintf(buf + used, len - used, " %s", *names);
 }
 
-int config_parse(const char *name, char *const *probes, struct config *c, char *err,
-		 size_t errlen)
+int config_parse(const char *name, char *const *probes, struct config *c, char *err, size_t errlen)
 {
 	const char *const *types = bpfcost_attach_names();
 	const char *best = NULL, *rest;
@@ -182,8 +182,7 @@ static int add_file(struct matrix *m, const char *path, char *const *probes, cha
 	return 0;
 }
 
-int matrix_build(const char *spec, char *const *probes, struct matrix *m, char *err,
-		 size_t errlen)
+int matrix_build(const char *spec, char *const *probes, struct matrix *m, char *err, size_t errlen)
 {
 	struct config baseline = { .name = "baseline", .baseline = true };
 	const char *const *types = bpfcost_attach_names();

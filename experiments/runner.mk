@@ -5,13 +5,13 @@
 #   make experiment TARGET=host MATRIX=quick
 #   make experiment RESUME=results/<dir>
 
-RUNNER_SRCS := $(filter-out experiments/runner_main.c,$(wildcard experiments/*.c)) \
+RUNNER_SRCS := $(filter-out experiments/%_main.c,$(wildcard experiments/*.c)) \
 	       $(wildcard experiments/targets/*.c experiments/workloads/*.c)
 RUNNER_OBJS := $(patsubst %.c,$(OUT)/%.o,$(RUNNER_SRCS)) $(OUT)/experiments/registry.o
 RUNNER_HDRS := $(wildcard experiments/*.h experiments/targets/*.h experiments/workloads/*.h)
 
 ARCHIVES += $(OUT)/libexperiments.a
-BINS	 += $(OUT)/bin/bpfcost-run
+BINS	 += $(OUT)/bin/bpfcost-run $(OUT)/bin/bpfcost-trigger
 
 TARGET	   ?= guest
 WORKLOAD   ?= iperf
@@ -70,6 +70,12 @@ $(OUT)/bin/bpfcost-run: $(OUT)/experiments/runner_main.o $(OUT)/libexperiments.a
 	@mkdir -p $(@D)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $^ -lbpf -lelf -lz -lcjson -lm -o $@
+
+# The trigger workload's loop; shipped into the guest as well. Nothing but libc.
+$(OUT)/bin/bpfcost-trigger: $(OUT)/experiments/trigger_main.o
+	@mkdir -p $(@D)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $^ -o $@
 
 .PHONY: experiment
 experiment: all guest

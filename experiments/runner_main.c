@@ -120,7 +120,7 @@ static void mark_done(const cJSON *rec, void *arg)
 static void run_report(const char *dir)
 {
 	char tool[PATH_MAX], how[32];
-	char *argv[] = {tool, (char *)dir, NULL};
+	char *argv[] = { tool, (char *)dir, NULL };
 	struct spawn_opts o;
 	int status;
 	pid_t pid;
@@ -217,7 +217,7 @@ static int run(const struct run_settings *rs, const struct matrix *m, const char
 		.spin_ns = rs->spin_ns,
 		.call_timeout_s = 120,
 	};
-	struct done_set d = {.m = m, .n = rs->n};
+	struct done_set d = { .m = m, .n = rs->n };
 	const struct target_ops *tops = target_find(rs->target);
 	struct target *t = NULL;
 	struct progress p;
@@ -364,28 +364,28 @@ static int set_workload_args(struct run_settings *rs, const char *const *sets, i
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"matrix", required_argument, NULL, 'm'},
-		{"samples", required_argument, NULL, 'n'},
-		{"duration", required_argument, NULL, 't'},
-		{"warmup", required_argument, NULL, 'w'},
-		{"iperf-args", required_argument, NULL, 'i'},
-		{"topology", required_argument, NULL, 'T'},
-		{"seed", required_argument, NULL, 's'},
-		{"accel", required_argument, NULL, 'a'},
-		{"vcpus", required_argument, NULL, 'V'},
-		{"mem", required_argument, NULL, 'M'},
-		{"func", required_argument, NULL, 'f'},
-		{"spin-ns", required_argument, NULL, 'S'},
-		{"check", required_argument, NULL, 'C'},
-		{"results", required_argument, NULL, 'o'},
-		{"resume", required_argument, NULL, 'r'},
-		{"no-report", no_argument, NULL, 'R'},
-		{"target", required_argument, NULL, 'G'},
-		{"workload", required_argument, NULL, 'W'},
-		{"arg", required_argument, NULL, 'A'},
-		{"qemu", required_argument, NULL, 'Q'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+		{ "matrix", required_argument, NULL, 'm' },
+		{ "samples", required_argument, NULL, 'n' },
+		{ "duration", required_argument, NULL, 't' },
+		{ "warmup", required_argument, NULL, 'w' },
+		{ "iperf-args", required_argument, NULL, 'i' },
+		{ "topology", required_argument, NULL, 'T' },
+		{ "seed", required_argument, NULL, 's' },
+		{ "accel", required_argument, NULL, 'a' },
+		{ "vcpus", required_argument, NULL, 'V' },
+		{ "mem", required_argument, NULL, 'M' },
+		{ "func", required_argument, NULL, 'f' },
+		{ "spin-ns", required_argument, NULL, 'S' },
+		{ "check", required_argument, NULL, 'C' },
+		{ "results", required_argument, NULL, 'o' },
+		{ "resume", required_argument, NULL, 'r' },
+		{ "no-report", no_argument, NULL, 'R' },
+		{ "target", required_argument, NULL, 'G' },
+		{ "workload", required_argument, NULL, 'W' },
+		{ "arg", required_argument, NULL, 'A' },
+		{ "qemu", required_argument, NULL, 'Q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
 	};
 	struct run_settings rs = {
 		.matrix = "all",
@@ -402,13 +402,13 @@ int main(int argc, char **argv)
 		.check_s = 2,
 		.seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32),
 	};
-	struct sigaction sa = {.sa_handler = on_signal};
+	struct sigaction sa = { .sa_handler = on_signal };
 	const char *results_root = "results", *resume = NULL, **names = NULL;
 	const char *arg_sets[32];
 	int n_arg_sets = 0;
 	char err[BPFCOST_ERRLEN], dir[PATH_MAX], label[64], *end;
 	bool report = true;
-	struct matrix m = {0};
+	struct matrix m = { 0 };
 	cJSON *man = NULL;
 	char **probes;
 	long v;

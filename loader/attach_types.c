@@ -1,22 +1,197 @@
 // SPDX-License-Identifier: GPL-2.0
+/* The attach types: their attach calls and the one table that names them. */
+#include <errno.h>
 #include <stddef.h>
 #include <string.h>
+#include <bpf/libbpf.h>
 
 #include "attach_types.h"
 #include "bpfcost.h"
+#include "kprobes.h"
+#include "mounts.h"
+#include "session_priv.h"
 
-/* One entry per line: adding an attach type is one line here plus its wrapper. */
+static struct bpf_link *attach_tp(struct bpfcost_session *s)
+{
+	/* libbpf reads the tracepoint's id from tracefs. */
+	ensure_tracefs();
+	return bpf_program__attach_tracepoint(s->prog, BPFCOST_TP_CATEGORY, BPFCOST_TP_NAME);
+}
+
+static struct bpf_link *attach_raw_tp(struct bpfcost_session *s)
+{
+	return bpf_program__attach_raw_tracepoint(s->prog, BPFCOST_TP_NAME);
+}
+
+/* The target is already in the program: its section, or what prepare set. */
+static struct bpf_link *attach_trace(struct bpfcost_session *s)
+{
+	return bpf_program__attach_trace(s->prog);
+}
+
+static int set_target_func(struct bpfcost_session *s)
+{
+	return bpf_program__set_attach_target(s->prog, 0, s->func);
+}
+
+static struct bpf_link *attach_kprobe_at(struct bpfcost_session *s, unsigned long offset)
+{
+	LIBBPF_OPTS(bpf_kprobe_opts, opts, .offset = offset, .retprobe = s->type->on_return);
+
+	s->offset = offset;
+	return bpf_program__attach_kprobe_opts(s->prog, s->func, &opts);
+}
+
+/* At offset 0 the kernel may put the kprobe on the ftrace call site. */
+static struct bpf_link *attach_kprobe(struct bpfcost_session *s)
+{
+	return attach_kprobe_at(s, 0);
+}
+
+static struct bpf_link *attach_kprobe_int3(struct bpfcost_session *s)
+{
+	unsigned long offsets[4];
+	struct bpf_link *link = NULL;
+	int i, n = kprobes_int3_offsets(offsets, 4);
+
+	/* Off while attached, or the kernel turns the breakpoint into a jump. */
+	s->saved_optimizer = kprobes_optimizer_off();
+	for (i = 0; i < n && !link; i++) {
+		link = attach_kprobe_at(s, offsets[i]);
+		/* EILSEQ: not an instruction boundary; try the next candidate. */
+		if (!link && errno != EILSEQ && errno != EINVAL)
+			break;
+	}
+	return link;
+}
+
+static struct bpf_link *attach_fprobe(struct bpfcost_session *s)
+{
+	const char *syms[] = { s->func };
+	/* By name, not a glob: the kernel resolves it, no pattern matching involved. */
+	LIBBPF_OPTS(bpf_kprobe_multi_opts, opts, .syms = syms, .cnt = 1,
+		    .retprobe = s->type->on_return);
+
+	return bpf_program__attach_kprobe_multi_opts(s->prog, NULL, &opts);
+}
+
+/* A NULL-terminated list of kernel config names, written in place in a row. */
+#define KCONFIG(...) ((const char *const[]){ __VA_ARGS__, NULL })
+
+static const char trampoline_needs[] =
+	"BPF trampolines (CONFIG_DYNAMIC_FTRACE_WITH_DIRECT_CALLS, BTF; lockdown may refuse them)";
+
+/*
+ * One row per attach type, in the order --list and usage errors show them.
+ * Adding a type is its SEC() wrapper in progs/include/bpfcost_variants.bpf.h
+ * plus a row here, and an attach call above if none of them fits.
+ */
 static const struct attach_type types[] = {
-	{ "tp", "bpfcost_tp", KIND_TP, false, "tracepoint sock:sock_recv_length (Linux >= 6.3, CONFIG_TRACEPOINTS)" },
-	{ "raw_tp", "bpfcost_raw_tp", KIND_RAW_TP, false, "raw tracepoint sock_recv_length (Linux >= 6.3)" },
-	{ "tp_btf", "bpfcost_tp_btf", KIND_TP_BTF, false, "BTF tracepoints (CONFIG_DEBUG_INFO_BTF, Linux >= 6.3)" },
-	{ "kprobe", "bpfcost_kprobe", KIND_KPROBE_INT3, true, "CONFIG_KPROBES" },
-	{ "kprobe-ftrace", "bpfcost_kprobe", KIND_KPROBE_FTRACE, true, "CONFIG_KPROBES with CONFIG_KPROBES_ON_FTRACE" },
-	{ "kretprobe", "bpfcost_kretprobe", KIND_KRETPROBE, true, "CONFIG_KPROBES (kretprobes)" },
-	{ "kprobe-fprobe", "bpfcost_kprobe_multi", KIND_KPROBE_MULTI, true, "CONFIG_FPROBE (kprobe.multi, Linux >= 5.18)" },
-	{ "kretprobe-fprobe", "bpfcost_kretprobe_multi", KIND_KRETPROBE_MULTI, true, "CONFIG_FPROBE (kretprobe.multi, Linux >= 5.18)" },
-	{ "fentry", "bpfcost_fentry", KIND_FENTRY, true, "BPF trampolines (CONFIG_DYNAMIC_FTRACE_WITH_DIRECT_CALLS, BTF; lockdown may refuse them)" },
-	{ "fexit", "bpfcost_fexit", KIND_FEXIT, true, "BPF trampolines (CONFIG_DYNAMIC_FTRACE_WITH_DIRECT_CALLS, BTF; lockdown may refuse them)" },
+	{
+		.name = "tp",
+		.prog = "bpfcost_tp",
+		.family = "tracepoint",
+		.attach = attach_tp,
+		.needs = "tracepoint sock:sock_recv_length (Linux >= 6.3, CONFIG_TRACEPOINTS)",
+		.mechanism = "tracepoint",
+	},
+	{
+		.name = "raw_tp",
+		.prog = "bpfcost_raw_tp",
+		.family = "tracepoint",
+		.attach = attach_raw_tp,
+		.needs = "raw tracepoint sock_recv_length (Linux >= 6.3)",
+		.mechanism = "raw_tracepoint",
+	},
+	{
+		.name = "tp_btf",
+		.prog = "bpfcost_tp_btf",
+		.family = "tracepoint",
+		.attach = attach_trace,
+		.config = KCONFIG("DEBUG_INFO_BTF"),
+		.needs = "BTF tracepoints (CONFIG_DEBUG_INFO_BTF, Linux >= 6.3)",
+		.mechanism = "raw_tracepoint",
+	},
+	{
+		/* Past __fentry__, so a breakpoint: the optimizer is kept off. */
+		.name = "kprobe",
+		.prog = "bpfcost_kprobe",
+		.family = "kprobe",
+		.attach = attach_kprobe_int3,
+		.available = kprobes_available,
+		.config = KCONFIG("KPROBES"),
+		.needs = "CONFIG_KPROBES",
+		.on_function = true,
+		.reports_offset = true,
+	},
+	{
+		.name = "kprobe-ftrace",
+		.prog = "bpfcost_kprobe",
+		.family = "kprobe",
+		.attach = attach_kprobe,
+		.available = kprobes_available,
+		.config = KCONFIG("KPROBES", "KPROBES_ON_FTRACE"),
+		.needs = "CONFIG_KPROBES with CONFIG_KPROBES_ON_FTRACE",
+		.want_mechanism = "ftrace",
+		.on_function = true,
+		.reports_offset = true,
+	},
+	{
+		.name = "kretprobe",
+		.prog = "bpfcost_kretprobe",
+		.family = "kprobe",
+		.attach = attach_kprobe,
+		.available = kprobes_available,
+		.config = KCONFIG("KPROBES"),
+		.needs = "CONFIG_KPROBES (kretprobes)",
+		.on_function = true,
+		.on_return = true,
+		.reports_offset = true,
+	},
+	{
+		.name = "kprobe-fprobe",
+		.prog = "bpfcost_kprobe_multi",
+		.family = "fprobe",
+		.attach = attach_fprobe,
+		.config = KCONFIG("FPROBE"),
+		.needs = "CONFIG_FPROBE (kprobe.multi, Linux >= 5.18)",
+		.mechanism = "fprobe",
+		.on_function = true,
+	},
+	{
+		.name = "kretprobe-fprobe",
+		.prog = "bpfcost_kretprobe_multi",
+		.family = "fprobe",
+		.attach = attach_fprobe,
+		.config = KCONFIG("FPROBE"),
+		.needs = "CONFIG_FPROBE (kretprobe.multi, Linux >= 5.18)",
+		.mechanism = "fprobe",
+		.on_function = true,
+		.on_return = true,
+	},
+	{
+		.name = "fentry",
+		.prog = "bpfcost_fentry",
+		.family = "trampoline",
+		.prepare = set_target_func,
+		.attach = attach_trace,
+		.config = KCONFIG("DYNAMIC_FTRACE_WITH_DIRECT_CALLS"),
+		.needs = trampoline_needs,
+		.mechanism = "trampoline",
+		.on_function = true,
+	},
+	{
+		.name = "fexit",
+		.prog = "bpfcost_fexit",
+		.family = "trampoline",
+		.prepare = set_target_func,
+		.attach = attach_trace,
+		.config = KCONFIG("DYNAMIC_FTRACE_WITH_DIRECT_CALLS"),
+		.needs = trampoline_needs,
+		.mechanism = "trampoline",
+		.on_function = true,
+		.on_return = true,
+	},
 };
 
 #define NR_TYPES (sizeof(types) / sizeof(types[0]))
@@ -36,25 +211,6 @@ const struct attach_type *attach_type_find(const char *name)
 	return NULL;
 }
 
-const char *attach_type_static_mechanism(const struct attach_type *t)
-{
-	switch (t->kind) {
-	case KIND_TP:
-		return "tracepoint";
-	case KIND_RAW_TP:
-	case KIND_TP_BTF:
-		return "raw_tracepoint";
-	case KIND_KPROBE_MULTI:
-	case KIND_KRETPROBE_MULTI:
-		return "fprobe";
-	case KIND_FENTRY:
-	case KIND_FEXIT:
-		return "trampoline";
-	default:
-		return NULL;
-	}
-}
-
 const char *const *bpfcost_attach_names(void)
 {
 	static const char *names[NR_TYPES + 1];
@@ -63,9 +219,4 @@ const char *const *bpfcost_attach_names(void)
 	for (i = 0; i < NR_TYPES; i++)
 		names[i] = types[i].name;
 	return names;
-}
-
-bool bpfcost_attach_valid(const char *attach)
-{
-	return attach_type_find(attach) != NULL;
 }

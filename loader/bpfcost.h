@@ -48,19 +48,13 @@ struct bpfcost_opts {
 	struct bpfcost_setting settings[BPFCOST_MAX_SETTINGS];
 };
 
-/* Counters read back from the kernel for the attached program. */
-struct bpfcost_counts {
-	uint64_t run_cnt;
-	uint64_t run_time_ns;
-	uint64_t recursion_misses;
-	uint64_t missed; /* kprobe/fprobe "nmissed" when the kernel reports it, else 0 */
-};
-
 struct bpfcost_session;
 
-/* NULL-terminated list of attach type names: "tp", "kprobe", ... */
+/*
+ * NULL-terminated list of attach type names: "tp", "kprobe", ... For each
+ * type's family and mechanism, walk attach_type_at() in attach_types.h.
+ */
 const char *const *bpfcost_attach_names(void);
-bool bpfcost_attach_valid(const char *attach);
 
 /*
  * Directory of probe objects next to the running executable
@@ -82,9 +76,6 @@ void bpfcost_free_names(char **names);
  */
 enum bpfcost_status bpfcost_attach(const struct bpfcost_opts *opts, struct bpfcost_session **out,
 				   char *err, size_t errlen);
-
-/* Current counters of the attached program (run_cnt is 0 with stats off). */
-int bpfcost_read(struct bpfcost_session *s, struct bpfcost_counts *c);
 
 /*
  * Result as JSON: prog_id, probe, attach, func, offset, stats, run_cnt,

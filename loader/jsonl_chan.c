@@ -35,7 +35,7 @@ void jsonl_chan_close(struct jsonl_chan *ch)
 static int wait_fd(struct jsonl_chan *ch, int fd, short events, double deadline)
 {
 	for (;;) {
-		struct pollfd p = {.fd = fd, .events = events};
+		struct pollfd p = { .fd = fd, .events = events };
 		double left = deadline - bpfcost_now();
 		int n;
 

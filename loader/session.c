@@ -17,28 +17,12 @@
 #include "kallsyms.h"
 #include "kconfig.h"
 #include "kprobes.h"
-#include "mounts.h"
+#include "session_priv.h"
 #include "settings.h"
 
 #ifndef ENOTSUPP
 #define ENOTSUPP 524 /* the kernel's internal "not supported", seen by user space */
 #endif
-
-struct bpfcost_session {
-	const struct attach_type *type;
-	char probe[NAME_MAX];
-	char func[128];
-	char settings[256];
-	char kprobe_line[256];
-	unsigned long offset;
-	const char *mechanism;
-	bool stats;
-	int stats_fd;
-	int saved_optimizer;
-	struct bpf_object *obj;
-	struct bpf_program *prog;
-	struct bpf_link *link;
-};
 
 static bool libbpf_verbose;
 
@@ -54,48 +38,15 @@ static int print_libbpf(enum libbpf_print_level level, const char *fmt, va_list 
 /* Which kernel option, if the config says it is off, explains a failure. */
 static const char *missing_option(const struct attach_type *t)
 {
-	static const char *const kprobe_opts[] = { "KPROBES", NULL };
-	static const char *const ftrace_opts[] = { "KPROBES", "KPROBES_ON_FTRACE", NULL };
-	static const char *const fprobe_opts[] = { "FPROBE", NULL };
-	static const char *const tramp_opts[] = { "DYNAMIC_FTRACE_WITH_DIRECT_CALLS", NULL };
-	static const char *const btf_opts[] = { "DEBUG_INFO_BTF", NULL };
-	const char *const *opts;
+	const char *const *opt;
 	const char *v;
 
-	switch (t->kind) {
-	case KIND_KPROBE_INT3:
-	case KIND_KRETPROBE:
-		opts = kprobe_opts;
-		break;
-	case KIND_KPROBE_FTRACE:
-		opts = ftrace_opts;
-		break;
-	case KIND_KPROBE_MULTI:
-	case KIND_KRETPROBE_MULTI:
-		opts = fprobe_opts;
-		break;
-	case KIND_FENTRY:
-	case KIND_FEXIT:
-		opts = tramp_opts;
-		break;
-	case KIND_TP_BTF:
-		opts = btf_opts;
-		break;
-	default:
-		return NULL;
-	}
-	for (; *opts; opts++) {
-		v = kconfig_get(*opts);
+	for (opt = t->config; opt && *opt; opt++) {
+		v = kconfig_get(*opt);
 		if (v && !strcmp(v, "n"))
-			return *opts;
+			return *opt;
 	}
 	return NULL;
-}
-
-static bool is_kprobe_kind(const struct attach_type *t)
-{
-	return t->kind == KIND_KPROBE_INT3 || t->kind == KIND_KPROBE_FTRACE ||
-	       t->kind == KIND_KRETPROBE;
 }
 
 /*
@@ -114,7 +65,7 @@ static enum bpfcost_status classify(const struct attach_type *t, const char *sta
 			 t->name, stage, strerror(err));
 		return BPFCOST_ERR_FAILURE;
 	}
-	unsupported = opt || (is_kprobe_kind(t) && !kprobes_available()) || err == EPERM ||
+	unsupported = opt || (t->available && !t->available()) || err == EPERM ||
 		      err == EOPNOTSUPP || err == ENOTSUPP || err == ENOENT || err == ESRCH ||
 		      err == EINVAL;
 	if (!unsupported) {
@@ -133,67 +84,26 @@ static enum bpfcost_status classify(const struct attach_type *t, const char *sta
 	return BPFCOST_ERR_UNSUPPORTED;
 }
 
-static struct bpf_link *attach_kprobe_at(struct bpfcost_session *s, unsigned long offset,
-					 bool ret)
+/*
+ * The type exists to measure one mechanism and the kernel chose another, so
+ * this kernel cannot do the type. Its most specific config option, listed
+ * last, is the likely cause.
+ */
+static enum bpfcost_status wrong_mechanism(const struct bpfcost_session *s, char *msg, size_t len)
 {
-	LIBBPF_OPTS(bpf_kprobe_opts, opts, .offset = offset, .retprobe = ret);
+	const struct attach_type *t = s->type;
+	const char *const *opt = t->config;
+	bool named;
 
-	s->offset = offset;
-	return bpf_program__attach_kprobe_opts(s->prog, s->func, &opts);
-}
-
-static struct bpf_link *attach_int3(struct bpfcost_session *s)
-{
-	unsigned long offsets[4];
-	struct bpf_link *link = NULL;
-	int i, n = kprobes_int3_offsets(offsets, 4);
-
-	/* Off while attached, or the kernel turns the breakpoint into a jump. */
-	s->saved_optimizer = kprobes_optimizer_off();
-	for (i = 0; i < n && !link; i++) {
-		link = attach_kprobe_at(s, offsets[i], false);
-		/* EILSEQ: not an instruction boundary; try the next candidate. */
-		if (!link && errno != EILSEQ && errno != EINVAL)
-			break;
-	}
-	return link;
-}
-
-static struct bpf_link *attach_multi(struct bpfcost_session *s, bool ret)
-{
-	const char *syms[] = { s->func };
-	/* By name, not a glob: the kernel resolves it, no pattern matching involved. */
-	LIBBPF_OPTS(bpf_kprobe_multi_opts, opts, .syms = syms, .cnt = 1, .retprobe = ret);
-
-	return bpf_program__attach_kprobe_multi_opts(s->prog, NULL, &opts);
-}
-
-static struct bpf_link *attach_variant(struct bpfcost_session *s)
-{
-	switch (s->type->kind) {
-	case KIND_TP:
-		ensure_tracefs();
-		return bpf_program__attach_tracepoint(s->prog, BPFCOST_TP_CATEGORY,
-						      BPFCOST_TP_NAME);
-	case KIND_RAW_TP:
-		return bpf_program__attach_raw_tracepoint(s->prog, BPFCOST_TP_NAME);
-	case KIND_TP_BTF:
-	case KIND_FENTRY:
-	case KIND_FEXIT:
-		return bpf_program__attach_trace(s->prog);
-	case KIND_KPROBE_INT3:
-		return attach_int3(s);
-	case KIND_KPROBE_FTRACE:
-		return attach_kprobe_at(s, 0, false);
-	case KIND_KRETPROBE:
-		return attach_kprobe_at(s, 0, true);
-	case KIND_KPROBE_MULTI:
-		return attach_multi(s, false);
-	case KIND_KRETPROBE_MULTI:
-		return attach_multi(s, true);
-	}
-	errno = EINVAL;
-	return NULL;
+	while (opt && opt[0] && opt[1])
+		opt++;
+	named = opt && opt[0];
+	snprintf(msg, len,
+		 "unsupported: %s: the kernel placed a '%s' %s, not an %s one; "
+		 "likely missing: %s%s",
+		 t->name, s->mechanism, t->family, t->want_mechanism, named ? "CONFIG_" : "",
+		 named ? *opt : t->needs);
+	return BPFCOST_ERR_UNSUPPORTED;
 }
 
 static enum bpfcost_status check_names(const struct bpfcost_opts *o, const char *path, char *err,
@@ -293,8 +203,8 @@ enum bpfcost_status bpfcost_attach(const struct bpfcost_opts *o, struct bpfcost_
 		goto fail;
 	}
 	bpf_program__set_autoload(s->prog, true);
-	if (s->type->kind == KIND_FENTRY || s->type->kind == KIND_FEXIT) {
-		ret = bpf_program__set_attach_target(s->prog, 0, s->func);
+	if (s->type->prepare) {
+		ret = s->type->prepare(s);
 		if (ret) {
 			status = classify(s->type, "target lookup", ret, err, errlen);
 			goto fail;
@@ -315,24 +225,20 @@ enum bpfcost_status bpfcost_attach(const struct bpfcost_opts *o, struct bpfcost_
 			goto fail;
 		}
 	}
-	s->link = attach_variant(s);
+	s->link = s->type->attach(s);
 	if (!s->link) {
 		status = classify(s->type, "attach", -errno, err, errlen);
 		goto fail;
 	}
-	s->mechanism = attach_type_static_mechanism(s->type);
+	s->mechanism = s->type->mechanism;
 	if (!s->mechanism) {
-		s->mechanism = kprobes_mechanism(s->func, s->offset, s->type->kind == KIND_KRETPROBE,
+		s->mechanism = kprobes_mechanism(s->func, s->offset, s->type->on_return,
 						 s->kprobe_line, sizeof(s->kprobe_line));
 		if (!s->mechanism)
 			s->mechanism = "unknown";
 	}
-	if (s->type->kind == KIND_KPROBE_FTRACE && strcmp(s->mechanism, "ftrace")) {
-		snprintf(err, errlen,
-			 "unsupported: kprobe-ftrace: the kernel placed a '%s' kprobe, not an "
-			 "ftrace one; likely missing: CONFIG_KPROBES_ON_FTRACE",
-			 s->mechanism);
-		status = BPFCOST_ERR_UNSUPPORTED;
+	if (s->type->want_mechanism && strcmp(s->mechanism, s->type->want_mechanism)) {
+		status = wrong_mechanism(s, err, errlen);
 		goto fail;
 	}
 	*out = s;
@@ -342,34 +248,15 @@ fail:
 	return status;
 }
 
-static void counts_from(const struct bpf_prog_info *info, struct bpfcost_counts *c)
-{
-	memset(c, 0, sizeof(*c));
-	c->run_cnt = info->run_cnt;
-	c->run_time_ns = info->run_time_ns;
-	c->recursion_misses = info->recursion_misses;
-}
-
-int bpfcost_read(struct bpfcost_session *s, struct bpfcost_counts *c)
-{
-	struct bpf_prog_info info;
-	int ret = prog_info(s, &info);
-
-	counts_from(&info, c);
-	return ret;
-}
-
 cJSON *bpfcost_result_json(struct bpfcost_session *s)
 {
-	struct bpfcost_counts c;
 	struct bpf_prog_info info;
 	struct utsname u;
 	cJSON *j = cJSON_CreateObject();
 
 	if (!j)
 		return NULL;
-	prog_info(s, &info); /* one read serves the id and the counters */
-	counts_from(&info, &c);
+	prog_info(s, &info); /* one read serves the id and the counters; zeroed on failure */
 	cJSON_AddNumberToObject(j, "prog_id", info.id);
 	cJSON_AddStringToObject(j, "probe", s->probe);
 	cJSON_AddStringToObject(j, "attach", s->type->name);
@@ -377,12 +264,12 @@ cJSON *bpfcost_result_json(struct bpfcost_session *s)
 		cJSON_AddStringToObject(j, "func", s->func);
 	else
 		cJSON_AddStringToObject(j, "tracepoint", BPFCOST_TP_CATEGORY ":" BPFCOST_TP_NAME);
-	if (is_kprobe_kind(s->type))
+	if (s->type->reports_offset)
 		cJSON_AddNumberToObject(j, "offset", s->offset);
 	cJSON_AddBoolToObject(j, "stats", s->stats);
-	cJSON_AddNumberToObject(j, "run_cnt", c.run_cnt);
-	cJSON_AddNumberToObject(j, "run_time_ns", c.run_time_ns);
-	cJSON_AddNumberToObject(j, "recursion_misses", c.recursion_misses);
+	cJSON_AddNumberToObject(j, "run_cnt", info.run_cnt);
+	cJSON_AddNumberToObject(j, "run_time_ns", info.run_time_ns);
+	cJSON_AddNumberToObject(j, "recursion_misses", info.recursion_misses);
 	cJSON_AddStringToObject(j, "mechanism", s->mechanism);
 	if (s->kprobe_line[0])
 		cJSON_AddStringToObject(j, "kprobes_list", s->kprobe_line);

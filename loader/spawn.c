@@ -129,7 +129,7 @@ int spawn_first_line(char *const argv[], char *line, size_t len, double timeout_
 	}
 	/* Read to EOF, whatever the size: a child blocked on a full pipe never exits. */
 	for (;;) {
-		struct pollfd p = {.fd = pipefd[0], .events = POLLIN};
+		struct pollfd p = { .fd = pipefd[0], .events = POLLIN };
 		double left = deadline - bpfcost_now();
 		ssize_t n;
 

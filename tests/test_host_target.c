@@ -110,9 +110,9 @@ static void tally(const char *dir, struct tally *t)
 /* The machine's kernel decides which rows run; the counts must add up either way. */
 static void test_quick_matrix_on_host(void **state)
 {
-	char *argv[] = {runner(), "--target",	 "host", "-m",	       "quick",
-			"-n",	  "2",		 "-t",	 "1",	       "-w",
-			"0",	  "--no-report", "-o",	 results_root, NULL};
+	char *argv[] = { runner(), "--target",	  "host", "-m",		"quick",
+			 "-n",	   "2",		  "-t",	  "1",		"-w",
+			 "0",	   "--no-report", "-o",	  results_root, NULL };
 	char line[4096], dir[4096];
 	struct child c;
 	struct tally t;
@@ -140,9 +140,9 @@ static void test_quick_matrix_on_host(void **state)
 
 static void test_ctrl_c_mid_sample_leaves_nothing(void **state)
 {
-	char *argv[] = {runner(), "--target",	 "host", "-m",	       "quick",
-			"-n",	  "2",		 "-t",	 "3",	       "-w",
-			"0",	  "--no-report", "-o",	 results_root, NULL};
+	char *argv[] = { runner(), "--target",	  "host", "-m",		"quick",
+			 "-n",	   "2",		  "-t",	  "3",		"-w",
+			 "0",	   "--no-report", "-o",	  results_root, NULL };
 	char line[4096], dir[4096];
 	struct child c;
 	int code;
@@ -166,9 +166,9 @@ static void test_ctrl_c_mid_sample_leaves_nothing(void **state)
  */
 static void test_sigkill_mid_sample_leaves_nothing(void **state)
 {
-	char *argv[] = {runner(), "--target",	 "host", "-m",	       "quick",
-			"-n",	  "2",		 "-t",	 "3",	       "-w",
-			"0",	  "--no-report", "-o",	 results_root, NULL};
+	char *argv[] = { runner(), "--target",	  "host", "-m",		"quick",
+			 "-n",	   "2",		  "-t",	  "3",		"-w",
+			 "0",	   "--no-report", "-o",	  results_root, NULL };
 	char line[4096], dir[4096];
 	struct child c;
 	int code, i;
@@ -197,7 +197,7 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	char *argv[] = {"rm", "-rf", results_root, NULL};
+	char *argv[] = { "rm", "-rf", results_root, NULL };
 	char out[64], err[256];
 
 	(void)state;

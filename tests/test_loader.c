@@ -14,9 +14,11 @@
 #include <time.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
+#include <bpf/libbpf.h>
 #include <cmocka.h>
 #include <cjson/cJSON.h>
 
+#include "loader/attach_types.h"
 #include "loader/bpfcost.h"
 #include "loader/kconfig.h"
 #include "testlib.h"
@@ -150,36 +152,47 @@ static void test_tp_btf_hits_per_packet(void **state)
 	hits_per_packet_for("tp_btf");
 }
 
+/* The first option of the row the kernel config sets to "n", or NULL. */
+static const char *config_lacks(const struct attach_type *t)
+{
+	const char *const *opt;
+	const char *v;
+
+	for (opt = t->config; opt && *opt; opt++) {
+		v = kconfig_get(*opt);
+		if (v && !strcmp(v, "n"))
+			return *opt;
+	}
+	return NULL;
+}
+
 /* Types the kernel config rules out must answer "unsupported" with exit 3. */
 static void test_unsupported_is_an_answer(void **state)
 {
-	static const struct {
-		const char *attach, *option;
-	} needs[] = {
-		{ "kprobe", "KPROBES" },	   { "kprobe-ftrace", "KPROBES" },
-		{ "kretprobe", "KPROBES" },	   { "kprobe-fprobe", "FPROBE" },
-		{ "kretprobe-fprobe", "FPROBE" }, { "fentry", NULL },
-		{ "fexit", NULL },
-	};
-	char out[4096], err[4096], prefix[64];
-	size_t i;
-	int checked = 0;
+	char out[4096], err[4096], want[128];
+	const struct attach_type *t;
+	int i, checked = 0;
 
 	(void)state;
-	for (i = 0; i < sizeof(needs) / sizeof(needs[0]); i++) {
-		char *argv[] = { loader(), "-p", "map", "-a", (char *)needs[i].attach, "-d", "0.1",
-				 NULL };
-		const char *v = needs[i].option ? kconfig_get(needs[i].option) : NULL;
-		bool lacks = v && !strcmp(v, "n");
-		int code = run_capture(argv, out, sizeof(out), err, sizeof(err), 30000);
+	for (i = 0; (t = attach_type_at(i)); i++) {
+		char *argv[] = { loader(), "-p", "map", "-a", (char *)t->name, "-d", "0.1", NULL };
+		const char *lacks = config_lacks(t);
+		int code;
 
-		print_message("    %-16s exit %d %s", needs[i].attach, code, err);
-		if (lacks)
+		/* The hits tests above attach these. */
+		if (!strcmp(t->family, "tracepoint"))
+			continue;
+		code = run_capture(argv, out, sizeof(out), err, sizeof(err), 30000);
+		print_message("    %-16s exit %d %s", t->name, code, err);
+		if (lacks) {
 			assert_int_equal(code, BPFCOST_EXIT_UNSUPPORTED);
+			snprintf(want, sizeof(want), "; CONFIG_%s is not set in ", lacks);
+			if (!strstr(err, want))
+				fail_msg("%s: stderr lacks '%s': %s", t->name, want, err);
+		}
 		if (code == BPFCOST_EXIT_UNSUPPORTED) {
-			snprintf(prefix, sizeof(prefix), "bpfcost-loader: unsupported: %s: ",
-				 needs[i].attach);
-			assert_memory_equal(err, prefix, strlen(prefix));
+			snprintf(want, sizeof(want), "bpfcost-loader: unsupported: %s: ", t->name);
+			assert_memory_equal(err, want, strlen(want));
 			assert_non_null(strstr(err, "errno"));
 			/* one line, not a libbpf dump */
 			assert_ptr_equal(strchr(err, '\n'), err + strlen(err) - 1);
@@ -190,6 +203,91 @@ static void test_unsupported_is_an_answer(void **state)
 		}
 	}
 	print_message("    %d attach types unsupported here\n", checked);
+}
+
+/* BPF program types each family's wrappers may have; UNSPEC ends a list. */
+static const struct {
+	const char *family;
+	enum bpf_prog_type types[4];
+} families[] = {
+	{ "tracepoint",
+	  { BPF_PROG_TYPE_TRACEPOINT, BPF_PROG_TYPE_RAW_TRACEPOINT, BPF_PROG_TYPE_TRACING } },
+	{ "kprobe", { BPF_PROG_TYPE_KPROBE } },
+	{ "fprobe", { BPF_PROG_TYPE_KPROBE } },
+	{ "trampoline", { BPF_PROG_TYPE_TRACING } },
+};
+
+static void check_prog_fits_row(const struct attach_type *t, const struct bpf_program *prog)
+{
+	enum bpf_prog_type type = bpf_program__type(prog);
+	const char *sec = bpf_program__section_name(prog);
+	bool ret_sec = strstr(sec, "ret") || strstr(sec, "fexit");
+	size_t f, k;
+
+	for (f = 0; f < sizeof(families) / sizeof(families[0]); f++)
+		if (!strcmp(families[f].family, t->family))
+			break;
+	if (f == sizeof(families) / sizeof(families[0]))
+		fail_msg("%s: family '%s', want tracepoint, kprobe, fprobe or trampoline", t->name,
+			 t->family);
+	for (k = 0; families[f].types[k] && families[f].types[k] != type; k++)
+		;
+	if (!families[f].types[k])
+		fail_msg("%s: program %s has type %d (section %s), not a %s program", t->name,
+			 t->prog, type, sec, t->family);
+	if (ret_sec != t->on_return)
+		fail_msg("%s: on_return %d but program %s is in section %s", t->name, t->on_return,
+			 t->prog, sec);
+}
+
+/*
+ * Everything about an attach type is its row: check each row is complete and
+ * that every built probe has the wrapper program the row names.
+ */
+static void test_every_attach_type_is_a_complete_row(void **state)
+{
+	const char *dir = test_out_path("progs");
+	const char *const *names = bpfcost_attach_names();
+	char err[BPFCOST_ERRLEN], path[4096];
+	char **probes = bpfcost_list_probes(dir, err, sizeof(err));
+	const struct attach_type *t;
+	int i, p = 0;
+
+	(void)state;
+	if (!probes)
+		fail_msg("%s", err);
+	for (i = 0; (t = attach_type_at(i)); i++) {
+		assert_non_null(names[i]);
+		assert_string_equal(names[i], t->name);
+		assert_ptr_equal(attach_type_find(t->name), t);
+		if (!t->attach || !t->prog || !t->family || !t->needs || !*t->needs)
+			fail_msg("%s: row lacks attach, prog, family or needs", t->name);
+		if (!t->on_function && strcmp(t->family, "tracepoint"))
+			fail_msg("%s: only tracepoints attach elsewhere than a function", t->name);
+		/* The kprobes/list line is what tells us where a kprobe landed. */
+		if (!t->mechanism && strcmp(t->family, "kprobe"))
+			fail_msg("%s: no mechanism, but only kprobes are looked up", t->name);
+		if (t->want_mechanism && (t->mechanism || !t->config || !t->config[0]))
+			fail_msg("%s: want_mechanism needs a looked-up mechanism and a config "
+				 "option",
+				 t->name);
+		for (p = 0; probes[p]; p++) {
+			struct bpf_object *obj;
+			struct bpf_program *prog;
+
+			snprintf(path, sizeof(path), "%s/%s.bpf.o", dir, probes[p]);
+			obj = bpf_object__open_file(path, NULL);
+			assert_non_null(obj);
+			prog = bpf_object__find_program_by_name(obj, t->prog);
+			if (!prog)
+				fail_msg("%s: no program %s in %s", t->name, t->prog, path);
+			check_prog_fits_row(t, prog);
+			bpf_object__close(obj);
+		}
+	}
+	assert_null(names[i]);
+	print_message("    %d attach types, each in all %d probes\n", i, p);
+	bpfcost_free_names(probes);
 }
 
 static void test_spin_setting_costs_what_it_says(void **state)
@@ -299,6 +397,7 @@ int main(void)
 		cmocka_unit_test(test_raw_tp_hits_per_packet),
 		cmocka_unit_test(test_tp_btf_hits_per_packet),
 		cmocka_unit_test(test_unsupported_is_an_answer),
+		cmocka_unit_test(test_every_attach_type_is_a_complete_row),
 		cmocka_unit_test(test_spin_setting_costs_what_it_says),
 		cmocka_unit_test(test_bad_input_names_valid_values),
 		cmocka_unit_test(test_sigint_cleans_up),

@@ -16,8 +16,8 @@
 #include "loader/bpfcost.h"
 #include "testlib.h"
 
-static char *probes[] = {"map", "null", "spin", "my-probe", NULL};
-static char *two_probes[] = {"map", "null", NULL};
+static char *probes[] = { "map", "null", "spin", "my-probe", NULL };
+static char *two_probes[] = { "map", "null", NULL };
 
 static void test_config_names_parse(void **state)
 {
@@ -54,15 +54,15 @@ static void test_bad_config_names_list_valid_values(void **state)
 
 static void test_matrix_all_is_the_papers_21(void **state)
 {
-	static const char *const expect[] = {"baseline",
-					     "tp-map",
-					     "tp-map-stat",
-					     "tp-null",
-					     "kprobe-fprobe-null-stat",
-					     "fentry-map-stat",
-					     "fexit-null",
-					     "kprobe-null-stat",
-					     NULL};
+	static const char *const expect[] = { "baseline",
+					      "tp-map",
+					      "tp-map-stat",
+					      "tp-null",
+					      "kprobe-fprobe-null-stat",
+					      "fentry-map-stat",
+					      "fexit-null",
+					      "kprobe-null-stat",
+					      NULL };
 	struct matrix m;
 	char err[512];
 	int i, j;
@@ -118,7 +118,7 @@ static void test_matrix_file(void **state)
 
 static void test_schedule_is_a_reproducible_shuffle(void **state)
 {
-	int a[21], b[21], seen[21] = {0}, i, same_as_next = 0, block;
+	int a[21], b[21], seen[21] = { 0 }, i, same_as_next = 0, block;
 
 	(void)state;
 	schedule_block(42, 3, 21, a);

@@ -83,7 +83,7 @@ int read_line_prefix(int fd, const char *prefix, char *line, size_t len, int tim
 	char ch;
 
 	while (now_ms() < deadline) {
-		struct pollfd p = {.fd = fd, .events = POLLIN};
+		struct pollfd p = { .fd = fd, .events = POLLIN };
 
 		if (poll(&p, 1, (int)(deadline - now_ms())) <= 0)
 			continue;
@@ -109,7 +109,7 @@ ssize_t read_all(int fd, char *buf, size_t len, int timeout_ms)
 	ssize_t n;
 
 	while (used + 1 < len && now_ms() < deadline) {
-		struct pollfd p = {.fd = fd, .events = POLLIN};
+		struct pollfd p = { .fd = fd, .events = POLLIN };
 
 		if (poll(&p, 1, (int)(deadline - now_ms())) <= 0)
 			continue;
@@ -149,7 +149,7 @@ int child_wait_line(struct child *c, const char *prefix, char *line, size_t len,
 	char ch;
 
 	while (now_ms() < deadline) {
-		struct pollfd p = {.fd = c->err, .events = POLLIN};
+		struct pollfd p = { .fd = c->err, .events = POLLIN };
 		long left = deadline - now_ms();
 
 		/* Wake at least every 200 ms: a child's own children may hold the pipe open. */
@@ -216,10 +216,10 @@ int run_capture(char *const argv[], char *out, size_t outlen, char *err, size_t 
 
 long udp_loopback_flood(long count, size_t size)
 {
-	struct sockaddr_in addr = {.sin_family = AF_INET};
+	struct sockaddr_in addr = { .sin_family = AF_INET };
 	socklen_t alen = sizeof(addr);
-	struct timeval tv = {.tv_sec = 1};
-	char buf[2048] = {0};
+	struct timeval tv = { .tv_sec = 1 };
+	char buf[2048] = { 0 };
 	long received = 0, i;
 	int rx, tx;
 
@@ -256,7 +256,7 @@ int count_bpfcost_programs(void)
 	int n = 0;
 
 	while (!bpf_prog_get_next_id(id, &id)) {
-		struct bpf_prog_info info = {0};
+		struct bpf_prog_info info = { 0 };
 		__u32 len = sizeof(info);
 		int fd = bpf_prog_get_fd_by_id(id);
 

@@ -39,6 +39,7 @@ GUEST_INPUTS := experiments/guest/mkinitramfs.sh \
 		experiments/guest/init.sh \
 		$(OUT)/bin/bpfcost-agent \
 		$(OUT)/bin/bpfcost-loader \
+		$(OUT)/bin/bpfcost-trigger \
 		$(PROBE_OBJS) \
 		$(GUEST_HOST_BINS) \
 		$(GUEST_KCONFIG) \

@@ -16,7 +16,7 @@
 
 static int bind_lo(int type, int port)
 {
-	struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(port)};
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(port) };
 	socklen_t alen = sizeof(a);
 	int fd = socket(AF_INET, type | SOCK_CLOEXEC, 0);
 
@@ -49,7 +49,7 @@ int guest_free_port(void)
 
 static int set_addr(int s, unsigned long req, const char *name, in_addr_t addr)
 {
-	struct ifreq ifr = {0};
+	struct ifreq ifr = { 0 };
 	struct sockaddr_in *sin = (struct sockaddr_in *)&ifr.ifr_addr;
 
 	snprintf(ifr.ifr_name, IFNAMSIZ, "%s", name);
@@ -60,7 +60,7 @@ static int set_addr(int s, unsigned long req, const char *name, in_addr_t addr)
 
 int guest_tap_open(char name[IFNAMSIZ], char *err, size_t errlen)
 {
-	struct ifreq ifr = {.ifr_flags = IFF_TAP | IFF_NO_PI};
+	struct ifreq ifr = { .ifr_flags = IFF_TAP | IFF_NO_PI };
 	int fd;
 
 	fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC);

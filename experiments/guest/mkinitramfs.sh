@@ -35,6 +35,7 @@ done
 copy_exe "$(command -v iperf3)" "$root"/bin/iperf3
 copy_exe "$bindir"/bpfcost-agent "$root"/opt/bpfcost/bin/bpfcost-agent
 copy_exe "$bindir"/bpfcost-loader "$root"/opt/bpfcost/bin/bpfcost-loader
+copy_exe "$bindir"/bpfcost-trigger "$root"/opt/bpfcost/bin/bpfcost-trigger
 cp "$progsdir"/*.bpf.o "$root"/opt/bpfcost/progs/
 
 # Shipped so the agent can report the guest's config without /proc/config.gz.

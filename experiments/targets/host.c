@@ -90,13 +90,13 @@ static int run_in(int ns_fd, char *const argv[], char *err, size_t errlen)
 static int make_link(struct host_target *t, char *err, size_t errlen)
 {
 	char spid[16], cpid[16], saddr[32], caddr[32];
-	char *add[] = {"ip",   "link", "add",  "name",	   t->veth[0], "netns", spid, "type",
-		       "veth", "peer", "name", t->veth[1], "netns",    cpid,	NULL};
-	char *s_addr[] = {"ip", "addr", "add", saddr, "dev", t->veth[0], NULL};
-	char *c_addr[] = {"ip", "addr", "add", caddr, "dev", t->veth[1], NULL};
-	char *s_up[] = {"ip", "link", "set", t->veth[0], "up", NULL};
-	char *c_up[] = {"ip", "link", "set", t->veth[1], "up", NULL};
-	char *lo_up[] = {"ip", "link", "set", "lo", "up", NULL};
+	char *add[] = { "ip",	"link", "add",	"name",	    t->veth[0], "netns", spid, "type",
+			"veth", "peer", "name", t->veth[1], "netns",	cpid,	 NULL };
+	char *s_addr[] = { "ip", "addr", "add", saddr, "dev", t->veth[0], NULL };
+	char *c_addr[] = { "ip", "addr", "add", caddr, "dev", t->veth[1], NULL };
+	char *s_up[] = { "ip", "link", "set", t->veth[0], "up", NULL };
+	char *c_up[] = { "ip", "link", "set", t->veth[1], "up", NULL };
+	char *lo_up[] = { "ip", "link", "set", "lo", "up", NULL };
 
 	snprintf(spid, sizeof(spid), "%d", (int)t->agent);
 	snprintf(cpid, sizeof(cpid), "%d", (int)t->client_ns_holder);
@@ -129,7 +129,7 @@ static bool listening(pid_t pid, int port)
 static int start_iperf_server(struct host_target *t, double deadline, char *err, size_t errlen)
 {
 	char port[16];
-	char *argv[] = {"iperf3", "-s", "-B", SERVER_IP, "-p", port, NULL};
+	char *argv[] = { "iperf3", "-s", "-B", SERVER_IP, "-p", port, NULL };
 	struct spawn_opts o;
 	int status;
 
@@ -153,7 +153,7 @@ static int start_iperf_server(struct host_target *t, double deadline, char *err,
 static int start_agent(struct host_target *t, char *err, size_t errlen)
 {
 	char agent[4096];
-	char *argv[] = {agent, "--stdio", NULL};
+	char *argv[] = { agent, "--stdio", NULL };
 	int to[2], from[2];
 	struct spawn_opts o;
 
@@ -201,7 +201,7 @@ static void stop(struct target *base)
 static int start(const struct target_settings *s, struct target **out, char *err, size_t errlen)
 {
 	double deadline = bpfcost_now() + SETUP_S;
-	char *holder_argv[] = {"sleep", "infinity", NULL};
+	char *holder_argv[] = { "sleep", "infinity", NULL };
 	struct host_target *t = calloc(1, sizeof(*t));
 	struct spawn_opts o;
 

@@ -3,7 +3,8 @@
  * One thin program per attach type around the probe's body. All start with
  * "?" (not autoloaded): the loader switches exactly one on and sets its
  * target function at run time, so one object serves every attach type.
- * Program names are the contract with loader/attach_types.c.
+ * Program names are the contract with loader/attach_types.c: a new attach
+ * type is a wrapper here plus its row there.
  */
 
 SEC("?tp/sock/sock_recv_length")
