@@ -127,7 +127,7 @@ static cJSON *workload_json(const struct run_settings *s)
 	for (i = 0; w && i < WORKLOAD_MAX_ARGS && w->args[i].name; i++)
 		cJSON_AddStringToObject(args, w->args[i].name, s->values[i]);
 	if (w)
-		cJSON_AddItemToObject(obj, "metric", workload_metric_json(w));
+		cJSON_AddItemToObject(obj, "metric", workload_metric_json(w, s->clock));
 	return obj;
 }
 
@@ -144,6 +144,7 @@ cJSON *manifest_new(const struct run_settings *s, const struct matrix *m)
 	/* A string: JSON numbers lose 64-bit precision. */
 	cJSON_AddStringToObject(man, "order_seed", seed);
 	cJSON_AddStringToObject(man, "target", s->target);
+	cJSON_AddStringToObject(man, "clock", s->clock);
 	cJSON_AddStringToObject(man, "topology", s->topology);
 	cJSON_AddItemToObject(man, "workload", workload_json(s));
 	set = cJSON_AddObjectToObject(man, "settings");
@@ -231,6 +232,7 @@ int manifest_settings(const cJSON *man, struct run_settings *s, const char ***na
 	s->n = (int)num(man, "N");
 	s->duration = num(man, "duration");
 	s->target = str(man, "target");
+	s->clock = str(man, "clock") ?: "real";
 	if (workload_settings(cJSON_GetObjectItemCaseSensitive(man, "workload"), s))
 		return -1;
 	s->seed = strtoull(str(man, "order_seed"), NULL, 10);

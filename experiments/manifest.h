@@ -19,6 +19,7 @@ struct run_settings {
 	double duration;
 	const char *target;		       /* a target_ops name: guest, host */
 	const char *workload;		       /* a workload_ops name: iperf, ... */
+	const char *clock; /* "real", or "instructions": guest under TCG with -icount */
 	const char *values[WORKLOAD_MAX_ARGS]; /* the workload's arguments */
 	const char *topology;
 	const char *qemu; /* NULL: the default */

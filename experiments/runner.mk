@@ -15,6 +15,7 @@ BINS	 += $(OUT)/bin/bpfcost-run $(OUT)/bin/bpfcost-trigger
 
 TARGET	   ?= guest
 WORKLOAD   ?= iperf
+CLOCK	   ?= real
 MATRIX	   ?= all
 N	   ?= 10
 DURATION   ?= 10
@@ -27,6 +28,7 @@ IPERF_ARGS ?= -u -P 8 -b 1G -l 64
 # The iperf workload's own arguments; another workload takes ARGS="name=value ...".
 IPERF_FLAGS = $(if $(filter iperf,$(WORKLOAD)),-w '$(WARMUP)' -i '$(IPERF_ARGS)')
 RUN_FLAGS = $(if $(RESUME),--resume '$(RESUME)',--target '$(TARGET)' --workload '$(WORKLOAD)' \
+	--clock '$(CLOCK)' \
 	--matrix '$(MATRIX)' -n '$(N)' -t '$(DURATION)' $(IPERF_FLAGS) \
 	$(foreach a,$(ARGS),--arg '$(a)') \
 	-T '$(TOPOLOGY)' -a '$(ACCEL)' --vcpus '$(VCPUS)' $(if $(SEED),-s '$(SEED)'))

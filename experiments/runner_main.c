@@ -52,12 +52,16 @@ static void usage(FILE *f)
 		"  -w, --warmup S        same as --arg warmup=S: seconds dropped at the start\n"
 		"                        of each sample, iperf3 -O (default 1)\n"
 		"      --target T        guest (QEMU, default) or host (this machine's kernel)\n"
-		"      --workload W      iperf (default): what drives the probed path\n"
-		"      --arg NAME=VALUE  a workload argument (iperf: iperf_args, warmup)\n"
+		"      --workload W      iperf (default: UDP flood, bitrate) or trigger\n"
+		"                        (recvmsg loop, time per call)\n"
+		"      --arg NAME=VALUE  a workload argument (iperf: iperf_args, warmup;\n"
+		"                        trigger: calls, cpu, ref)\n"
 		"  -i, --iperf-args A    same as --arg iperf_args=A (\"-u -P 8 -b 1G -l 64\")\n"
 		"  -T, --topology T      guest network: user (QEMU user networking) or tap\n"
 		"                        (default tap)\n"
 		"      --qemu PATH       QEMU binary (default qemu-system-x86_64)\n"
+		"      --clock C         real (default) or instructions: the guest under TCG\n"
+		"                        with -icount, one ns of guest time per instruction\n"
 		"  -s, --seed N          order seed (default: from the clock; recorded)\n"
 		"  -a, --accel A         auto, kvm or tcg (default auto: KVM if it really works)\n"
 		"      --vcpus N         guest vCPUs (default 2)\n"
@@ -207,12 +211,14 @@ static int run(const struct run_settings *rs, const struct matrix *m, const char
 		.vcpus = rs->vcpus,
 		.mem_mb = rs->mem_mb,
 		.qemu = rs->qemu,
+		.clock = rs->clock,
 		.stop = &stop_requested,
 	};
 	struct sample_settings ss = {
 		.workload = workload_find(rs->workload),
 		.values = rs->values,
 		.duration = rs->duration,
+		.clock = rs->clock,
 		.func = rs->func,
 		.spin_ns = rs->spin_ns,
 		.call_timeout_s = 120,
@@ -384,6 +390,7 @@ int main(int argc, char **argv)
 		{ "workload", required_argument, NULL, 'W' },
 		{ "arg", required_argument, NULL, 'A' },
 		{ "qemu", required_argument, NULL, 'Q' },
+		{ "clock", required_argument, NULL, 'K' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -393,6 +400,7 @@ int main(int argc, char **argv)
 		.duration = 10,
 		.target = "guest",
 		.workload = "iperf",
+		.clock = "real",
 		.topology = "tap",
 		.accel = "auto",
 		.vcpus = 2,
@@ -464,6 +472,11 @@ int main(int argc, char **argv)
 		case 'Q':
 			rs.qemu = optarg;
 			break;
+		case 'K':
+			if (strcmp(optarg, "real") && strcmp(optarg, "instructions"))
+				return bad("clock", optarg, "real instructions");
+			rs.clock = optarg;
+			break;
 		case 'T':
 			if (strcmp(optarg, "user") && strcmp(optarg, "tap"))
 				return bad("topology", optarg, "user tap");
@@ -527,6 +540,15 @@ int main(int argc, char **argv)
 	}
 	if (!resume && set_workload_args(&rs, arg_sets, n_arg_sets))
 		return BPFCOST_EXIT_USAGE;
+	/* The clock is chosen, never changed behind the user's back (ACCEL=auto included). */
+	if (!strcmp(rs.clock, "instructions") &&
+	    (strcmp(rs.target, "guest") || !strcmp(rs.accel, "kvm"))) {
+		fprintf(stderr,
+			"bpfcost-run: CLOCK=instructions needs the guest under TCG "
+			"(TARGET=guest, ACCEL=tcg or auto), not TARGET=%s ACCEL=%s\n",
+			rs.target, rs.accel);
+		return BPFCOST_EXIT_USAGE;
+	}
 	probes = bpfcost_list_probes(bpfcost_default_progs_dir(), err, sizeof(err));
 	if (!probes) {
 		fprintf(stderr, "bpfcost-run: %s\n", err);

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include <cjson/cJSON.h>
 
 #include "experiments/targets/target.h"
 #include "experiments/workloads/workload.h"
 #include "loader/bpfcost.h"
+#include "loader/clock.h"
 #include "record_check.h"
 #include "sample.h"
 
@@ -63,6 +65,7 @@ struct window {
 	enum workload_result result;
 	double events; /* packets, calls: what one run per event is counted against */
 	double run_cnt, run_time_ns;
+	double idle_runs; /* runs in the idle window, already taken off run_cnt */
 	char err[BPFCOST_ERRLEN];
 };
 
@@ -76,9 +79,11 @@ static void measure(const struct sample_settings *s, double duration, bool count
 		.duration = duration,
 		.values = s->values,
 		.call_timeout_s = s->call_timeout_s,
+		.clock = s->clock,
 		.stop = stop,
 	};
-	cJSON *read0 = NULL, *read1 = NULL;
+	cJSON *read0 = NULL, *read1 = NULL, *read2 = NULL;
+	double t0 = bpfcost_now();
 
 	memset(w, 0, sizeof(*w));
 	s->target->ops->endpoint(s->target, &ep);
@@ -92,8 +97,25 @@ static void measure(const struct sample_settings *s, double duration, bool count
 		w->result = WORKLOAD_TARGET_LOST;
 	w->run_cnt = num(read1, "run_cnt") - num(read0, "run_cnt");
 	w->run_time_ns = num(read1, "run_time_ns") - num(read0, "run_time_ns");
+	/*
+	 * The idle window is a measurement, not a wait: as long as the sample
+	 * took (10 s at most), counting what fires without the workload.
+	 */
+	if (read1 && s->workload->idle_window) {
+		double idle_s = bpfcost_now() - t0;
+
+		usleep((useconds_t)((idle_s < 10 ? idle_s : 10) * 1e6));
+		read2 = simple(s, "read", w->err, sizeof(w->err));
+		if (!read2) {
+			w->result = WORKLOAD_TARGET_LOST;
+		} else {
+			w->idle_runs = num(read2, "run_cnt") - num(read1, "run_cnt");
+			w->run_cnt -= w->idle_runs;
+		}
+	}
 	cJSON_Delete(read0);
 	cJSON_Delete(read1);
+	cJSON_Delete(read2);
 }
 
 static void detach(const struct sample_settings *s)
@@ -116,7 +138,8 @@ static void add_config(cJSON *rec, const struct config *c, const struct sample_s
 	cJSON_AddBoolToObject(rec, "stats", c->stats);
 	cJSON_AddStringToObject(rec, "target", s->target->ops->name);
 	cJSON_AddStringToObject(rec, "workload", s->workload->name);
-	cJSON_AddItemToObject(rec, "metric", workload_metric_json(s->workload));
+	cJSON_AddStringToObject(rec, "clock", s->clock);
+	cJSON_AddItemToObject(rec, "metric", workload_metric_json(s->workload, s->clock));
 }
 
 static void add_hits(cJSON *rec, double hits, const char *source)
@@ -175,6 +198,8 @@ enum sample_outcome sample_run(const struct config *c, const struct sample_setti
 	} else if (c->stats) {
 		cJSON_AddNumberToObject(rec, "run_cnt", w.run_cnt);
 		cJSON_AddNumberToObject(rec, "run_time_ns", w.run_time_ns);
+		if (s->workload->idle_window)
+			cJSON_AddNumberToObject(rec, "idle_runs", w.idle_runs);
 		add_hits(rec, w.events > 0 ? w.run_cnt / w.events : 0, "stats");
 	} else {
 		cJSON_AddNullToObject(rec, "run_cnt");
@@ -219,6 +244,8 @@ cJSON *sample_hit_check(const struct config *c, const struct sample_settings *s,
 	} else {
 		cJSON_AddNumberToObject(check, "run_cnt", w.run_cnt);
 		cJSON_AddNumberToObject(check, "events", w.events);
+		if (s->workload->idle_window)
+			cJSON_AddNumberToObject(check, "idle_runs", w.idle_runs);
 		add_hits(check, w.events > 0 ? w.run_cnt / w.events : 0, "check");
 	}
 	detach(s);

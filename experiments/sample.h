@@ -17,6 +17,7 @@ struct sample_settings {
 	const struct workload_ops *workload;
 	const char *const *values; /* the workload's argument values */
 	double duration;
+	const char *clock;	/* "real" or "instructions" */
 	const char *func;   /* kernel function for function attach types */
 	long spin_ns;	    /* setting of the spin control probe */
 	int call_timeout_s; /* per agent request */

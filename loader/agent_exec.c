@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Diagnostics: run one command in the guest and return its output, so a
- * developer can look at tracefs or kprobes/list without a guest shell.
- * Not used by measurements.
+ * Run one command on the target and return its output: the trigger workload's
+ * loop, and diagnostics (tracefs, kprobes/list) without a guest shell.
  */
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -17,8 +17,8 @@
 #include "agent.h"
 #include "bpfcost.h"
 
-#define EXEC_MAX_ARGS	 32
-#define EXEC_MAX_OUTPUT	 (256 * 1024)
+#define EXEC_MAX_ARGS	32
+#define EXEC_MAX_OUTPUT (256 * 1024)
 
 static double now_s(void)
 {
@@ -34,7 +34,7 @@ struct cJSON *agent_exec(const struct cJSON *req)
 	const cJSON *to = cJSON_GetObjectItemCaseSensitive(req, "timeout_s");
 	double deadline = now_s() + (cJSON_IsNumber(to) ? to->valuedouble : 10);
 	static char out[EXEC_MAX_OUTPUT + 1];
-	char *argv[EXEC_MAX_ARGS + 1];
+	char *argv[EXEC_MAX_ARGS + 1], own[4096];
 	int n = 0, pfd[2], status = 0;
 	bool timed_out = false;
 	size_t len = 0;
@@ -45,12 +45,19 @@ struct cJSON *agent_exec(const struct cJSON *req)
 	cJSON_ArrayForEach(a, args)
 	{
 		if (!cJSON_IsString(a) || n == EXEC_MAX_ARGS)
-			return agent_error(BPFCOST_ERR_USAGE, "argv: up to %d strings", EXEC_MAX_ARGS);
+			return agent_error(BPFCOST_ERR_USAGE, "argv: up to %d strings",
+					   EXEC_MAX_ARGS);
 		argv[n++] = a->valuestring;
 	}
 	argv[n] = NULL;
 	if (!n)
 		return agent_error(BPFCOST_ERR_USAGE, "exec needs \"argv\"");
+	/* bpfcost's own tools are found beside the agent, wherever it is installed. */
+	if (!strchr(argv[0], '/')) {
+		snprintf(own, sizeof(own), "%s/%s", bpfcost_exe_dir(), argv[0]);
+		if (!access(own, X_OK))
+			argv[0] = own;
+	}
 	if (pipe(pfd))
 		return agent_error(BPFCOST_ERR_FAILURE, "pipe: %s", strerror(errno));
 	pid = fork();

@@ -252,7 +252,11 @@ static int boot(struct guest *g, const struct guest_config *c, const char *accel
 	argv[n++] = "none";
 	argv[n++] = "-no-reboot";
 	argv[n++] = "-accel";
-	argv[n++] = !strcmp(accel, "kvm") ? "kvm" : "tcg,thread=multi";
+	argv[n++] = !strcmp(accel, "kvm") ? "kvm" : c->icount ? "tcg" : "tcg,thread=multi";
+	if (c->icount) {
+		argv[n++] = "-icount";
+		argv[n++] = "shift=0,sleep=off";
+	}
 	argv[n++] = "-cpu";
 	argv[n++] = !strcmp(accel, "kvm") ? "host" : "max";
 	argv[n++] = "-smp";
@@ -327,6 +331,7 @@ static int boot(struct guest *g, const struct guest_config *c, const char *accel
 		usleep(20 * 1000);
 	}
 	g->boot_s = bpfcost_now() - t0;
+	g->icount = c->icount;
 	snprintf(g->accel, sizeof(g->accel), "%s", accel);
 	if (guest_chan_connect(g, bpfcost_now() + 10, err, errlen)) {
 		kill_qemu(g);
@@ -358,6 +363,10 @@ static int check_config(const struct guest_config *c, char *err, size_t errlen)
 	}
 	if (access(c->kernel, R_OK) || access(c->initrd, R_OK)) {
 		snprintf(err, errlen, "%s or %s missing: run 'make guest'", c->kernel, c->initrd);
+		return -1;
+	}
+	if (c->icount && !strcmp(c->accel, "kvm")) {
+		snprintf(err, errlen, "icount (instruction clock) needs TCG, not KVM");
 		return -1;
 	}
 	if (c->vcpus < 1 || c->mem_mb < 128 || c->boot_timeout_s < 1) {
@@ -458,6 +467,11 @@ const char *guest_accel_note(const struct guest *g)
 const char *guest_topology(const struct guest *g)
 {
 	return g->topology;
+}
+
+bool guest_icount(const struct guest *g)
+{
+	return g->icount;
 }
 
 void guest_stop(struct guest *g)

@@ -7,6 +7,7 @@
 #ifndef BPFCOST_GUEST_H
 #define BPFCOST_GUEST_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct cJSON;
@@ -23,6 +24,7 @@ struct guest_config {
 	const char *log_path; /* guest console; NULL: a temporary file removed on stop */
 	const char *qemu;     /* default qemu-system-x86_64; tests name a stand-in */
 	const char *kvm_dev;  /* opened to decide whether to try KVM; default /dev/kvm */
+	bool icount;	      /* TCG with -icount shift=0,sleep=off: guest ns = instructions */
 };
 
 void guest_config_defaults(struct guest_config *c);
@@ -48,6 +50,8 @@ const char *guest_accel(const struct guest *g);
 /* Why "auto" did not use KVM ("" when it did or was not asked to). */
 const char *guest_accel_note(const struct guest *g);
 const char *guest_topology(const struct guest *g);
+/* Whether guest time counts instructions (-icount). */
+bool guest_icount(const struct guest *g);
 
 /* QEMU's first complaint in the log at @path, as one line ("" if none). */
 void guest_first_complaint(const char *path, char *buf, size_t n);

@@ -26,6 +26,7 @@ struct guest {
 	char accel[8];
 	char accel_note[256];
 	double boot_s;
+	bool icount;
 	struct jsonl_chan chan; /* the agent, over QEMU's chardev socket */
 };
 

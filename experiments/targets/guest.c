@@ -2,6 +2,7 @@
 /* The QEMU guest as a target: Debian's kernel (or yours) under KVM or TCG. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <cjson/cJSON.h>
 
@@ -31,6 +32,17 @@ static int start(const struct target_settings *s, struct target **out, char *err
 	gc.vcpus = s->vcpus > 0 ? s->vcpus : gc.vcpus;
 	gc.mem_mb = s->mem_mb > 0 ? s->mem_mb : gc.mem_mb;
 	gc.qemu = s->qemu ?: gc.qemu;
+	/* One ns of guest time per guest instruction: single-threaded TCG only. */
+	gc.icount = s->clock && !strcmp(s->clock, "instructions");
+	if (gc.icount && strcmp(gc.accel, "tcg")) {
+		if (strcmp(gc.accel, "auto")) {
+			snprintf(err, errlen, "CLOCK=instructions needs TCG, not ACCEL=%s",
+				 gc.accel);
+			free(t);
+			return -1;
+		}
+		gc.accel = "tcg";
+	}
 	fprintf(stderr, "bpfcost-run: booting the guest (accel %s, %d vCPUs, topology %s)\n",
 		gc.accel, gc.vcpus, gc.topology);
 	if (guest_start(&gc, &t->g, err, errlen)) {
@@ -67,6 +79,7 @@ static void describe(struct target *t, cJSON *obj)
 	cJSON_AddStringToObject(obj, "accel_note", guest_accel_note(of(t)));
 	cJSON_AddNumberToObject(obj, "boot_seconds", guest_boot_seconds(of(t)));
 	cJSON_AddStringToObject(obj, "topology", guest_topology(of(t)));
+	cJSON_AddBoolToObject(obj, "icount", guest_icount(of(t)));
 }
 
 static void stop(struct target *t)

@@ -20,6 +20,7 @@ struct target_settings {
 	const char *topology;	     /* guest: tap, user */
 	int vcpus, mem_mb;	     /* guest */
 	const char *qemu;	     /* guest: QEMU binary; NULL: the default */
+	const char *clock; /* "real", or "instructions": guest time counts instructions */
 	volatile sig_atomic_t *stop; /* Ctrl-C: starting and calls give up promptly */
 };
 

@@ -36,15 +36,18 @@ int workload_arg_index(const struct workload_ops *w, const char *name)
 	return -1;
 }
 
-cJSON *workload_metric_json(const struct workload_ops *w)
+cJSON *workload_metric_json(const struct workload_ops *w, const char *clock)
 {
+	bool instructions = clock && !strcmp(clock, "instructions") && w->metric.unit_instructions;
 	cJSON *m = cJSON_CreateObject();
 
 	cJSON_AddStringToObject(m, "name", w->metric.name);
 	cJSON_AddStringToObject(m, "field", w->metric.field);
-	cJSON_AddStringToObject(m, "unit", w->metric.unit);
+	cJSON_AddStringToObject(m, "unit",
+				instructions ? w->metric.unit_instructions : w->metric.unit);
 	cJSON_AddNumberToObject(m, "scale", w->metric.scale);
 	cJSON_AddBoolToObject(m, "higher_is_better", w->metric.higher_is_better);
 	cJSON_AddStringToObject(m, "event", w->event);
+	cJSON_AddStringToObject(m, "clock", clock ? clock : "real");
 	return m;
 }

@@ -22,6 +22,7 @@ struct metric {
 	const char *name;  /* "bitrate" */
 	const char *field; /* the record field holding it: "rx_bps" */
 	const char *unit;  /* of field * scale: "Mbit/s" */
+	const char *unit_instructions; /* the unit under CLOCK=instructions, if time-based */
 	double scale;	   /* field * scale is in unit: 1e-6 */
 	bool higher_is_better;
 };
@@ -41,6 +42,7 @@ struct workload_ctx {
 	double duration;	   /* seconds measured */
 	const char *const *values; /* one per declared argument, in declaration order */
 	int call_timeout_s;	   /* per agent request */
+	const char *clock; /* "real", or "instructions": guest time counts instructions */
 	volatile sig_atomic_t *stop;
 };
 
@@ -55,6 +57,11 @@ struct workload_ops {
 	const char *summary;
 	struct metric metric;
 	const char *event; /* what one hit should be per: "packet", "call" */
+	/*
+	 * Events counted by the workload itself, while the probe fires for other
+	 * sockets too: runs in an idle window as long as the sample are subtracted.
+	 */
+	bool idle_window;
 	struct workload_arg args[WORKLOAD_MAX_ARGS]; /* ends at the first without a name */
 	/*
 	 * Drive the path for ctx->duration; add the workload's own fields to
@@ -72,7 +79,7 @@ const struct workload_ops *workload_find(const char *name);
 void workload_names(char *buf, size_t len);
 /* Index of argument @name, or -1. */
 int workload_arg_index(const struct workload_ops *w, const char *name);
-/* The metric as a JSON object (name, field, unit, scale, higher_is_better, event). */
-struct cJSON *workload_metric_json(const struct workload_ops *w);
+/* The metric as a JSON object (name, field, unit, scale, higher_is_better, event, clock). */
+struct cJSON *workload_metric_json(const struct workload_ops *w, const char *clock);
 
 #endif /* BPFCOST_WORKLOAD_H */

@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The per-call workload: bpfcost-trigger calls recvmsg(MSG_DONTWAIT) on an
+ * empty IPv4 UDP socket in a pinned loop on the target, so every attach type
+ * runs once per call with no network. The metric is the time per call (under
+ * CLOCK=instructions, guest instructions per call); an event is a call.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "experiments/targets/target.h"
+#include "workload.h"
+
+enum { ARG_CALLS, ARG_CPU, ARG_REF };
+
+/* Guest time under -icount runs far behind host time: allow for it. */
+#define TRIGGER_TIMEOUT_S 900
+
+static const char *last_json_line(const char *out)
+{
+	const char *line = NULL, *p;
+
+	for (p = out; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
+		if (*p == '{')
+			line = p;
+	return line;
+}
+
+static enum workload_result measure(const struct workload_ctx *ctx, cJSON *rec, double *events,
+				    char *err, size_t errlen)
+{
+	cJSON *req = cJSON_CreateObject(), *argv, *reply, *res = NULL;
+	enum workload_result ret = WORKLOAD_ERROR;
+	const char *out, *line;
+	double calls, elapsed;
+	const cJSON *v;
+
+	cJSON_AddStringToObject(req, "cmd", "exec");
+	argv = cJSON_AddArrayToObject(req, "argv");
+	cJSON_AddItemToArray(argv, cJSON_CreateString("bpfcost-trigger"));
+	if (strcmp(ctx->values[ARG_CALLS], "0")) {
+		cJSON_AddItemToArray(argv, cJSON_CreateString("--calls"));
+		cJSON_AddItemToArray(argv, cJSON_CreateString(ctx->values[ARG_CALLS]));
+	} else {
+		char secs[32];
+
+		snprintf(secs, sizeof(secs), "%g", ctx->duration);
+		cJSON_AddItemToArray(argv, cJSON_CreateString("--seconds"));
+		cJSON_AddItemToArray(argv, cJSON_CreateString(secs));
+	}
+	cJSON_AddItemToArray(argv, cJSON_CreateString("--cpu"));
+	cJSON_AddItemToArray(argv, cJSON_CreateString(ctx->values[ARG_CPU]));
+	if (!strcmp(ctx->values[ARG_REF], "1"))
+		cJSON_AddItemToArray(argv, cJSON_CreateString("--ref"));
+	cJSON_AddNumberToObject(req, "timeout_s", TRIGGER_TIMEOUT_S);
+	reply = target_call(ctx->target, req, TRIGGER_TIMEOUT_S + 30, err, errlen);
+	cJSON_Delete(req);
+	if (!reply)
+		return WORKLOAD_TARGET_LOST;
+	out = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(reply, "output"));
+	line = out ? last_json_line(out) : NULL;
+	res = line ? cJSON_Parse(line) : NULL;
+	calls = cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(res, "calls"));
+	elapsed = cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(res, "elapsed_ns"));
+	if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(reply, "ok")) || !(calls > 0) ||
+	    !(elapsed > 0)) {
+		const char *e =
+			cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(reply, "error"));
+
+		snprintf(err, errlen, "bpfcost-trigger: %.300s",
+			 e	       ? e
+			 : out && *out ? out
+				       : "no output");
+		err[strcspn(err, "\n")] = '\0';
+		goto out;
+	}
+	/* Every recvmsg the loop made, its warm-up included, passed the probe once. */
+	*events =
+		calls + cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(res, "warmup_calls"));
+	cJSON_AddNumberToObject(rec, "calls", calls);
+	cJSON_AddNumberToObject(rec, "elapsed_ns", elapsed);
+	cJSON_AddNumberToObject(rec, "ns_per_call", elapsed / calls);
+	v = cJSON_GetObjectItemCaseSensitive(res, "ref_ns_per_call");
+	if (cJSON_IsNumber(v))
+		cJSON_AddNumberToObject(rec, "ref_ns_per_call", v->valuedouble);
+	cJSON_AddNumberToObject(rec, "trigger_cpu", atoi(ctx->values[ARG_CPU]));
+	ret = WORKLOAD_OK;
+out:
+	cJSON_Delete(res);
+	cJSON_Delete(reply);
+	return ret;
+}
+
+const struct workload_ops trigger_workload = {
+	.name = "trigger",
+	.summary = "recvmsg() on an empty UDP socket in a pinned loop: the cost per call",
+	.metric = { .name = "time per call", .field = "ns_per_call", .unit = "ns/call",
+		    .unit_instructions = "instructions/call", .scale = 1,
+		    .higher_is_better = false },
+	.event = "call",
+	.idle_window = true,
+	.args = {
+		[ARG_CALLS] = { "calls", "200000", "recvmsg calls per sample (0: DURATION seconds)" },
+		[ARG_CPU] = { "cpu", "0", "CPU the loop is pinned to" },
+		[ARG_REF] = { "ref", "0", "1: also time getppid() in alternating rounds" },
+	},
+	.measure = measure,
+};
