@@ -191,6 +191,8 @@ static void describe(const cJSON *rec, const struct workload_ops *w, char *buf, 
 	const cJSON *e = cJSON_GetObjectItemCaseSensitive(rec, "error");
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(rec, w->metric.field);
 	const cJSON *hits = cJSON_GetObjectItemCaseSensitive(rec, "hits_per_event");
+	const cJSON *metric = cJSON_GetObjectItemCaseSensitive(rec, "metric");
+	const char *unit = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(metric, "unit"));
 	size_t used;
 
 	if (cJSON_IsString(e)) {
@@ -198,7 +200,8 @@ static void describe(const cJSON *rec, const struct workload_ops *w, char *buf, 
 		return;
 	}
 	used = snprintf(buf, len, "%.2f %s",
-			cJSON_IsNumber(v) ? v->valuedouble * w->metric.scale : 0, w->metric.unit);
+			cJSON_IsNumber(v) ? v->valuedouble * w->metric.scale : 0,
+			unit ? unit : w->metric.unit);
 	if (cJSON_IsNumber(hits) && used < len)
 		snprintf(buf + used, len - used, ", %.2f hits/%s", hits->valuedouble, w->event);
 }
@@ -292,7 +295,8 @@ static int run(const struct run_settings *rs, const struct matrix *m, const char
 				goto out;
 			}
 			describe(rec, ss.workload, detail, sizeof(detail));
-			if (cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(rec, "hits_ok")))
+			if (cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(rec, "hits_ok")) &&
+			    !cJSON_GetObjectItemCaseSensitive(rec, "error"))
 				progress_note(&p,
 					      "WARNING: %s sample %d: hits per %s outside "
 					      "[%.1f, %.1f]: %s",
