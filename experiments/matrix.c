@@ -7,7 +7,7 @@
 #include "loader/bpfcost.h"
 #include "matrix.h"
 
-const char *const matrix_names[] = { "all", "seed", "quick", "full", NULL };
+const char *const matrix_names[] = { "all", "seed", "quick", "full", "spin-ladder", NULL };
 
 /* Attach types of MATRIX=all (design.md); "full" adds every other known type. */
 static const char *const all_attach[] = {
@@ -23,6 +23,16 @@ static const char *const seed_rows[] = {
 static const char *const quick_rows[] = {
 	"tp-null", "kprobe-map-stat", "kprobe-fprobe-null-stat", "fentry-map-stat", NULL,
 };
+/* Known costs in ns per run: measured added cost against set cost shows what a run can see. */
+static const char *const spin_ladder_rows[] = {
+	"tp-spin@spin_ns=0",
+	"tp-spin@spin_ns=50",
+	"tp-spin@spin_ns=100",
+	"tp-spin@spin_ns=200",
+	"tp-spin@spin_ns=400",
+	"tp-spin@spin_ns=800",
+	NULL,
+};
 /* Known-cost control: in "full" only, so "all" stays the paper's matrix. */
 #define CONTROL_PROBE "spin"
 
@@ -34,7 +44,90 @@ static void list_into(char *buf, size_t len, const char *const *names)
 		used += snprintf(buf + used, len - used, " %s", *names);
 }
 
-int config_parse(const char *name, char *const *probes, struct config *c, char *err, size_t errlen)
+static int config_parse_base(const char *name, char *const *probes, struct config *c, char *err,
+			     size_t errlen);
+
+/*
+ * "spin_ns=400,loops=2" after the '@': names as C identifiers, values as
+ * plain decimal (no sign, no leading zero), so a name has one spelling and
+ * always parses back to the same row.
+ */
+static int parse_settings(const char *name, const char *s, struct config *c, char *err,
+			  size_t errlen)
+{
+	while (*s) {
+		size_t nlen = strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789_");
+		struct config_setting *set = &c->settings[c->n_settings];
+		const char *v = s + nlen + 1;
+		size_t vlen;
+		int i;
+
+		if (!nlen || nlen >= sizeof(set->name) || (s[0] >= '0' && s[0] <= '9') ||
+		    s[nlen] != '=' || !(vlen = strspn(v, "0123456789")) || vlen > 19 ||
+		    (v[0] == '0' && vlen > 1) || (v[vlen] && v[vlen] != ',') ||
+		    (v[vlen] == ',' && !v[vlen + 1])) {
+			snprintf(err, errlen,
+				 "configuration '%s': settings are name=value,... with lower-case "
+				 "names and plain decimal values",
+				 name);
+			return -1;
+		}
+		if (c->n_settings == CONFIG_MAX_SETTINGS) {
+			snprintf(err, errlen, "configuration '%s': at most %d settings", name,
+				 CONFIG_MAX_SETTINGS);
+			return -1;
+		}
+		memcpy(set->name, s, nlen);
+		set->name[nlen] = '\0';
+		set->value = strtoull(v, NULL, 10);
+		for (i = 0; i < c->n_settings; i++) {
+			if (!strcmp(c->settings[i].name, set->name)) {
+				snprintf(err, errlen, "configuration '%s': '%s' set twice", name,
+					 set->name);
+				return -1;
+			}
+		}
+		c->n_settings++;
+		s = v + vlen + (v[vlen] == ',');
+	}
+	return 0;
+}
+
+long long config_setting(const struct config *c, const char *name)
+{
+	int i;
+
+	for (i = 0; i < c->n_settings; i++)
+		if (!strcmp(c->settings[i].name, name))
+			return (long long)c->settings[i].value;
+	return -1;
+}
+
+int config_parse(const char *full, char *const *probes, struct config *c, char *err, size_t errlen)
+{
+	const char *at = strchr(full, '@');
+	char name[CONFIG_NAME_MAX];
+	int ret;
+
+	if (strlen(full) >= CONFIG_NAME_MAX) {
+		memset(c, 0, sizeof(*c));
+		snprintf(err, errlen, "configuration name too long: '%.60s...'", full);
+		return -1;
+	}
+	snprintf(name, sizeof(name), "%.*s", at ? (int)(at - full) : (int)strlen(full), full);
+	ret = config_parse_base(name, probes, c, err, errlen);
+	if (ret || !at)
+		return ret;
+	snprintf(c->name, sizeof(c->name), "%s", full);
+	if (c->baseline) {
+		snprintf(err, errlen, "configuration '%s': baseline has no probe to set", full);
+		return -1;
+	}
+	return parse_settings(full, at + 1, c, err, errlen);
+}
+
+static int config_parse_base(const char *name, char *const *probes, struct config *c, char *err,
+			     size_t errlen)
 {
 	const char *const *types = bpfcost_attach_names();
 	const char *best = NULL, *rest;
@@ -145,8 +238,9 @@ static int add_list(struct matrix *m, const char *const *names, char *const *pro
 static int add_file(struct matrix *m, const char *path, char *const *probes, char *err,
 		    size_t errlen)
 {
-	char line[256], msg[BPFCOST_ERRLEN];
+	char *line = NULL, msg[BPFCOST_ERRLEN];
 	FILE *f = fopen(path, "r");
+	size_t cap = 0;
 	int lineno = 0;
 
 	if (!f) {
@@ -156,7 +250,7 @@ static int add_file(struct matrix *m, const char *path, char *const *probes, cha
 			 strerror(errno));
 		return -1;
 	}
-	while (fgets(line, sizeof(line), f)) {
+	while (getline(&line, &cap, f) >= 0) {
 		char *p = line, *end;
 
 		lineno++;
@@ -170,10 +264,12 @@ static int add_file(struct matrix *m, const char *path, char *const *probes, cha
 			continue;
 		if (add_name(m, p, probes, msg, sizeof(msg))) {
 			snprintf(err, errlen, "%s:%d: %s", path, lineno, msg);
+			free(line);
 			fclose(f);
 			return -1;
 		}
 	}
+	free(line);
 	fclose(f);
 	if (m->n <= 1) {
 		snprintf(err, errlen, "matrix file %s has no configurations", path);
@@ -200,6 +296,8 @@ int matrix_build(const char *spec, char *const *probes, struct matrix *m, char *
 		ret = add_list(m, seed_rows, probes, err, errlen);
 	else if (!strcmp(spec, "quick"))
 		ret = add_list(m, quick_rows, probes, err, errlen);
+	else if (!strcmp(spec, "spin-ladder"))
+		ret = add_list(m, spin_ladder_rows, probes, err, errlen);
 	else
 		ret = add_file(m, spec, probes, err, errlen);
 	if (ret)

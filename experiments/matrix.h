@@ -8,13 +8,23 @@
 
 #define CONFIG_NAME_MAX 96
 
-/* One row of the results: `<attach>-<probe>[-stat]` or `baseline`. */
+#define CONFIG_MAX_SETTINGS 8
+
+/* A probe's `const volatile` global set for one row: `@spin_ns=400`. */
+struct config_setting {
+	char name[48];
+	unsigned long long value;
+};
+
+/* One row of the results: `<attach>-<probe>[-stat][@name=value,...]` or `baseline`. */
 struct config {
 	char name[CONFIG_NAME_MAX];
 	char probe[48];	 /* "" for baseline */
 	char attach[32]; /* "" for baseline */
 	bool stats;
 	bool baseline;
+	int n_settings;
+	struct config_setting settings[CONFIG_MAX_SETTINGS];
 };
 
 struct matrix {
@@ -39,6 +49,9 @@ int config_parse(const char *name, char *const *probes, struct config *c, char *
 int matrix_build(const char *spec, char *const *probes, struct matrix *m, char *err,
 		 size_t errlen);
 void matrix_free(struct matrix *m);
+
+/* Value of setting @name in @c, or -1 when the row does not set it. */
+long long config_setting(const struct config *c, const char *name);
 
 /* The named matrices, for help and error messages. */
 extern const char *const matrix_names[];

@@ -337,6 +337,27 @@ out:
 	return ret;
 }
 
+/* Every row's settings exist in its probe and fit: refused now, not as N error records. */
+static int check_settings(const struct matrix *m)
+{
+	char err[BPFCOST_ERRLEN];
+	int i, k;
+
+	for (i = 0; i < m->n; i++) {
+		const struct config *c = &m->configs[i];
+
+		for (k = 0; k < c->n_settings; k++) {
+			if (bpfcost_check_setting(NULL, c->probe, c->settings[k].name,
+						  c->settings[k].value, err, sizeof(err))) {
+				fprintf(stderr, "bpfcost-run: configuration '%s': %s\n", c->name,
+					err);
+				return -1;
+			}
+		}
+	}
+	return 0;
+}
+
 static const char *prefixed(const char *prefix, const char *value)
 {
 	char *s;
@@ -580,6 +601,8 @@ int main(int argc, char **argv)
 			fprintf(stderr, "bpfcost-run: %s\n", err);
 			return BPFCOST_EXIT_USAGE;
 		}
+		if (check_settings(&m))
+			return BPFCOST_EXIT_USAGE;
 		/* A matrix file is labelled by its name, without directories or suffix. */
 		snprintf(label, sizeof(label), "%s",
 			 strrchr(rs.matrix, '/') ? strrchr(rs.matrix, '/') + 1 : rs.matrix);

@@ -44,6 +44,17 @@ static double num(const cJSON *obj, const char *key)
 	return cJSON_IsNumber(v) ? v->valuedouble : 0;
 }
 
+/* The row's settings; the spin control's busy-wait defaults to --spin-ns. */
+static void add_settings(cJSON *obj, const struct config *c, const struct sample_settings *s)
+{
+	int i;
+
+	for (i = 0; i < c->n_settings; i++)
+		cJSON_AddNumberToObject(obj, c->settings[i].name, (double)c->settings[i].value);
+	if (!strcmp(c->probe, "spin") && config_setting(c, "spin_ns") < 0)
+		cJSON_AddNumberToObject(obj, "spin_ns", s->spin_ns);
+}
+
 static cJSON *attach(const struct config *c, const struct sample_settings *s, bool stats, char *err,
 		     size_t errlen)
 {
@@ -55,8 +66,7 @@ static cJSON *attach(const struct config *c, const struct sample_settings *s, bo
 	cJSON_AddBoolToObject(req, "stats", stats);
 	if (s->func)
 		cJSON_AddStringToObject(req, "func", s->func);
-	if (!strcmp(c->probe, "spin"))
-		cJSON_AddNumberToObject(cJSON_AddObjectToObject(req, "set"), "spin_ns", s->spin_ns);
+	add_settings(cJSON_AddObjectToObject(req, "set"), c, s);
 	return call(s, req, err, errlen);
 }
 
@@ -165,8 +175,14 @@ enum sample_outcome sample_run(const struct config *c, const struct sample_setti
 	struct window w;
 
 	add_config(rec, c, s);
+	if (!c->baseline)
+		add_settings(cJSON_AddObjectToObject(rec, "settings"), c, s);
+	/* The known cost, where the analysis checks it was seen. */
 	if (!strcmp(c->probe, "spin"))
-		cJSON_AddNumberToObject(rec, "spin_ns", s->spin_ns);
+		cJSON_AddNumberToObject(rec, "spin_ns",
+					config_setting(c, "spin_ns") >= 0
+						? (double)config_setting(c, "spin_ns")
+						: (double)s->spin_ns);
 	if (!c->baseline) {
 		reply = attach(c, s, c->stats, err, sizeof(err));
 		if (!reply || !ok(reply)) {

@@ -48,9 +48,12 @@ struct cJSON *agent_attach(const struct cJSON *req)
 		return agent_error(BPFCOST_ERR_USAGE, "already attached: detach first");
 	if (!opts.probe || !opts.attach)
 		return agent_error(BPFCOST_ERR_USAGE, "attach needs \"probe\" and \"attach\"");
+	if (set && !cJSON_IsObject(set))
+		return agent_error(BPFCOST_ERR_USAGE, "\"set\" must be an object of name: number");
 	cJSON_ArrayForEach(it, set)
 	{
-		if (opts.nr_settings == BPFCOST_MAX_SETTINGS || !cJSON_IsNumber(it))
+		if (opts.nr_settings == BPFCOST_MAX_SETTINGS || !cJSON_IsNumber(it) ||
+		    !it->string || !(it->valuedouble >= 0))
 			return agent_error(BPFCOST_ERR_USAGE,
 					   "\"set\" takes at most %d numeric settings",
 					   BPFCOST_MAX_SETTINGS);

@@ -70,6 +70,13 @@ char **bpfcost_list_probes(const char *dir, char *err, size_t errlen);
 void bpfcost_free_names(char **names);
 
 /*
+ * Whether @probe in @progs_dir (NULL: the default) has a `const volatile`
+ * setting @name that can hold @value: 0, or -1 with @err saying why.
+ */
+int bpfcost_check_setting(const char *progs_dir, const char *probe, const char *name,
+			  uint64_t value, char *err, size_t errlen);
+
+/*
  * Open, configure, load and attach. On failure returns a bpfcost_status and
  * writes one line into @err naming the attach type, the kernel's error and,
  * for BPFCOST_ERR_UNSUPPORTED, the likely missing kernel feature.

@@ -114,13 +114,12 @@ static enum bpfcost_status check_names(const struct bpfcost_opts *o, const char 
 	int i;
 
 	if (!o->probe || !*o->probe || strchr(o->probe, '/') || access(path, R_OK)) {
-		names = bpfcost_list_probes(o->progs_dir ? o->progs_dir
-							 : bpfcost_default_progs_dir(),
-					    err, errlen);
+		names = bpfcost_list_probes(
+			o->progs_dir ? o->progs_dir : bpfcost_default_progs_dir(), err, errlen);
 		if (!names)
 			return BPFCOST_ERR_USAGE;
-		used = snprintf(err, errlen, "unknown probe '%s'; valid probes:",
-				o->probe ? o->probe : "");
+		used = snprintf(err, errlen,
+				"unknown probe '%s'; valid probes:", o->probe ? o->probe : "");
 		for (i = 0; names[i] && used < errlen; i++)
 			used += snprintf(err + used, errlen - used, " %s", names[i]);
 		bpfcost_free_names(names);
@@ -290,4 +289,24 @@ void bpfcost_detach(struct bpfcost_session *s)
 		close(s->stats_fd);
 	kprobes_optimizer_restore(s->saved_optimizer);
 	free(s);
+}
+
+int bpfcost_check_setting(const char *progs_dir, const char *probe, const char *name,
+			  uint64_t value, char *err, size_t errlen)
+{
+	char path[PATH_MAX];
+	struct bpf_object *obj;
+	int ret;
+
+	snprintf(path, sizeof(path), "%s/%s.bpf.o", progs_dir ?: bpfcost_default_progs_dir(),
+		 probe);
+	libbpf_set_print(print_libbpf);
+	obj = bpf_object__open_file(path, NULL);
+	if (!obj) {
+		snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+		return -1;
+	}
+	ret = settings_set(obj, name, value, err, errlen) ? -1 : 0;
+	bpf_object__close(obj);
+	return ret;
 }
