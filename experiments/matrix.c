@@ -123,6 +123,10 @@ int config_parse(const char *full, char *const *probes, struct config *c, char *
 		snprintf(err, errlen, "configuration '%s': baseline has no probe to set", full);
 		return -1;
 	}
+	if (!at[1]) {
+		snprintf(err, errlen, "configuration '%s': nothing set after '@'", full);
+		return -1;
+	}
 	return parse_settings(full, at + 1, c, err, errlen);
 }
 

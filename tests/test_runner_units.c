@@ -52,6 +52,40 @@ static void test_bad_config_names_list_valid_values(void **state)
 	assert_int_equal(config_parse("fentry-", probes, &c, err, sizeof(err)), -1);
 }
 
+/* Settings per row: parsed, and every spelling the grammar refuses is named. */
+static void test_config_settings(void **state)
+{
+	static const char *const bad[] = {
+		"tp-spin@",	      "tp-spin@spin_ns",    "tp-spin@spin_ns=",
+		"tp-spin@spin_ns=01", "tp-spin@spin_ns=-1", "tp-spin@Spin=1",
+		"tp-spin@spin_ns=1,", "tp-spin@1x=2",	    "tp-spin@a=1,a=2",
+		"tp-spin@spin_ns=1 ", "baseline@x=1",	    "tp-spin@x=99999999999999999999",
+	};
+	struct config c;
+	char err[512];
+	size_t i;
+
+	(void)state;
+	assert_int_equal(
+		config_parse("tp-spin-stat@spin_ns=400,loops=2", probes, &c, err, sizeof(err)), 0);
+	assert_string_equal(c.name, "tp-spin-stat@spin_ns=400,loops=2");
+	assert_string_equal(c.attach, "tp");
+	assert_string_equal(c.probe, "spin");
+	assert_true(c.stats);
+	assert_int_equal(c.n_settings, 2);
+	assert_int_equal(config_setting(&c, "spin_ns"), 400);
+	assert_int_equal(config_setting(&c, "loops"), 2);
+	assert_int_equal(config_setting(&c, "other"), -1);
+	assert_int_equal(config_parse("tp-spin@spin_ns=0", probes, &c, err, sizeof(err)), 0);
+	assert_int_equal(config_setting(&c, "spin_ns"), 0);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		if (config_parse(bad[i], probes, &c, err, sizeof(err)) != -1)
+			fail_msg("'%s' parsed; expected a refusal", bad[i]);
+		if (!strstr(err, bad[i]) && !strstr(err, "configuration"))
+			fail_msg("'%s': error does not name the row: %s", bad[i], err);
+	}
+}
+
 static void test_matrix_all_is_the_papers_21(void **state)
 {
 	static const char *const expect[] = { "baseline",
@@ -113,7 +147,7 @@ static void test_matrix_file(void **state)
 	assert_non_null(strstr(err, ":6: configuration 'tp-bogus'"));
 	unlink(path);
 	assert_int_equal(matrix_build("nosuch", two_probes, &m, err, sizeof(err)), -1);
-	assert_non_null(strstr(err, "not a named matrix ( all seed quick full )"));
+	assert_non_null(strstr(err, "not a named matrix ( all seed quick full spin-ladder )"));
 }
 
 static void test_schedule_is_a_reproducible_shuffle(void **state)
@@ -220,6 +254,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_config_names_parse),
 		cmocka_unit_test(test_bad_config_names_list_valid_values),
+		cmocka_unit_test(test_config_settings),
 		cmocka_unit_test(test_matrix_all_is_the_papers_21),
 		cmocka_unit_test(test_matrix_file),
 		cmocka_unit_test(test_schedule_is_a_reproducible_shuffle),
