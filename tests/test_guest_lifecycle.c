@@ -37,16 +37,7 @@ static bool tap_usable(void)
 /* Our tap devices are named bpfcost<N>; other runs may own some, so compare counts. */
 static int count_taps(void)
 {
-	char cmd[] = "ls /sys/class/net | grep -c '^bpfcost'";
-	FILE *p = popen(cmd, "r");
-	int n = -1;
-
-	if (p) {
-		if (fscanf(p, "%d", &n) != 1)
-			n = -1;
-		pclose(p);
-	}
-	return n;
+	return count_bpfc_devices();
 }
 
 static void assert_no_children(void)
@@ -79,7 +70,7 @@ static void test_tap_flood_and_stop(void **state)
 {
 	struct guest_config c;
 	struct guest *g;
-	char err[1024], cmd[256];
+	char err[1024], port[16];
 	cJSON *req, *before, *after;
 	double packets;
 	int taps;
@@ -98,10 +89,19 @@ static void test_tap_flood_and_stop(void **state)
 
 	req = cJSON_Parse("{\"cmd\":\"snmp\"}");
 	before = guest_call(g, req, 30, err, sizeof(err));
-	snprintf(cmd, sizeof(cmd),
-		 "timeout 30 iperf3 -c %s -p %d -u -b 0 -l 64 -t 1 >/dev/null 2>&1",
-		 guest_iperf_host(g), guest_iperf_port(g));
-	assert_int_equal(system(cmd), 0);
+	snprintf(port, sizeof(port), "%d", guest_iperf_port(g));
+	{
+		char *flood[] = { "iperf3", "-c", (char *)guest_iperf_host(g),
+				  "-p",	    port, "-u",
+				  "-b",	    "0",  "-l",
+				  "64",	    "-t", "1",
+				  NULL };
+		static char out[1 << 16], ferr[4096];
+		int code = run_capture(flood, out, sizeof(out), ferr, sizeof(ferr), 30000);
+
+		if (code)
+			fail_msg("iperf3: exit %d, expected 0: %s", code, ferr);
+	}
 	after = guest_call(g, req, 30, err, sizeof(err));
 	assert_non_null(before);
 	assert_non_null(after);

@@ -175,8 +175,8 @@ static void start_run(struct child *c, char *const argv[], char *dir, size_t len
 
 static void test_quick_matrix_n2(void **state)
 {
-	char *argv[] = {runner(), "-m", "quick", "-n",	     "2",  "-t",	 "2",
-			"-w",	  "1",	"-T",	 topology(), "-o", results_root, NULL};
+	char *argv[] = { runner(), "-m", "quick", "-n",	      "2",  "-t",	  "2",
+			 "-w",	   "1",	 "-T",	  topology(), "-o", results_root, NULL };
 	char line[4096], dir[4096], path[4200];
 	int code, ret;
 	struct child c;
@@ -213,8 +213,8 @@ static int count_lines(const char *dir)
 
 static void test_interrupt_then_resume(void **state)
 {
-	char *argv[] = {runner(), "-m", "quick",    "-n",	   "2",	 "-t",	       "1", "-w",
-			"0",	  "-T", topology(), "--no-report", "-o", results_root, NULL};
+	char *argv[] = { runner(), "-m", "quick",    "-n",	    "2",  "-t",		"1", "-w",
+			 "0",	   "-T", topology(), "--no-report", "-o", results_root, NULL };
 	char line[4096], dir[4096];
 	int code, lines;
 	struct child c;
@@ -243,7 +243,7 @@ static void test_interrupt_then_resume(void **state)
 	assert_int_equal(qemu_count(), 0);
 
 	{
-		char *resume[] = {runner(), "--resume", dir, "--no-report", NULL};
+		char *resume[] = { runner(), "--resume", dir, "--no-report", NULL };
 		char out[4096], err[1 << 16];
 
 		code = run_capture(resume, out, sizeof(out), err, sizeof(err), RUN_TIMEOUT_MS);
@@ -267,11 +267,11 @@ static void expect_usage(char *const argv[], const char *needle)
 
 static void test_bad_input_exits_2(void **state)
 {
-	char *matrix[] = {runner(), "-m", "nosuch", "-o", results_root, NULL};
-	char *n0[] = {runner(), "-n", "0", NULL};
-	char *dur[] = {runner(), "-t", "ten", NULL};
-	char *topo[] = {runner(), "-T", "bridge", NULL};
-	char *resume[] = {runner(), "--resume", "/nonexistent", NULL};
+	char *matrix[] = { runner(), "-m", "nosuch", "-o", results_root, NULL };
+	char *n0[] = { runner(), "-n", "0", NULL };
+	char *dur[] = { runner(), "-t", "ten", NULL };
+	char *topo[] = { runner(), "-T", "bridge", NULL };
+	char *resume[] = { runner(), "--resume", "/nonexistent", NULL };
 
 	(void)state;
 	expect_usage(matrix, "'nosuch': not a named matrix ( all seed quick full spin-ladder )");
@@ -283,11 +283,11 @@ static void test_bad_input_exits_2(void **state)
 
 static int remove_results(void **state)
 {
-	char cmd[200];
+	char *rm[] = { "rm", "-rf", results_root, NULL };
+	char out[64], err[256];
 
 	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", results_root);
-	return system(cmd) ? -1 : 0;
+	return run_capture(rm, out, sizeof(out), err, sizeof(err), 30000) ? -1 : 0;
 }
 
 int main(void)
