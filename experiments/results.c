@@ -2,6 +2,10 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -15,6 +19,7 @@ int results_create(const char *root, const char *label, char *dir, size_t len, c
 	char name[128], link[PATH_MAX + 16], tmp[PATH_MAX + 32];
 	time_t t = time(NULL);
 	struct tm tm;
+	int i;
 
 	gmtime_r(&t, &tm);
 	strftime(name, sizeof(name), "%Y%m%dT%H%M%SZ", &tm);
@@ -23,11 +28,20 @@ int results_create(const char *root, const char *label, char *dir, size_t len, c
 		snprintf(err, errlen, "cannot create %s: %s", root, strerror(errno));
 		return -1;
 	}
-	snprintf(dir, len, "%s/%s", root, name);
-	if (mkdir(dir, 0755)) {
-		snprintf(err, errlen, "cannot create %s: %s", dir, strerror(errno));
-		return -1;
+	/* Two runs started in the same second get -2, -3...: never one folder for both. */
+	for (i = 1;; i++) {
+		if (i == 1)
+			snprintf(dir, len, "%s/%s", root, name);
+		else
+			snprintf(dir, len, "%s/%s-%d", root, name, i);
+		if (!mkdir(dir, 0755))
+			break;
+		if (errno != EEXIST || i == 100) {
+			snprintf(err, errlen, "cannot create %s: %s", dir, strerror(errno));
+			return -1;
+		}
 	}
+	snprintf(name, sizeof(name), "%s", strrchr(dir, '/') + 1);
 	/* Replace the link atomically: a reader never sees it missing. */
 	snprintf(link, sizeof(link), "%s/latest", root);
 	snprintf(tmp, sizeof(tmp), "%s/.latest.%d", root, (int)getpid());
@@ -37,6 +51,29 @@ int results_create(const char *root, const char *label, char *dir, size_t len, c
 		return -1;
 	}
 	return 0;
+}
+
+/*
+ * A last line that is a whole JSON object but lost its newline (a crash
+ * between the two writes) is a complete record: keep it, add the newline.
+ */
+static bool tail_is_record(const char *path, long from, long size)
+{
+	char *text = size - from < (1 << 20) ? calloc(1, size - from + 1) : NULL;
+	FILE *f = text ? fopen(path, "r+") : NULL;
+	cJSON *rec = NULL;
+	bool ok = false;
+
+	if (f && !fseek(f, from, SEEK_SET) &&
+	    fread(text, 1, size - from, f) == (size_t)(size - from))
+		rec = cJSON_Parse(text);
+	if (cJSON_IsObject(rec) && !fseek(f, 0, SEEK_END) && fputc('\n', f) == '\n' && !fflush(f))
+		ok = !fsync(fileno(f));
+	cJSON_Delete(rec);
+	if (f)
+		fclose(f);
+	free(text);
+	return ok;
 }
 
 static int drop_partial_tail(const char *path)
@@ -58,6 +95,8 @@ static int drop_partial_tail(const char *path)
 	fclose(f);
 	if (keep == size)
 		return 0;
+	if (tail_is_record(path, keep, size))
+		return 0;
 	fprintf(stderr, "bpfcost-run: %s: dropping an incomplete last line (%ld bytes)\n", path,
 		size - keep);
 	return truncate(path, keep);
@@ -73,7 +112,7 @@ FILE *results_open_samples(const char *dir, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot repair %s: %s", path, strerror(errno));
 		return NULL;
 	}
-	f = fopen(path, "a");
+	f = fopen(path, "ae"); /* not inherited by QEMU, iperf3 or the agent */
 	if (!f)
 		snprintf(err, errlen, "cannot open %s: %s", path, strerror(errno));
 	return f;
@@ -122,23 +161,68 @@ int results_each(const char *dir, void (*fn)(const cJSON *rec, void *arg), void 
 
 int results_write_json(const char *dir, const char *name, const cJSON *json)
 {
-	char path[PATH_MAX], tmp[PATH_MAX + 8], *text = cJSON_Print(json);
+	char path[PATH_MAX], tmp[PATH_MAX + 16], *text = cJSON_Print(json);
+	int fd, dfd, ret = -1;
 	FILE *f;
-	int ret = -1;
 
 	if (!text)
 		return -1;
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	f = fopen(tmp, "w");
+	/* A unique temporary name: two writers never share one half-written file. */
+	snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path);
+	fd = mkstemp(tmp);
+	f = fd >= 0 ? fdopen(fd, "w") : NULL;
 	if (f) {
 		ret = (fprintf(f, "%s\n", text) > 0 && !fflush(f) && !fsync(fileno(f))) ? 0 : -1;
-		fclose(f);
+		if (fclose(f))
+			ret = -1;
 		if (!ret)
 			ret = rename(tmp, path);
+		if (ret)
+			unlink(tmp);
+	} else if (fd >= 0) {
+		close(fd);
+		unlink(tmp);
+	}
+	/* The rename is durable only once the folder itself is on disk. */
+	dfd = ret ? -1 : open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd >= 0) {
+		fsync(dfd);
+		close(dfd);
 	}
 	free(text);
 	return ret;
+}
+
+int results_lock(const char *dir, char *err, size_t errlen)
+{
+	char path[PATH_MAX], holder[32] = "";
+	int fd;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "%s/.lock", dir);
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		snprintf(err, errlen, "cannot open %s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB)) {
+		n = pread(fd, holder, sizeof(holder) - 1, 0);
+		holder[n > 0 ? n : 0] = '\0';
+		holder[strcspn(holder, "\n")] = '\0';
+		snprintf(err, errlen, "%s is in use by another bpfcost-run (pid %s)", dir,
+			 holder[0] ? holder : "unknown");
+		close(fd);
+		return -1;
+	}
+	/* Held until we exit: the kernel drops the lock even after SIGKILL. */
+	n = snprintf(holder, sizeof(holder), "%d\n", (int)getpid());
+	if (ftruncate(fd, 0) || pwrite(fd, holder, n, 0) != n) {
+		snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	return fd;
 }
 
 cJSON *results_read_json(const char *dir, const char *name)

@@ -25,7 +25,13 @@ int results_append(FILE *f, const struct cJSON *record);
 /* Calls @fn for each complete record in samples.jsonl; returns the count. */
 int results_each(const char *dir, void (*fn)(const struct cJSON *rec, void *arg), void *arg);
 
-/* Write @json to <dir>/<name> atomically (temporary file + rename). */
+/*
+ * One writer per results folder: an exclusive lock on <dir>/.lock holding our
+ * pid, kept until exit. Returns the fd, or -1 with @err naming the holder.
+ */
+int results_lock(const char *dir, char *err, size_t errlen);
+
+/* Write @json to <dir>/<name> atomically (unique temporary file, fsync, rename, fsync dir). */
 int results_write_json(const char *dir, const char *name, const struct cJSON *json);
 /* Read <dir>/<name>; NULL if missing or not JSON. */
 struct cJSON *results_read_json(const char *dir, const char *name);

@@ -229,7 +229,7 @@ static int run(const struct run_settings *rs, const struct matrix *m, const char
 	struct done_set d = { .m = m, .n = rs->n };
 	const struct target_ops *tops = target_find(rs->target);
 	struct target *t = NULL;
-	struct progress p;
+	struct progress p = { 0 };
 	char err[BPFCOST_ERRLEN], detail[200];
 	int *order = calloc(m->n, sizeof(int)), block, pos, ret = BPFCOST_EXIT_FAILURE;
 	cJSON *info = NULL, *req = NULL;
@@ -247,6 +247,8 @@ static int run(const struct run_settings *rs, const struct matrix *m, const char
 
 	if (tops->start(&ts, &t, err, sizeof(err))) {
 		fprintf(stderr, "bpfcost-run: %s target: %s\n", tops->name, err);
+		if (stop_requested)
+			goto interrupted;
 		goto out;
 	}
 	ss.target = t;
@@ -582,6 +584,10 @@ int main(int argc, char **argv)
 
 	if (resume) {
 		snprintf(dir, sizeof(dir), "%s", resume);
+		if (results_lock(dir, err, sizeof(err)) < 0) {
+			fprintf(stderr, "bpfcost-run: %s\n", err);
+			return BPFCOST_EXIT_USAGE;
+		}
 		man = results_read_json(dir, "manifest.json");
 		if (!man || manifest_settings(man, &rs, &names, &count)) {
 			fprintf(stderr, "bpfcost-run: %s: no usable manifest.json to resume from\n",
@@ -606,13 +612,24 @@ int main(int argc, char **argv)
 		/* A matrix file is labelled by its name, without directories or suffix. */
 		snprintf(label, sizeof(label), "%s",
 			 strrchr(rs.matrix, '/') ? strrchr(rs.matrix, '/') + 1 : rs.matrix);
-		label[strcspn(label, ". ")] = '\0';
-		if (results_create(results_root, label, dir, sizeof(dir), err, sizeof(err))) {
+		label[strcspn(label, ".")] = '\0';
+		/* The folder name is read back by people and scripts: plain characters only. */
+		for (i = 0; label[i]; i++)
+			if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+				    "_-",
+				    label[i]))
+				label[i] = '_';
+		if (results_create(results_root, label, dir, sizeof(dir), err, sizeof(err)) ||
+		    results_lock(dir, err, sizeof(err)) < 0) {
 			fprintf(stderr, "bpfcost-run: %s\n", err);
 			return BPFCOST_EXIT_FAILURE;
 		}
 		man = manifest_new(&rs, &m);
-		results_write_json(dir, "manifest.json", man);
+		if (results_write_json(dir, "manifest.json", man)) {
+			fprintf(stderr, "bpfcost-run: cannot write %s/manifest.json: %s\n", dir,
+				strerror(errno));
+			return BPFCOST_EXIT_FAILURE;
+		}
 	}
 	fprintf(stderr,
 		"bpfcost-run: %s: %d configurations x %d samples x %g s of %s on %s, "

@@ -307,6 +307,12 @@ static int boot(struct guest *g, const struct guest_config *c, const char *accel
 		}
 		if (file_has(g->console_path, READY_MARKER))
 			break;
+		if (c->stop && *c->stop) {
+			snprintf(err, errlen, "interrupted while the guest (%s) was booting",
+				 accel);
+			kill_qemu(g);
+			return -1;
+		}
 		/* Under KVM, QEMU may report an emulation failure and keep running. */
 		if (file_has(g->qemu_log, "KVM internal error")) {
 			guest_first_complaint(g->qemu_log, tail, sizeof(tail));
@@ -337,6 +343,7 @@ static int boot(struct guest *g, const struct guest_config *c, const char *accel
 		kill_qemu(g);
 		return -1;
 	}
+	g->chan.stop = c->stop;
 	return 0;
 }
 
@@ -421,7 +428,10 @@ int guest_start(const struct guest_config *c, struct guest **out, char *err, siz
 			snprintf(kvm_err, sizeof(kvm_err), "%s: %s", c->kvm_dev, strerror(errno));
 		else if (!boot(g, c, "kvm", 30, kvm_err, sizeof(kvm_err)))
 			kvm_err[0] = '\0';
-		if (kvm_err[0]) {
+		if (kvm_err[0] && c->stop && *c->stop) {
+			snprintf(err, errlen, "%s", kvm_err);
+			ret = -1;
+		} else if (kvm_err[0]) {
 			/* One line for the manifest; QEMU's first complaint is already in it. */
 			kvm_err[strcspn(kvm_err, "\n")] = '\0';
 			snprintf(g->accel_note, sizeof(g->accel_note), "kvm unusable: %.200s",

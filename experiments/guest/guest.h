@@ -7,6 +7,7 @@
 #ifndef BPFCOST_GUEST_H
 #define BPFCOST_GUEST_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -25,6 +26,7 @@ struct guest_config {
 	const char *qemu;     /* default qemu-system-x86_64; tests name a stand-in */
 	const char *kvm_dev;  /* opened to decide whether to try KVM; default /dev/kvm */
 	bool icount;	      /* TCG with -icount shift=0,sleep=off: guest ns = instructions */
+	volatile sig_atomic_t *stop; /* when set, a boot or an agent call gives up at once */
 };
 
 void guest_config_defaults(struct guest_config *c);

@@ -32,6 +32,7 @@ static int start(const struct target_settings *s, struct target **out, char *err
 	gc.vcpus = s->vcpus > 0 ? s->vcpus : gc.vcpus;
 	gc.mem_mb = s->mem_mb > 0 ? s->mem_mb : gc.mem_mb;
 	gc.qemu = s->qemu ?: gc.qemu;
+	gc.stop = s->stop;
 	/* One ns of guest time per guest instruction: single-threaded TCG only. */
 	gc.icount = s->clock && !strcmp(s->clock, "instructions");
 	if (gc.icount && strcmp(gc.accel, "tcg")) {

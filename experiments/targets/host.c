@@ -150,7 +150,7 @@ static int start_iperf_server(struct host_target *t, double deadline, char *err,
 	return -1;
 }
 
-static int start_agent(struct host_target *t, char *err, size_t errlen)
+static int start_agent(struct host_target *t, volatile sig_atomic_t *stop, char *err, size_t errlen)
 {
 	char agent[4096];
 	char *argv[] = { agent, "--stdio", NULL };
@@ -177,6 +177,7 @@ static int start_agent(struct host_target *t, char *err, size_t errlen)
 		return -1;
 	}
 	jsonl_chan_init(&t->chan, from[0], to[1]);
+	t->chan.stop = stop;
 	return 0;
 }
 
@@ -205,7 +206,6 @@ static int start(const struct target_settings *s, struct target **out, char *err
 	struct host_target *t = calloc(1, sizeof(*t));
 	struct spawn_opts o;
 
-	(void)s;
 	*out = NULL;
 	if (!t) {
 		snprintf(err, errlen, "out of memory");
@@ -216,7 +216,7 @@ static int start(const struct target_settings *s, struct target **out, char *err
 	jsonl_chan_init(&t->chan, -1, -1);
 	snprintf(t->veth[0], sizeof(t->veth[0]), "bpfcs%d", (int)getpid() % 1000000);
 	snprintf(t->veth[1], sizeof(t->veth[1]), "bpfcc%d", (int)getpid() % 1000000);
-	if (start_agent(t, err, errlen))
+	if (start_agent(t, s->stop, err, errlen))
 		goto fail;
 	spawn_opts_init(&o);
 	o.new_netns = true;
