@@ -23,6 +23,7 @@
 
 #include "agent.h"
 #include "bpfcost.h"
+#include "kprobes.h"
 
 #define LINE_MAX_LEN (64 * 1024)
 
@@ -172,6 +173,9 @@ int main(int argc, char **argv)
 	char dev[300];
 	int fd, c, i, err;
 
+	/* A loader SIGKILLed while holding the kprobe optimizer off: undo that first. */
+	kprobes_optimizer_recover();
+
 	while ((c = getopt_long(argc, argv, "p:r:s", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
@@ -184,7 +188,8 @@ int main(int argc, char **argv)
 			use_stdio = true;
 			break;
 		default:
-			fprintf(stderr, "usage: bpfcost-agent --port NAME [--ready FILE] | --stdio\n");
+			fprintf(stderr,
+				"usage: bpfcost-agent --port NAME [--ready FILE] | --stdio\n");
 			return BPFCOST_EXIT_USAGE;
 		}
 	}

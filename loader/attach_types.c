@@ -55,7 +55,7 @@ static struct bpf_link *attach_kprobe_int3(struct bpfcost_session *s)
 	int i, n = kprobes_int3_offsets(offsets, 4);
 
 	/* Off while attached, or the kernel turns the breakpoint into a jump. */
-	s->saved_optimizer = kprobes_optimizer_off();
+	s->holds_optimizer = kprobes_optimizer_off() > 0;
 	for (i = 0; i < n && !link; i++) {
 		link = attach_kprobe_at(s, offsets[i]);
 		/* EILSEQ: not an instruction boundary; try the next candidate. */

@@ -28,8 +28,17 @@ const char *kprobes_mechanism(const char *func, unsigned long offset, bool ret, 
  */
 int kprobes_int3_offsets(unsigned long *offsets, int max);
 
-/* Turn the kprobe optimizer off; returns the previous value, or -1 if unavailable. */
+/*
+ * Turn the kprobe optimizer off while an int3 kprobe is attached, so the
+ * breakpoint is not turned into a jump. Several loaders may hold it off at
+ * once; the original value is restored when the last one lets go, and kept
+ * on disk so that a loader killed with SIGKILL cannot leave it changed: the
+ * next bpfcost start restores it (kprobes_optimizer_recover()).
+ * Returns 1 when held (release it), 0 when there is no optimizer, -1 on error.
+ */
 int kprobes_optimizer_off(void);
-void kprobes_optimizer_restore(int saved);
+void kprobes_optimizer_release(void);
+/* Restore the sysctl if every holder is gone (SIGKILLed): call at start. */
+void kprobes_optimizer_recover(void);
 
 #endif /* BPFCOST_KPROBES_H */

@@ -17,6 +17,7 @@
 
 #include "attach_types.h"
 #include "bpfcost.h"
+#include "kprobes.h"
 #include "settings.h"
 
 static volatile sig_atomic_t stop_requested;
@@ -137,12 +138,16 @@ static void hold(double duration)
 int main(int argc, char **argv)
 {
 	static const struct option long_opts[] = {
-		{ "list", no_argument, NULL, 'l' },	 { "probe", required_argument, NULL, 'p' },
-		{ "attach", required_argument, NULL, 'a' }, { "stats", no_argument, NULL, 's' },
-		{ "func", required_argument, NULL, 'f' }, { "set", required_argument, NULL, 'S' },
+		{ "list", no_argument, NULL, 'l' },
+		{ "probe", required_argument, NULL, 'p' },
+		{ "attach", required_argument, NULL, 'a' },
+		{ "stats", no_argument, NULL, 's' },
+		{ "func", required_argument, NULL, 'f' },
+		{ "set", required_argument, NULL, 'S' },
 		{ "duration", required_argument, NULL, 'd' },
 		{ "progs-dir", required_argument, NULL, 'D' },
-		{ "verbose", no_argument, NULL, 'v' },	 { "help", no_argument, NULL, 'h' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct sigaction sa = { .sa_handler = on_signal };
@@ -155,6 +160,9 @@ int main(int argc, char **argv)
 	cJSON *result;
 	char *text;
 	int c;
+
+	/* A loader SIGKILLed while holding the kprobe optimizer off: undo that first. */
+	kprobes_optimizer_recover();
 
 	while ((c = getopt_long(argc, argv, "lp:a:sf:d:vh", long_opts, NULL)) != -1) {
 		switch (c) {
@@ -180,7 +188,8 @@ int main(int argc, char **argv)
 		case 'd':
 			duration = strtod(optarg, &end);
 			if (*end || duration <= 0) {
-				fprintf(stderr, "bpfcost-loader: bad duration '%s': want seconds > 0\n",
+				fprintf(stderr,
+					"bpfcost-loader: bad duration '%s': want seconds > 0\n",
 					optarg);
 				return BPFCOST_EXIT_USAGE;
 			}

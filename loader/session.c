@@ -167,7 +167,6 @@ enum bpfcost_status bpfcost_attach(const struct bpfcost_opts *o, struct bpfcost_
 		return BPFCOST_ERR_FAILURE;
 	}
 	s->stats_fd = -1;
-	s->saved_optimizer = -1;
 	s->stats = o->stats;
 	s->type = attach_type_find(o->attach);
 	snprintf(s->probe, sizeof(s->probe), "%s", o->probe);
@@ -287,7 +286,8 @@ void bpfcost_detach(struct bpfcost_session *s)
 	bpf_object__close(s->obj);
 	if (s->stats_fd >= 0)
 		close(s->stats_fd);
-	kprobes_optimizer_restore(s->saved_optimizer);
+	if (s->holds_optimizer)
+		kprobes_optimizer_release();
 	free(s);
 }
 

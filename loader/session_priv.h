@@ -21,7 +21,7 @@ struct bpfcost_session {
 	const char *mechanism;
 	bool stats;
 	int stats_fd;
-	int saved_optimizer; /* kprobes optimizer to restore on detach, -1: untouched */
+	bool holds_optimizer; /* released at detach: kprobes_optimizer_release() */
 	struct bpf_object *obj;
 	struct bpf_program *prog;
 	struct bpf_link *link;
