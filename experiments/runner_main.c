@@ -145,6 +145,18 @@ static void run_report(const char *dir)
 			tool, dir);
 }
 
+/* A passed check, or the kernel's "unsupported", holds; any other outcome is tried again. */
+static bool check_is_final(const cJSON *checks, const char *name)
+{
+	const cJSON *check = cJSON_GetObjectItemCaseSensitive(checks, name);
+
+	if (!check)
+		return false;
+	if (cJSON_GetObjectItemCaseSensitive(check, "error"))
+		return cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(check, "unsupported"));
+	return cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(check, "hits_ok"));
+}
+
 /* Stats-on hit checks for rows that cannot count runs themselves; kept in the manifest. */
 static int hit_checks(const struct matrix *m, const struct sample_settings *ss, double seconds,
 		      cJSON *man, const char *dir, struct progress *p)
@@ -159,8 +171,10 @@ static int hit_checks(const struct matrix *m, const struct sample_settings *ss, 
 		cJSON *check;
 		const cJSON *h, *e;
 
-		if (c->baseline || c->stats || cJSON_GetObjectItemCaseSensitive(checks, c->name))
+		if (c->baseline || c->stats || check_is_final(checks, c->name))
 			continue;
+		/* A check that failed for another reason than the kernel runs again. */
+		cJSON_DeleteItemFromObjectCaseSensitive(checks, c->name);
 		check = sample_hit_check(c, ss, seconds, &stop_requested);
 		if (stop_requested) {
 			cJSON_Delete(check);
@@ -206,6 +220,75 @@ static void describe(const cJSON *rec, const struct workload_ops *w, char *buf, 
 		snprintf(buf + used, len - used, ", %.2f hits/%s", hits->valuedouble, w->event);
 }
 
+/*
+ * What makes records comparable: the target, its accelerator and its kernel.
+ * A resume on a different one would mix two experiments in one table: refused.
+ */
+static int same_session(cJSON *man, struct target *t, const cJSON *info)
+{
+	const char *kernel =
+		cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(info, "kernel_release"));
+	const char *before = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(man, "session"));
+	cJSON *desc = cJSON_CreateObject();
+	const char *accel;
+	char now[256];
+
+	t->ops->describe(t, desc);
+	accel = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(desc, "accel"));
+	snprintf(now, sizeof(now), "%s, %s, kernel %s", t->ops->name, accel ? accel : "native",
+		 kernel ? kernel : "unknown");
+	cJSON_Delete(desc);
+	if (before && strcmp(before, now)) {
+		fprintf(stderr,
+			"bpfcost-run: this folder was measured on %s; the target now is %s. Not "
+			"mixing them in one table: start a new run (or resume where it matches)\n",
+			before, now);
+		return -1;
+	}
+	if (!before)
+		cJSON_AddStringToObject(man, "session", now);
+	return 0;
+}
+
+#define MAX_TARGET_RESTARTS 3
+
+/*
+ * Stop the lost target and start it again (at most MAX_TARGET_RESTARTS times
+ * a run), noting each restart in the manifest. 0 when the target is back.
+ */
+static int restart_target(struct target **t, const struct target_ops *tops,
+			  const struct target_settings *ts, struct sample_settings *ss, cJSON *man,
+			  const char *dir, const char *why, int *restarts)
+{
+	cJSON *list = cJSON_GetObjectItemCaseSensitive(man, "target_restarts"), *entry;
+	char err[BPFCOST_ERRLEN], when[32];
+	time_t now = time(NULL);
+
+	if (*restarts >= MAX_TARGET_RESTARTS || stop_requested)
+		return -1;
+	(*restarts)++;
+	target_stop(*t);
+	*t = NULL;
+	ss->target = NULL;
+	if (!list)
+		list = cJSON_AddArrayToObject(man, "target_restarts");
+	entry = cJSON_CreateObject();
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+	cJSON_AddStringToObject(entry, "time", when);
+	cJSON_AddStringToObject(entry, "reason", why ? why : "");
+	cJSON_AddItemToArray(list, entry);
+	fprintf(stderr, "bpfcost-run: restarting the %s target (%d of %d)\n", tops->name, *restarts,
+		MAX_TARGET_RESTARTS);
+	if (tops->start(ts, t, err, sizeof(err))) {
+		fprintf(stderr, "bpfcost-run: %s target: %s\n", tops->name, err);
+		cJSON_AddStringToObject(entry, "error", err);
+		results_write_json(dir, "manifest.json", man);
+		return -1;
+	}
+	ss->target = *t;
+	return results_write_json(dir, "manifest.json", man) ? -1 : 0;
+}
+
 static int run(const struct run_settings *rs, const struct matrix *m, const char *dir, cJSON *man)
 {
 	struct target_settings ts = {
@@ -231,7 +314,8 @@ static int run(const struct run_settings *rs, const struct matrix *m, const char
 	struct target *t = NULL;
 	struct progress p = { 0 };
 	char err[BPFCOST_ERRLEN], detail[200];
-	int *order = calloc(m->n, sizeof(int)), block, pos, ret = BPFCOST_EXIT_FAILURE;
+	int *order = calloc(m->n, sizeof(int)), block, pos, restarts = 0;
+	int ret = BPFCOST_EXIT_FAILURE;
 	cJSON *info = NULL, *req = NULL;
 	FILE *samples = NULL;
 
@@ -255,6 +339,10 @@ static int run(const struct run_settings *rs, const struct matrix *m, const char
 	req = cJSON_CreateObject();
 	cJSON_AddStringToObject(req, "cmd", "info");
 	info = target_call(t, req, ss.call_timeout_s, err, sizeof(err));
+	if (same_session(man, t, info)) {
+		ret = BPFCOST_EXIT_USAGE;
+		goto out;
+	}
 	manifest_add_target(man, t, info);
 	results_write_json(dir, "manifest.json", man);
 
@@ -271,7 +359,7 @@ static int run(const struct run_settings *rs, const struct matrix *m, const char
 			const struct config *c = &m->configs[order[pos]];
 			const cJSON *checks = cJSON_GetObjectItemCaseSensitive(man, "hit_checks");
 			enum sample_outcome o;
-			char t[32];
+			char when[32];
 			time_t now;
 			cJSON *rec;
 
@@ -284,12 +372,28 @@ static int run(const struct run_settings *rs, const struct matrix *m, const char
 				cJSON_Delete(rec);
 				goto interrupted;
 			}
+			/*
+			 * The target, not the measurement, failed: nothing is recorded
+			 * (a resume redoes it); restart the target and redo it now.
+			 */
+			if (o == SAMPLE_TARGET_LOST) {
+				const char *why = cJSON_GetStringValue(
+					cJSON_GetObjectItemCaseSensitive(rec, "error"));
+
+				progress_note(&p, "%s: the target stopped answering (%s)", c->name,
+					      why ? why : "?");
+				cJSON_Delete(rec);
+				if (restart_target(&t, tops, &ts, &ss, man, dir, why, &restarts))
+					goto lost;
+				pos--;
+				continue;
+			}
 			cJSON_AddNumberToObject(rec, "block", block);
 			cJSON_AddNumberToObject(rec, "sample", block + 1);
 			cJSON_AddNumberToObject(rec, "order", pos);
 			now = time(NULL);
-			strftime(t, sizeof(t), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
-			cJSON_AddStringToObject(rec, "time", t);
+			strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+			cJSON_AddStringToObject(rec, "time", when);
 			if (results_append(samples, rec)) {
 				fprintf(stderr, "bpfcost-run: cannot write samples.jsonl: %s\n",
 					strerror(errno));
@@ -306,18 +410,17 @@ static int run(const struct run_settings *rs, const struct matrix *m, const char
 					      HITS_MAX, detail);
 			progress_step(&p, c->name, detail);
 			cJSON_Delete(rec);
-			if (o == SAMPLE_TARGET_LOST) {
-				progress_note(&p,
-					      "bpfcost-run: the target stopped answering; "
-					      "continue with --resume %s",
-					      dir);
-				goto out;
-			}
 		}
 	}
 	progress_end(&p);
 	manifest_finish(man, "complete");
 	ret = BPFCOST_EXIT_OK;
+	goto out;
+lost:
+	progress_note(&p,
+		      "bpfcost-run: the target is lost; records so far are kept; continue "
+		      "with --resume %s",
+		      dir);
 	goto out;
 interrupted:
 	progress_note(&p,
@@ -584,6 +687,13 @@ int main(int argc, char **argv)
 
 	if (resume) {
 		snprintf(dir, sizeof(dir), "%s", resume);
+		man = results_read_json(dir, "manifest.json");
+		if (!man) {
+			fprintf(stderr, "bpfcost-run: %s: no usable manifest.json to resume from\n",
+				dir);
+			return BPFCOST_EXIT_USAGE;
+		}
+		cJSON_Delete(man);
 		if (results_lock(dir, err, sizeof(err)) < 0) {
 			fprintf(stderr, "bpfcost-run: %s\n", err);
 			return BPFCOST_EXIT_USAGE;

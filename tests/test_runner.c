@@ -20,6 +20,7 @@
 #include <cmocka.h>
 #include <cjson/cJSON.h>
 
+#include "experiments/results.h"
 #include "loader/bpfcost.h"
 #include "testlib.h"
 
@@ -76,6 +77,44 @@ static int qemu_count(void)
 		fclose(f);
 		for (i = 0; i < len; i += strlen(env + i) + 1)
 			n += !strcmp(env + i, mark);
+	}
+	if (d)
+		closedir(d);
+	return n;
+}
+
+/* SIGKILL the QEMU processes of this test's runs; returns how many. */
+static int kill_our_qemu(void)
+{
+	char path[300], env[1 << 15], mark[64];
+	struct dirent *de;
+	DIR *d = opendir("/proc");
+	size_t len, i;
+	int n = 0;
+	FILE *f;
+
+	snprintf(mark, sizeof(mark), "BPFCOST_TEST_MARK=%d", (int)getpid());
+	while (d && (de = readdir(d))) {
+		snprintf(path, sizeof(path), "/proc/%s/comm", de->d_name);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		len = fread(env, 1, 64, f);
+		fclose(f);
+		if (len < 11 || strncmp(env, "qemu-system", 11))
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/environ", de->d_name);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		len = fread(env, 1, sizeof(env), f);
+		fclose(f);
+		for (i = 0; i < len; i += strlen(env + i) + 1) {
+			if (!strcmp(env + i, mark) && !kill(atoi(de->d_name), SIGKILL)) {
+				n++;
+				break;
+			}
+		}
 	}
 	if (d)
 		closedir(d);
@@ -255,6 +294,40 @@ static void test_interrupt_then_resume(void **state)
 	assert_int_equal(qemu_count(), 0);
 }
 
+/*
+ * QEMU dies under the runner mid-run: the sample under way is not recorded as
+ * a result, the guest is restarted (noted in the manifest) and the run
+ * finishes with every sample good.
+ */
+static void test_guest_killed_mid_run_is_restarted(void **state)
+{
+	char *argv[] = { runner(), "-m", "quick",    "-n",	    "2",  "-t",		"1", "-w",
+			 "0",	   "-T", topology(), "--no-report", "-o", results_root, NULL };
+	char line[4096], dir[4096];
+	const cJSON *restarts;
+	struct child c;
+	cJSON *man;
+	int code, ret;
+
+	(void)state;
+	start_run(&c, argv, dir, sizeof(dir));
+	if (child_wait_line(&c, "[2/", line, sizeof(line), RUN_TIMEOUT_MS))
+		fail_msg("no second sample (%s): %s", child_how(&c), c.last_err);
+	assert_int_equal(kill_our_qemu(), 1);
+	ret = child_wait_line(&c, "bpfcost-run: results in", line, sizeof(line), RUN_TIMEOUT_MS);
+	if (ret)
+		fail_msg("run did not finish (%s): %s", child_how(&c), c.last_err);
+	code = child_wait(&c, 60000);
+	assert_int_equal(code, 0);
+	assert_complete(dir, 2);
+	man = results_read_json(dir, "manifest.json");
+	assert_non_null(man);
+	restarts = cJSON_GetObjectItem(man, "target_restarts");
+	assert_int_equal(cJSON_GetArraySize(restarts), 1);
+	cJSON_Delete(man);
+	assert_int_equal(qemu_count(), 0);
+}
+
 static void expect_usage(char *const argv[], const char *needle)
 {
 	char out[4096], err[4096];
@@ -296,6 +369,7 @@ int main(void)
 		cmocka_unit_test(test_bad_input_exits_2),
 		cmocka_unit_test(test_quick_matrix_n2),
 		cmocka_unit_test(test_interrupt_then_resume),
+		cmocka_unit_test(test_guest_killed_mid_run_is_restarted),
 	};
 
 	char mark[32];

@@ -62,8 +62,13 @@ static enum workload_result measure(const struct workload_ctx *ctx, cJSON *rec, 
 	/* An iperf3 failure is retried once, then it is the sample's error. */
 	for (attempt = 0; attempt < 2 && ret && !*ctx->stop; attempt++)
 		ret = iperf_run(&run, &r, ctx->stop, err, errlen);
-	if (ret)
-		return WORKLOAD_ERROR;
+	if (ret) {
+		char why[256];
+
+		/* A target that no longer answers explains the failure: not a measurement. */
+		return datagrams(ctx, &after, why, sizeof(why)) ? WORKLOAD_TARGET_LOST
+								: WORKLOAD_ERROR;
+	}
 	if (datagrams(ctx, &after, err, errlen))
 		return WORKLOAD_TARGET_LOST;
 	*events = after - before;
