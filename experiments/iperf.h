@@ -19,6 +19,9 @@ struct iperf_result {
 	double cpu_remote_percent;
 };
 
+/* Client arguments beyond the ones bpfcost sets (-c -p -J -t -O). */
+#define IPERF_MAX_USER_ARGS 48
+
 struct iperf_run {
 	const char *host;
 	int port;

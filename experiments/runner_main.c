@@ -474,7 +474,7 @@ static const char *prefixed(const char *prefix, const char *value)
 static int set_workload_args(struct run_settings *rs, const char *const *sets, int n)
 {
 	const struct workload_ops *w = workload_find(rs->workload);
-	char valid[256] = "";
+	char valid[256] = "", err[BPFCOST_ERRLEN];
 	int i, k;
 
 	for (i = 0; i < WORKLOAD_MAX_ARGS && w->args[i].name; i++) {
@@ -493,6 +493,10 @@ static int set_workload_args(struct run_settings *rs, const char *const *sets, i
 			return -1;
 		}
 		rs->values[i] = strchr(sets[k], '=') + 1;
+	}
+	if (w->validate && w->validate(rs->values, rs->duration, err, sizeof(err))) {
+		fprintf(stderr, "bpfcost-run: %s\n", err);
+		return -1;
 	}
 	return 0;
 }

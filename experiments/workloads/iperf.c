@@ -6,6 +6,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <cjson/cJSON.h>
 
@@ -99,6 +100,51 @@ static enum workload_result measure(const struct workload_ctx *ctx, cJSON *rec, 
 	return WORKLOAD_OK;
 }
 
+static bool whole(const char *s, long min, long max)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+
+	return end != s && !*end && v >= min && v <= max;
+}
+
+static int validate(const char *const *values, double duration, char *err, size_t errlen)
+{
+	char *copy, *tok, *save;
+	int n = 0;
+
+	/* iperf3 reads -t with atoi(): 2.5 would silently become 2. */
+	if (duration != (long)duration) {
+		snprintf(err, errlen, "iperf: DURATION %g: iperf3 takes whole seconds", duration);
+		return -1;
+	}
+	if (!whole(values[ARG_WARMUP], 0, 3600)) {
+		snprintf(err, errlen, "iperf: warmup '%s': whole seconds, 0 to 3600",
+			 values[ARG_WARMUP]);
+		return -1;
+	}
+	copy = strdup(values[ARG_IPERF_ARGS]);
+	for (tok = copy ? strtok_r(copy, " \t", &save) : NULL; tok;
+	     tok = strtok_r(NULL, " \t", &save)) {
+		/* The runner sets these itself; a second value would change what is measured. */
+		if (!strcmp(tok, "-c") || !strcmp(tok, "-p") || !strcmp(tok, "-J") ||
+		    !strcmp(tok, "-t") || !strcmp(tok, "-O") || !strcmp(tok, "-s")) {
+			snprintf(err, errlen, "iperf: IPERF_ARGS: '%s' is set by bpfcost itself",
+				 tok);
+			free(copy);
+			return -1;
+		}
+		n++;
+	}
+	free(copy);
+	if (n > IPERF_MAX_USER_ARGS) {
+		snprintf(err, errlen, "iperf: IPERF_ARGS has %d words; at most %d", n,
+			 IPERF_MAX_USER_ARGS);
+		return -1;
+	}
+	return 0;
+}
+
 const struct workload_ops iperf_workload = {
 	.name = "iperf",
 	.summary = "iperf3 UDP flood into the target (the original experiment)",
@@ -114,5 +160,6 @@ const struct workload_ops iperf_workload = {
 					    "iperf3 client arguments (the original's flood)"},
 			[ARG_WARMUP] = {"warmup", "1", "seconds dropped at the start, iperf3 -O"},
 		},
+	.validate = validate,
 	.measure = measure,
 };

@@ -94,6 +94,33 @@ out:
 	return ret;
 }
 
+static bool whole(const char *s, long min, long max)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+
+	return end != s && !*end && v >= min && v <= max;
+}
+
+static int validate(const char *const *values, double duration, char *err, size_t errlen)
+{
+	(void)duration;
+	if (!whole(values[ARG_CALLS], 0, 1000000000)) {
+		snprintf(err, errlen, "trigger: calls '%s': 0 (DURATION) to 1000000000",
+			 values[ARG_CALLS]);
+		return -1;
+	}
+	if (!whole(values[ARG_CPU], 0, 4095)) {
+		snprintf(err, errlen, "trigger: cpu '%s': a CPU number", values[ARG_CPU]);
+		return -1;
+	}
+	if (strcmp(values[ARG_REF], "0") && strcmp(values[ARG_REF], "1")) {
+		snprintf(err, errlen, "trigger: ref '%s': 0 or 1", values[ARG_REF]);
+		return -1;
+	}
+	return 0;
+}
+
 const struct workload_ops trigger_workload = {
 	.name = "trigger",
 	.summary = "recvmsg() on an empty UDP socket in a pinned loop: the cost per call",
@@ -107,5 +134,6 @@ const struct workload_ops trigger_workload = {
 		[ARG_CPU] = { "cpu", "0", "CPU the loop is pinned to" },
 		[ARG_REF] = { "ref", "0", "1: also time getppid() in alternating rounds" },
 	},
+	.validate = validate,
 	.measure = measure,
 };

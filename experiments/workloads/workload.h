@@ -68,6 +68,11 @@ struct workload_ops {
 	 * @rec (the metric's field among them) and set *@events to how many
 	 * events the target saw in the window. Errors go to @err.
 	 */
+	/*
+	 * Refuse argument values and a duration the workload cannot honour,
+	 * before the run starts: 0, or -1 with @err naming the value. Optional.
+	 */
+	int (*validate)(const char *const *values, double duration, char *err, size_t errlen);
 	enum workload_result (*measure)(const struct workload_ctx *ctx, struct cJSON *rec,
 					double *events, char *err, size_t errlen);
 };
