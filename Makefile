@@ -59,6 +59,11 @@ TEST_DEPS :=
 # Every progs/<name>.bpf.c is a probe; nothing else needs to list it.
 PROBES	   := $(patsubst progs/%.bpf.c,%,$(wildcard progs/*.bpf.c))
 PROBE_OBJS := $(patsubst %,$(OUT)/progs/%.bpf.o,$(PROBES))
+# A probe named "x-stat" or "fprobe-null" would make row names that parse back wrong.
+BAD_PROBES := $(strip $(foreach p,$(PROBES),$(if $(findstring -,$(p))$(findstring @,$(p)),progs/$(p).bpf.c)))
+ifneq ($(BAD_PROBES),)
+$(error $(BAD_PROBES): a probe name may not contain '-' or '@'; rename the file)
+endif
 
 include loader/loader.mk
 -include analysis/analysis.mk

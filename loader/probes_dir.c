@@ -88,6 +88,20 @@ char **bpfcost_list_probes(const char *dir, char *err, size_t errlen)
 
 		if (len <= slen || strcmp(de->d_name + len - slen, OBJ_SUFFIX))
 			continue;
+		/*
+		 * "x-stat" or "fprobe-null" would make a row name that parses back
+		 * as another row: such a probe is refused, by its file name.
+		 */
+		if (strcspn(de->d_name, "-@") < len - slen) {
+			snprintf(err, errlen,
+				 "%s/%s: a probe name may not contain '-' or '@' (rename the "
+				 "probe's "
+				 ".bpf.c file)",
+				 dir, de->d_name);
+			closedir(d);
+			bpfcost_free_names(names);
+			return NULL;
+		}
 		if (n == cap) {
 			char **bigger = realloc(names, (cap * 2 + 1) * sizeof(*names));
 

@@ -57,11 +57,34 @@ static void test_dropped_in_probe_is_listed_and_attaches(void **state)
 	free(list[0]);
 }
 
+/* A probe named like "x-stat" would make row names that parse back as other rows. */
+static void test_probe_name_with_dash_is_refused_by_name(void **state)
+{
+	char *make[] = { "make", "-s", "-C", (char *)test_root_path(""), "all", NULL };
+	static char out[1 << 16], err[1 << 16];
+	char bad[4096], want[128];
+	FILE *f;
+	int code;
+
+	(void)state;
+	snprintf(want, sizeof(want), "progs/zz-stat_%d.bpf.c", (int)getpid());
+	snprintf(bad, sizeof(bad), "%s", test_root_path(want));
+	f = fopen(bad, "w");
+	assert_non_null(f);
+	fclose(f);
+	code = run_capture(make, out, sizeof(out), err, sizeof(err), 300000);
+	unlink(bad);
+	if (code == 0 || !strstr(err, want))
+		fail_msg("make: exit %d (expected non-zero), stderr should name %s: %s", code, want,
+			 err);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(test_dropped_in_probe_is_listed_and_attaches,
 					  remove_probe),
+		cmocka_unit_test(test_probe_name_with_dash_is_refused_by_name),
 	};
 
 	snprintf(name, sizeof(name), "zz_throwaway_%d", (int)getpid());
