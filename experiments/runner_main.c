@@ -35,6 +35,13 @@ static volatile sig_atomic_t stop_requested;
 static void on_signal(int sig)
 {
 	(void)sig;
+	/*
+	 * A second Ctrl-C is final. Everything we started dies with us (QEMU,
+	 * iperf3, the agent, the namespaces) and samples.jsonl holds only
+	 * complete records, so even this exit leaves a resumable folder.
+	 */
+	if (stop_requested)
+		_exit(EXIT_INTERRUPTED);
 	stop_requested = 1;
 }
 

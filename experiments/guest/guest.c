@@ -188,13 +188,27 @@ static const char *exit_how(int status)
 	return buf;
 }
 
+/* A path inside a QEMU option string: a comma is written twice (TMPDIR=/tmp/a,b). */
+static const char *qemu_opt_escape(const char *path, char out[2 * GUEST_PATH_MAX])
+{
+	size_t o = 0;
+
+	for (; *path && o + 2 < 2 * GUEST_PATH_MAX; path++) {
+		if (*path == ',')
+			out[o++] = ',';
+		out[o++] = *path;
+	}
+	out[o] = '\0';
+	return out;
+}
+
 /* One boot with one accelerator: QEMU running, ready marker seen, agent connected. */
 static int boot(struct guest *g, const struct guest_config *c, const char *accel, int timeout_s,
 		char *err, size_t errlen)
 {
-	char smp[16], mem[16], append[256], serial[GUEST_PATH_MAX + 8],
-		chardev[GUEST_PATH_MAX + 64];
-	char netdev[256], tap_arg[32], tail[600];
+	char smp[16], mem[16], append[256], serial[2 * GUEST_PATH_MAX + 8],
+		chardev[2 * GUEST_PATH_MAX + 64];
+	char netdev[256], tap_arg[32], tail[600], esc[2 * GUEST_PATH_MAX];
 	const char *argv[QEMU_MAX_ARGS];
 	bool tap = !strcmp(g->topology, "tap");
 	double t0, deadline;
@@ -238,9 +252,10 @@ static int boot(struct guest *g, const struct guest_config *c, const char *accel
 	}
 	snprintf(smp, sizeof(smp), "%d", c->vcpus);
 	snprintf(mem, sizeof(mem), "%d", c->mem_mb);
+	/* -serial file: takes the rest verbatim; -chardev options need commas doubled. */
 	snprintf(serial, sizeof(serial), "file:%s", g->console_path);
 	snprintf(chardev, sizeof(chardev), "socket,id=ctl,path=%s,server=on,wait=off",
-		 g->sock_path);
+		 qemu_opt_escape(g->sock_path, esc));
 	unlink(g->sock_path);
 	unlink(g->console_path);
 	snprintf(g->qemu_log, sizeof(g->qemu_log), "%s/qemu-%s.log", g->dir, accel);

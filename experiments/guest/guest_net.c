@@ -7,6 +7,7 @@
 #include <net/if.h>
 #include <netinet/in.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
@@ -76,6 +77,11 @@ int guest_tap_open(char name[IFNAMSIZ], char *err, size_t errlen)
 		goto fail;
 	}
 	snprintf(name, IFNAMSIZ, "%s", ifr.ifr_name);
+	/* The device number picks the subnet 10.77.<N>.0/24: past 255 two would share one. */
+	if (atoi(name + strlen("bpfcost")) > 255) {
+		snprintf(err, errlen, "%s: more than 256 bpfcost tap devices at once", name);
+		goto fail;
+	}
 	return fd;
 fail:
 	close(fd);
