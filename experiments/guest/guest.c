@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -18,6 +17,7 @@
 
 #include "guest.h"
 #include "loader/clock.h"
+#include "loader/spawn.h"
 #include "guest_priv.h"
 
 #define READY_MARKER  "BPFCOST-READY"
@@ -128,64 +128,28 @@ void guest_first_complaint(const char *path, char *buf, size_t n)
 /* Each attempt logs to its own file, created here: no attempt reads another's text. */
 static void spawn_qemu(struct guest *g, char *const argv[])
 {
-	pid_t parent = getpid();
-	int fd, log_fd;
+	struct spawn_opts o;
+	int log_fd;
 
 	log_fd = open(g->qemu_log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (log_fd < 0) {
 		g->pid = -1;
 		return;
 	}
-	g->pid = fork();
-	if (g->pid) {
-		close(log_fd);
-		return;
-	}
-	/* Die with the parent, even if it is SIGKILLed, and check it did not die already. */
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (getppid() != parent)
-		_exit(127);
+	spawn_opts_init(&o); /* dies with us, even if we are SIGKILLed */
+	o.stdout_fd = log_fd;
+	o.stderr_fd = log_fd;
+	o.keep_fd = g->tap_fd;
 	/* Own process group: a Ctrl-C reaches us, and guest_stop() tears QEMU down. */
-	setpgid(0, 0);
-	fd = open("/dev/null", O_RDONLY);
-	dup2(fd, 0);
-	dup2(log_fd, 1);
-	dup2(log_fd, 2);
-	if (g->tap_fd >= 0)
-		fcntl(g->tap_fd, F_SETFD, 0);
-	execvp(argv[0], argv);
-	fprintf(stderr, "exec %s: %s\n", argv[0], strerror(errno));
-	_exit(127);
+	o.own_group = true;
+	g->pid = spawn(argv, &o);
+	close(log_fd);
 }
 
 static void kill_qemu(struct guest *g)
 {
-	double deadline = bpfcost_now() + 3;
-	int status;
-
-	if (g->pid <= 0)
-		return;
-	kill(g->pid, SIGTERM);
-	while (waitpid(g->pid, &status, WNOHANG) == 0) {
-		if (bpfcost_now() > deadline) {
-			kill(g->pid, SIGKILL);
-			waitpid(g->pid, &status, 0);
-			break;
-		}
-		usleep(10 * 1000);
-	}
+	spawn_kill(g->pid, 3); /* SIGTERM, 3 s to go, then SIGKILL; reaped either way */
 	g->pid = 0;
-}
-
-static const char *exit_how(int status)
-{
-	static char buf[32];
-
-	if (WIFEXITED(status))
-		snprintf(buf, sizeof(buf), "exit %d", WEXITSTATUS(status));
-	else
-		snprintf(buf, sizeof(buf), "signal %d", WTERMSIG(status));
-	return buf;
 }
 
 /* A path inside a QEMU option string: a comma is written twice (TMPDIR=/tmp/a,b). */
@@ -208,7 +172,7 @@ static int boot(struct guest *g, const struct guest_config *c, const char *accel
 {
 	char smp[16], mem[16], append[256], serial[2 * GUEST_PATH_MAX + 8],
 		chardev[2 * GUEST_PATH_MAX + 64];
-	char netdev[256], tap_arg[32], tail[600], esc[2 * GUEST_PATH_MAX];
+	char netdev[256], tap_arg[32], tail[600], esc[2 * GUEST_PATH_MAX], how[32];
 	const char *argv[QEMU_MAX_ARGS];
 	bool tap = !strcmp(g->topology, "tap");
 	double t0, deadline;
@@ -317,7 +281,8 @@ static int boot(struct guest *g, const struct guest_config *c, const char *accel
 			g->pid = 0;
 			guest_first_complaint(g->qemu_log, tail, sizeof(tail));
 			snprintf(err, errlen, "QEMU (%s) exited during boot (%s): %s", accel,
-				 exit_how(status), tail[0] ? tail : "it said nothing");
+				 spawn_status_str(status, how, sizeof(how)),
+				 tail[0] ? tail : "it said nothing");
 			return -1;
 		}
 		if (file_has(g->console_path, READY_MARKER))
