@@ -40,14 +40,14 @@ static void summarise_probe_side(struct cfg *c)
 			rt += r->run_time_ns;
 			rc += r->run_cnt;
 		}
-		if (!isnan(r->hits_per_packet)) {
-			double h = r->hits_per_packet;
+		if (!isnan(r->hits)) {
+			double h = r->hits;
 
 			c->hits_mean = c->hits_n ? c->hits_mean + h : h;
 			c->hits_min = c->hits_n ? fmin(c->hits_min, h) : h;
 			c->hits_max = c->hits_n ? fmax(c->hits_max, h) : h;
 			c->hits_n++;
-			if (h < HITS_LOW || h > HITS_HIGH)
+			if (!hits_in_range(h))
 				c->hits_bad = true;
 		}
 		if (r->has_hits_ok && !r->hits_ok && !c->baseline)
@@ -77,12 +77,13 @@ static int summarise(struct cfg *c)
 		double scale;
 		size_t dst;
 	} fields[] = {
-		{offsetof(struct record, rx_bps), 1e-6, offsetof(struct cfg, mbps)},
-		{offsetof(struct record, rx_bytes), 1e-6, offsetof(struct cfg, mb)},
-		{offsetof(struct record, rx_pps), 1, offsetof(struct cfg, pps)},
-		{offsetof(struct record, lost_percent), 1, offsetof(struct cfg, lost)},
-		{offsetof(struct record, cpu_host_percent), 1, offsetof(struct cfg, cpu_host)},
-		{offsetof(struct record, cpu_remote_percent), 1, offsetof(struct cfg, cpu_remote)},
+		{ offsetof(struct record, value), 1, offsetof(struct cfg, value) },
+		{ offsetof(struct record, rx_bytes), 1e-6, offsetof(struct cfg, mb) },
+		{ offsetof(struct record, rx_pps), 1, offsetof(struct cfg, pps) },
+		{ offsetof(struct record, lost_percent), 1, offsetof(struct cfg, lost) },
+		{ offsetof(struct record, cpu_host_percent), 1, offsetof(struct cfg, cpu_host) },
+		{ offsetof(struct record, cpu_remote_percent), 1,
+		  offsetof(struct cfg, cpu_remote) },
 	};
 	size_t i;
 
@@ -96,19 +97,30 @@ static int summarise(struct cfg *c)
 	return 0;
 }
 
+/* x / base * 100, or NAN when the base cannot scale anything. */
+static double percent_of(double x, double base)
+{
+	return isfinite(x) && isfinite(base) && base != 0 ? x / base * 100 : NAN;
+}
+
 static void compare(struct cfg *c, const struct cfg *b)
 {
-	double bm = b->mbps.mean;
+	double bm = b->value.mean;
 
-	c->impact_pct = stats_impact_percent(c->mbps.mean, bm);
-	c->transfer_impact_pct = stats_impact_percent(c->mb.mean, b->mb.mean);
-	stats_welch(&c->mbps, &b->mbps, &c->welch);
+	c->impact_pct = stats_impact_percent(c->value.mean, bm);
+	c->transfer_impact_pct =
+		c->mb.n && b->mb.n ? stats_impact_percent(c->mb.mean, b->mb.mean) : NAN;
+	stats_welch(&c->value, &b->value, &c->welch);
+	c->diff = c->value.mean - bm;
+	c->diff_lo = c->welch.ci_lo;
+	c->diff_hi = c->welch.ci_hi;
 	/* CI of the difference scaled by the baseline mean: the paper's "impact %" CI. */
-	c->impact_lo = c->welch.ci_lo / bm * 100;
-	c->impact_hi = c->welch.ci_hi / bm * 100;
+	c->impact_lo = percent_of(c->welch.ci_lo, bm);
+	c->impact_hi = percent_of(c->welch.ci_hi, bm);
 	c->ns_per_pkt =
 		c->pps.mean > 0 && b->pps.mean > 0 ? 1e9 / c->pps.mean - 1e9 / b->pps.mean : NAN;
-	c->mde_pct = stats_mde(b->mbps.sd, c->mbps.n, b->mbps.n, ALPHA, POWER) / bm * 100;
+	c->mde_abs = stats_mde(b->value.sd, c->value.n, b->value.n, ALPHA, POWER);
+	c->mde_pct = percent_of(c->mde_abs, bm);
 }
 
 int run_analyse(struct run *run)
@@ -121,19 +133,23 @@ int run_analyse(struct run *run)
 		struct cfg *c = &run->cfgs[i];
 
 		c->impact_pct = c->impact_lo = c->impact_hi = c->transfer_impact_pct = NAN;
-		c->p_holm = c->mde_pct = c->ns_per_pkt = NAN;
+		c->diff = c->diff_lo = c->diff_hi = NAN;
+		c->p_holm = c->mde_pct = c->mde_abs = c->ns_per_pkt = NAN;
 		c->welch.p = NAN;
 		c->sig = "";
 		if (summarise(c))
 			return -ENOMEM;
+		run->has_packets |= c->pps.n > 0;
 	}
+	if (run->recs.n)
+		run->metric = run->recs.v[0].metric;
 	if (!b)
 		return -ENOENT;
 	for (i = 0; i < run->n_cfgs; i++)
 		if (&run->cfgs[i] != b && run->cfgs[i].n_ok)
 			compare(&run->cfgs[i], b);
-	run->mde_pct =
-		stats_mde(b->mbps.sd, b->mbps.n, b->mbps.n, ALPHA, POWER) / b->mbps.mean * 100;
+	run->mde_abs = stats_mde(b->value.sd, b->value.n, b->value.n, ALPHA, POWER);
+	run->mde_pct = percent_of(run->mde_abs, b->value.mean);
 
 	p = calloc(run->n_cfgs, sizeof(*p));
 	adj = calloc(run->n_cfgs, sizeof(*adj));

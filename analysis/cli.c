@@ -27,32 +27,32 @@ struct opts {
 
 static void usage(FILE *f)
 {
-	fprintf(f,
-		"Usage: bpfcost-report [OPTIONS] [RESULTS_DIR]\n"
-		"Regenerate table.txt, table.md, table.tex, summary.csv and the plots\n"
-		"bitrate.{png,svg,pdf} and samples.{png,svg,pdf} from RESULTS_DIR/samples.jsonl.\n"
-		"RESULTS_DIR defaults to results/latest.\n\n"
-		"  -o, --out DIR   write derived files to DIR instead of RESULTS_DIR\n"
-		"      --no-plots  skip gnuplot\n"
-		"  -q, --quiet     do not print table.txt on stdout\n"
-		"  -h, --help      show this help\n\n"
-		"Exit status: 0 success, 1 analysis or output failure (e.g. no baseline),\n"
-		"2 bad usage or missing RESULTS_DIR/samples.jsonl.\n"
-		"Malformed lines in samples.jsonl are reported on stderr and skipped.\n");
+	fprintf(f, "Usage: bpfcost-report [OPTIONS] [RESULTS_DIR]\n"
+		   "Regenerate table.txt, table.md, table.tex, summary.csv and the plots\n"
+		   "bitrate.{png,svg,pdf} (a rate) or cost.{png,svg,pdf} (a cost per call) and\n"
+		   "samples.{png,svg,pdf} from RESULTS_DIR/samples.jsonl.\n"
+		   "RESULTS_DIR defaults to results/latest.\n\n"
+		   "  -o, --out DIR   write derived files to DIR instead of RESULTS_DIR\n"
+		   "      --no-plots  skip gnuplot\n"
+		   "  -q, --quiet     do not print table.txt on stdout\n"
+		   "  -h, --help      show this help\n\n"
+		   "Exit status: 0 success, 1 analysis or output failure (e.g. no baseline),\n"
+		   "2 bad usage or missing RESULTS_DIR/samples.jsonl.\n"
+		   "Malformed lines in samples.jsonl are reported on stderr and skipped.\n");
 }
 
 static int parse_opts(int argc, char **argv, struct opts *o)
 {
 	static const struct option longopts[] = {
-		{"out", required_argument, NULL, 'o'},
-		{"no-plots", no_argument, NULL, 'P'},
-		{"quiet", no_argument, NULL, 'q'},
-		{"help", no_argument, NULL, 'h'},
-		{0},
+		{ "out", required_argument, NULL, 'o' },
+		{ "no-plots", no_argument, NULL, 'P' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
 	};
 	int c;
 
-	*o = (struct opts){.dir = "results/latest", .plots = true};
+	*o = (struct opts){ .dir = "results/latest", .plots = true };
 	optind = 0; /* report_cli may run more than once in one process (tests) */
 	while ((c = getopt_long(argc, argv, "o:qh", longopts, NULL)) != -1) {
 		switch (c) {
@@ -88,7 +88,7 @@ static bool has_script(const char *dir)
 {
 	char p[PATH_MAX];
 
-	return path_join(p, sizeof(p), dir, "bitrate.gp") && access(p, R_OK) == 0;
+	return path_join(p, sizeof(p), dir, "impact.gp") && access(p, R_OK) == 0;
 }
 
 /* The scripts live in the source tree; find it from the binary, then from the build. */
@@ -131,10 +131,10 @@ static int write_tables(const struct run *run, const struct opts *o)
 		const char *name;
 		writer_fn fn;
 	} files[] = {
-		{"table.txt", text_writer},
-		{"table.md", table_md_write},
-		{"table.tex", table_tex_write},
-		{"summary.csv", summary_csv_write},
+		{ "table.txt", text_writer },
+		{ "table.md", table_md_write },
+		{ "table.tex", table_tex_write },
+		{ "summary.csv", summary_csv_write },
 	};
 	struct outfile of;
 	size_t i;

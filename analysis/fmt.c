@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "analysis/fmt.h"
 
 char *fmt_num(char *buf, size_t len, double v, int prec)
 {
-	if (isnan(v))
+	if (!isfinite(v))
 		snprintf(buf, len, "-");
 	else
 		snprintf(buf, len, "%.*f", prec, v);
@@ -15,7 +16,7 @@ char *fmt_num(char *buf, size_t len, double v, int prec)
 
 char *fmt_signed(char *buf, size_t len, double v, int prec, const char *suffix)
 {
-	if (isnan(v))
+	if (!isfinite(v))
 		snprintf(buf, len, "-");
 	else
 		snprintf(buf, len, "%+.*f%s", prec, v, suffix);
@@ -24,9 +25,9 @@ char *fmt_signed(char *buf, size_t len, double v, int prec, const char *suffix)
 
 char *fmt_pm(char *buf, size_t len, double mean, double sd, int prec, const char *pm)
 {
-	if (isnan(mean))
+	if (!isfinite(mean))
 		snprintf(buf, len, "-");
-	else if (isnan(sd))
+	else if (!isfinite(sd))
 		snprintf(buf, len, "%.*f", prec, mean);
 	else
 		snprintf(buf, len, "%.*f%s%.*f", prec, mean, pm, prec, sd);
@@ -35,7 +36,7 @@ char *fmt_pm(char *buf, size_t len, double mean, double sd, int prec, const char
 
 char *fmt_ci(char *buf, size_t len, double lo, double hi, int prec)
 {
-	if (isnan(lo) || isnan(hi))
+	if (!isfinite(lo) || !isfinite(hi))
 		snprintf(buf, len, "-");
 	else
 		snprintf(buf, len, "[%+.*f, %+.*f]", prec, lo, prec, hi);
@@ -44,7 +45,7 @@ char *fmt_ci(char *buf, size_t len, double lo, double hi, int prec)
 
 char *fmt_p(char *buf, size_t len, double p)
 {
-	if (isnan(p))
+	if (!isfinite(p))
 		snprintf(buf, len, "-");
 	else if (p < 0.001)
 		snprintf(buf, len, "<0.001");
@@ -73,17 +74,74 @@ const char *cfg_status(const struct cfg *c)
 	return "failed";
 }
 
-const char *const fmt_legend[] = {
-	"Bitrate: receiver throughput in Mbit/s (1e6 bit/s); Transfer: data received in MB "
-	"(1e6 bytes); values are mean +/- sample sd (n-1).",
-	"Impact: (mean - baseline mean) / baseline mean; 95% CI: Welch confidence interval of "
-	"the difference divided by the baseline mean; negative = slower than baseline.",
-	"p (Holm): Welch two-sided t-test on bitrate, Holm-corrected across all "
-	"configurations; Sig: *** p<0.001, ** p<0.01, * p<0.05, ns otherwise.",
-	"MDE: minimum detectable effect for this row (80% power, 5% level, baseline sd).",
-	"ns/pkt: 1e9/pps - 1e9/pps_baseline (time added per received packet); ns/run: "
-	"run_time_ns / run_cnt from BPF stats (-stat rows only).",
-	"Hits/pkt: program runs per received packet; '!!' marks values outside [0.9, 1.1] "
-	"or a failed check.",
-	NULL,
-};
+/* "Bitrate" from "bitrate": for column heads. */
+const char *fmt_title(const char *s, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s", s);
+	if (buf[0] >= 'a' && buf[0] <= 'z')
+		buf[0] += 'A' - 'a';
+	return buf;
+}
+
+/* Line @i of the legend every table ends with, or NULL past the last. */
+const char *fmt_legend(const struct run *run, int i, char *buf, size_t len)
+{
+	const struct rec_metric *m = &run->metric;
+	char t[64];
+
+	switch (i) {
+	case 0:
+		snprintf(buf, len, "%s: %s, in %s; values are mean +/- sample sd (n-1)%s.",
+			 fmt_title(m->name, t, sizeof(t)),
+			 m->higher_is_better ? "higher is better" : "lower is better", m->unit,
+			 !strcmp(m->clock, "instructions")
+				 ? "; guest time under QEMU -icount: one ns per guest instruction, "
+				   "so "
+				   "the unit counts instructions, not time"
+				 : "");
+		return buf;
+	case 1:
+		snprintf(buf, len,
+			 "Impact: (mean - baseline mean) / baseline mean; Difference: mean - "
+			 "baseline "
+			 "mean in %s, with its 95%% Welch confidence interval; %s is worse.",
+			 m->unit, m->higher_is_better ? "negative" : "positive");
+		return buf;
+	case 2:
+		snprintf(
+			buf, len,
+			"p (Holm): Welch two-sided t-test on %s, Holm-corrected across all "
+			"configurations; Sig: *** p<0.001, ** p<0.01, * p<0.05, ns otherwise; none "
+			"when both groups have no spread (the difference is then exact).",
+			m->name);
+		return buf;
+	case 3:
+		snprintf(buf, len,
+			 "MDE: minimum detectable effect for this row (80%% power, 5%% level, "
+			 "baseline sd), in %% of the baseline mean.");
+		return buf;
+	case 4:
+		snprintf(buf, len,
+			 "%sns/run: run_time_ns / run_cnt from BPF stats (-stat rows only; the "
+			 "program "
+			 "body, not the attach mechanism's own cost).",
+			 run->has_packets ? "ns/pkt: 1e9/pps - 1e9/pps_baseline (time added per "
+					    "received packet); Transfer: MB received; "
+					  : "");
+		return buf;
+	case 5:
+		snprintf(
+			buf, len,
+			"Hits/%s: program runs per %s; '!!' marks values outside [%.1f, %.1f] or a "
+			"failed check; '-': not measured.",
+			m->event, m->event, HITS_MIN, HITS_MAX);
+		return buf;
+	case 6:
+		snprintf(buf, len,
+			 "'-' in any column: not computable for that row (too few samples, "
+			 "no baseline, or not recorded by this workload).");
+		return buf;
+	default:
+		return NULL;
+	}
+}

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Number formatting shared by the table writers: NAN prints as "-". */
+/* Number formatting shared by the table writers: NAN and inf print as "-", never as a number. */
 #ifndef BPFCOST_ANALYSIS_FMT_H
 #define BPFCOST_ANALYSIS_FMT_H
 
@@ -15,6 +15,9 @@ char *fmt_p(char *buf, size_t len, double p);
 char *fmt_hits(char *buf, size_t len, const struct cfg *c);
 const char *cfg_status(const struct cfg *c);
 
-extern const char *const fmt_legend[];
+/* Line @i of the legend (metric, impact, tests, columns), or NULL past the last. */
+const char *fmt_legend(const struct run *run, int i, char *buf, size_t len);
+/* @s with its first letter capitalised, for column heads. */
+const char *fmt_title(const char *s, char *buf, size_t len);
 
 #endif

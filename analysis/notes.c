@@ -31,35 +31,110 @@ static int add(struct notes *n, const char *fmt, ...)
 
 static bool is_spin(const struct cfg *c)
 {
-	return !strcmp(c->probe, "spin");
+	return !strcmp(c->probe, "spin") && isfinite(c->spin_ns);
+}
+
+/*
+ * The measured cost a spin row added, in ns (or instructions) per event: the
+ * difference itself for per-call metrics, ns/packet for the flood.
+ */
+static double spin_added(const struct run *run, const struct cfg *c)
+{
+	if (run->has_packets)
+		return c->ns_per_pkt;
+	return c->diff;
 }
 
 /* A known cost that the run cannot see means null results elsewhere prove nothing. */
 static int spin_lines(const struct run *run, struct notes *n)
 {
+	const char *unit = run->has_packets ? "ns/packet" : run->metric.unit;
 	bool any = false;
 	size_t i;
 	int err = 0;
 
 	for (i = 0; i < run->n_cfgs && !err; i++) {
 		const struct cfg *c = &run->cfgs[i];
+		double added = spin_added(run, c);
+		char measured[96], ratio[48];
 		bool seen;
 
 		if (!is_spin(c) || !c->n_ok)
 			continue;
 		any = true;
-		seen = c->p_holm < ALPHA && c->impact_pct < 0;
-		err = add(n,
-			  "Sensitivity: %s: known cost %s (impact %+.1f%%, 95%% CI [%+.1f, %+.1f], "
-			  "Holm p=%.3g); measured %+.0f ns/packet vs spin_ns=%.0f set (%.2fx)",
-			  c->name, seen ? "DETECTED" : "NOT detected", c->impact_pct, c->impact_lo,
-			  c->impact_hi, c->p_holm, c->ns_per_pkt, c->spin_ns,
-			  c->spin_ns > 0 ? c->ns_per_pkt / c->spin_ns : NAN);
+		seen = isfinite(c->p_holm) && c->p_holm < ALPHA &&
+		       (run->metric.higher_is_better ? c->diff < 0 : c->diff > 0);
+		if (isfinite(added))
+			snprintf(measured, sizeof(measured), "measured %+.0f %s", added, unit);
+		else
+			snprintf(measured, sizeof(measured),
+				 "added cost not computable (no baseline to compare with)");
+		if (isfinite(added) && c->spin_ns > 0)
+			snprintf(ratio, sizeof(ratio), " (%.2fx)", added / c->spin_ns);
+		else
+			ratio[0] = '\0';
+		err = add(n, "Sensitivity: %s: known cost %s (%s); %s vs spin_ns=%.0f set%s",
+			  c->name, seen ? "DETECTED" : "NOT detected",
+			  isfinite(c->p_holm) ? "Holm-corrected Welch test"
+					      : "no test possible: too few samples or no spread",
+			  measured, c->spin_ns, ratio);
 	}
 	if (!any && !err)
 		err = add(n, "Sensitivity: no 'spin' control in this run, so the harness's "
 			     "ability to see a known cost was not checked");
 	return err;
+}
+
+/*
+ * A spin ladder (three or more spin rows with different spin_ns): least
+ * squares of measured added cost on set cost, slope and intercept with 95%
+ * CIs from t with n-2 degrees of freedom over the rows' means.
+ */
+static int ladder_line(const struct run *run, struct notes *n)
+{
+	double x[64], y[64], mx = 0, my = 0, sxx = 0, sxy = 0, sse = 0, slope, icept, se_s, se_i, t;
+	const char *unit = run->has_packets ? "ns/packet" : run->metric.unit;
+	size_t i, k = 0;
+
+	for (i = 0; i < run->n_cfgs && k < 64; i++) {
+		const struct cfg *c = &run->cfgs[i];
+		double added = spin_added(run, c);
+
+		if (is_spin(c) && c->n_ok && isfinite(added)) {
+			x[k] = c->spin_ns;
+			y[k++] = added;
+		}
+	}
+	if (k < 3)
+		return 0;
+	for (i = 0; i < k; i++) {
+		mx += x[i] / k;
+		my += y[i] / k;
+	}
+	for (i = 0; i < k; i++) {
+		sxx += (x[i] - mx) * (x[i] - mx);
+		sxy += (x[i] - mx) * (y[i] - my);
+	}
+	if (!(sxx > 0))
+		return add(n, "Spin ladder: every spin row sets the same spin_ns: no slope to fit");
+	slope = sxy / sxx;
+	icept = my - slope * mx;
+	for (i = 0; i < k; i++)
+		sse += (y[i] - icept - slope * x[i]) * (y[i] - icept - slope * x[i]);
+	se_s = sqrt(sse / (k - 2) / sxx);
+	se_i = sqrt(sse / (k - 2) * (1.0 / k + mx * mx / sxx));
+	t = stats_t_quantile(0.975, (double)(k - 2));
+	if (!isfinite(t) || !isfinite(se_s))
+		return add(n,
+			   "Spin ladder: added = %.3f x spin_ns %+.1f %s over %zu rows (no CI: "
+			   "not computable)",
+			   slope, icept, unit, k);
+	return add(n,
+		   "Spin ladder: added = %.3f [%.3f, %.3f] x spin_ns %+.1f [%+.1f, %+.1f] %s over "
+		   "%zu rows (least squares, 95%% CIs); a slope of 1 means the harness sees a set "
+		   "nanosecond as one",
+		   slope, slope - t * se_s, slope + t * se_s, icept, icept - t * se_i,
+		   icept + t * se_i, unit, k);
 }
 
 static int hits_lines(const struct run *run, struct notes *n)
@@ -73,10 +148,11 @@ static int hits_lines(const struct run *run, struct notes *n)
 		if (!c->hits_bad)
 			continue;
 		err = add(n,
-			  "WARNING: %s: hits per packet %.3f (range %.3f..%.3f, source %s) outside "
-			  "[%.1f, %.1f] or check failed: the probe did not run once per packet",
-			  c->name, c->hits_mean, c->hits_min, c->hits_max,
-			  c->hits_source[0] ? c->hits_source : "?", HITS_LOW, HITS_HIGH);
+			  "WARNING: %s: hits per %s %.3f (range %.3f..%.3f, source %s) outside "
+			  "[%.1f, %.1f] or check failed: the probe did not run once per %s",
+			  c->name, run->metric.event, c->hits_mean, c->hits_min, c->hits_max,
+			  c->hits_source[0] ? c->hits_source : "?", HITS_MIN, HITS_MAX,
+			  run->metric.event);
 	}
 	return err;
 }
@@ -95,25 +171,45 @@ static int error_lines(const struct run *run, struct notes *n)
 			  c->n_err + c->n_ok,
 			  c->n_unsupported ? " (unsupported by this kernel)" : "", c->first_error);
 	}
-	if (!err && run->recs.n_malformed)
+	if (!err && run->recs.n_duplicates)
+		err = add(n,
+			  "WARNING: %zu second record(s) of one configuration and block left out: "
+			  "two runs wrote to this folder, or lines were copied",
+			  run->recs.n_duplicates);
+	if (!err && run->recs.n_malformed > run->recs.n_duplicates)
 		err = add(n, "%zu malformed line(s) in samples.jsonl skipped (first: line %d)",
-			  run->recs.n_malformed, run->recs.first_malformed_line);
+			  run->recs.n_malformed - run->recs.n_duplicates,
+			  run->recs.first_malformed_line);
 	return err;
+}
+
+/* What this run could have seen at all, in % and in the metric's unit. */
+static int mde_line(const struct run *run, struct notes *n)
+{
+	const struct cfg *b = run->baseline;
+
+	if (!isfinite(run->mde_pct) && !isfinite(run->mde_abs))
+		return add(n, "Minimum detectable effect of this run: not computable (%s)",
+			   b->value.n < 2 ? "fewer than 2 baseline samples"
+					  : "the baseline has no spread or no usable mean");
+	return add(n,
+		   "Minimum detectable effect of this run: %.1f%% of the baseline %s, %.3g %s "
+		   "(80%% power, two-sided 5%% level, n=%zu per group, baseline sd %.3g %s); "
+		   "smaller effects may go unseen",
+		   run->mde_pct, run->metric.name, run->mde_abs, run->metric.unit, b->value.n,
+		   b->value.sd, run->metric.unit);
 }
 
 int notes_build(const struct run *run, struct notes *n)
 {
-	const struct cfg *b = run->baseline;
 	int err;
 
 	memset(n, 0, sizeof(*n));
-	err = add(n,
-		  "Minimum detectable effect of this run: %.1f%% of baseline bitrate (80%% power, "
-		  "two-sided 5%% level, n=%zu per group, baseline sd %.2f Mbit/s); smaller "
-		  "effects may go unseen",
-		  run->mde_pct, b->mbps.n, b->mbps.sd);
+	err = mde_line(run, n);
 	if (!err)
 		err = spin_lines(run, n);
+	if (!err)
+		err = ladder_line(run, n);
 	if (!err)
 		err = hits_lines(run, n);
 	if (!err)

@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Plots: write the numbers as gnuplot data plus a small file of gnuplot variables,
- * then run the fixed scripts bitrate.gp and samples.gp from the analysis folder.
+ * then run the fixed scripts impact.gp and samples.gp from the analysis folder. Every
+ * string from the records reaches gnuplot single-quoted (no substitution there) or,
+ * for two-line labels, double-quoted with backquotes dropped; names are plain words
+ * already (records.c).
  * Data files stay in <out>/plot/ so a reader can restyle a figure without rerunning.
  */
 #include <errno.h>
@@ -12,6 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "analysis/fmt.h"
 #include "analysis/report.h"
 
 #define MAX_SERIES 64
@@ -49,13 +53,15 @@ static FILE *open_in(const char *dir, const char *name)
 /* Double-quoted so a label can hold a line break; only \\ and " need escaping. */
 static void gp_label(FILE *f, const char *first, const char *second)
 {
-	const char *parts[2] = {first, second};
+	const char *parts[2] = { first, second };
 
 	fputc('"', f);
 	for (int i = 0; i < 2 && parts[i]; i++) {
 		if (i)
 			fputs("\\n", f);
 		for (const char *s = parts[i]; *s; s++) {
+			if (*s == '`')
+				continue; /* command substitution in double-quoted strings */
 			if (*s == '"' || *s == '\\')
 				fputc('\\', f);
 			fputc(*s, f);
@@ -81,9 +87,29 @@ static const char *group_mechanism(const struct run *run, const char *attach)
 	return m;
 }
 
+/*
+ * What the impact plot shows: the change in % for a rate (the flood's bitrate),
+ * the added cost in the metric's own unit for a cost (time or instructions per call).
+ */
+static bool plot_percent(const struct run *run)
+{
+	return run->metric.higher_is_better;
+}
+
+static double shown(const struct run *run, double pct, double abs)
+{
+	return plot_percent(run) ? pct : abs;
+}
+
 static bool plottable(const struct run *run, const struct cfg *c)
 {
-	return c != run->baseline && c->n_ok && !isnan(c->impact_pct);
+	return c != run->baseline && c->n_ok && isfinite(shown(run, c->impact_pct, c->diff));
+}
+
+/* Output file base: bitrate.{png,svg,pdf} for the flood, as ever; cost.* for a cost. */
+static const char *impact_base(const struct run *run)
+{
+	return plot_percent(run) ? "bitrate" : "cost";
 }
 
 /* Distinct strings in table order, which is already sorted by attach then probe. */
@@ -129,17 +155,38 @@ static int write_impact(const struct run *run, const char *dir, const char *out)
 	ng = distinct(run, offsetof(struct cfg, attach), groups, MAX_SERIES);
 	np = distinct(run, offsetof(struct cfg, probe), probes, MAX_SERIES);
 	qsort(probes, np, sizeof(*probes), str_cmp);
-	d = open_in(dir, "bitrate.dat");
-	v = open_in(dir, "bitrate.vars.gp");
+	d = open_in(dir, "impact.dat");
+	v = open_in(dir, "impact.vars.gp");
 	if (!d || !v)
 		goto fail;
 	fprintf(v, "datafile = ");
-	gp_str(v, path_join(path, sizeof(path), dir, "bitrate.dat"));
+	gp_str(v, path_join(path, sizeof(path), dir, "impact.dat"));
 	fprintf(v, "\noutbase = ");
-	gp_str(v, path_join(path, sizeof(path), out, "bitrate"));
-	fprintf(v, "\nngroups = %zu\nmde = %.6g\nbase_mbps = %.6g\nbase_n = %zu\n", ng,
-		isnan(run->mde_pct) ? -1 : run->mde_pct, run->baseline->mbps.mean,
-		run->baseline->mbps.n);
+	gp_str(v, path_join(path, sizeof(path), out, impact_base(run)));
+	{
+		double mde = shown(run, run->mde_pct, run->mde_abs);
+		char t[320];
+
+		fprintf(v, "\nngroups = %zu\nmde = %.6g\nbase_mean = %.6g\nbase_n = %zu\n", ng,
+			isfinite(mde) ? mde : -1,
+			isfinite(run->baseline->value.mean) ? run->baseline->value.mean : 0,
+			run->baseline->value.n);
+		fprintf(v, "unit = ");
+		gp_str(v, plot_percent(run) ? "%" : run->metric.unit);
+		fprintf(v, "\nbase_unit = ");
+		gp_str(v, run->metric.unit);
+		snprintf(t, sizeof(t), "Cost of an attached BPF program on %s (%s)",
+			 run->metric.name, run->metric.clock);
+		fprintf(v, "\ntitle1 = ");
+		gp_str(v, t);
+		snprintf(t, sizeof(t), "%s vs baseline (%s)",
+			 plot_percent(run) ? "change" : "added cost", run->metric.unit);
+		fprintf(v, "\nylabel_text = ");
+		gp_str(v, plot_percent(run) ? "change vs baseline (%)" : t);
+		fprintf(v, "\nworse = ");
+		gp_str(v, run->metric.higher_is_better ? "below 0 = slower" : "above 0 = costlier");
+		fprintf(v, "\n");
+	}
 	fprintf(v, "array stitle[%zu]\narray scolor[%zu]\narray spt[%zu]\n", 2 * np, 2 * np,
 		2 * np);
 	/* One data block per (probe, stats) series, points spread within each attach group. */
@@ -156,9 +203,14 @@ static int write_impact(const struct run *run, const char *dir, const char *out)
 				    strcmp(c->probe, probes[p]))
 					continue;
 				x = g + ((double)(2 * p + st) + 0.5) / (2.0 * np) * 0.8 - 0.4;
-				fprintf(d, "%g %g %g %g\n", x, c->impact_pct,
-					isnan(c->impact_lo) ? c->impact_pct : c->impact_lo,
-					isnan(c->impact_hi) ? c->impact_pct : c->impact_hi);
+				{
+					double y = shown(run, c->impact_pct, c->diff);
+					double lo = shown(run, c->impact_lo, c->diff_lo);
+					double hi = shown(run, c->impact_hi, c->diff_hi);
+
+					fprintf(d, "%g %g %g %g\n", x, y, isfinite(lo) ? lo : y,
+						isfinite(hi) ? hi : y);
+				}
 				any = true;
 			}
 			if (!any)
@@ -218,8 +270,17 @@ static int write_samples(const struct run *run, const char *dir, const char *out
 	gp_str(v, path_join(path, sizeof(path), dir, "samples.dat"));
 	fprintf(v, "\noutbase = ");
 	gp_str(v, path_join(path, sizeof(path), out, "samples"));
-	fprintf(v, "\nbase_mean = %.6g\nbase_sd = %.6g\nset xtics (", b->mbps.mean,
-		isnan(b->mbps.sd) ? 0 : b->mbps.sd);
+	fprintf(v, "\nylabel_text = ");
+	{
+		char t[160], u[64];
+
+		snprintf(t, sizeof(t), "%s (%s)", fmt_title(run->metric.name, u, sizeof(u)),
+			 run->metric.unit);
+		gp_str(v, t);
+	}
+	fprintf(v, "\nbase_mean = %.6g\nbase_sd = %.6g\nset xtics (",
+		isfinite(b->value.mean) ? b->value.mean : 0,
+		isfinite(b->value.sd) ? b->value.sd : 0);
 	/* Block 0: every sample, spread sideways by block so equal values stay visible. */
 	for (i = 0; i < run->n_cfgs; i++) {
 		const struct cfg *c = &run->cfgs[i];
@@ -229,7 +290,7 @@ static int write_samples(const struct run *run, const char *dir, const char *out
 		for (k = 0; k < c->n_ok; k++) {
 			int blk = c->ok[k]->block >= 0 ? c->ok[k]->block : (int)k;
 
-			fprintf(d, "%g %g\n", x + ((blk % 9) - 4) * 0.04, c->ok[k]->rx_bps / 1e6);
+			fprintf(d, "%g %g\n", x + ((blk % 9) - 4) * 0.04, c->ok[k]->value);
 		}
 		fprintf(v, "%s", x ? ", " : "");
 		gp_str(v, c->name);
@@ -242,7 +303,8 @@ static int write_samples(const struct run *run, const char *dir, const char *out
 
 		if (!c->n_ok)
 			continue;
-		fprintf(d, "%g %g %g\n", x + 0.3, c->mbps.mean, isnan(c->mbps.sd) ? 0 : c->mbps.sd);
+		fprintf(d, "%g %g %g\n", x + 0.3, c->value.mean,
+			isfinite(c->value.sd) ? c->value.sd : 0);
 		x++;
 	}
 	fprintf(v, ")\nncfg = %zu\n", x);
@@ -306,7 +368,7 @@ int plot_write(const struct run *run, const char *outdir, const char *scriptdir)
 		fprintf(stderr, "bpfcost-report: no configuration besides baseline to plot\n");
 		err = 0;
 	} else if (!err) {
-		err = plot_one("bitrate", data, scriptdir);
+		err = plot_one("impact", data, scriptdir);
 	}
 	if (!err)
 		err = write_samples(run, data, outdir);

@@ -7,37 +7,38 @@
 #include <cjson/cJSON.h>
 
 #include "analysis/records.h"
-
-/* Longest first, so "kprobe-fprobe-x" is not read as attach "kprobe", probe "fprobe-x". */
-static const char *const known_attach[] = {
-	"kretprobe-fprobe", "kprobe-fprobe", "kprobe-ftrace", "kretprobe", "tp_btf",
-	"raw_tp",	    "kprobe",	     "fentry",	      "fexit",	   "tp",
-};
+#include "experiments/record_check.h"
 
 static void copy_str(char *dst, size_t len, const char *src)
 {
 	snprintf(dst, len, "%s", src ? src : "");
 }
 
-/* Fallback for records (typically failed ones) that lack attach/probe fields. */
-void record_split_config(const char *config, char *attach, char *probe, size_t len, bool *stats)
+void record_split_config(const char *config, const char *const *attach_names, char *attach,
+			 char *probe, size_t len, bool *stats)
 {
+	const char *best = NULL;
 	char buf[REC_NAME_LEN];
-	size_t n, i;
+	size_t n, blen = 0;
 
 	copy_str(buf, sizeof(buf), config);
+	buf[strcspn(buf, "@")] = '\0'; /* settings are not part of attach or probe */
 	n = strlen(buf);
 	*stats = n > 5 && !strcmp(buf + n - 5, "-stat");
 	if (*stats)
 		buf[n - 5] = '\0';
-	for (i = 0; i < sizeof(known_attach) / sizeof(known_attach[0]); i++) {
-		size_t k = strlen(known_attach[i]);
+	for (; attach_names && *attach_names; attach_names++) {
+		size_t k = strlen(*attach_names);
 
-		if (!strncmp(buf, known_attach[i], k) && buf[k] == '-') {
-			copy_str(attach, len, known_attach[i]);
-			copy_str(probe, len, buf + k + 1);
-			return;
+		if (k > blen && !strncmp(buf, *attach_names, k) && buf[k] == '-') {
+			best = *attach_names;
+			blen = k;
 		}
+	}
+	if (best) {
+		copy_str(attach, len, best);
+		copy_str(probe, len, buf + blen + 1);
+		return;
 	}
 	copy_str(attach, len, buf);
 	copy_str(probe, len, "");
@@ -73,8 +74,64 @@ static bool bool_or(const cJSON *o, const char *key, bool dflt, bool *present)
 	return cJSON_IsBool(it) ? cJSON_IsTrue(it) : dflt;
 }
 
+/* The iperf flood's metric: what records written before metrics were declared measured. */
+static const struct rec_metric legacy_metric = {
+	.name = "bitrate",
+	.field = "rx_bps",
+	.unit = "Mbit/s",
+	.scale = 1e-6,
+	.higher_is_better = true,
+	.event = "packet",
+	.clock = "real",
+};
+
+/* Names and units reach plots and LaTeX: letters, digits, and a few plain marks only. */
+static bool plain(const char *s, size_t max)
+{
+	size_t n = strlen(s);
+
+	return n && n < max &&
+	       strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 /%._-") ==
+		       n;
+}
+
+static int parse_metric(const cJSON *o, struct rec_metric *m, char *why, size_t whylen)
+{
+	const cJSON *j = cJSON_GetObjectItemCaseSensitive(o, "metric");
+	const char *name, *field, *unit, *event, *clock;
+	double scale;
+
+	if (!j) {
+		*m = legacy_metric;
+		return 0;
+	}
+	name = str_or_null(j, "name");
+	field = str_or_null(j, "field");
+	unit = str_or_null(j, "unit");
+	event = str_or_null(j, "event");
+	clock = str_or_null(j, "clock");
+	scale = num_or_nan(j, "scale");
+	if (!name || !field || !unit || !plain(name, sizeof(m->name)) ||
+	    !plain(field, sizeof(m->field)) || !plain(unit, sizeof(m->unit)) ||
+	    (event && !plain(event, sizeof(m->event))) ||
+	    (clock && !plain(clock, sizeof(m->clock))) || !isfinite(scale) || scale <= 0) {
+		snprintf(why, whylen,
+			 "\"metric\" lacks a plain name, field or unit, or a positive scale");
+		return -1;
+	}
+	copy_str(m->name, sizeof(m->name), name);
+	copy_str(m->field, sizeof(m->field), field);
+	copy_str(m->unit, sizeof(m->unit), unit);
+	copy_str(m->event, sizeof(m->event), event ? event : "event");
+	copy_str(m->clock, sizeof(m->clock), clock ? clock : "real");
+	m->scale = scale;
+	m->higher_is_better = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "higher_is_better"));
+	return 0;
+}
+
 static void fill_measurements(const cJSON *o, struct record *r)
 {
+	r->value = num_or_nan(o, r->metric.field) * r->metric.scale;
 	r->rx_bps = num_or_nan(o, "rx_bps");
 	r->rx_bytes = num_or_nan(o, "rx_bytes");
 	r->rx_packets = num_or_nan(o, "rx_packets");
@@ -85,7 +142,9 @@ static void fill_measurements(const cJSON *o, struct record *r)
 	r->cpu_remote_percent = num_or_nan(o, "cpu_remote_percent");
 	r->run_cnt = num_or_nan(o, "run_cnt");
 	r->run_time_ns = num_or_nan(o, "run_time_ns");
-	r->hits_per_packet = num_or_nan(o, "hits_per_packet");
+	r->hits = num_or_nan(o, "hits_per_event");
+	if (isnan(r->hits))
+		r->hits = num_or_nan(o, "hits_per_packet");
 	r->spin_ns = num_or_nan(o, "spin_ns");
 	/* Derive pps when the runner only gave packets and duration. */
 	if (isnan(r->rx_pps) && r->duration_s > 0)
@@ -110,8 +169,10 @@ int record_parse(const char *line, struct record *r, char *why, size_t whylen)
 		goto out;
 	}
 	s = str_or_null(o, "config");
-	if (!s || !*s || strlen(s) >= REC_NAME_LEN) {
-		snprintf(why, whylen, "missing, empty or over-long \"config\" string");
+	/* The runner's grammar: anything else is not a row name (and may be an attack). */
+	if (!s || !*s || strlen(s) >= REC_NAME_LEN ||
+	    strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789_-@=,.") != strlen(s)) {
+		snprintf(why, whylen, "missing, over-long or malformed \"config\" name");
 		goto out;
 	}
 	copy_str(r->config, sizeof(r->config), s);
@@ -121,14 +182,18 @@ int record_parse(const char *line, struct record *r, char *why, size_t whylen)
 		const char *a = str_or_null(o, "attach"), *p = str_or_null(o, "probe");
 		bool st;
 
-		record_split_config(s, r->attach, r->probe, REC_NAME_LEN, &st);
+		/* Without attach/probe, records_load() splits the name by the attach names seen. */
+		record_split_config(s, NULL, r->attach, r->probe, REC_NAME_LEN, &st);
 		if (!cJSON_GetObjectItemCaseSensitive(o, "stats"))
 			r->stats = st;
-		if (a)
+		r->attach[0] = r->probe[0] = '\0';
+		if (a && plain(a, REC_NAME_LEN))
 			copy_str(r->attach, sizeof(r->attach), a);
-		if (p)
+		if (p && plain(p, REC_NAME_LEN))
 			copy_str(r->probe, sizeof(r->probe), p);
 	}
+	if (parse_metric(o, &r->metric, why, whylen))
+		goto out;
 	r->block = int_or(o, "block", -1);
 	r->sample = int_or(o, "sample", 0);
 	r->order = int_or(o, "order", -1);
@@ -136,6 +201,10 @@ int record_parse(const char *line, struct record *r, char *why, size_t whylen)
 	r->hits_ok = bool_or(o, "hits_ok", true, &r->has_hits_ok);
 	copy_str(r->hits_source, sizeof(r->hits_source), str_or_null(o, "hits_source"));
 	copy_str(r->mechanism, sizeof(r->mechanism), str_or_null(o, "mechanism"));
+	if (r->mechanism[0] && !plain(r->mechanism, sizeof(r->mechanism)))
+		copy_str(r->mechanism, sizeof(r->mechanism), "?");
+	if (r->hits_source[0] && !plain(r->hits_source, sizeof(r->hits_source)))
+		copy_str(r->hits_source, sizeof(r->hits_source), "?");
 
 	err = cJSON_GetObjectItemCaseSensitive(o, "error");
 	if (err && !cJSON_IsNull(err)) {
@@ -143,13 +212,25 @@ int record_parse(const char *line, struct record *r, char *why, size_t whylen)
 		r->unsupported = bool_or(o, "unsupported", false, NULL);
 		copy_str(r->error, sizeof(r->error),
 			 cJSON_IsString(err) ? err->valuestring : "(non-string error)");
+		/* One line in every table: a line break here could start a LaTeX line. */
+		for (char *e = r->error; *e; e++)
+			if ((unsigned char)*e < 0x20 || *e == 0x7f)
+				*e = ' ';
 		ret = 0;
 		goto out;
 	}
 	/* A success record without the primary measurement cannot be analysed. */
-	if (isnan(r->rx_bps)) {
-		snprintf(why, whylen, "no numeric \"rx_bps\" and no \"error\"");
+	if (isnan(r->value)) {
+		snprintf(why, whylen, "no numeric \"%s\" and no \"error\"", r->metric.field);
 		goto out;
+	}
+	/* An impossible number is the sample's error, never a number in a table. */
+	if (record_check_values(o, r->error, sizeof(r->error))) {
+		r->failed = true;
+	} else if (!isfinite(r->value)) {
+		snprintf(r->error, sizeof(r->error), "impossible value: %s = %g (not finite)",
+			 r->metric.field, r->value);
+		r->failed = true;
 	}
 	ret = 0;
 out:
@@ -175,6 +256,82 @@ static int set_push(struct record_set *set, const struct record *r)
 static bool blank(const char *s)
 {
 	return s[strspn(s, " \t\r\n")] == '\0';
+}
+
+/*
+ * Records that lack attach/probe get them from their name, split by the attach
+ * names the other records carry: the analysis keeps no list of its own.
+ */
+static int learn_attach_names(struct record_set *set)
+{
+	const char **names = calloc(set->n + 1, sizeof(*names));
+	size_t i, k, n = 0;
+	bool stats;
+
+	if (!names)
+		return -ENOMEM;
+	for (i = 0; i < set->n; i++) {
+		const char *a = set->v[i].attach;
+
+		for (k = 0; k < n && strcmp(names[k], a); k++)
+			;
+		if (a[0] && k == n)
+			names[n++] = a;
+	}
+	for (i = 0; i < set->n; i++) {
+		struct record *r = &set->v[i];
+
+		if (!r->baseline && !r->attach[0])
+			record_split_config(r->config, names, r->attach, r->probe, REC_NAME_LEN,
+					    &stats);
+	}
+	free(names);
+	return 0;
+}
+
+static void drop(struct record_set *set, size_t i, const char *path, FILE *diag, const char *why,
+		 int other)
+{
+	if (diag)
+		fprintf(diag, "%s:%d: skipped: %s (line %d)\n", path, set->v[i].line, why, other);
+	if (!set->n_malformed++ || set->v[i].line < set->first_malformed_line)
+		set->first_malformed_line = set->v[i].line;
+	memmove(&set->v[i], &set->v[i + 1], (set->n - i - 1) * sizeof(*set->v));
+	set->n--;
+}
+
+/*
+ * One run is one workload and one measurement per (configuration, block): a
+ * record with another metric, or a second record of the same sample (two
+ * writers, a copy pasted twice), is left out and said so, never counted.
+ */
+static void drop_inconsistent(const char *path, struct record_set *set, FILE *diag)
+{
+	size_t i, k;
+
+	for (i = 1; i < set->n;) {
+		const struct rec_metric *m0 = &set->v[0].metric, *m = &set->v[i].metric;
+		bool dup = false;
+
+		if (strcmp(m->field, m0->field) || strcmp(m->unit, m0->unit)) {
+			drop(set, i, path, diag, "its metric differs from the run's first record",
+			     set->v[0].line);
+			continue;
+		}
+		/* Measurements only: an error record beside a good one counts nothing twice. */
+		for (k = 0; k < i && !dup; k++)
+			dup = !set->v[i].failed && !set->v[k].failed && set->v[i].block >= 0 &&
+			      set->v[k].block == set->v[i].block &&
+			      !strcmp(set->v[k].config, set->v[i].config);
+		if (dup) {
+			drop(set, i, path, diag,
+			     "a second record of the same configuration and block",
+			     set->v[k - 1].line);
+			set->n_duplicates++;
+			continue;
+		}
+		i++;
+	}
 }
 
 int records_load(const char *path, struct record_set *set, FILE *diag)
@@ -208,6 +365,10 @@ int records_load(const char *path, struct record_set *set, FILE *diag)
 	}
 	free(line);
 	fclose(f);
+	if (!err)
+		err = learn_attach_names(set);
+	if (!err)
+		drop_inconsistent(path, set, diag);
 	return err;
 }
 

@@ -9,6 +9,20 @@
 
 #define REC_NAME_LEN 96
 
+/*
+ * The primary metric a workload declared, copied into every record: value =
+ * record[field] * scale, in unit. Records without one are the iperf flood's.
+ */
+struct rec_metric {
+	char name[48];	/* "bitrate", "time per call" */
+	char field[48]; /* "rx_bps" */
+	char unit[32];	/* "Mbit/s", "ns/call", "instructions/call" */
+	double scale;
+	bool higher_is_better;
+	char event[16]; /* what hits are counted per: "packet", "call" */
+	char clock[16]; /* "real" or "instructions" */
+};
+
 struct record {
 	int line; /* 1-based line in samples.jsonl, for messages */
 	char config[REC_NAME_LEN];
@@ -17,11 +31,13 @@ struct record {
 	bool stats;
 	bool baseline;
 	int block, sample, order;
+	struct rec_metric metric;
+	double value; /* the metric, in its unit */
 	double rx_bps, rx_bytes, rx_packets, rx_pps;
 	double lost_percent, duration_s;
 	double cpu_host_percent, cpu_remote_percent;
 	double run_cnt, run_time_ns;
-	double hits_per_packet;
+	double hits; /* program runs per event: hits_per_event (hits_per_packet before) */
 	double spin_ns;
 	bool has_hits_ok, hits_ok;
 	char hits_source[16];
@@ -34,12 +50,19 @@ struct record {
 struct record_set {
 	struct record *v;
 	size_t n, cap;
-	size_t n_malformed;
+	size_t n_malformed;  /* skipped lines, duplicates included */
+	size_t n_duplicates; /* second records of one (configuration, block) */
 	int first_malformed_line;
 };
 
 int record_parse(const char *line, struct record *r, char *why, size_t whylen);
-void record_split_config(const char *config, char *attach, char *probe, size_t len, bool *stats);
+/*
+ * Split a configuration name ("kprobe-fprobe-null-stat@spin_ns=5") into attach,
+ * probe and stats, given the attach names known (NULL-terminated; longest match
+ * wins). For records that lack the attach and probe fields.
+ */
+void record_split_config(const char *config, const char *const *attach_names, char *attach,
+			 char *probe, size_t len, bool *stats);
 int records_load(const char *path, struct record_set *set, FILE *diag);
 void records_free(struct record_set *set);
 

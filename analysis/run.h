@@ -11,11 +11,10 @@
 
 #include "analysis/records.h"
 #include "analysis/stats.h"
+#include "experiments/record_check.h"
 
-#define HITS_LOW  0.9
-#define HITS_HIGH 1.1
-#define ALPHA	  0.05
-#define POWER	  0.80
+#define ALPHA 0.05
+#define POWER 0.80
 
 struct cfg {
 	char name[REC_NAME_LEN];
@@ -29,19 +28,22 @@ struct cfg {
 	const char *first_error;
 
 	/* results, filled by run_analyse() */
-	struct sample_stats mbps, mb, pps, lost, cpu_host, cpu_remote;
-	double impact_pct, impact_lo, impact_hi; /* bitrate, 95% CI of the difference */
+	struct sample_stats value;				 /* the run's metric, in its unit */
+	struct sample_stats mb, pps, lost, cpu_host, cpu_remote; /* iperf's, when recorded */
+	double impact_pct, impact_lo, impact_hi; /* % of baseline, 95% CI of the difference */
+	double diff, diff_lo, diff_hi;		 /* mean - baseline mean, in the unit, 95% CI */
 	double transfer_impact_pct;
 	struct welch welch;
 	double p_holm;
 	const char *sig;
 	double mde_pct;	   /* for this row's n against the baseline's n and sd */
+	double mde_abs;	   /* the same in the metric's unit */
 	double ns_per_pkt; /* 1e9/pps - 1e9/pps_baseline */
 	double ns_per_run; /* run_time_ns / run_cnt summed over samples; NAN without stats */
 	double run_cnt, run_time_ns;
 	double hits_mean, hits_min, hits_max;
 	size_t hits_n;
-	bool hits_bad; /* any sample outside [HITS_LOW, HITS_HIGH] or hits_ok false */
+	bool hits_bad; /* any sample outside [HITS_MIN, HITS_MAX] or hits_ok false */
 	char hits_source[16];
 	char mechanism[32]; /* "mixed" if samples disagree */
 	double spin_ns;
@@ -57,7 +59,10 @@ struct run {
 	struct cfg *cfgs;
 	size_t n_cfgs;
 	struct cfg *baseline;
-	double mde_pct; /* run-level: baseline n vs equal n, baseline sd */
+	struct rec_metric metric; /* the workload's, from the records */
+	bool has_packets;	  /* iperf's packet counts are there: its columns are shown */
+	double mde_pct;		  /* run-level: baseline n vs equal n, baseline sd */
+	double mde_abs;		  /* the same in the metric's unit */
 	size_t n_failed;
 	struct manifest_field manifest[8];
 	size_t n_manifest;

@@ -1,11 +1,11 @@
 # SPDX-License-Identifier: GPL-2.0
-# Per-sample plot: every sample's bitrate per configuration, baseline included, so the
-# spread behind each mean is visible. Run after a generated file that sets datafile,
-# outbase, ncfg, base_mean, base_sd and the xtics (configuration names).
+# Per-sample plot: every sample's value of the run's metric per configuration, baseline
+# included, so the spread behind each mean is visible. Run after a generated file that
+# sets datafile, outbase, ylabel_text, ncfg, base_mean, base_sd and the xtics.
 set encoding utf8
-set title "UDP receive bitrate of every sample, per configuration\n" . \
-	"dots: one iperf3 run each; bars: mean ± sd; shaded: baseline mean ± sd"
-set ylabel "Receiver bitrate (Mbit/s)"
+set title ylabel_text . " of every sample, per configuration\n" . \
+	"dots: one sample each; bars: mean ± sd; shaded: baseline mean ± sd"
+set ylabel ylabel_text
 set xrange [-0.6:ncfg - 0.4]
 set xtics rotate by 45 right nomirror
 set grid ytics lc rgb '#dddddd'

@@ -4,12 +4,15 @@
 #include <string.h>
 
 #include <gsl/gsl_cdf.h>
+#include <gsl/gsl_errno.h>
 #include <gsl/gsl_statistics_double.h>
 
 #include "analysis/stats.h"
 
 void stats_describe(const double *x, size_t n, struct sample_stats *s)
 {
+	/* GSL's default handler calls abort(): a results folder must never do that to us. */
+	gsl_set_error_handler_off();
 	s->n = n;
 	s->mean = n ? gsl_stats_mean(x, 1, n) : NAN;
 	s->sd = NAN;
@@ -22,7 +25,7 @@ void stats_describe(const double *x, size_t n, struct sample_stats *s)
 
 double stats_t_quantile(double p, double df)
 {
-	if (!(df > 0))
+	if (!(df > 0) || !isfinite(df) || !(p > 0 && p < 1))
 		return NAN;
 	return gsl_cdf_tdist_Pinv(p, df);
 }
@@ -39,10 +42,16 @@ int stats_welch(const struct sample_stats *a, const struct sample_stats *b, stru
 	vb = b->sd * b->sd / b->n;
 	w->se = sqrt(va + vb);
 	if (w->se == 0) {
-		/* Both groups constant: the difference is exact, there is nothing to test. */
-		w->p = w->diff == 0 ? 1.0 : 0.0;
+		/*
+		 * Both groups constant: the difference is exact, and a t-test has
+		 * nothing to say about it (p stays NAN, not a made-up 0 and "***").
+		 */
 		w->ci_lo = w->ci_hi = w->diff;
 		return 0;
+	}
+	if (!isfinite(w->se)) {
+		w->se = NAN;
+		return -1;
 	}
 	w->df = (va + vb) * (va + vb) / (va * va / (a->n - 1) + vb * vb / (b->n - 1));
 	w->t = w->diff / w->se;
@@ -113,7 +122,7 @@ double stats_mde(double sd, size_t n_a, size_t n_b, double alpha, double power)
 
 double stats_impact_percent(double mean, double base)
 {
-	if (base == 0 || isnan(base))
+	if (base == 0 || !isfinite(base) || !isfinite(mean))
 		return NAN;
 	return (mean - base) / base * 100.0;
 }

@@ -26,7 +26,7 @@ static void put_str(FILE *f, const char *s)
 static void put_num(FILE *f, double v)
 {
 	fputc(',', f);
-	if (!isnan(v) && !isinf(v))
+	if (isfinite(v))
 		fprintf(f, "%.10g", v);
 }
 
@@ -38,14 +38,15 @@ static void put_next_str(FILE *f, const char *s)
 
 static const char header[] =
 	"config,attach,probe,stats,n,n_errors,n_unsupported,error,"
-	"bitrate_mbps_mean,bitrate_mbps_sd,bitrate_mbps_ci95,"
+	"metric,unit,mean,sd,ci95,"
 	"transfer_mb_mean,transfer_mb_sd,transfer_mb_ci95,"
 	"pps_mean,pps_sd,lost_percent_mean,cpu_host_percent_mean,cpu_remote_percent_mean,"
 	"impact_percent,impact_ci95_low,impact_ci95_high,transfer_impact_percent,"
-	"diff_mbps,welch_df,welch_t,p_value,p_holm,significance,mde_percent,"
+	"diff,diff_ci95_low,diff_ci95_high,welch_df,welch_t,p_value,p_holm,significance,"
+	"mde_percent,mde,"
 	"ns_per_packet_added,ns_per_run,run_cnt_total,run_time_ns_total,"
-	"hits_per_packet_mean,hits_per_packet_min,hits_per_packet_max,hits_flag,hits_source,"
-	"mechanism,spin_ns,run_mde_percent\n";
+	"hits_mean,hits_min,hits_max,hits_per,hits_flag,hits_source,"
+	"mechanism,spin_ns,run_mde_percent,run_mde,clock\n";
 
 int summary_csv_write(const struct run *run, FILE *f)
 {
@@ -58,9 +59,11 @@ int summary_csv_write(const struct run *run, FILE *f)
 		put_next_str(f, c->probe);
 		fprintf(f, ",%d,%zu,%zu,%zu", c->stats, c->n_ok, c->n_err, c->n_unsupported);
 		put_next_str(f, c->first_error);
-		put_num(f, c->mbps.mean);
-		put_num(f, c->mbps.sd);
-		put_num(f, c->mbps.ci95);
+		put_next_str(f, run->metric.name);
+		put_next_str(f, run->metric.unit);
+		put_num(f, c->value.mean);
+		put_num(f, c->value.sd);
+		put_num(f, c->value.ci95);
 		put_num(f, c->mb.mean);
 		put_num(f, c->mb.sd);
 		put_num(f, c->mb.ci95);
@@ -73,13 +76,16 @@ int summary_csv_write(const struct run *run, FILE *f)
 		put_num(f, c->impact_lo);
 		put_num(f, c->impact_hi);
 		put_num(f, c->transfer_impact_pct);
-		put_num(f, c->baseline ? NAN : c->welch.diff);
+		put_num(f, c->diff);
+		put_num(f, c->diff_lo);
+		put_num(f, c->diff_hi);
 		put_num(f, c->welch.df);
 		put_num(f, c->welch.t);
 		put_num(f, c->welch.p);
 		put_num(f, c->p_holm);
 		put_next_str(f, c->sig);
 		put_num(f, c->mde_pct);
+		put_num(f, c->mde_abs);
 		put_num(f, c->ns_per_pkt);
 		put_num(f, c->ns_per_run);
 		put_num(f, c->run_cnt > 0 ? c->run_cnt : NAN);
@@ -87,11 +93,14 @@ int summary_csv_write(const struct run *run, FILE *f)
 		put_num(f, c->hits_mean);
 		put_num(f, c->hits_min);
 		put_num(f, c->hits_max);
+		put_next_str(f, run->metric.event);
 		fprintf(f, ",%d", c->hits_bad);
 		put_next_str(f, c->hits_source);
 		put_next_str(f, c->mechanism);
 		put_num(f, c->spin_ns);
 		put_num(f, run->mde_pct);
+		put_num(f, run->mde_abs);
+		put_next_str(f, run->metric.clock);
 		fputc('\n', f);
 	}
 	return ferror(f) ? -1 : 0;

@@ -52,20 +52,22 @@ static void num_cell(FILE *f, const char *s)
 static void row(const struct cfg *c, FILE *f)
 {
 	const char *st = cfg_status(c);
-	char b[96];
+	char b[96], ci[64];
 
 	tex_escape(f, c->name);
 	if (st) {
-		fprintf(f, " & \\multicolumn{10}{l}{%s (%zu failed): ", st, c->n_err);
+		fprintf(f, " & \\multicolumn{12}{l}{%s (%zu failed): ", st, c->n_err);
 		tex_escape(f, c->first_error ? c->first_error : "");
 		fputs("} \\\\\n", f);
 		return;
 	}
-	num_cell(f, fmt_pm(b, sizeof(b), c->mbps.mean, c->mbps.sd, 1, " \\pm "));
+	num_cell(f, fmt_pm(b, sizeof(b), c->value.mean, c->value.sd, 1, " \\pm "));
 	snprintf(b, sizeof(b), "%zu", c->n_ok);
 	num_cell(f, b);
 	num_cell(f, fmt_signed(b, sizeof(b), c->impact_pct, 1, ""));
 	num_cell(f, fmt_ci(b, sizeof(b), c->impact_lo, c->impact_hi, 1));
+	num_cell(f, fmt_signed(b, sizeof(b), c->diff, 1, ""));
+	num_cell(f, fmt_ci(ci, sizeof(ci), c->diff_lo, c->diff_hi, 1));
 	num_cell(f, fmt_p(b, sizeof(b), c->p_holm));
 	fprintf(f, " & %s", c->sig[0] ? c->sig : "");
 	num_cell(f, fmt_signed(b, sizeof(b), c->ns_per_pkt, 0, ""));
@@ -82,6 +84,8 @@ static void row(const struct cfg *c, FILE *f)
 
 int table_tex_write(const struct run *run, FILE *f)
 {
+	const struct rec_metric *m = &run->metric;
+	char line[1024], t[64];
 	struct notes notes;
 	size_t i;
 
@@ -91,16 +95,24 @@ int table_tex_write(const struct run *run, FILE *f)
 	      f);
 	for (i = 0; i < notes.n; i++) {
 		fputs("% ", f);
-		fputs(notes.v[i], f);
+		tex_escape(f, notes.v[i]); /* a note quotes records: never live LaTeX */
 		fputc('\n', f);
 	}
-	for (i = 0; fmt_legend[i]; i++)
-		fprintf(f, "%% %s\n", fmt_legend[i]);
-	fputs("\\begin{tabular}{lrrrrrlrrrl}\n\\toprule\n", f);
-	fputs("Configuration & Bitrate (Mbit/s) & $n$ & Impact (\\%) & 95\\% CI (\\%) & "
-	      "$p_{\\mathrm{Holm}}$ & Sig. & ns/pkt & ns/run & Hits/pkt & Mechanism \\\\\n"
-	      "\\midrule\n",
+	for (i = 0; fmt_legend(run, (int)i, line, sizeof(line)); i++) {
+		fputs("% ", f);
+		tex_escape(f, line);
+		fputc('\n', f);
+	}
+	fputs("\\begin{tabular}{lrrrrrrrlrrrl}\n\\toprule\nConfiguration & ", f);
+	/* The metric's name and unit are plain words (records.c), escaped all the same. */
+	tex_escape(f, fmt_title(m->name, t, sizeof(t)));
+	fputs(" (", f);
+	tex_escape(f, m->unit);
+	fputs(") & $n$ & Impact (\\%) & 95\\% CI (\\%) & Difference & 95\\% CI & "
+	      "$p_{\\mathrm{Holm}}$ & Sig. & ns/pkt & ns/run & Hits/",
 	      f);
+	tex_escape(f, m->event);
+	fputs(" & Mechanism \\\\\n\\midrule\n", f);
 	for (i = 0; i < run->n_cfgs; i++) {
 		row(&run->cfgs[i], f);
 		if (&run->cfgs[i] == run->baseline && i + 1 < run->n_cfgs)

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* table.txt: the seed experiment's two tables, then the columns it lacked. */
+#include <math.h>
 #include <string.h>
 
 #include "analysis/fmt.h"
@@ -76,76 +77,129 @@ static int header(FILE *f, const struct col *cols, size_t n, int namew)
 	return total;
 }
 
-static const struct col value_cols[] = {
-	{"Bitrate (Mbps)", 18}, {"Transfer (MB)", 18}, {"Samples", 10},
-	{"Packets/s", 14},	{"Loss (%)", 10},      {"Errors", 8},
-};
-
 static void value_table(const struct run *run, FILE *f, int namew)
 {
-	const size_t ncol = sizeof(value_cols) / sizeof(value_cols[0]);
-	char a[64], b[64], n[32], p[64], l[32], e[32];
+	char head[80], t[64], a[64], b[64], n[32], p[64], l[32], e[32];
+	struct col cols[6];
+	size_t ncol = 0;
 
-	header(f, value_cols, ncol, namew);
+	snprintf(head, sizeof(head), "%s (%s)", fmt_title(run->metric.name, t, sizeof(t)),
+		 run->metric.unit);
+	cols[ncol++] =
+		(struct col){ head, (int)strlen(head) + 4 > 18 ? (int)strlen(head) + 4 : 18 };
+	if (run->has_packets)
+		cols[ncol++] = (struct col){ "Transfer (MB)", 18 };
+	cols[ncol++] = (struct col){ "Samples", 10 };
+	if (run->has_packets) {
+		cols[ncol++] = (struct col){ "Packets/s", 14 };
+		cols[ncol++] = (struct col){ "Loss (%)", 10 };
+	}
+	cols[ncol++] = (struct col){ "Errors", 8 };
+	header(f, cols, ncol, namew);
 	for (size_t i = 0; i < run->n_cfgs; i++) {
 		const struct cfg *c = &run->cfgs[i];
 		const char *st = cfg_status(c);
 
 		put_left(f, c->name, namew);
-		put_left(f, st ? st : fmt_pm(a, sizeof(a), c->mbps.mean, c->mbps.sd, 1, "±"), 18);
-		put_left(f, fmt_pm(b, sizeof(b), c->mb.mean, c->mb.sd, 1, "±"), 18);
+		put_left(f, st ? st : fmt_pm(a, sizeof(a), c->value.mean, c->value.sd, 1, "±"),
+			 cols[0].width);
+		if (run->has_packets)
+			put_left(f, fmt_pm(b, sizeof(b), c->mb.mean, c->mb.sd, 1, "±"), 18);
 		snprintf(n, sizeof(n), "%zu", c->n_ok);
 		put_left(f, n, 10);
-		put_left(f, fmt_num(p, sizeof(p), c->pps.mean, 0), 14);
-		put_left(f, fmt_num(l, sizeof(l), c->lost.mean, 2), 10);
+		if (run->has_packets) {
+			put_left(f, fmt_num(p, sizeof(p), c->pps.mean, 0), 14);
+			put_left(f, fmt_num(l, sizeof(l), c->lost.mean, 2), 10);
+		}
 		snprintf(e, sizeof(e), "%zu", c->n_err);
 		fputs(e, f);
 		fputc('\n', f);
 	}
 }
 
-static const struct col impact_cols[] = {
-	{"Bitrate Impact (%)", 21},
-	{"Transfer Impact (%)", 21},
-	{"95% CI (%)", 18},
-	{"p (Holm)", 10},
-	{"Sig", 5},
-	{"MDE (%)", 9},
-	{"ns/pkt", 9},
-	{"ns/run", 9},
-	{"Hits/pkt", 10},
-	{"Mechanism", 12},
+/* The impact table's columns: the metric's own first, then the flood's when it is one. */
+struct impact_cols {
+	struct col v[12];
+	size_t n;
+	char impact[80], diff[80], hits[32];
 };
 
-static void impact_row(const struct cfg *c, FILE *f, int namew)
+static void impact_cols(const struct run *run, struct impact_cols *k)
 {
-	const struct col *k = impact_cols;
+	char t[64];
+
+	k->n = 0;
+	snprintf(k->impact, sizeof(k->impact), "%s Impact (%%)",
+		 fmt_title(run->metric.name, t, sizeof(t)));
+	snprintf(k->diff, sizeof(k->diff), "Difference (%s) [95%% CI]", run->metric.unit);
+	snprintf(k->hits, sizeof(k->hits), "Hits/%.8s", run->metric.event);
+	k->v[k->n++] = (struct col){ k->impact, (int)strlen(k->impact) + 3 };
+	if (run->has_packets)
+		k->v[k->n++] = (struct col){ "Transfer Impact (%)", 21 };
+	k->v[k->n++] = (struct col){ "95% CI (%)", 18 };
+	k->v[k->n++] = (struct col){ k->diff, (int)strlen(k->diff) + 10 };
+	k->v[k->n++] = (struct col){ "p (Holm)", 10 };
+	k->v[k->n++] = (struct col){ "Sig", 5 };
+	k->v[k->n++] = (struct col){ "MDE (%)", 9 };
+	if (run->has_packets)
+		k->v[k->n++] = (struct col){ "ns/pkt", 9 };
+	k->v[k->n++] = (struct col){ "ns/run", 9 };
+	k->v[k->n++] =
+		(struct col){ k->hits,
+			      (int)strlen(k->hits) + 2 > 10 ? (int)strlen(k->hits) + 2 : 10 };
+	k->v[k->n++] = (struct col){ "Mechanism", 12 };
+}
+
+/* "+316.0 [+315.8, +316.2]", or "-" when the difference cannot be computed. */
+static char *fmt_diff(char *buf, size_t len, const struct cfg *c)
+{
+	char d[32], ci[64];
+
+	if (!isfinite(c->diff))
+		return fmt_num(buf, len, NAN, 0);
+	fmt_signed(d, sizeof(d), c->diff, 1, "");
+	if (isfinite(c->diff_lo) && isfinite(c->diff_hi))
+		snprintf(buf, len, "%s %s", d, fmt_ci(ci, sizeof(ci), c->diff_lo, c->diff_hi, 1));
+	else
+		snprintf(buf, len, "%s", d);
+	return buf;
+}
+
+static void impact_row(const struct run *run, const struct cfg *c, const struct impact_cols *ic,
+		       FILE *f, int namew)
+{
+	const struct col *k = ic->v;
 	const char *st = cfg_status(c);
-	char b[64];
+	char b[96];
+	size_t i = 0;
 
 	put_left(f, c->name, namew);
 	if (st) {
 		fprintf(f, "%s (%zu failed): %s\n", st, c->n_err, c->first_error);
 		return;
 	}
-	put_right(f, fmt_signed(b, sizeof(b), c->impact_pct, 1, "%"), &k[0]);
-	put_right(f, fmt_signed(b, sizeof(b), c->transfer_impact_pct, 1, "%"), &k[1]);
-	put_right(f, fmt_ci(b, sizeof(b), c->impact_lo, c->impact_hi, 1), &k[2]);
-	put_right(f, fmt_p(b, sizeof(b), c->p_holm), &k[3]);
-	put_left(f, c->sig, k[4].width);
-	put_right(f, fmt_num(b, sizeof(b), c->mde_pct, 1), &k[5]);
-	put_right(f, fmt_signed(b, sizeof(b), c->ns_per_pkt, 0, ""), &k[6]);
-	put_right(f, fmt_num(b, sizeof(b), c->ns_per_run, 1), &k[7]);
-	put_right(f, fmt_hits(b, sizeof(b), c), &k[8]);
+	put_right(f, fmt_signed(b, sizeof(b), c->impact_pct, 1, "%"), &k[i++]);
+	if (run->has_packets)
+		put_right(f, fmt_signed(b, sizeof(b), c->transfer_impact_pct, 1, "%"), &k[i++]);
+	put_right(f, fmt_ci(b, sizeof(b), c->impact_lo, c->impact_hi, 1), &k[i++]);
+	put_right(f, fmt_diff(b, sizeof(b), c), &k[i++]);
+	put_right(f, fmt_p(b, sizeof(b), c->p_holm), &k[i++]);
+	put_left(f, c->sig, k[i++].width);
+	put_right(f, fmt_num(b, sizeof(b), c->mde_pct, 1), &k[i++]);
+	if (run->has_packets)
+		put_right(f, fmt_signed(b, sizeof(b), c->ns_per_pkt, 0, ""), &k[i++]);
+	put_right(f, fmt_num(b, sizeof(b), c->ns_per_run, 1), &k[i++]);
+	put_right(f, fmt_hits(b, sizeof(b), c), &k[i++]);
 	fputs(c->mechanism[0] ? c->mechanism : "-", f);
 	fputc('\n', f);
 }
 
 int table_text_write(const struct run *run, const char *src, FILE *f)
 {
-	const size_t ncol = sizeof(impact_cols) / sizeof(impact_cols[0]);
 	int namew = name_width(run), total;
+	struct impact_cols ic;
 	struct notes notes;
+	char line[1024];
 	size_t i;
 
 	if (notes_build(run, &notes))
@@ -162,16 +216,17 @@ int table_text_write(const struct run *run, const char *src, FILE *f)
 	rule(f, '=', SEP_CHAR_WIDTH);
 	fputs("PERFORMANCE IMPACT vs BASELINE\n", f);
 	rule(f, '=', SEP_CHAR_WIDTH);
-	total = header(f, impact_cols, ncol, namew);
+	impact_cols(run, &ic);
+	total = header(f, ic.v, ic.n, namew);
 	for (i = 0; i < run->n_cfgs; i++)
 		if (&run->cfgs[i] != run->baseline)
-			impact_row(&run->cfgs[i], f, namew);
+			impact_row(run, &run->cfgs[i], &ic, f, namew);
 	rule(f, '-', total);
 	for (i = 0; i < notes.n; i++)
 		fprintf(f, "%s\n", notes.v[i]);
 	fputc('\n', f);
-	for (i = 0; fmt_legend[i]; i++)
-		fprintf(f, "%s\n", fmt_legend[i]);
+	for (i = 0; fmt_legend(run, (int)i, line, sizeof(line)); i++)
+		fprintf(f, "%s\n", line);
 	notes_free(&notes);
 	return ferror(f) ? -1 : 0;
 }

@@ -46,10 +46,21 @@ static void test_parse_one(void **state)
 				      "\"run_cnt\":null,\"mechanism\":\"fprobe\"}",
 				      &r, why, sizeof(why)),
 			 0);
-	/* attach/probe absent: split from the name, longest known attach type first */
-	assert_string_equal(r.attach, "kprobe-fprobe");
-	assert_string_equal(r.probe, "null");
+	/* attach/probe absent: left for records_load(), which knows the attach names seen */
+	assert_string_equal(r.attach, "");
 	assert_true(r.stats);
+	{
+		const char *const seen[] = { "kprobe", "kprobe-fprobe", "tp", NULL };
+		char attach[REC_NAME_LEN], probe[REC_NAME_LEN];
+		bool stats;
+
+		/* longest known attach type first; settings after '@' are not the probe */
+		record_split_config("kprobe-fprobe-null-stat@spin_ns=5", seen, attach, probe,
+				    sizeof(attach), &stats);
+		assert_string_equal(attach, "kprobe-fprobe");
+		assert_string_equal(probe, "null");
+		assert_true(stats);
+	}
 	assert_true(isnan(r.run_cnt));
 	assert_near(r.rx_bps, 1e7, 0);
 	assert_string_equal(r.mechanism, "fprobe");
@@ -130,7 +141,7 @@ static void test_analyse_fixture(void **state)
 	assert_int_equal(run_analyse(&run), 0);
 
 	c = find(&run, "fentry-map");
-	assert_near(c->mbps.mean, 21.0, 1e-9);
+	assert_near(c->value.mean, 21.0, 1e-9);
 	/* (21 - 19) / 19 = +10.526%; CI (2 -/+ 2.306004 * 0.5) / 19 (see test_analysis_stats) */
 	assert_near(c->impact_pct, 10.5263157895, 1e-6);
 	assert_near(c->impact_lo, 0.8469979324 / 19 * 100, 1e-4);

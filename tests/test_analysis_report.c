@@ -29,7 +29,7 @@ static int cli(int argc, const char **argv)
 static int setup(void **state)
 {
 	const char *r = getenv("BPFCOST_ROOT"), *o = getenv("BPFCOST_OUT");
-	const char *argv[] = {"bpfcost-report", "-q", "-o", outdir, fixture};
+	const char *argv[] = { "bpfcost-report", "-q", "-o", outdir, fixture };
 
 	(void)state;
 	snprintf(root, sizeof(root), "%s", r ? r : ".");
@@ -62,7 +62,7 @@ static long file_size(const char *name, char *head, size_t n)
 
 static void test_tables_exist(void **state)
 {
-	static const char *const names[] = {"table.txt", "table.md", "table.tex", "summary.csv"};
+	static const char *const names[] = { "table.txt", "table.md", "table.tex", "summary.csv" };
 	char head[64];
 
 	(void)state;
@@ -90,13 +90,16 @@ static void test_text_layout(void **state)
 
 	(void)state;
 	/* The seed's two tables, with their headers, and baseline as the first row. */
-	assert_non_null(strstr(t, "Configuration             Bitrate (Mbps)    Transfer (MB)     "
+	assert_non_null(strstr(t, "Configuration             Bitrate (Mbit/s)    Transfer (MB)     "
 				  "Samples"));
-	assert_non_null(strstr(t, "\nbaseline                  19.0±0.8          23.8±1.0"));
+	assert_non_null(strstr(t, "\nbaseline                  19.0±0.8            23.8±1.0"));
 	assert_non_null(strstr(t, "PERFORMANCE IMPACT vs BASELINE"));
 	assert_non_null(strstr(t, "Bitrate Impact (%)   Transfer Impact (%)"));
 	assert_non_null(strstr(t, "+10.5%"));
-	assert_non_null(strstr(t, "Minimum detectable effect of this run: 8.4%"));
+	assert_non_null(strstr(t, "Minimum detectable effect of this run: 8.4% of the baseline "
+				  "bitrate, 1.6 Mbit/s"));
+	/* the absolute difference beside the impact, in the metric's unit */
+	assert_non_null(strstr(t, "+2.0 [+0.8, +3.2]"));
 	assert_non_null(strstr(t, "kretprobe-fprobe-null     unsupported"));
 	assert_non_null(strstr(t, "0.90 !!"));
 	free(t);
@@ -112,14 +115,14 @@ static void test_csv_rows(void **state)
 	for (line = strchr(t, '\n'); line && line[1]; line = strchr(line + 1, '\n'))
 		rows++;
 	assert_int_equal(rows, 6); /* one per configuration, baseline and unsupported included */
-	assert_non_null(strstr(t, "\nbaseline,,,0,5,0,0,,19,"));
+	assert_non_null(strstr(t, "\nbaseline,,,0,5,0,0,,bitrate,Mbit/s,19,"));
 	free(t);
 }
 
 static void test_plots_valid(void **state)
 {
-	static const char *const bases[] = {"bitrate", "samples"};
-	static const unsigned char png[] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+	static const char *const bases[] = { "bitrate", "samples" };
+	static const unsigned char png[] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
 	char name[64], head[256];
 
 	(void)state;
@@ -178,11 +181,11 @@ static void test_latex_compiles(void **state)
 static void test_exit_codes(void **state)
 {
 	char dir[PATH_MAX];
-	const char *help[] = {"bpfcost-report", "--help"};
-	const char *missing[] = {"bpfcost-report", "-q", "/nonexistent/bpfcost"};
-	const char *nosamples[] = {"bpfcost-report", "-q", outdir};
-	const char *nobase[] = {"bpfcost-report", "-q", "--no-plots", "-o", outdir, dir};
-	const char *bad[] = {"bpfcost-report", "--bogus"};
+	const char *help[] = { "bpfcost-report", "--help" };
+	const char *missing[] = { "bpfcost-report", "-q", "/nonexistent/bpfcost" };
+	const char *nosamples[] = { "bpfcost-report", "-q", outdir };
+	const char *nobase[] = { "bpfcost-report", "-q", "--no-plots", "-o", outdir, dir };
+	const char *bad[] = { "bpfcost-report", "--bogus" };
 
 	(void)state;
 	snprintf(dir, sizeof(dir), "%.4000s/tests/fixtures/analysis/no_baseline", root);

@@ -23,8 +23,8 @@
 				 (double)(tol));                                                   \
 	} while (0)
 
-static const double base[] = {18.0, 18.5, 19.0, 19.5, 20.0};
-static const double fmap[] = {20.0, 20.5, 21.0, 21.5, 22.0};
+static const double base[] = { 18.0, 18.5, 19.0, 19.5, 20.0 };
+static const double fmap[] = { 20.0, 20.5, 21.0, 21.5, 22.0 };
 
 static void test_t_quantiles(void **state)
 {
@@ -41,7 +41,7 @@ static void test_t_quantiles(void **state)
 static void test_describe(void **state)
 {
 	struct sample_stats s;
-	static const double one[] = {5.0};
+	static const double one[] = { 5.0 };
 
 	(void)state;
 	stats_describe(base, 5, &s);
@@ -81,8 +81,8 @@ static void test_welch_equal_spread(void **state)
 
 static void test_welch_unequal(void **state)
 {
-	static const double a_v[] = {20.1, 19.7, 21.3, 20.6};
-	static const double c_v[] = {18.6, 19.9, 17.2, 18.8, 19.4, 18.1};
+	static const double a_v[] = { 20.1, 19.7, 21.3, 20.6 };
+	static const double c_v[] = { 18.6, 19.9, 17.2, 18.8, 19.4, 18.1 };
 	struct sample_stats a, c;
 	struct welch w;
 
@@ -102,7 +102,7 @@ static void test_welch_unequal(void **state)
 
 static void test_welch_degenerate(void **state)
 {
-	static const double k1[] = {3, 3, 3}, k2[] = {4, 4, 4};
+	static const double k1[] = { 3, 3, 3 }, k2[] = { 4, 4, 4 };
 	struct sample_stats a, b;
 	struct welch w;
 
@@ -110,8 +110,12 @@ static void test_welch_degenerate(void **state)
 	stats_describe(k1, 3, &a);
 	stats_describe(k2, 3, &b);
 	assert_int_equal(stats_welch(&a, &b, &w), 0);
-	assert_near(w.p, 0.0, 0);
+	/* No spread in either group: the difference is exact and no test is claimed. */
+	if (!isnan(w.p))
+		fail_msg("p = %g for two constant groups, expected NAN (no test)", w.p);
+	assert_string_equal(stats_sig_mark(w.p), "");
 	assert_near(w.ci_lo, -1.0, 0);
+	assert_near(w.ci_hi, -1.0, 0);
 	stats_describe(k1, 1, &a);
 	assert_int_equal(stats_welch(&a, &b, &w), -1);
 	assert_true(isnan(w.p));
@@ -121,7 +125,7 @@ static void test_holm(void **state)
 {
 	/* By hand (= R p.adjust(c(.01,.04,.03,.005), "holm")): sorted .005*4=.02,
 	 * .01*3=.03, .03*2=.06, .04*1=.04 -> monotone max .06. */
-	const double p[] = {0.01, 0.04, NAN, 0.03, 0.005};
+	const double p[] = { 0.01, 0.04, NAN, 0.03, 0.005 };
 	double adj[5];
 
 	(void)state;
@@ -132,7 +136,7 @@ static void test_holm(void **state)
 	assert_near(adj[3], 0.06, 1e-12);
 	assert_near(adj[4], 0.02, 1e-12);
 
-	const double big[] = {0.5, 0.6};
+	const double big[] = { 0.5, 0.6 };
 
 	stats_holm(big, 2, adj);
 	assert_near(adj[0], 1.0, 1e-12); /* capped at 1 */

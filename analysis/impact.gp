@@ -1,16 +1,17 @@
 # SPDX-License-Identifier: GPL-2.0
-# Impact plot: bitrate change vs baseline with 95% CI, grouped by attach type.
-# Run by bpfcost-report after a generated file that sets datafile, outbase, ngroups,
-# nseries, stitle[], scolor[], spt[], mde, base_mbps, base_n and the xtics.
+# Impact plot: each configuration's change vs baseline (% for a rate, the added cost
+# in its unit for a cost per call) with 95% CI, grouped by attach type. Run by
+# bpfcost-report after a generated file that sets datafile, outbase, ngroups, nseries,
+# stitle[], scolor[], spt[], mde, unit, base_mean, base_unit, base_n, title1,
+# ylabel_text, worse and the xtics.
 set encoding utf8
 # Room per attach group; many groups get slanted labels instead of overlapping ones.
 w = ngroups * 110 + 500
 w = w < 1100 ? 1100 : w
 if (ngroups > 6) { set xtics rotate by 30 right }
-set title sprintf("Cost of an attached BPF program on UDP receive bitrate\n" . \
-	"mean change vs baseline (%.1f Mbit/s, n=%d) with 95%% confidence interval; below 0 = slower", \
-	base_mbps, base_n)
-set ylabel "Bitrate change vs baseline (%)"
+set title title1 . "\n" . sprintf("mean vs baseline (%.1f %s, n=%d) with 95%% confidence interval; ", \
+	base_mean, base_unit, base_n) . worse
+set ylabel ylabel_text
 set xlabel "Attach type (mechanism); within a group: one point per probe and BPF stats setting" offset 0,-1
 set bmargin 5  # room for two-line group labels above the axis label
 set xrange [-0.5:ngroups - 0.5]
@@ -37,7 +38,7 @@ do for [k = 1:3] {
 		set output outbase . ".pdf"
 	}
 	plot NaN with boxes fs solid 1.0 fc rgb '#e4e4e4' \
-		title (mde > 0 ? sprintf("±%.1f%%: too small for this run to detect", mde) \
+		title (mde > 0 ? sprintf("±%.1f %s: too small for this run to detect", mde, unit) \
 			       : "one baseline sample: no detection limit"), \
 	     for [i = 1:nseries] datafile index (i - 1) using 1:2:3:4 with yerrorbars \
 		pt spt[i] ps 1.4 lw 2 lc rgb scolor[i] title stitle[i]
