@@ -20,7 +20,7 @@ static int cfg_cmp(const void *a, const void *b)
 		return c;
 	if (x->stats != y->stats)
 		return x->stats ? 1 : -1;
-	return strcmp(x->name, y->name);
+	return strverscmp(x->name, y->name); /* spin_ns=50 before spin_ns=100 */
 }
 
 static struct cfg *find_or_add(struct run *run, const struct record *r, size_t *cap)

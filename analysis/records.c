@@ -228,8 +228,8 @@ int record_parse(const char *line, struct record *r, char *why, size_t whylen)
 	if (record_check_values(o, r->error, sizeof(r->error))) {
 		r->failed = true;
 	} else if (!isfinite(r->value)) {
-		snprintf(r->error, sizeof(r->error), "impossible value: %s = %g (not finite)",
-			 r->metric.field, r->value);
+		snprintf(r->error, sizeof(r->error), "impossible value: %s is not a finite number",
+			 r->metric.field);
 		r->failed = true;
 	}
 	ret = 0;

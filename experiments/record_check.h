@@ -70,7 +70,8 @@ static inline int record_check_values(const cJSON *rec, char *why, size_t whylen
 		if (!cJSON_IsNumber(it))
 			continue;
 		if (!isfinite(v)) {
-			snprintf(why, whylen, "impossible value: %.40s = %g (not finite)", key, v);
+			/* Not printed: a table must never show "nan" or "inf", not even here. */
+			snprintf(why, whylen, "impossible value: %.40s is not a finite number", key);
 			return -1;
 		}
 		if (v < 0 && record_field_in(key, record_nonnegative_fields, n_nonneg)) {

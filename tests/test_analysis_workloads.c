@@ -1,0 +1,309 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The report is workload-generic and never prints what cannot be true: a
+ * per-call run (instruction clock) is reported in its unit with the added
+ * cost; a metric invented here is reported with no analysis code for it;
+ * impossible values become errors naming the field; no table holds nan or
+ * inf; a spin ladder's fitted slope covers the true one; and strings crafted
+ * to run a command or inject LaTeX never reach gnuplot or LaTeX as code.
+ */
+#include <ctype.h>
+#include <limits.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "analysis/report.h"
+#include "testlib.h"
+
+static char base[] = "/tmp/bpfcost-test-analysis-XXXXXX";
+
+/* A results folder <base>/<name> holding @lines as samples.jsonl; returns its path. */
+static const char *folder(const char *name, const char *const *lines)
+{
+	static char dir[PATH_MAX];
+	char path[PATH_MAX + 32];
+	FILE *f;
+
+	snprintf(dir, sizeof(dir), "%s/%s", base, name);
+	mkdir(dir, 0755);
+	snprintf(path, sizeof(path), "%s/samples.jsonl", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	for (; *lines; lines++)
+		fprintf(f, "%s\n", *lines);
+	fclose(f);
+	return dir;
+}
+
+static int report(const char *dir)
+{
+	const char *argv[] = { "bpfcost-report", "-q", dir };
+
+	return report_cli(3, (char **)argv);
+}
+
+static char *slurp(const char *dir, const char *name)
+{
+	char path[PATH_MAX + 64], *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "r");
+	if (!f)
+		fail_msg("%s was not written", path);
+	if (getdelim(&buf, &len, '\0', f) < 0) {
+		buf = strdup("");
+	}
+	fclose(f);
+	return buf;
+}
+
+static void expect_in(const char *dir, const char *file, const char *needle)
+{
+	char *t = slurp(dir, file);
+
+	if (!strstr(t, needle))
+		fail_msg("%s/%s lacks \"%s\":\n%s", dir, file, needle, t);
+	free(t);
+}
+
+/* "nan" or "inf" as a word of its own (not inside "info" or "unsupported"). */
+static void expect_no_impossible_token(const char *dir, const char *file)
+{
+	static const char *const bad[] = { "nan", "inf" };
+	char *t = slurp(dir, file), *p;
+
+	for (size_t k = 0; k < 2; k++) {
+		for (p = t; (p = strcasestr(p, bad[k])); p++) {
+			bool left = p > t && isalpha((unsigned char)p[-1]);
+			bool right = isalpha((unsigned char)p[3]);
+
+			if (!left && !right)
+				fail_msg("%s/%s prints \"%.20s\"", dir, file,
+					 p > t + 20 ? p - 20 : t);
+		}
+	}
+	free(t);
+}
+
+static void test_instruction_clock_run(void **state)
+{
+	char fixture[PATH_MAX];
+	const char *argv[] = { "bpfcost-report", "-q", "-o", NULL, fixture };
+	char out[PATH_MAX];
+
+	(void)state;
+	snprintf(fixture, sizeof(fixture), "%s", test_root_path("tests/fixtures/analysis/trigger"));
+	snprintf(out, sizeof(out), "%s/trigger", base);
+	mkdir(out, 0755);
+	argv[3] = out;
+	assert_int_equal(report_cli(5, (char **)argv), 0);
+	expect_in(out, "table.txt", "Time per call (instructions/call)");
+	expect_in(out, "table.txt", "Difference (instructions/call)");
+	/* tp-null: 1478.7 against a 1161.6 baseline, measured in this run */
+	expect_in(out, "table.txt", "+317.1 [");
+	expect_in(out, "table.txt", "one ns per guest instruction");
+	expect_in(out, "table.txt", "Hits/call");
+	expect_in(out, "summary.csv", ",time per call,instructions/call,");
+	expect_in(out, "table.tex", "Time per call (instructions/call)");
+	/* a cost is plotted as the added cost, under its own name */
+	expect_in(out, "cost.png", "PNG");
+}
+
+static void test_invented_metric(void **state)
+{
+	static const char *const lines[] = {
+		"{\"config\":\"baseline\",\"stats\":false,\"block\":0,\"metric\":{\"name\":\"nap "
+		"rate\",\"field\":\"naps_per_s\",\"unit\":\"naps/s\",\"scale\":1,"
+		"\"higher_is_better\":true,\"event\":\"nap\"},\"naps_per_s\":100}",
+		"{\"config\":\"baseline\",\"stats\":false,\"block\":1,\"metric\":{\"name\":\"nap "
+		"rate\",\"field\":\"naps_per_s\",\"unit\":\"naps/s\",\"scale\":1,"
+		"\"higher_is_better\":true,\"event\":\"nap\"},\"naps_per_s\":102}",
+		"{\"config\":\"tp-null\",\"attach\":\"tp\",\"probe\":\"null\",\"stats\":false,"
+		"\"block\":0,\"metric\":{\"name\":\"nap rate\",\"field\":\"naps_per_s\",\"unit\":"
+		"\"naps/s\",\"scale\":1,\"higher_is_better\":true,\"event\":\"nap\"},"
+		"\"naps_per_s\":90}",
+		"{\"config\":\"tp-null\",\"attach\":\"tp\",\"probe\":\"null\",\"stats\":false,"
+		"\"block\":1,\"metric\":{\"name\":\"nap rate\",\"field\":\"naps_per_s\",\"unit\":"
+		"\"naps/s\",\"scale\":1,\"higher_is_better\":true,\"event\":\"nap\"},"
+		"\"naps_per_s\":92}",
+		NULL,
+	};
+	const char *dir = folder("naps", lines);
+
+	(void)state;
+	assert_int_equal(report(dir), 0);
+	expect_in(dir, "table.txt", "Nap rate (naps/s)");
+	expect_in(dir, "table.txt", "Difference (naps/s)");
+	expect_in(dir, "table.txt", "-10.0 [");
+	expect_in(dir, "table.md", "Nap rate (naps/s)");
+}
+
+static void test_impossible_values_become_errors(void **state)
+{
+	static const char *const lines[] = {
+		/* one baseline sample: no sd, no test, no MDE, and still no nan */
+		"{\"config\":\"baseline\",\"stats\":false,\"block\":0,\"rx_bps\":1e7,"
+		"\"rx_pps\":20000,\"lost_percent\":3}",
+		"{\"config\":\"tp-null\",\"attach\":\"tp\",\"probe\":\"null\",\"stats\":false,"
+		"\"block\":0,\"rx_bps\":1e7,\"rx_packets\":-415018,\"rx_pps\":20000}",
+		"{\"config\":\"tp-map\",\"attach\":\"tp\",\"probe\":\"map\",\"stats\":false,"
+		"\"block\":0,\"rx_bps\":1e7,\"rx_pps\":20000,\"lost_percent\":104.57}",
+		"{\"config\":\"kprobe-null\",\"attach\":\"kprobe\",\"probe\":\"null\",\"stats\":"
+		"false,"
+		"\"block\":0,\"rx_bps\":1e999,\"rx_pps\":20000}",
+		"{\"config\":\"tp-spin\",\"attach\":\"tp\",\"probe\":\"spin\",\"stats\":false,"
+		"\"block\":0,\"rx_bps\":9e6,\"rx_pps\":18000,\"spin_ns\":1000}",
+		NULL,
+	};
+	static const char *const files[] = { "table.txt", "table.md", "table.tex", "summary.csv" };
+	const char *dir = folder("impossible", lines);
+
+	(void)state;
+	assert_int_equal(report(dir), 0);
+	expect_in(dir, "table.txt", "impossible value: rx_packets = -415018 (negative count)");
+	expect_in(dir, "table.txt", "impossible value: lost_percent = 104.57 (outside [0, 100])");
+	expect_in(dir, "table.txt", "impossible value: rx_bps is not a finite number");
+	expect_in(dir, "table.txt",
+		  "Minimum detectable effect of this run: not computable "
+		  "(fewer than 2 baseline samples)");
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)
+		expect_no_impossible_token(dir, files[i]);
+}
+
+/* Measured added cost = 1.0 x set + 100 ns, with a little noise: the fit must cover it. */
+static void test_spin_ladder_fit(void **state)
+{
+	static const int set[] = { 0, 50, 100, 200, 400, 800 };
+	static const double noise[] = { 1.5, -2.0, 0.5, -1.0, 2.5, -0.5 };
+	char *lines[1 + 2 * 7], *ladder;
+	double slope, lo, hi;
+	const char *dir;
+	size_t n = 0, i;
+	int k;
+
+	(void)state;
+	for (k = 0; k < 2; k++) {
+		assert_true(
+			asprintf(&lines[n++],
+				 "{\"config\":\"baseline\",\"block\":%d,\"metric\":{\"name\":"
+				 "\"time per call\",\"field\":\"ns_per_call\",\"unit\":\"ns/call\","
+				 "\"scale\":1,\"higher_is_better\":false,\"event\":\"call\"},"
+				 "\"ns_per_call\":%g}",
+				 k, 200.0 + k) > 0);
+		for (i = 0; i < 6; i++)
+			assert_true(asprintf(&lines[n++],
+					     "{\"config\":\"tp-spin@spin_ns=%d\",\"attach\":\"tp\","
+					     "\"probe\":\"spin\",\"block\":%d,\"spin_ns\":%d,"
+					     "\"metric\":{"
+					     "\"name\":\"time per call\",\"field\":\"ns_per_call\","
+					     "\"unit\":\"ns/"
+					     "call\",\"scale\":1,\"higher_is_better\":false,"
+					     "\"event\":\"call\"},\"ns_per_call\":%g}",
+					     set[i], k, set[i],
+					     200.5 + 100 + set[i] + noise[i] * (k ? 1 : -0.5)) > 0);
+	}
+	lines[n] = NULL;
+	dir = folder("ladder", (const char *const *)lines);
+	for (i = 0; i < n; i++)
+		free(lines[i]);
+	assert_int_equal(report(dir), 0);
+	ladder = strstr(slurp(dir, "table.txt"), "Spin ladder: added = ");
+	assert_non_null(ladder);
+	assert_int_equal(sscanf(ladder, "Spin ladder: added = %lf [%lf, %lf]", &slope, &lo, &hi),
+			 3);
+	print_message("    %.60s\n", ladder);
+	if (!(lo <= 1.0 && 1.0 <= hi))
+		fail_msg("slope %g [%g, %g] does not cover the true 1.0", slope, lo, hi);
+	assert_true(hi - lo < 0.1);
+}
+
+/*
+ * A results folder is untrusted: a configuration name with a backquote (gnuplot
+ * runs `...` in double-quoted strings), a metric unit with LaTeX, an error with a
+ * line break and \input: none of it may reach gnuplot or LaTeX as code.
+ */
+static void test_crafted_strings_stay_text(void **state)
+{
+	static const char *const lines[] = {
+		"{\"config\":\"baseline\",\"block\":0,\"rx_bps\":1e7}",
+		"{\"config\":\"baseline\",\"block\":1,\"rx_bps\":1.1e7}",
+		"{\"config\":\"tp-x`touch /tmp/bpfcost-pwned`\",\"attach\":\"tp\",\"probe\":\"x\","
+		"\"block\":0,\"rx_bps\":1e7}",
+		"{\"config\":\"tp-null\",\"attach\":\"tp`id`\",\"probe\":\"null\",\"block\":0,"
+		"\"rx_bps\":1e7,\"mechanism\":\"int3\\\"`id`\"}",
+		"{\"config\":\"tp-null\",\"attach\":\"tp\",\"probe\":\"null\",\"block\":1,"
+		"\"rx_bps\":1e7}",
+		"{\"config\":\"tp-map\",\"attach\":\"tp\",\"probe\":\"map\",\"block\":0,"
+		"\"error\":\"boom\\n\\\\input{/etc/passwd}\"}",
+		"{\"config\":\"tp-map\",\"attach\":\"tp\",\"probe\":\"map\",\"block\":1,\"metric\":"
+		"{"
+		"\"name\":\"x\",\"field\":\"rx_bps\",\"unit\":\"$\\\\input{/etc/passwd}$\","
+		"\"scale\":1},\"rx_bps\":1}",
+		NULL,
+	};
+	const char *dir = folder("crafted", lines);
+	char *tex, *vars, path[PATH_MAX + 32];
+
+	(void)state;
+	unlink("/tmp/bpfcost-pwned");
+	assert_int_equal(report(dir), 0);
+	if (!access("/tmp/bpfcost-pwned", F_OK))
+		fail_msg("a crafted record ran a command through the plots");
+	tex = slurp(dir, "table.tex");
+	for (char *l = tex; (l = strstr(l, "\\input")); l++) {
+		char *start = l;
+
+		while (start > tex && start[-1] != '\n')
+			start--;
+		if (*start != '%' &&
+		    !(l > tex && l[-1] == '{')) /* escaped: \textbackslash{}input */
+			fail_msg("table.tex has live \\input: %.80s", start);
+	}
+	free(tex);
+	snprintf(path, sizeof(path), "plot/impact.vars.gp");
+	vars = slurp(dir, path);
+	if (strchr(vars, '`'))
+		fail_msg("a backquote reached gnuplot: %s", vars);
+	free(vars);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	return mkdtemp(base) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	char *rm[] = { "rm", "-rf", base, NULL };
+	char out[64], err[256];
+
+	(void)state;
+	if (getenv("BPFCOST_KEEP_TEST_OUTPUT"))
+		return 0;
+	return run_capture(rm, out, sizeof(out), err, sizeof(err), 30000);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_instruction_clock_run),
+		cmocka_unit_test(test_invented_metric),
+		cmocka_unit_test(test_impossible_values_become_errors),
+		cmocka_unit_test(test_spin_ladder_fit),
+		cmocka_unit_test(test_crafted_strings_stay_text),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
