@@ -206,14 +206,17 @@ static int hit_checks(const struct matrix *m, const struct sample_settings *ss, 
 	return stop_requested ? -1 : 0;
 }
 
-/* The progress line's detail: the metric in its unit, hits, or the error. */
+/* The progress line's detail: the metric in its unit (as the record declares it), hits, or the
+ * error. */
 static void describe(const cJSON *rec, const struct workload_ops *w, char *buf, size_t len)
 {
 	const cJSON *e = cJSON_GetObjectItemCaseSensitive(rec, "error");
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(rec, w->metric.field);
 	const cJSON *hits = cJSON_GetObjectItemCaseSensitive(rec, "hits_per_event");
 	const cJSON *metric = cJSON_GetObjectItemCaseSensitive(rec, "metric");
 	const char *unit = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(metric, "unit"));
+	const char *field = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(metric, "field"));
+	const cJSON *scale = cJSON_GetObjectItemCaseSensitive(metric, "scale");
+	const cJSON *v = field ? cJSON_GetObjectItemCaseSensitive(rec, field) : NULL;
 	size_t used;
 
 	if (cJSON_IsString(e)) {
@@ -221,8 +224,10 @@ static void describe(const cJSON *rec, const struct workload_ops *w, char *buf, 
 		return;
 	}
 	used = snprintf(buf, len, "%.2f %s",
-			cJSON_IsNumber(v) ? v->valuedouble * w->metric.scale : 0,
-			unit ? unit : w->metric.unit);
+			cJSON_IsNumber(v) && cJSON_IsNumber(scale)
+				? v->valuedouble * scale->valuedouble
+				: 0,
+			unit ? unit : "");
 	if (cJSON_IsNumber(hits) && used < len)
 		snprintf(buf + used, len - used, ", %.2f hits/%s", hits->valuedouble, w->event);
 }

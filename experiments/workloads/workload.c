@@ -36,17 +36,18 @@ int workload_arg_index(const struct workload_ops *w, const char *name)
 	return -1;
 }
 
-cJSON *workload_metric_json(const struct workload_ops *w, const char *clock)
+cJSON *workload_metric_json(const struct workload_ops *w, const char *const *values,
+			    const char *clock)
 {
-	bool instructions = clock && !strcmp(clock, "instructions") && w->metric.unit_instructions;
+	const struct metric *mt = w->metric_of && values ? w->metric_of(values) : &w->metric;
+	bool instructions = clock && !strcmp(clock, "instructions") && mt->unit_instructions;
 	cJSON *m = cJSON_CreateObject();
 
-	cJSON_AddStringToObject(m, "name", w->metric.name);
-	cJSON_AddStringToObject(m, "field", w->metric.field);
-	cJSON_AddStringToObject(m, "unit",
-				instructions ? w->metric.unit_instructions : w->metric.unit);
-	cJSON_AddNumberToObject(m, "scale", w->metric.scale);
-	cJSON_AddBoolToObject(m, "higher_is_better", w->metric.higher_is_better);
+	cJSON_AddStringToObject(m, "name", mt->name);
+	cJSON_AddStringToObject(m, "field", mt->field);
+	cJSON_AddStringToObject(m, "unit", instructions ? mt->unit_instructions : mt->unit);
+	cJSON_AddNumberToObject(m, "scale", mt->scale);
+	cJSON_AddBoolToObject(m, "higher_is_better", mt->higher_is_better);
 	cJSON_AddStringToObject(m, "event", w->event);
 	cJSON_AddStringToObject(m, "clock", clock ? clock : "real");
 	return m;

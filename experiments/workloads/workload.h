@@ -19,11 +19,11 @@ struct traffic_endpoint;
 
 /* The primary metric, copied into every record as "metric". */
 struct metric {
-	const char *name;  /* "bitrate" */
-	const char *field; /* the record field holding it: "rx_bps" */
-	const char *unit;  /* of field * scale: "Mbit/s" */
+	const char *name;	       /* "bitrate" */
+	const char *field;	       /* the record field holding it: "rx_bps" */
+	const char *unit;	       /* of field * scale: "Mbit/s" */
 	const char *unit_instructions; /* the unit under CLOCK=instructions, if time-based */
-	double scale;	   /* field * scale is in unit: 1e-6 */
+	double scale;		       /* field * scale is in unit: 1e-6 */
 	bool higher_is_better;
 };
 
@@ -42,7 +42,7 @@ struct workload_ctx {
 	double duration;	   /* seconds measured */
 	const char *const *values; /* one per declared argument, in declaration order */
 	int call_timeout_s;	   /* per agent request */
-	const char *clock; /* "real", or "instructions": guest time counts instructions */
+	const char *clock;	   /* "real", or "instructions": guest time counts instructions */
 	volatile sig_atomic_t *stop;
 };
 
@@ -73,6 +73,8 @@ struct workload_ops {
 	 * before the run starts: 0, or -1 with @err naming the value. Optional.
 	 */
 	int (*validate)(const char *const *values, double duration, char *err, size_t errlen);
+	/* Optional: the metric some argument values choose instead of .metric. */
+	const struct metric *(*metric_of)(const char *const *values);
 	enum workload_result (*measure)(const struct workload_ctx *ctx, struct cJSON *rec,
 					double *events, char *err, size_t errlen);
 };
@@ -85,6 +87,7 @@ void workload_names(char *buf, size_t len);
 /* Index of argument @name, or -1. */
 int workload_arg_index(const struct workload_ops *w, const char *name);
 /* The metric as a JSON object (name, field, unit, scale, higher_is_better, event, clock). */
-struct cJSON *workload_metric_json(const struct workload_ops *w, const char *clock);
+struct cJSON *workload_metric_json(const struct workload_ops *w, const char *const *values,
+				   const char *clock);
 
 #endif /* BPFCOST_WORKLOAD_H */
