@@ -123,6 +123,61 @@ static void compare(struct cfg *c, const struct cfg *b)
 	c->mde_pct = percent_of(c->mde_abs, bm);
 }
 
+/*
+ * The measured cost a spin row added, per event: the difference itself for a
+ * cost per call, ns/packet for the flood.
+ */
+double run_spin_added(const struct run *run, const struct cfg *c)
+{
+	return run->has_packets ? c->ns_per_pkt : c->diff;
+}
+
+static void fit_ladder(struct run *run)
+{
+	double x[64], y[64], mx = 0, my = 0, sxx = 0, sxy = 0, sse = 0, se_s, se_i, t;
+	struct ladder *l = &run->ladder;
+	size_t i, k = 0;
+
+	*l = (struct ladder){ 0 };
+	l->slope = l->slope_lo = l->slope_hi = l->icept = l->icept_lo = l->icept_hi = NAN;
+	for (i = 0; i < run->n_cfgs && k < 64; i++) {
+		const struct cfg *c = &run->cfgs[i];
+		double added = run_spin_added(run, c);
+
+		if (!strcmp(c->probe, "spin") && isfinite(c->spin_ns) && c->n_ok &&
+		    isfinite(added)) {
+			x[k] = c->spin_ns;
+			y[k++] = added;
+		}
+	}
+	l->rows = k;
+	if (k < 3)
+		return;
+	for (i = 0; i < k; i++) {
+		mx += x[i] / k;
+		my += y[i] / k;
+	}
+	for (i = 0; i < k; i++) {
+		sxx += (x[i] - mx) * (x[i] - mx);
+		sxy += (x[i] - mx) * (y[i] - my);
+	}
+	if (!(sxx > 0))
+		return;
+	l->slope = sxy / sxx;
+	l->icept = my - l->slope * mx;
+	for (i = 0; i < k; i++)
+		sse += (y[i] - l->icept - l->slope * x[i]) * (y[i] - l->icept - l->slope * x[i]);
+	se_s = sqrt(sse / (k - 2) / sxx);
+	se_i = sqrt(sse / (k - 2) * (1.0 / k + mx * mx / sxx));
+	t = stats_t_quantile(0.975, (double)(k - 2));
+	if (!isfinite(t) || !isfinite(se_s) || !isfinite(se_i))
+		return;
+	l->slope_lo = l->slope - t * se_s;
+	l->slope_hi = l->slope + t * se_s;
+	l->icept_lo = l->icept - t * se_i;
+	l->icept_hi = l->icept + t * se_i;
+}
+
 int run_analyse(struct run *run)
 {
 	const struct cfg *b = run->baseline;
@@ -167,5 +222,6 @@ int run_analyse(struct run *run)
 	}
 	free(p);
 	free(adj);
+	fit_ladder(run);
 	return 0;
 }

@@ -34,17 +34,6 @@ static bool is_spin(const struct cfg *c)
 	return !strcmp(c->probe, "spin") && isfinite(c->spin_ns);
 }
 
-/*
- * The measured cost a spin row added, in ns (or instructions) per event: the
- * difference itself for per-call metrics, ns/packet for the flood.
- */
-static double spin_added(const struct run *run, const struct cfg *c)
-{
-	if (run->has_packets)
-		return c->ns_per_pkt;
-	return c->diff;
-}
-
 /* A known cost that the run cannot see means null results elsewhere prove nothing. */
 static int spin_lines(const struct run *run, struct notes *n)
 {
@@ -55,7 +44,7 @@ static int spin_lines(const struct run *run, struct notes *n)
 
 	for (i = 0; i < run->n_cfgs && !err; i++) {
 		const struct cfg *c = &run->cfgs[i];
-		double added = spin_added(run, c);
+		double added = run_spin_added(run, c);
 		char measured[96], ratio[48];
 		bool seen;
 
@@ -85,56 +74,27 @@ static int spin_lines(const struct run *run, struct notes *n)
 	return err;
 }
 
-/*
- * A spin ladder (three or more spin rows with different spin_ns): least
- * squares of measured added cost on set cost, slope and intercept with 95%
- * CIs from t with n-2 degrees of freedom over the rows' means.
- */
+/* The spin ladder's fit (analyse.c), when the run has one. */
 static int ladder_line(const struct run *run, struct notes *n)
 {
-	double x[64], y[64], mx = 0, my = 0, sxx = 0, sxy = 0, sse = 0, slope, icept, se_s, se_i, t;
+	const struct ladder *l = &run->ladder;
 	const char *unit = run->has_packets ? "ns/packet" : run->metric.unit;
-	size_t i, k = 0;
 
-	for (i = 0; i < run->n_cfgs && k < 64; i++) {
-		const struct cfg *c = &run->cfgs[i];
-		double added = spin_added(run, c);
-
-		if (is_spin(c) && c->n_ok && isfinite(added)) {
-			x[k] = c->spin_ns;
-			y[k++] = added;
-		}
-	}
-	if (k < 3)
+	if (l->rows < 3)
 		return 0;
-	for (i = 0; i < k; i++) {
-		mx += x[i] / k;
-		my += y[i] / k;
-	}
-	for (i = 0; i < k; i++) {
-		sxx += (x[i] - mx) * (x[i] - mx);
-		sxy += (x[i] - mx) * (y[i] - my);
-	}
-	if (!(sxx > 0))
+	if (!isfinite(l->slope))
 		return add(n, "Spin ladder: every spin row sets the same spin_ns: no slope to fit");
-	slope = sxy / sxx;
-	icept = my - slope * mx;
-	for (i = 0; i < k; i++)
-		sse += (y[i] - icept - slope * x[i]) * (y[i] - icept - slope * x[i]);
-	se_s = sqrt(sse / (k - 2) / sxx);
-	se_i = sqrt(sse / (k - 2) * (1.0 / k + mx * mx / sxx));
-	t = stats_t_quantile(0.975, (double)(k - 2));
-	if (!isfinite(t) || !isfinite(se_s))
+	if (!isfinite(l->slope_lo))
 		return add(n,
 			   "Spin ladder: added = %.3f x spin_ns %+.1f %s over %zu rows (no CI: "
 			   "not computable)",
-			   slope, icept, unit, k);
+			   l->slope, l->icept, unit, l->rows);
 	return add(n,
 		   "Spin ladder: added = %.3f [%.3f, %.3f] x spin_ns %+.1f [%+.1f, %+.1f] %s over "
 		   "%zu rows (least squares, 95%% CIs); a slope of 1 means the harness sees a set "
 		   "nanosecond as one",
-		   slope, slope - t * se_s, slope + t * se_s, icept, icept - t * se_i,
-		   icept + t * se_i, unit, k);
+		   l->slope, l->slope_lo, l->slope_hi, l->icept, l->icept_lo, l->icept_hi, unit,
+		   l->rows);
 }
 
 static int hits_lines(const struct run *run, struct notes *n)

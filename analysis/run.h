@@ -49,6 +49,13 @@ struct cfg {
 	double spin_ns;
 };
 
+/* Measured added cost against set spin_ns over a spin ladder's rows: least squares. */
+struct ladder {
+	size_t rows;			  /* spin rows with a measured added cost; < 3: no fit */
+	double slope, slope_lo, slope_hi; /* 95% CI, t with rows - 2 df */
+	double icept, icept_lo, icept_hi;
+};
+
 struct manifest_field {
 	char key[32];
 	char value[96];
@@ -63,6 +70,7 @@ struct run {
 	bool has_packets;	  /* iperf's packet counts are there: its columns are shown */
 	double mde_pct;		  /* run-level: baseline n vs equal n, baseline sd */
 	double mde_abs;		  /* the same in the metric's unit */
+	struct ladder ladder;
 	size_t n_failed;
 	struct manifest_field manifest[8];
 	size_t n_manifest;
@@ -70,6 +78,8 @@ struct run {
 
 int run_group(struct run *run);
 int run_analyse(struct run *run);
+/* What a spin row added per event, in the unit of the spin lines (NAN if unknown). */
+double run_spin_added(const struct run *run, const struct cfg *c);
 void run_free(struct run *run);
 int run_load(struct run *run, const char *dir, FILE *diag);
 int manifest_load(struct run *run, const char *dir);

@@ -79,6 +79,18 @@ $(OUT)/bin/bpfcost-trigger: $(OUT)/experiments/trigger_main.o
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $^ -o $@
 
+# The per-call benchmarks (figures, not tests): make bench [BENCH_ARGS="--only host -n 20"]
+$(OUT)/bin/bpfcost-bench: $(OUT)/experiments/bench_main.o $(OUT)/libanalysis.a $(OUT)/libloader.a
+	@mkdir -p $(@D)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $^ -lbpf -lelf -lz -lcjson -lgsl -lgslcblas -lm -o $@
+
+BINS += $(OUT)/bin/bpfcost-bench
+
+.PHONY: bench
+bench: all guest
+	$(Q)$(OUT)/bin/bpfcost-bench $(BENCH_ARGS)
+
 .PHONY: experiment
 experiment: all guest
 	$(Q)$(OUT)/bin/bpfcost-run $(RUN_FLAGS)

@@ -1,0 +1,281 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * bpfcost-bench: the per-call mode's benchmarks, each run side by side in one
+ * go and printed as figures (not a timed test: these machines are shared).
+ *
+ *  1. host, real time: tp-null vs raw_tp-null, the difference and its 95% CI
+ *     half-width, from getppid-normalised samples, and the time it took;
+ *  2. guest, instruction clock: MATRIX=all twice; the largest relative
+ *     difference of any row's mean between the two runs, and each run's time;
+ *  3. spin ladders: host (real, normalised) and guest (instructions): the
+ *     fitted slope of measured against set cost, with its 95% CI.
+ *
+ * Usage: bpfcost-bench [--only host|guest|ladder] [-n N] [-o DIR]
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+
+#include "analysis/run.h"
+#include "loader/bpfcost.h"
+#include "loader/clock.h"
+#include "loader/spawn.h"
+
+static const char *out_root = "results/bench";
+
+static int run_tool(char *const argv[])
+{
+	struct spawn_opts o;
+	char how[32];
+	int status;
+	pid_t pid;
+
+	spawn_opts_init(&o);
+	o.stdout_fd = SPAWN_INHERIT;
+	o.stderr_fd = SPAWN_INHERIT;
+	pid = spawn(argv, &o);
+	if (pid < 0 || spawn_wait(pid, 3 * 3600, NULL, &status))
+		return -1;
+	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
+		fprintf(stderr, "bpfcost-bench: %s ended with %s\n", argv[0],
+			spawn_status_str(status, how, sizeof(how)));
+		return -1;
+	}
+	return 0;
+}
+
+/* getppid()'s time per call on this CPU now: the scale normalised samples keep. */
+static double ref_ns(void)
+{
+	char tool[PATH_MAX], line[512];
+	char *argv[] = { tool, "--calls", "2000000", "--ref", NULL };
+	cJSON *j;
+	double v;
+
+	snprintf(tool, sizeof(tool), "%s/bpfcost-trigger", bpfcost_exe_dir());
+	if (spawn_first_line(argv, line, sizeof(line), 120))
+		return NAN;
+	j = cJSON_Parse(line);
+	v = cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(j, "ref_ns_per_call"));
+	cJSON_Delete(j);
+	return v;
+}
+
+/*
+ * One bpfcost-run into a fresh folder under out_root/<label>; @extra is a
+ * NULL-terminated argv tail. Loads and analyses the result into @run.
+ */
+static int measure(const char *label, char *const *extra, struct run *run, double *seconds)
+{
+	char tool[PATH_MAX], root[PATH_MAX], latest[2 * PATH_MAX + 16], dir[PATH_MAX];
+	char *argv[48] = { tool, "--no-report", "-o", root };
+	double t0 = bpfcost_now();
+	ssize_t n;
+	int k = 4;
+
+	snprintf(tool, sizeof(tool), "%s/bpfcost-run", bpfcost_exe_dir());
+	snprintf(root, sizeof(root), "%s/%s", out_root, label);
+	mkdir(out_root, 0755);
+	for (; *extra && k < 46; extra++)
+		argv[k++] = *extra;
+	argv[k] = NULL;
+	fprintf(stderr, "bpfcost-bench: %s\n", label);
+	if (run_tool(argv))
+		return -1;
+	*seconds = bpfcost_now() - t0;
+	snprintf(latest, sizeof(latest), "%s/latest", root);
+	n = readlink(latest, dir, sizeof(dir) - 1);
+	if (n <= 0)
+		return -1;
+	dir[n] = '\0';
+	snprintf(latest, sizeof(latest), "%s/%s", root, dir);
+	if (run_load(run, latest, stderr) || !run->baseline || run_analyse(run))
+		return -1;
+	printf("  results: %s\n", latest);
+	return 0;
+}
+
+static const struct cfg *find(const struct run *run, const char *name)
+{
+	for (size_t i = 0; i < run->n_cfgs; i++)
+		if (!strcmp(run->cfgs[i].name, name))
+			return &run->cfgs[i];
+	return NULL;
+}
+
+static int write_matrix(const char *path, const char *const *rows)
+{
+	FILE *f = fopen(path, "w");
+
+	if (!f)
+		return -1;
+	for (; *rows; rows++)
+		fprintf(f, "%s\n", *rows);
+	return fclose(f);
+}
+
+static int bench_host(const char *n)
+{
+	static const char *const rows[] = { "tp-null", "raw_tp-null", NULL };
+	char matrix[PATH_MAX], refarg[64];
+	char *extra[] = { "--target", "host",  "--workload", "trigger", "-m",
+			  matrix,     "-n",    (char *)n,    "--arg",	"calls=1000000",
+			  "--arg",    "ref=1", "--arg",	     refarg,	NULL };
+	const struct cfg *tp, *raw;
+	double ref = ref_ns(), secs;
+	struct welch w;
+	struct run run;
+
+	snprintf(matrix, sizeof(matrix), "%s/host-tp-rawtp.matrix", out_root);
+	mkdir(out_root, 0755);
+	if (!isfinite(ref) || write_matrix(matrix, rows))
+		return -1;
+	snprintf(refarg, sizeof(refarg), "ref_ns=%.3f", ref);
+	if (measure("host-tp-vs-rawtp", extra, &run, &secs))
+		return -1;
+	tp = find(&run, "tp-null");
+	raw = find(&run, "raw_tp-null");
+	printf("1. host, real time (getppid-normalised to %.1f ns), N=%s, %.0f s:\n", ref, n, secs);
+	if (!tp || !raw || stats_welch(&tp->value, &raw->value, &w)) {
+		printf("   tp-null or raw_tp-null has too few samples\n");
+		run_free(&run);
+		return -1;
+	}
+	printf("   baseline %.1f ns/call, tp-null %+.1f, raw_tp-null %+.1f\n",
+	       run.baseline->value.mean, tp->diff, raw->diff);
+	printf("   tp-null - raw_tp-null = %+.2f ns/call, 95%% CI [%+.2f, %+.2f], half-width "
+	       "%.2f ns\n",
+	       w.diff, w.ci_lo, w.ci_hi, (w.ci_hi - w.ci_lo) / 2);
+	run_free(&run);
+	return 0;
+}
+
+static int bench_guest(const char *n)
+{
+	char *extra[] = { "--workload", "trigger", "--clock", "instructions", "-m", "all",
+			  "-n",		(char *)n, NULL };
+	double secs[2], worst = 0;
+	const char *worst_name = "";
+	struct run a, b;
+
+	if (measure("guest-all-1", extra, &a, &secs[0]))
+		return -1;
+	if (measure("guest-all-2", extra, &b, &secs[1])) {
+		run_free(&a);
+		return -1;
+	}
+	printf("2. guest, instruction clock, MATRIX=all twice, N=%s: %.0f s and %.0f s\n", n,
+	       secs[0], secs[1]);
+	for (size_t i = 0; i < a.n_cfgs; i++) {
+		const struct cfg *ca = &a.cfgs[i], *cb = find(&b, ca->name);
+		double rel;
+
+		if (!cb || !ca->value.n || !cb->value.n)
+			continue;
+		rel = fabs(ca->value.mean - cb->value.mean) / ca->value.mean * 100;
+		if (rel > worst) {
+			worst = rel;
+			worst_name = ca->name;
+		}
+		printf("   %-24s %9.2f %9.2f  %.3f%%\n", ca->name, ca->value.mean, cb->value.mean,
+		       rel);
+	}
+	printf("   largest difference between the runs: %.3f%% (%s)\n", worst, worst_name);
+	run_free(&a);
+	run_free(&b);
+	return 0;
+}
+
+static void print_ladder(const char *what, const struct run *run, double secs)
+{
+	const struct ladder *l = &run->ladder;
+
+	printf("   %s (%.0f s): slope %.3f [%.3f, %.3f], intercept %+.1f [%+.1f, %+.1f] %s over "
+	       "%zu rows\n",
+	       what, secs, l->slope, l->slope_lo, l->slope_hi, l->icept, l->icept_lo, l->icept_hi,
+	       run->metric.unit, l->rows);
+	for (size_t i = 0; i < run->n_cfgs; i++)
+		if (!strcmp(run->cfgs[i].probe, "spin"))
+			printf("     %-24s set %4.0f  measured %+8.1f\n", run->cfgs[i].name,
+			       run->cfgs[i].spin_ns, run_spin_added(run, &run->cfgs[i]));
+}
+
+static int bench_ladders(const char *n)
+{
+	char refarg[64];
+	char *host[] = { "--target",	"host",	 "--workload", "trigger", "-m",
+			 "spin-ladder", "-n",	 (char *)n,    "--arg",	  "calls=500000",
+			 "--arg",	"ref=1", "--arg",      refarg,	  NULL };
+	char *guest[] = { "--workload", "trigger", "--clock", "instructions", "-m", "spin-ladder",
+			  "-n",		"2",	   NULL };
+	double ref = ref_ns(), secs;
+	struct run run;
+	int err = 0;
+
+	if (!isfinite(ref))
+		return -1;
+	snprintf(refarg, sizeof(refarg), "ref_ns=%.3f", ref);
+	printf("3. spin ladders (spin_ns 0, 50, 100, 200, 400, 800):\n");
+	if (!measure("host-spin-ladder", host, &run, &secs)) {
+		print_ladder("host, real time, normalised", &run, secs);
+		run_free(&run);
+	} else {
+		err = -1;
+	}
+	if (!measure("guest-spin-ladder", guest, &run, &secs)) {
+		print_ladder("guest, instruction clock", &run, secs);
+		run_free(&run);
+	} else {
+		err = -1;
+	}
+	return err;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "only", required_argument, NULL, 'O' },
+		{ "samples", required_argument, NULL, 'n' },
+		{ "out", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *only = NULL, *n = "10";
+	int c, err = 0;
+
+	while ((c = getopt_long(argc, argv, "n:o:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'O':
+			only = optarg;
+			break;
+		case 'n':
+			n = optarg;
+			break;
+		case 'o':
+			out_root = optarg;
+			break;
+		case 'h':
+			printf("usage: bpfcost-bench [--only host|guest|ladder] [-n N] [-o DIR]\n");
+			return 0;
+		default:
+			return BPFCOST_EXIT_USAGE;
+		}
+	}
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (!only || !strcmp(only, "host"))
+		err |= bench_host(n);
+	if (!only || !strcmp(only, "guest"))
+		err |= bench_guest(only ? n : "2");
+	if (!only || !strcmp(only, "ladder"))
+		err |= bench_ladders(only ? n : "5");
+	return err ? BPFCOST_EXIT_FAILURE : BPFCOST_EXIT_OK;
+}
