@@ -1,0 +1,186 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Nothing lost, nothing counted twice, nothing left behind: the runner is
+ * SIGKILLed at 20 random points of a MATRIX=quick N=2 run on the host target
+ * (seeded, so a failure can be replayed with BPFCOST_FAULT_SEED), each time
+ * followed by --resume, until the run completes. Then every (configuration,
+ * block) has exactly one record, and no network namespace, veth device, BPF
+ * program or temporary folder of ours is left.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <poll.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <cmocka.h>
+#include <cjson/cJSON.h>
+
+#include "testlib.h"
+
+#define KILLS	       20
+#define QUICK_CONFIGS  5
+#define N	       2
+#define RUN_TIMEOUT_MS (5 * 60 * 1000)
+
+static char results[] = "/tmp/bpfcost-test-faults-XXXXXX";
+
+static char *runner(void)
+{
+	static char path[4096];
+
+	snprintf(path, sizeof(path), "%s", test_out_path("bin/bpfcost-run"));
+	return path;
+}
+
+/* Our runner's temporary folders (the guest's are bpfcost-guest.*; the host target has none). */
+static int count_tmp_dirs(void)
+{
+	DIR *d = opendir("/tmp");
+	struct dirent *de;
+	int n = 0;
+
+	while (d && (de = readdir(d)))
+		n += !strncmp(de->d_name, "bpfcost-guest.", 14);
+	if (d)
+		closedir(d);
+	return n;
+}
+
+/* (configuration, block) pairs recorded, and how often each. */
+static void check_exactly_once(const char *dir)
+{
+	char path[4200], line[1 << 14], names[QUICK_CONFIGS][96];
+	int count[QUICK_CONFIGS][N] = { { 0 } }, n_names = 0, records = 0, i, b;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/samples.jsonl", dir);
+	f = fopen(path, "r");
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f)) {
+		cJSON *rec = cJSON_Parse(line);
+		const char *name;
+
+		if (!rec)
+			fail_msg("line %d of %s is not a complete record: %s", records + 1, path,
+				 line);
+		name = cJSON_GetStringValue(cJSON_GetObjectItem(rec, "config"));
+		b = (int)cJSON_GetNumberValue(cJSON_GetObjectItem(rec, "block"));
+		assert_non_null(name);
+		assert_in_range(b, 0, N - 1);
+		for (i = 0; i < n_names && strcmp(names[i], name); i++)
+			;
+		if (i == n_names) {
+			assert_true(n_names < QUICK_CONFIGS);
+			snprintf(names[n_names++], sizeof(names[0]), "%s", name);
+		}
+		count[i][b]++;
+		records++;
+		cJSON_Delete(rec);
+	}
+	fclose(f);
+	print_message("    %d records, %d configurations\n", records, n_names);
+	assert_int_equal(n_names, QUICK_CONFIGS);
+	for (i = 0; i < n_names; i++)
+		for (b = 0; b < N; b++)
+			if (count[i][b] != 1)
+				fail_msg("%s block %d recorded %d times, expected once", names[i],
+					 b, count[i][b]);
+}
+
+/* Run one folder to completion through SIGKILLs at random moments; returns the kills. */
+static int run_through_kills(char *dir, size_t len, int budget)
+{
+	char *start[] = { runner(), "--target", "host", "-m",	       "quick", "-n",	 "2", "-t",
+			  "1",	    "-w",	"0",	"--no-report", "-o",	results, NULL };
+	char *resume[] = { runner(), "--resume", dir, "--no-report", NULL };
+	char line[4096];
+	int kills = 0, code = -1;
+
+	dir[0] = '\0';
+	while (code != 0) {
+		struct child c;
+
+		assert_int_equal(child_start(&c, dir[0] ? resume : start), 0);
+		close(c.in);
+		c.in = -1;
+		if (!dir[0]) {
+			const char *p;
+
+			if (child_wait_line(&c, "bpfcost-run: /", line, sizeof(line), 30000))
+				fail_msg("no results folder (%s): %s", child_how(&c), c.last_err);
+			p = line + strlen("bpfcost-run: ");
+			snprintf(dir, len, "%.*s", (int)strcspn(p, ":"), p);
+		}
+		if (kills < budget) {
+			/* The fault point: a random moment of the run, not a wait for anything. */
+			poll(NULL, 0, 200 + rand() % 2500);
+			if (!child_exited(&c)) {
+				kill(c.pid, SIGKILL);
+				kills++;
+			}
+		}
+		code = child_wait(&c, RUN_TIMEOUT_MS);
+		if (code != 0 && code != -SIGKILL)
+			fail_msg("run or resume ended with %d (expected 0 or SIGKILL): %s", code,
+				 c.last_err);
+	}
+	return kills;
+}
+
+static void test_sigkill_at_random_points_then_resume(void **state)
+{
+	int ns = count_net_namespaces(), devs = count_bpfc_devices(), tmps = count_tmp_dirs();
+	unsigned int seed = getenv("BPFCOST_FAULT_SEED")
+				    ? (unsigned int)atoi(getenv("BPFCOST_FAULT_SEED"))
+				    : (unsigned int)time(NULL);
+	int kills = 0, runs = 0, i;
+	char dir[4096];
+
+	(void)state;
+	print_message("    seed %u (BPFCOST_FAULT_SEED replays it)\n", seed);
+	srand(seed);
+	/* A run that completes before all the kills are spent: the next one takes the rest. */
+	while (kills < KILLS && runs < KILLS) {
+		kills += run_through_kills(dir, sizeof(dir), KILLS - kills);
+		runs++;
+		check_exactly_once(dir);
+	}
+	print_message("    %d SIGKILLs over %d runs, each completed by --resume\n", kills, runs);
+	assert_int_equal(kills, KILLS);
+	/* Children die with the runner but the kernel frees namespaces a moment later. */
+	for (i = 0; i < 1000 && (count_net_namespaces() != ns || count_bpfcost_programs() != 0);
+	     i++)
+		poll(NULL, 0, 10);
+	assert_int_equal(count_net_namespaces(), ns);
+	assert_int_equal(count_bpfc_devices(), devs);
+	assert_int_equal(count_bpfcost_programs(), 0);
+	assert_int_equal(count_tmp_dirs(), tmps);
+}
+
+static int teardown(void **state)
+{
+	char *rm[] = { "rm", "-rf", results, NULL };
+	char out[64], err[256];
+
+	(void)state;
+	return run_capture(rm, out, sizeof(out), err, sizeof(err), 30000);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_sigkill_at_random_points_then_resume),
+	};
+
+	if (!mkdtemp(results))
+		return 1;
+	return cmocka_run_group_tests(tests, NULL, teardown);
+}
