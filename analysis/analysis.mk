@@ -42,7 +42,8 @@ $(OUT)/bin/bpfcost-report: $(OUT)/analysis/report_main.o $(OUT)/libanalysis.a
 	$(Q)$(CC) $(CFLAGS) $^ -lcjson -lgsl -lgslcblas -lm -o $@
 
 RESULTS ?= results/latest
+export RESULTS
 
 .PHONY: report
 report: $(OUT)/bin/bpfcost-report
-	$(Q)$(OUT)/bin/bpfcost-report $(RESULTS)
+	$(Q)$(OUT)/bin/bpfcost-report "$$RESULTS"

@@ -25,13 +25,15 @@ ACCEL	   ?= auto
 VCPUS	   ?= 2
 IPERF_ARGS ?= -u -P 8 -b 1G -l 64
 
+# Settings reach the runner through the environment and "$$NAME": a matrix file
+# named bob's-matrix, or any quote in a setting, is a value, never shell syntax.
+export TARGET WORKLOAD CLOCK MATRIX N DURATION WARMUP IPERF_ARGS TOPOLOGY ACCEL VCPUS SEED RESUME
 # The iperf workload's own arguments; another workload takes ARGS="name=value ...".
-IPERF_FLAGS = $(if $(filter iperf,$(WORKLOAD)),-w '$(WARMUP)' -i '$(IPERF_ARGS)')
-RUN_FLAGS = $(if $(RESUME),--resume '$(RESUME)',--target '$(TARGET)' --workload '$(WORKLOAD)' \
-	--clock '$(CLOCK)' \
-	--matrix '$(MATRIX)' -n '$(N)' -t '$(DURATION)' $(IPERF_FLAGS) \
+IPERF_FLAGS = $(if $(filter iperf,$(WORKLOAD)),-w "$$WARMUP" -i "$$IPERF_ARGS")
+RUN_FLAGS = $(if $(RESUME),--resume "$$RESUME",--target "$$TARGET" --workload "$$WORKLOAD" \
+	--clock "$$CLOCK" --matrix "$$MATRIX" -n "$$N" -t "$$DURATION" $(IPERF_FLAGS) \
 	$(foreach a,$(ARGS),--arg '$(a)') \
-	-T '$(TOPOLOGY)' -a '$(ACCEL)' --vcpus '$(VCPUS)' $(if $(SEED),-s '$(SEED)'))
+	-T "$$TOPOLOGY" -a "$$ACCEL" --vcpus "$$VCPUS" $(if $(SEED),-s "$$SEED"))
 
 # Targets and workloads register themselves by being a file in their folder:
 # the registry is generated from the definitions found there.
