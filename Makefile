@@ -8,6 +8,15 @@ BPFTOOL	?= $(shell command -v bpftool || echo /usr/sbin/bpftool)
 VMLINUX_BTF ?= /sys/kernel/btf/vmlinux
 
 CFLAGS	:= -g -O2 -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE -I. -Iloader
+
+# SANITIZE=1: AddressSanitizer and UBSan in every program and test, built apart
+# (build-san/) so sanitized and normal objects never mix; the guest kernel
+# download is shared with the normal build.
+ifeq ($(SANITIZE),1)
+OUT	    := build-san
+CFLAGS	    += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+GUEST_CACHE ?= build/guest/cache
+endif
 LDLIBS_ALL := -lbpf -lelf -lz -lcjson -lgsl -lgslcblas -lcmocka -lm
 BPF_CFLAGS := -g -O2 -Wall -Werror -target bpf -D__TARGET_ARCH_x86 \
 	      -I$(OUT)/progs -Iprogs/include
@@ -129,4 +138,5 @@ help:
 	@echo '    MATRIX=all|seed|quick|full|file N=10 DURATION=10 WARMUP=1 ARGS="name=value ..."'
 	@echo '    TOPOLOGY=tap|user ACCEL=auto|kvm|tcg VCPUS=2 SEED=n IPERF_ARGS="-u -P 8 -b 1G -l 64"'
 	@echo '    RESUME=results/<dir>       continue an interrupted run'
+	@echo '  SANITIZE=1                 build and test with ASan and UBSan (in build-san/)'
 	@echo '  V=1                        show full commands'

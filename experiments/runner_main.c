@@ -351,6 +351,8 @@ static int run(const struct run_settings *rs, const struct matrix *m, const char
 	req = cJSON_CreateObject();
 	cJSON_AddStringToObject(req, "cmd", "info");
 	info = target_call(t, req, ss.call_timeout_s, err, sizeof(err));
+	cJSON_Delete(req);
+	req = NULL;
 	if (same_session(man, t, info)) {
 		ret = BPFCOST_EXIT_USAGE;
 		goto out;
@@ -475,11 +477,16 @@ static int check_settings(const struct matrix *m)
 	return 0;
 }
 
+/* "warmup=" + value, kept for the life of the process (at most 32 of them). */
 static const char *prefixed(const char *prefix, const char *value)
 {
-	char *s;
+	static char store[32][512];
+	static int used;
 
-	return asprintf(&s, "%s%s", prefix, value) < 0 ? prefix : s;
+	if (used == 32)
+		return prefix;
+	snprintf(store[used], sizeof(store[0]), "%s%s", prefix, value);
+	return store[used++];
 }
 
 /* Defaults of the chosen workload's arguments, then each NAME=VALUE given, in order. */

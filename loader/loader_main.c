@@ -87,6 +87,7 @@ static int list(const char *dir)
 
 static int parse_setting(const char *arg, struct bpfcost_opts *o)
 {
+	static char names[BPFCOST_MAX_SETTINGS][64];
 	char *eq = strchr(arg, '='), *end;
 	unsigned long long v;
 
@@ -101,7 +102,9 @@ static int parse_setting(const char *arg, struct bpfcost_opts *o)
 		fprintf(stderr, "bpfcost-loader: bad --set '%s': value is not an integer\n", arg);
 		return -1;
 	}
-	o->settings[o->nr_settings].name = strndup(arg, eq - arg);
+	/* Names live as long as the process: no allocation to leak on any exit path. */
+	snprintf(names[o->nr_settings], sizeof(names[0]), "%.*s", (int)(eq - arg), arg);
+	o->settings[o->nr_settings].name = names[o->nr_settings];
 	o->settings[o->nr_settings++].value = v;
 	return 0;
 }

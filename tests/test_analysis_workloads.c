@@ -186,7 +186,7 @@ static void test_spin_ladder_fit(void **state)
 {
 	static const int set[] = { 0, 50, 100, 200, 400, 800 };
 	static const double noise[] = { 1.5, -2.0, 0.5, -1.0, 2.5, -0.5 };
-	char *lines[1 + 2 * 7], *ladder;
+	char *lines[1 + 2 * 7], *ladder, *table;
 	double slope, lo, hi;
 	const char *dir;
 	size_t n = 0, i;
@@ -218,7 +218,8 @@ static void test_spin_ladder_fit(void **state)
 	for (i = 0; i < n; i++)
 		free(lines[i]);
 	assert_int_equal(report(dir), 0);
-	ladder = strstr(slurp(dir, "table.txt"), "Spin ladder: added = ");
+	table = slurp(dir, "table.txt");
+	ladder = strstr(table, "Spin ladder: added = ");
 	assert_non_null(ladder);
 	assert_int_equal(sscanf(ladder, "Spin ladder: added = %lf [%lf, %lf]", &slope, &lo, &hi),
 			 3);
@@ -226,6 +227,7 @@ static void test_spin_ladder_fit(void **state)
 	if (!(lo <= 1.0 && 1.0 <= hi))
 		fail_msg("slope %g [%g, %g] does not cover the true 1.0", slope, lo, hi);
 	assert_true(hi - lo < 0.1);
+	free(table);
 }
 
 /*
