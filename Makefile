@@ -78,6 +78,7 @@ include loader/loader.mk
 -include analysis/analysis.mk
 -include experiments/guest/guest.mk
 -include experiments/runner.mk
+-include tests/fuzz/fuzz.mk
 
 all: $(PROBE_OBJS) $(BINS)
 
@@ -139,4 +140,5 @@ help:
 	@echo '    TOPOLOGY=tap|user ACCEL=auto|kvm|tcg VCPUS=2 SEED=n IPERF_ARGS="-u -P 8 -b 1G -l 64"'
 	@echo '    RESUME=results/<dir>       continue an interrupted run'
 	@echo '  SANITIZE=1                 build and test with ASan and UBSan (in build-san/)'
+	@echo '  make fuzz [FUZZ_SECONDS=60] fuzz the parsers of untrusted input (libFuzzer)'
 	@echo '  V=1                        show full commands'
