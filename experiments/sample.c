@@ -128,11 +128,15 @@ static void measure(const struct sample_settings *s, double duration, bool count
 	cJSON_Delete(read2);
 }
 
-static void detach(const struct sample_settings *s)
+/* Detach; the kprobe mechanism as the kernel reports it now, if it changed since attach. */
+static void detach(const struct sample_settings *s, char *changed, size_t len)
 {
 	char err[BPFCOST_ERRLEN];
+	cJSON *reply = simple(s, "detach", err, sizeof(err));
+	const char *now = str(reply, "mechanism_now");
 
-	cJSON_Delete(simple(s, "detach", err, sizeof(err)));
+	snprintf(changed, len, "%s", now ? now : "");
+	cJSON_Delete(reply);
 }
 
 static void add_config(cJSON *rec, const struct config *c, const struct sample_settings *s)
@@ -171,7 +175,7 @@ enum sample_outcome sample_run(const struct config *c, const struct sample_setti
 			       const cJSON *hit_check, cJSON *rec, volatile sig_atomic_t *stop)
 {
 	enum sample_outcome outcome = SAMPLE_OK;
-	char err[BPFCOST_ERRLEN];
+	char err[BPFCOST_ERRLEN], changed[32] = "";
 	cJSON *reply = NULL;
 	struct window w;
 
@@ -197,7 +201,7 @@ enum sample_outcome sample_run(const struct config *c, const struct sample_setti
 	}
 	measure(s, s->duration, c->stats, rec, &w, stop);
 	if (!c->baseline)
-		detach(s);
+		detach(s, changed, sizeof(changed));
 	if (*stop) {
 		outcome = SAMPLE_INTERRUPTED;
 		goto out;
@@ -205,6 +209,16 @@ enum sample_outcome sample_run(const struct config *c, const struct sample_setti
 	if (w.result != WORKLOAD_OK) {
 		add_error(rec, NULL, w.err);
 		outcome = w.result == WORKLOAD_TARGET_LOST ? SAMPLE_TARGET_LOST : SAMPLE_ERROR;
+		goto out;
+	}
+	/* A sample measured half as int3, half as a jump measures neither. */
+	if (changed[0]) {
+		snprintf(err, sizeof(err),
+			 "the kprobe mechanism changed during the sample: %s, then %s",
+			 str(reply, "mechanism"), changed);
+		add_error(rec, NULL, err);
+		cJSON_AddStringToObject(rec, "mechanism_at_detach", changed);
+		outcome = SAMPLE_ERROR;
 		goto out;
 	}
 	cJSON_AddNumberToObject(rec, "events", w.events);
@@ -240,7 +254,7 @@ cJSON *sample_hit_check(const struct config *c, const struct sample_settings *s,
 			volatile sig_atomic_t *stop)
 {
 	cJSON *check = cJSON_CreateObject(), *reply, *scratch;
-	char err[BPFCOST_ERRLEN];
+	char err[BPFCOST_ERRLEN], changed[32];
 	struct window w;
 
 	reply = attach(c, s, true, err, sizeof(err));
@@ -265,6 +279,8 @@ cJSON *sample_hit_check(const struct config *c, const struct sample_settings *s,
 			cJSON_AddNumberToObject(check, "idle_runs", w.idle_runs);
 		add_hits(check, w.events > 0 ? w.run_cnt / w.events : 0, "check");
 	}
-	detach(s);
+	detach(s, changed, sizeof(changed));
+	if (changed[0])
+		cJSON_AddStringToObject(check, "mechanism_at_detach", changed);
 	return check;
 }

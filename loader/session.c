@@ -269,6 +269,18 @@ cJSON *bpfcost_result_json(struct bpfcost_session *s)
 	cJSON_AddNumberToObject(j, "run_time_ns", info.run_time_ns);
 	cJSON_AddNumberToObject(j, "recursion_misses", info.recursion_misses);
 	cJSON_AddStringToObject(j, "mechanism", s->mechanism);
+	/*
+	 * Asked again at every read: the optimizer or another tool may have turned
+	 * the breakpoint into a jump while the sample ran.
+	 */
+	if (!s->type->mechanism) {
+		char line[256];
+		const char *now = kprobes_mechanism(s->func, s->offset, s->type->on_return, line,
+						    sizeof(line));
+
+		if (now && strcmp(now, s->mechanism))
+			cJSON_AddStringToObject(j, "mechanism_now", now);
+	}
 	if (s->kprobe_line[0])
 		cJSON_AddStringToObject(j, "kprobes_list", s->kprobe_line);
 	if (s->settings[0])
