@@ -152,6 +152,21 @@ static void run_report(const char *dir)
 			tool, dir);
 }
 
+/*
+ * Every manifest write is checked: a full disk stops the run with the records
+ * so far intact (each sample is fsync'ed on its own) and says how to go on.
+ */
+static int save_manifest(const char *dir, const cJSON *man)
+{
+	if (!results_write_json(dir, "manifest.json", man))
+		return 0;
+	fprintf(stderr,
+		"bpfcost-run: cannot write %s/manifest.json: %s; the records so far are kept: "
+		"make room, then --resume %s\n",
+		dir, strerror(errno), dir);
+	return -1;
+}
+
 /* A passed check, or the kernel's "unsupported", holds; any other outcome is tried again. */
 static bool check_is_final(const cJSON *checks, const char *name)
 {
@@ -201,7 +216,8 @@ static int hit_checks(const struct matrix *m, const struct sample_settings *ss, 
 			progress_note(p, "check %s: %.3f hits per %s", c->name, h->valuedouble,
 				      ss->workload->event);
 		cJSON_AddItemToObject(checks, c->name, check);
-		results_write_json(dir, "manifest.json", man);
+		if (save_manifest(dir, man))
+			return -2;
 	}
 	return stop_requested ? -1 : 0;
 }
@@ -294,11 +310,11 @@ static int restart_target(struct target **t, const struct target_ops *tops,
 	if (tops->start(ts, t, err, sizeof(err))) {
 		fprintf(stderr, "bpfcost-run: %s target: %s\n", tops->name, err);
 		cJSON_AddStringToObject(entry, "error", err);
-		results_write_json(dir, "manifest.json", man);
+		save_manifest(dir, man);
 		return -1;
 	}
 	ss->target = *t;
-	return results_write_json(dir, "manifest.json", man) ? -1 : 0;
+	return save_manifest(dir, man);
 }
 
 static int run(const struct run_settings *rs, const struct matrix *m, const char *dir, cJSON *man)
@@ -358,14 +374,21 @@ static int run(const struct run_settings *rs, const struct matrix *m, const char
 		goto out;
 	}
 	manifest_add_target(man, t, info);
-	results_write_json(dir, "manifest.json", man);
+	if (save_manifest(dir, man))
+		goto out;
 
 	progress_start(&p, m->n * rs->n, d.count);
 	if (d.count)
 		progress_note(&p, "resuming: %d of %d samples already recorded", d.count,
 			      m->n * rs->n);
-	if (hit_checks(m, &ss, rs->check_s, man, dir, &p))
+	switch (hit_checks(m, &ss, rs->check_s, man, dir, &p)) {
+	case 0:
+		break;
+	case -1:
 		goto interrupted;
+	default:
+		goto out;
+	}
 	progress_start(&p, m->n * rs->n, d.count); /* the ETA counts samples only */
 	for (block = 0; block < rs->n; block++) {
 		schedule_block(rs->seed, block, m->n, order);
@@ -446,7 +469,8 @@ interrupted:
 out:
 	if (ret == BPFCOST_EXIT_FAILURE)
 		manifest_finish(man, "failed");
-	results_write_json(dir, "manifest.json", man);
+	if (save_manifest(dir, man) && ret == BPFCOST_EXIT_OK)
+		ret = BPFCOST_EXIT_FAILURE;
 	target_stop(t); /* QEMU, tap, namespaces, veth: whatever the target made goes */
 	if (samples)
 		fclose(samples);
