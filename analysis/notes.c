@@ -34,6 +34,8 @@ static bool is_spin(const struct cfg *c)
 	return !strcmp(c->probe, "spin") && isfinite(c->spin_ns);
 }
 
+static double ns_per_packet_limit(const struct run *run);
+
 /* A known cost that the run cannot see means null results elsewhere prove nothing. */
 static int spin_lines(const struct run *run, struct notes *n)
 {
@@ -45,7 +47,7 @@ static int spin_lines(const struct run *run, struct notes *n)
 	for (i = 0; i < run->n_cfgs && !err; i++) {
 		const struct cfg *c = &run->cfgs[i];
 		double added = run_spin_added(run, c);
-		char measured[96], ratio[48];
+		char measured[96], ratio[96];
 		bool seen;
 
 		if (!is_spin(c) || !c->n_ok)
@@ -62,6 +64,12 @@ static int spin_lines(const struct run *run, struct notes *n)
 			snprintf(ratio, sizeof(ratio), " (%.2fx)", added / c->spin_ns);
 		else
 			ratio[0] = '\0';
+		/* At twice the limit a known cost must show; if it does not, the limit is wrong. */
+		if (isfinite(ns_per_packet_limit(run)) &&
+		    c->spin_ns >= 2 * ns_per_packet_limit(run))
+			snprintf(ratio + strlen(ratio), sizeof(ratio) - strlen(ratio), "; %s",
+				 seen ? "above twice the limit, as expected"
+				      : "WARNING: above twice the limit yet not seen");
 		err = add(n, "Sensitivity: %s: known cost %s (%s); %s vs spin_ns=%.0f set%s",
 			  c->name, seen ? "DETECTED" : "NOT detected",
 			  isfinite(c->p_holm) ? "Holm-corrected Welch test"
@@ -143,6 +151,40 @@ static int error_lines(const struct run *run, struct notes *n)
 	return err;
 }
 
+/*
+ * The flood's detection limit per packet. Model: the receiving CPU is
+ * saturated, so a packet takes t = 1e9/pps ns and a cost c per packet cuts the
+ * rate by c / (t + c); the smallest visible cut is the MDE fraction m, so
+ * c_min = m t / (1 - m). NAN when it cannot be computed.
+ */
+static double ns_per_packet_limit(const struct run *run)
+{
+	double m = run->mde_pct / 100, t;
+
+	if (!run->has_packets || !isfinite(m) || m <= 0 || m >= 1 || !(run->baseline->pps.mean > 0))
+		return NAN;
+	t = 1e9 / run->baseline->pps.mean;
+	return m * t / (1 - m);
+}
+
+static int limit_line(const struct run *run, struct notes *n)
+{
+	double c = ns_per_packet_limit(run);
+
+	if (!run->has_packets)
+		return 0;
+	if (!isfinite(c))
+		return add(n, "Detection limit per packet: not computable (%s)",
+			   !isfinite(run->mde_pct) ? "no minimum detectable effect"
+			   : run->mde_pct >= 100   ? "the MDE is 100% or more of the baseline"
+						   : "no baseline packet rate");
+	return add(
+		n,
+		"Detection limit: a cost below about %.0f ns per packet could not have been seen "
+		"(MDE %.1f%% at %.0f ns per packet; model: the receiving CPU is saturated)",
+		c, run->mde_pct, 1e9 / run->baseline->pps.mean);
+}
+
 /* What this run could have seen at all, in % and in the metric's unit. */
 static int mde_line(const struct run *run, struct notes *n)
 {
@@ -166,6 +208,8 @@ int notes_build(const struct run *run, struct notes *n)
 
 	memset(n, 0, sizeof(*n));
 	err = mde_line(run, n);
+	if (!err)
+		err = limit_line(run, n);
 	if (!err)
 		err = spin_lines(run, n);
 	if (!err)

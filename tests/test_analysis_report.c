@@ -99,6 +99,9 @@ static void test_text_layout(void **state)
 	assert_non_null(strstr(t, "+10.5%"));
 	assert_non_null(strstr(t, "Minimum detectable effect of this run: 8.4% of the baseline "
 				  "bitrate, 1.6 Mbit/s"));
+	/* MDE 8.41% at 1e9/37109.4 = 26947 ns per packet: 0.0841 x 26947 / 0.9159 = 2474 ns */
+	assert_non_null(strstr(t, "Detection limit: a cost below about 2474 ns per packet"));
+	assert_non_null(strstr(t, "spin_ns=5000 set (1.01x); above twice the limit, as expected"));
 	/* the absolute difference beside the impact, in the metric's unit */
 	assert_non_null(strstr(t, "+2.0 [+0.8, +3.2]"));
 	assert_non_null(strstr(t, "kretprobe-fprobe-null     unsupported"));
