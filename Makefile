@@ -43,6 +43,7 @@ DEB_PACKAGES := \
 	kmod \
 	libbpf-dev \
 	libcjson-dev \
+	libclang-rt-dev \
 	libcmocka-dev \
 	libelf-dev \
 	libgsl-dev \
@@ -111,6 +112,7 @@ $(OUT)/tests/%: tests/%.c $(TEST_HELPERS) tests/*.h $(ARCHIVES)
 # T=<area> runs only tests/test_<area>*.c
 test: all $(TEST_BINS) $(TEST_DEPS)
 	$(Q)BPFCOST_ROOT=$(CURDIR) BPFCOST_OUT=$(CURDIR)/$(OUT) \
+		UBSAN_OPTIONS="$${UBSAN_OPTIONS:-print_stacktrace=1}" \
 		tests/run-tests.sh $(filter $(OUT)/tests/test_$(T)%,$(TEST_BINS))
 
 deps:

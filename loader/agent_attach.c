@@ -52,13 +52,19 @@ struct cJSON *agent_attach(const struct cJSON *req)
 		return agent_error(BPFCOST_ERR_USAGE, "\"set\" must be an object of name: number");
 	cJSON_ArrayForEach(it, set)
 	{
-		if (opts.nr_settings == BPFCOST_MAX_SETTINGS || !cJSON_IsNumber(it) ||
-		    !it->string || !(it->valuedouble >= 0))
-			return agent_error(BPFCOST_ERR_USAGE,
-					   "\"set\" takes at most %d numeric settings",
+		double v = it->valuedouble;
+
+		if (opts.nr_settings == BPFCOST_MAX_SETTINGS)
+			return agent_error(BPFCOST_ERR_USAGE, "\"set\" takes at most %d settings",
 					   BPFCOST_MAX_SETTINGS);
+		/* Converting a double outside [0, 2^64) to uint64_t is undefined. */
+		if (!cJSON_IsNumber(it) || !it->string || !(v >= 0 && v < 0x1p64) ||
+		    v != (double)(uint64_t)v)
+			return agent_error(BPFCOST_ERR_USAGE,
+					   "\"set\": %s must be a whole number in [0, 2^64)",
+					   it->string ? it->string : "each value");
 		opts.settings[opts.nr_settings].name = it->string;
-		opts.settings[opts.nr_settings++].value = (uint64_t)it->valuedouble;
+		opts.settings[opts.nr_settings++].value = (uint64_t)v;
 	}
 
 	st = bpfcost_attach(&opts, &session, err, sizeof(err));

@@ -176,9 +176,23 @@ static void test_info(void **state)
 
 static void test_protocol_errors(void **state)
 {
+	/* Values a double holds but a u64 setting cannot (found by make fuzz). */
+	static const char *const bad_set[] = { "1e300", "-1", "1.5", "18446744073709551616" };
 	cJSON *r;
+	size_t i;
 
 	(void)state;
+	for (i = 0; i < sizeof(bad_set) / sizeof(bad_set[0]); i++) {
+		r = call("{\"cmd\":\"attach\",\"probe\":\"spin\",\"attach\":\"tp\","
+			 "\"set\":{\"spin_ns\":%s}}",
+			 bad_set[i]);
+		if (cJSON_IsTrue(cJSON_GetObjectItem(r, "ok")) ||
+		    !strstr(str(r, "error"), "whole number"))
+			fail_msg("spin_ns=%s: expected a usage error naming a whole number, got "
+				 "ok=%d error=\"%s\"",
+				 bad_set[i], cJSON_IsTrue(cJSON_GetObjectItem(r, "ok")), str(r, "error"));
+		cJSON_Delete(r);
+	}
 	r = call("{\"cmd\":\"nope\"}");
 	assert_false(cJSON_IsTrue(cJSON_GetObjectItem(r, "ok")));
 	assert_int_equal(num(r, "status"), BPFCOST_ERR_USAGE);

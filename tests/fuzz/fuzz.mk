@@ -1,41 +1,99 @@
 # SPDX-License-Identifier: GPL-2.0
 # libFuzzer harnesses for the parsers that read untrusted text: records, matrix
-# files and row names, agent requests, iperf3 reports. Built with clang into
-# build-fuzz/ (apart from the normal build).
+# files and row names, agent requests, iperf3 reports. Every tests/fuzz/fuzz_*.c
+# is a harness; nothing lists them by hand.
 #
-#   make fuzz [FUZZ_SECONDS=60]   replay tests/fuzz/regressions, then fuzz each
-#                                 harness; a crash is saved in build-fuzz/crashes
-FUZZ_OUT     := build-fuzz
-FUZZ_SECONDS ?= 60
-FUZZ_CFLAGS  := -g -O1 -fsanitize=fuzzer,address,undefined -fno-omit-frame-pointer \
-		-std=gnu11 -D_GNU_SOURCE -I. -Iloader
-FUZZ_LIBS    := -lbpf -lelf -lz -lcjson -lgsl -lgslcblas -lm
-# Everything but the programs' main()s; the harness is the main.
-FUZZ_SRCS    := $(filter-out analysis/report_main.c,$(wildcard analysis/*.c)) \
-		experiments/matrix.c experiments/iperf.c \
-		$(filter-out loader/loader_main.c loader/agent.c,$(wildcard loader/*.c))
-FUZZ_HARNESSES := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+#   make fuzz [FUZZ_SECONDS=60]
+#
+# Per harness: replay tests/fuzz/regressions/<harness>/ (each input must pass),
+# then fuzz for FUZZ_SECONDS from tests/fuzz/corpus/<harness>/ plus the corpus
+# kept in build-fuzz/corpus/. An input that crashes, leaks or hangs is copied to
+# tests/fuzz/crashes/<harness>/; once fixed, it moves to regressions/.
 
-$(FUZZ_OUT)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_SRCS) $(wildcard analysis/*.h experiments/*.h loader/*.h)
+FUZZ_OUT       := build-fuzz
+FUZZ_SECONDS   ?= 60
+FUZZ_HARNESSES := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_SAN       := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+		  -fno-omit-frame-pointer
+# The project's flags, with SANITIZE=1's sanitizers (if any) replaced by the fuzzer's.
+FUZZ_CFLAGS    := $(filter-out -fsanitize=% -fno-sanitize-recover=% -fno-omit-frame-pointer, \
+		  $(CFLAGS)) -fsanitize=fuzzer-no-link $(FUZZ_SAN)
+FUZZ_LIBS      := $(filter-out -lcmocka,$(LDLIBS_ALL))
+# The archives the tests link, built from the same rules with OUT=$(FUZZ_OUT),
+# and the agent's handlers (its main() left out) in an archive of their own.
+FUZZ_PROJ_LIBS := $(patsubst $(OUT)/%,$(FUZZ_OUT)/%,$(ARCHIVES))
+FUZZ_AGENT_OBJS := $(filter-out %/loader/agent.o,$(patsubst $(OUT)/%,$(FUZZ_OUT)/%,$(AGENT_OBJS)))
+FUZZ_ARCHIVES  := $(FUZZ_PROJ_LIBS) $(FUZZ_OUT)/libagent.a
+# No harness may start a process or load BPF: see tests/fuzz/no_side_effects.c.
+# (libFuzzer itself needs system() and popen(), so those stay.)
+FUZZ_WRAP := \
+	bpf_object__load \
+	bpfcost_attach \
+	execlp \
+	execvp \
+	fork \
+	posix_spawn \
+	posix_spawnp \
+	vfork
+fuzz_comma     := ,
+FUZZ_LDFLAGS   := -fsanitize=fuzzer $(FUZZ_SAN) $(patsubst %,-Wl$(fuzz_comma)--wrap=%,$(FUZZ_WRAP))
+
+FUZZ_SUBMAKE   := $(MAKE) --no-print-directory $(if $(Q),-s)
+
+.PHONY: fuzz fuzz-build
+
+# Two steps, so that make compares times only after the archives are current:
+# the module makefiles' own rules rebuild them with OUT=$(FUZZ_OUT), then a
+# harness is linked again only if its source or an archive changed.
+fuzz-build:
+	$(Q)$(FUZZ_SUBMAKE) OUT=$(FUZZ_OUT) CC=$(CLANG) SANITIZE= CFLAGS='$(FUZZ_CFLAGS)' \
+		$(FUZZ_PROJ_LIBS) $(FUZZ_AGENT_OBJS)
+	$(Q)$(FUZZ_SUBMAKE) $(patsubst %,$(FUZZ_OUT)/fuzz_%,$(FUZZ_HARNESSES))
+
+# For a harness asked for by name before fuzz-build ever ran.
+ifneq ($(OUT),$(FUZZ_OUT))
+$(FUZZ_PROJ_LIBS) $(FUZZ_AGENT_OBJS) &:
+	$(Q)$(FUZZ_SUBMAKE) OUT=$(FUZZ_OUT) CC=$(CLANG) SANITIZE= CFLAGS='$(FUZZ_CFLAGS)' \
+		$(FUZZ_PROJ_LIBS) $(FUZZ_AGENT_OBJS)
+endif
+
+$(FUZZ_OUT)/libagent.a: $(FUZZ_AGENT_OBJS)
+	$(call msg,AR,$@)
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+
+$(FUZZ_OUT)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/no_side_effects.c $(FUZZ_ARCHIVES)
 	@mkdir -p $(@D)
 	$(call msg,FUZZ-CC,$@)
-	$(Q)$(CLANG) $(FUZZ_CFLAGS) -DBPFCOST_BUILD_PROGS_DIR=\"/nonexistent\" \
-		-DBPFCOST_ANALYSIS_DIR=\"$(CURDIR)/analysis\" $< $(FUZZ_SRCS) $(FUZZ_LIBS) -o $@
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) $(FUZZ_LDFLAGS) $< tests/fuzz/no_side_effects.c \
+		-Wl,--start-group $(FUZZ_ARCHIVES) -Wl,--end-group $(FUZZ_LIBS) -o $@
 
-.PHONY: fuzz
-fuzz: $(patsubst %,$(FUZZ_OUT)/fuzz_%,$(FUZZ_HARNESSES))
-	$(Q)set -e; for h in $(FUZZ_HARNESSES); do \
-		reg=tests/fuzz/regressions/$$h; \
-		if [ -d "$$reg" ] && [ -n "$$(ls -A "$$reg")" ]; then \
-			$(FUZZ_OUT)/fuzz_$$h "$$reg"/* >/dev/null 2>&1 || \
-				{ echo "fuzz $$h: a regression input crashes again ($$reg)"; exit 1; }; \
+# Every harness runs even after another failed; the exit status says if any did.
+fuzz: fuzz-build
+	$(Q)export UBSAN_OPTIONS="$${UBSAN_OPTIONS:-print_stacktrace=1}"; \
+	failed=; for h in $(FUZZ_HARNESSES); do \
+		bin=$(FUZZ_OUT)/fuzz_$$h; reg=tests/fuzz/regressions/$$h; \
+		log=$(FUZZ_OUT)/$$h.log; art=$(FUZZ_OUT)/crashes/$$h; \
+		if [ -n "$$(ls -A "$$reg" 2>/dev/null)" ] && \
+		   ! $$bin "$$reg"/* >$(FUZZ_OUT)/$$h-regressions.log 2>&1; then \
+			echo "fuzz $$h: FAIL: $$(sed -n 's/^Running: //p' $(FUZZ_OUT)/$$h-regressions.log | \
+				tail -n 1) crashes again (log $(FUZZ_OUT)/$$h-regressions.log)"; \
+			failed="$$failed $$h"; continue; \
 		fi; \
-		mkdir -p $(FUZZ_OUT)/corpus/$$h $(FUZZ_OUT)/crashes/$$h; \
-		if ! $(FUZZ_OUT)/fuzz_$$h -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
-			-artifact_prefix=$(FUZZ_OUT)/crashes/$$h/ \
-			$(FUZZ_OUT)/corpus/$$h tests/fuzz/corpus/$$h >$(FUZZ_OUT)/$$h.log 2>&1; then \
-			echo "fuzz $$h: CRASH, input in $(FUZZ_OUT)/crashes/$$h/ (log $(FUZZ_OUT)/$$h.log)"; \
-			exit 1; \
+		rm -rf "$$art"; mkdir -p "$$art" $(FUZZ_OUT)/corpus/$$h; \
+		$$bin -max_total_time=$(FUZZ_SECONDS) -timeout=10 -print_final_stats=1 \
+			-artifact_prefix="$$art/" $(FUZZ_OUT)/corpus/$$h tests/fuzz/corpus/$$h \
+			>"$$log" 2>&1; rc=$$?; \
+		runs=$$(sed -n 's/^stat::number_of_executed_units: *//p' "$$log" | tail -n 1); \
+		if [ $$rc -eq 0 ]; then \
+			echo "fuzz $$h: $${runs:-?} executions in $(FUZZ_SECONDS) s, nothing found"; \
+			continue; \
 		fi; \
-		echo "fuzz $$h: $$(grep -o 'Done [0-9]* runs in [0-9]* second' $(FUZZ_OUT)/$$h.log), no crash"; \
-	done
+		failed="$$failed $$h"; \
+		echo "fuzz $$h: FAIL after $${runs:-?} executions: $$(grep -m1 -E '^(SUMMARY|==[0-9]+== ?ERROR)' "$$log")"; \
+		if [ -n "$$(ls -A "$$art")" ]; then \
+			mkdir -p tests/fuzz/crashes/$$h && cp "$$art"/* tests/fuzz/crashes/$$h/; \
+			for f in "$$art"/*; do echo "  input: tests/fuzz/crashes/$$h/$${f##*/}"; done; \
+		fi; \
+		echo "  log: $$log; replay: $$bin <input>"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "fuzz: FAILED:$$failed"; exit 1; fi
