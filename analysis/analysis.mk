@@ -11,6 +11,7 @@ ANALYSIS_SRCS := \
 	analysis/notes.c \
 	analysis/outfile.c \
 	analysis/plot.c \
+	analysis/precision.c \
 	analysis/records.c \
 	analysis/stats.c \
 	analysis/summary_csv.c \

@@ -3,6 +3,7 @@
 #include <getopt.h>
 #include <libgen.h>
 #include <limits.h>
+#include <math.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <stdio.h>
@@ -23,6 +24,7 @@ struct opts {
 	const char *out;
 	bool plots;
 	bool quiet;
+	double precision; /* --precision; NAN: the run's own target, if it had one */
 };
 
 static void usage(FILE *f)
@@ -34,6 +36,8 @@ static void usage(FILE *f)
 		   "RESULTS_DIR defaults to results/latest.\n\n"
 		   "  -o, --out DIR   write derived files to DIR instead of RESULTS_DIR\n"
 		   "      --no-plots  skip gnuplot\n"
+		   "      --precision P  judge each row's impact CI half-width against P %%\n"
+		   "                  (default: the run's PRECISION, if it had one)\n"
 		   "  -q, --quiet     do not print table.txt on stdout\n"
 		   "  -h, --help      show this help\n\n"
 		   "Exit status: 0 success, 1 analysis or output failure (e.g. no baseline),\n"
@@ -46,13 +50,14 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	static const struct option longopts[] = {
 		{ "out", required_argument, NULL, 'o' },
 		{ "no-plots", no_argument, NULL, 'P' },
+		{ "precision", required_argument, NULL, 'C' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	int c;
 
-	*o = (struct opts){ .dir = "results/latest", .plots = true };
+	*o = (struct opts){ .dir = "results/latest", .plots = true, .precision = NAN };
 	optind = 0; /* report_cli may run more than once in one process (tests) */
 	while ((c = getopt_long(argc, argv, "o:qh", longopts, NULL)) != -1) {
 		switch (c) {
@@ -62,6 +67,19 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		case 'P':
 			o->plots = false;
 			break;
+		case 'C': {
+			char *end;
+
+			o->precision = strtod(optarg, &end);
+			if (*end || end == optarg || !precision_target_ok(o->precision)) {
+				fprintf(stderr,
+					"bpfcost-report: bad --precision '%s'; valid: a percentage "
+					"above 0, at most 1000\n",
+					optarg);
+				return EXIT_INPUT;
+			}
+			break;
+		}
 		case 'q':
 			o->quiet = true;
 			break;
@@ -228,6 +246,8 @@ int report_cli(int argc, char **argv)
 		ret = EXIT_ANALYSIS;
 		goto out;
 	}
+	if (!err)
+		run_precision(&run, isnan(o.precision) ? run.precision_pct : o.precision);
 	if (err || write_tables(&run, &o)) {
 		ret = EXIT_ANALYSIS;
 		goto out;

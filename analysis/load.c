@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
 #include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,7 @@ int run_load(struct run *run, const char *dir, FILE *diag)
 	int err;
 
 	memset(run, 0, sizeof(*run));
+	run->precision_pct = NAN;
 	if (snprintf(path, sizeof(path), "%s/samples.jsonl", dir) >= (int)sizeof(path))
 		return -ENAMETOOLONG;
 	err = records_load(path, &run->recs, diag);
@@ -45,6 +47,21 @@ static bool want_key(const char *k)
 	return false;
 }
 
+/* The run's PRECISION target; anything but a sane percentage is ignored. */
+static void precision_load(struct run *run, const cJSON *root)
+{
+	const cJSON *p = cJSON_GetObjectItemCaseSensitive(root, "precision");
+	const cJSON *t = cJSON_GetObjectItemCaseSensitive(p, "target_pct");
+
+	const char *stop = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(p, "stopped"));
+
+	if (cJSON_IsNumber(t) && precision_target_ok(t->valuedouble))
+		run->precision_pct = t->valuedouble;
+	/* Only ever compared with known codes, never printed. */
+	if (stop && strlen(stop) < sizeof(run->precision_stop))
+		strcpy(run->precision_stop, stop);
+}
+
 int manifest_load(struct run *run, const char *dir)
 {
 	char path[PATH_MAX], *text = NULL;
@@ -67,6 +84,7 @@ int manifest_load(struct run *run, const char *dir)
 	free(text);
 	if (!root)
 		return -EINVAL;
+	precision_load(run, root);
 	cJSON_ArrayForEach(it, root)
 	{
 		struct manifest_field *m;

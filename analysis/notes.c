@@ -202,6 +202,65 @@ static int mde_line(const struct run *run, struct notes *n)
 		   b->value.sd, run->metric.unit);
 }
 
+/* Why the runner stopped a PRECISION run, from the manifest's fixed codes (never its text). */
+static const char *precision_stop_text(const struct run *run)
+{
+	static const struct {
+		const char *code, *text;
+	} reasons[] = {
+		{ "reached", "every row reached the target" },
+		{ "budget", "the time budget was spent" },
+		{ "max_n", "the largest N allowed was reached" },
+		{ "interrupted", "interrupted" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(reasons) / sizeof(reasons[0]); i++)
+		if (!strcmp(run->precision_stop, reasons[i].code))
+			return reasons[i].text;
+	return NULL;
+}
+
+/* PRECISION: per row, whether the impact CI is as narrow as asked, and what n would make it. */
+static int precision_lines(const struct run *run, struct notes *n)
+{
+	const char *why = precision_stop_text(run);
+	size_t i, rows = 0, reached = 0;
+	int err;
+
+	if (isnan(run->precision_pct))
+		return 0;
+	for (i = 0; i < run->n_cfgs; i++) {
+		rows += &run->cfgs[i] != run->baseline && run->cfgs[i].n_ok;
+		reached += run->cfgs[i].reached;
+	}
+	err = add(n, "Precision target: 95%% CI of each impact within ±%.3g%% of the baseline; "
+		     "%zu of %zu rows reached it%s%s",
+		  run->precision_pct, reached, rows, why ? "; the run stopped because " : "",
+		  why ?: "");
+	for (i = 0; i < run->n_cfgs && !err; i++) {
+		const struct cfg *c = &run->cfgs[i];
+		char proj[64];
+
+		if (c == run->baseline || !c->n_ok)
+			continue;
+		if (isinf(c->projected_n))
+			snprintf(proj, sizeof(proj), "more than 100000 samples per row");
+		else if (isfinite(c->projected_n))
+			snprintf(proj, sizeof(proj), "%.0f samples per row", c->projected_n);
+		else
+			snprintf(proj, sizeof(proj), "not computable (no spread known)");
+		if (isfinite(c->half_width_pct))
+			err = add(n, "  %s: ±%.2f%% with n=%zu (baseline n=%zu): %s; projected N %s",
+				  c->name, c->half_width_pct, c->value.n, run->baseline->value.n,
+				  c->reached ? "reached" : "NOT reached", proj);
+		else
+			err = add(n, "  %s: width not computable with n=%zu: NOT reached", c->name,
+				  c->value.n);
+	}
+	return err;
+}
+
 int notes_build(const struct run *run, struct notes *n)
 {
 	int err;
@@ -216,6 +275,8 @@ int notes_build(const struct run *run, struct notes *n)
 		err = ladder_line(run, n);
 	if (!err)
 		err = hits_lines(run, n);
+	if (!err)
+		err = precision_lines(run, n);
 	if (!err)
 		err = error_lines(run, n);
 	if (err)

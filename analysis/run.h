@@ -47,6 +47,10 @@ struct cfg {
 	char hits_source[16];
 	char mechanism[32]; /* "mixed" if samples disagree */
 	double spin_ns;
+	/* PRECISION=<percent>, filled by run_precision() */
+	double half_width_pct; /* of the impact's 95% CI, in % of the baseline */
+	bool reached;	       /* half_width_pct <= the target */
+	double projected_n;    /* equal n per row and baseline to reach it; INFINITY: too many */
 };
 
 /* Measured added cost against set spin_ns over a spin ladder's rows: least squares. */
@@ -71,6 +75,8 @@ struct run {
 	double mde_pct;		  /* run-level: baseline n vs equal n, baseline sd */
 	double mde_abs;		  /* the same in the metric's unit */
 	struct ladder ladder;
+	double precision_pct; /* target half-width (%), NAN: none asked */
+	char precision_stop[16]; /* the runner's stop code: reached, budget, max_n, ... */
 	size_t n_failed;
 	struct manifest_field manifest[8];
 	size_t n_manifest;
@@ -83,6 +89,15 @@ double run_spin_added(const struct run *run, const struct cfg *c);
 void run_free(struct run *run);
 int run_load(struct run *run, const char *dir, FILE *diag);
 int manifest_load(struct run *run, const char *dir);
+
+/*
+ * Each row's impact CI half-width against @target_pct (NAN: none; widths are
+ * still filled), and the n that would reach it. After run_analyse().
+ */
+void run_precision(struct run *run, double target_pct);
+bool precision_target_ok(double pct);
+/* Whether the runner should give this row more samples. */
+bool precision_needs_more(const struct cfg *c);
 
 /* Human notes shared by all table formats: sensitivity, hits flags, errors. */
 struct notes {

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -154,6 +155,15 @@ cJSON *manifest_new(const struct run_settings *s, const struct matrix *m)
 	cJSON_AddStringToObject(set, "func", s->func);
 	cJSON_AddNumberToObject(set, "spin_ns", s->spin_ns);
 	cJSON_AddNumberToObject(set, "hit_check_s", s->check_s);
+	if (s->precision > 0 || s->budget_min > 0) {
+		cJSON *p = cJSON_AddObjectToObject(man, "precision");
+
+		if (s->precision > 0)
+			cJSON_AddNumberToObject(p, "target_pct", s->precision);
+		cJSON_AddNumberToObject(p, "budget_min", s->budget_min);
+		cJSON_AddNumberToObject(p, "min_n", s->n);
+		cJSON_AddNumberToObject(p, "max_n", s->precision > 0 ? s->max_n : s->n);
+	}
 	names = cJSON_AddArrayToObject(man, "configs");
 	for (i = 0; i < m->n; i++)
 		cJSON_AddItemToArray(names, cJSON_CreateString(m->configs[i].name));
@@ -223,7 +233,7 @@ static int workload_settings(const cJSON *obj, struct run_settings *s)
 int manifest_settings(const cJSON *man, struct run_settings *s, const char ***names, int *count)
 {
 	const cJSON *set = cJSON_GetObjectItemCaseSensitive(man, "settings");
-	const cJSON *list = cJSON_GetObjectItemCaseSensitive(man, "configs"), *c;
+	const cJSON *list = cJSON_GetObjectItemCaseSensitive(man, "configs"), *c, *prec;
 	int i = 0;
 
 	if (!str(man, "matrix") || !str(man, "order_seed") || !cJSON_IsArray(list) || !set)
@@ -243,6 +253,13 @@ int manifest_settings(const cJSON *man, struct run_settings *s, const char ***na
 	s->func = str(set, "func");
 	s->spin_ns = (long)num(set, "spin_ns");
 	s->check_s = num(set, "hit_check_s");
+	prec = cJSON_GetObjectItemCaseSensitive(man, "precision");
+	s->precision = fmax(num(prec, "target_pct"), 0);
+	s->budget_min = fmax(num(prec, "budget_min"), 0);
+	s->max_n = s->precision > 0 ? (int)num(prec, "max_n") : s->n;
+	if (s->precision > 1000 || s->budget_min > 525600 ||
+	    (s->precision > 0 && !(s->max_n >= s->n && s->max_n <= 100000)))
+		return -1;
 	*count = cJSON_GetArraySize(list);
 	*names = calloc(*count + 1, sizeof(**names));
 	if (!*names)

@@ -30,6 +30,9 @@ struct run_settings {
 	long spin_ns;
 	double check_s;
 	uint64_t seed;
+	double precision;  /* target impact CI half-width in %; 0: fixed N */
+	double budget_min; /* wall-time cap in minutes; 0: none */
+	int max_n;	   /* with precision: samples per row at most */
 };
 
 /* A new manifest for a run about to start. */

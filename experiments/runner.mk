@@ -24,16 +24,24 @@ TOPOLOGY   ?= tap
 ACCEL	   ?= auto
 VCPUS	   ?= 2
 IPERF_ARGS ?= -u -P 8 -b 1G -l 64
+# PRECISION=<percent>: samples continue past N until each row's impact CI is
+# that narrow; BUDGET=<minutes> caps any run; MAX_N caps PRECISION's samples.
+PRECISION  ?=
+BUDGET	   ?=
+MAX_N	   ?=
 
 # Settings reach the runner through the environment and "$$NAME": a matrix file
 # named bob's-matrix, or any quote in a setting, is a value, never shell syntax.
-export TARGET WORKLOAD CLOCK MATRIX N DURATION WARMUP IPERF_ARGS TOPOLOGY ACCEL VCPUS SEED RESUME
+export TARGET WORKLOAD CLOCK MATRIX N DURATION WARMUP IPERF_ARGS TOPOLOGY ACCEL VCPUS SEED RESUME \
+	PRECISION BUDGET MAX_N
 # The iperf workload's own arguments; another workload takes ARGS="name=value ...".
 IPERF_FLAGS = $(if $(filter iperf,$(WORKLOAD)),-w "$$WARMUP" -i "$$IPERF_ARGS")
 RUN_FLAGS = $(if $(RESUME),--resume "$$RESUME",--target "$$TARGET" --workload "$$WORKLOAD" \
 	--clock "$$CLOCK" --matrix "$$MATRIX" -n "$$N" -t "$$DURATION" $(IPERF_FLAGS) \
 	$(foreach a,$(ARGS),--arg '$(a)') \
-	-T "$$TOPOLOGY" -a "$$ACCEL" --vcpus "$$VCPUS" $(if $(SEED),-s "$$SEED"))
+	-T "$$TOPOLOGY" -a "$$ACCEL" --vcpus "$$VCPUS" $(if $(SEED),-s "$$SEED") \
+	$(if $(PRECISION),--precision "$$PRECISION") $(if $(BUDGET),--budget "$$BUDGET") \
+	$(if $(MAX_N),--max-n "$$MAX_N"))
 
 # Targets and workloads register themselves by being a file in their folder:
 # the registry is generated from the definitions found there.
@@ -69,11 +77,12 @@ $(OUT)/libexperiments.a: $(RUNNER_OBJS)
 	$(call msg,AR,$@)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
+# libanalysis: PRECISION stops rows by the report's own widths.
 $(OUT)/bin/bpfcost-run: $(OUT)/experiments/runner_main.o $(OUT)/libexperiments.a \
-			$(OUT)/libguest.a $(OUT)/libloader.a
+			$(OUT)/libguest.a $(OUT)/libloader.a $(OUT)/libanalysis.a
 	@mkdir -p $(@D)
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(CFLAGS) $^ -lbpf -lelf -lz -lcjson -lm -o $@
+	$(Q)$(CC) $(CFLAGS) $^ -lbpf -lelf -lz -lcjson -lgsl -lgslcblas -lm -o $@
 
 # The trigger workload's loop; shipped into the guest as well. Nothing but libc.
 $(OUT)/bin/bpfcost-trigger: $(OUT)/experiments/trigger_main.o

@@ -27,10 +27,14 @@
 #include "record_check.h"
 #include "sample.h"
 #include "schedule.h"
+#include "stopping.h"
+#include "loader/clock.h"
 
 #define EXIT_INTERRUPTED 130
 
 static volatile sig_atomic_t stop_requested;
+/* BUDGET counts from here (bpfcost_now()). */
+static double run_started;
 
 static void on_signal(int sig)
 {
@@ -76,6 +80,12 @@ static void usage(FILE *f)
 		"  -f, --func F          kernel function for kprobe/fentry types (udp_recvmsg)\n"
 		"      --spin-ns NS      busy-wait of the spin control probe (default 1000)\n"
 		"      --check S         seconds of the stats-on hit check per configuration (2)\n"
+		"      --precision P     go on past N samples until each row's impact has a\n"
+		"                        95%% CI within ±P%% of the baseline (rows stop one by\n"
+		"                        one; N is then the least per row)\n"
+		"      --max-n N         with --precision: samples per row at most (1000)\n"
+		"      --budget MIN      stop starting samples that would end after MIN\n"
+		"                        minutes (counted from this start; any run)\n"
 		"  -o, --results DIR     where results/<time>-<matrix>/ goes (default results)\n"
 		"  -r, --resume DIR      continue an interrupted run; settings come from it\n"
 		"      --no-report       do not run bpfcost-report at the end\n"
@@ -317,6 +327,20 @@ static int restart_target(struct target **t, const struct target_ops *tops,
 	return save_manifest(dir, man);
 }
 
+/* Why the sample loop ended, for the report: a fixed code, and how many blocks it began. */
+static void record_stop(cJSON *man, const char *code, int blocks)
+{
+	cJSON *p = cJSON_GetObjectItemCaseSensitive(man, "precision");
+
+	if (!p)
+		return;
+	cJSON_DeleteItemFromObjectCaseSensitive(p, "stopped");
+	cJSON_DeleteItemFromObjectCaseSensitive(p, "blocks");
+	if (code)
+		cJSON_AddStringToObject(p, "stopped", code);
+	cJSON_AddNumberToObject(p, "blocks", blocks);
+}
+
 static int run(const struct run_settings *rs, const struct matrix *m, const char *dir, cJSON *man)
 {
 	struct target_settings ts = {
@@ -337,8 +361,14 @@ static int run(const struct run_settings *rs, const struct matrix *m, const char
 		.spin_ns = rs->spin_ns,
 		.call_timeout_s = 120,
 	};
-	struct done_set d = { .m = m, .n = rs->n };
+	/* With PRECISION, blocks go on past N (rows drop out as they reach it). */
+	int blocks = rs->precision > 0 ? rs->max_n : rs->n, i, n_active;
+	struct done_set d = { .m = m, .n = blocks };
 	const struct target_ops *tops = target_find(rs->target);
+	double budget_s = rs->budget_min * 60, sample_s = 0;
+	const char *stopped = NULL; /* manifest precision.stopped: reached, budget, max_n */
+	bool *active = calloc(m->n, sizeof(bool));
+	int timed = 0;
 	struct target *t = NULL;
 	struct progress p = { 0 };
 	char err[BPFCOST_ERRLEN], detail[200];
@@ -347,8 +377,8 @@ static int run(const struct run_settings *rs, const struct matrix *m, const char
 	cJSON *info = NULL, *req = NULL;
 	FILE *samples = NULL;
 
-	d.done = calloc((size_t)m->n * rs->n, 1);
-	if (!order || !d.done)
+	d.done = calloc((size_t)m->n * blocks, 1);
+	if (!order || !d.done || !active)
 		goto out;
 	results_each(dir, mark_done, &d);
 	samples = results_open_samples(dir, err, sizeof(err));
@@ -390,7 +420,33 @@ static int run(const struct run_settings *rs, const struct matrix *m, const char
 		goto out;
 	}
 	progress_start(&p, m->n * rs->n, d.count); /* the ETA counts samples only */
-	for (block = 0; block < rs->n; block++) {
+	for (block = 0; block < blocks; block++) {
+		for (i = 0; i < m->n; i++)
+			active[i] = true;
+		n_active = m->n;
+		if (rs->precision > 0 && block >= rs->n) {
+			char status[512];
+			int left = stopping_active(dir, m, rs->precision, active, status,
+						   sizeof(status));
+
+			if (!left) {
+				stopped = "reached";
+				progress_note(&p, "every row's impact is within ±%g%% after %d blocks",
+					      rs->precision, block);
+				break;
+			}
+			for (n_active = 0, i = 0; i < m->n; i++)
+				n_active += active[i] && !d.done[i * blocks + block];
+			p.total = p.done + n_active; /* the ETA is this block's */
+			progress_note(&p, "block %d: %d row%s not yet within ±%g%%: %s", block + 1,
+				      left, left == 1 ? "" : "s", rs->precision, status);
+		}
+		/* A whole block that cannot end within the budget is not started. */
+		if (!stopping_fits(budget_s, bpfcost_now() - run_started,
+				   n_active * (timed ? sample_s / timed : rs->duration))) {
+			stopped = "budget";
+			break;
+		}
 		schedule_block(rs->seed, block, m->n, order);
 		for (pos = 0; pos < m->n; pos++) {
 			const struct config *c = &m->configs[order[pos]];
@@ -398,10 +454,17 @@ static int run(const struct run_settings *rs, const struct matrix *m, const char
 			enum sample_outcome o;
 			char when[32];
 			time_t now;
+			double t0;
 			cJSON *rec;
 
-			if (d.done[order[pos] * rs->n + block])
+			if (!active[order[pos]] || d.done[order[pos] * blocks + block])
 				continue;
+			if (!stopping_fits(budget_s, bpfcost_now() - run_started,
+					   timed ? sample_s / timed : rs->duration)) {
+				stopped = "budget";
+				goto budget_spent;
+			}
+			t0 = bpfcost_now();
 			rec = cJSON_CreateObject();
 			o = sample_run(c, &ss, cJSON_GetObjectItemCaseSensitive(checks, c->name),
 				       rec, &stop_requested);
@@ -447,10 +510,21 @@ static int run(const struct run_settings *rs, const struct matrix *m, const char
 					      HITS_MAX, detail);
 			progress_step(&p, c->name, detail);
 			cJSON_Delete(rec);
+			sample_s += bpfcost_now() - t0;
+			timed++;
 		}
 	}
+	if (block == blocks && rs->precision > 0)
+		stopped = "max_n";
+budget_spent:
 	progress_end(&p);
-	manifest_finish(man, "complete");
+	if (stopped && !strcmp(stopped, "budget"))
+		progress_note(&p,
+			      "bpfcost-run: the %g-minute budget is spent; for more samples: "
+			      "--resume %s (a new budget)",
+			      rs->budget_min, dir);
+	manifest_finish(man, stopped && !strcmp(stopped, "budget") ? "budget" : "complete");
+	record_stop(man, stopped, block);
 	ret = BPFCOST_EXIT_OK;
 	goto out;
 lost:
@@ -477,6 +551,7 @@ out:
 	cJSON_Delete(info);
 	free(order);
 	free(d.done);
+	free(active);
 	return ret;
 }
 
@@ -568,6 +643,9 @@ int main(int argc, char **argv)
 		{ "arg", required_argument, NULL, 'A' },
 		{ "qemu", required_argument, NULL, 'Q' },
 		{ "clock", required_argument, NULL, 'K' },
+		{ "precision", required_argument, NULL, 'P' },
+		{ "budget", required_argument, NULL, 'B' },
+		{ "max-n", required_argument, NULL, 'X' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -586,6 +664,7 @@ int main(int argc, char **argv)
 		.spin_ns = 1000,
 		.check_s = 2,
 		.seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32),
+		.max_n = 1000,
 	};
 	struct sigaction sa = { .sa_handler = on_signal };
 	const char *results_root = "results", *resume = NULL, **names = NULL;
@@ -599,6 +678,7 @@ int main(int argc, char **argv)
 	long v;
 	int c, i, ret, count;
 
+	run_started = bpfcost_now();
 	while ((c = getopt_long(argc, argv, "m:n:t:w:i:T:s:a:f:o:r:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'm':
@@ -694,6 +774,21 @@ int main(int argc, char **argv)
 			if (*end || !(rs.check_s >= 1 && rs.check_s <= 600))
 				return bad("check", optarg, "seconds, 1 to 600");
 			break;
+		case 'P':
+			rs.precision = strtod(optarg, &end);
+			if (*end || end == optarg || !(rs.precision > 0 && rs.precision <= 1000))
+				return bad("precision", optarg, "a percentage above 0, at most 1000");
+			break;
+		case 'B':
+			rs.budget_min = strtod(optarg, &end);
+			if (*end || end == optarg || !(rs.budget_min > 0 && rs.budget_min <= 525600))
+				return bad("budget", optarg, "minutes above 0, at most 525600");
+			break;
+		case 'X':
+			if (parse_int(optarg, 2, 100000, &v))
+				return bad("max-n", optarg, "an integer, 2 to 100000");
+			rs.max_n = (int)v;
+			break;
 		case 'o':
 			results_root = optarg;
 			break;
@@ -717,6 +812,13 @@ int main(int argc, char **argv)
 	}
 	if (!resume && set_workload_args(&rs, arg_sets, n_arg_sets))
 		return BPFCOST_EXIT_USAGE;
+	if (!resume && rs.precision > 0 && (rs.n < 2 || rs.max_n < rs.n)) {
+		fprintf(stderr,
+			"bpfcost-run: --precision needs N >= 2 (a CI needs two samples) and "
+			"--max-n >= N; got N=%d, max-n=%d\n",
+			rs.n, rs.max_n);
+		return BPFCOST_EXIT_USAGE;
+	}
 	/* The clock is chosen, never changed behind the user's back (ACCEL=auto included). */
 	if (!strcmp(rs.clock, "instructions") &&
 	    (strcmp(rs.target, "guest") || !strcmp(rs.accel, "kvm"))) {
