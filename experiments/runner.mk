@@ -26,6 +26,9 @@ VCPUS	   ?= 2
 IPERF_ARGS ?= -u -P 8 -b 1G -l 64
 # PRECISION=<percent>: samples continue past N until each row's impact CI is
 # that narrow; BUDGET=<minutes> caps any run; MAX_N caps PRECISION's samples.
+# CALIBRATE=<multiple>|off: offered load as a multiple of the capacity a ramp
+# finds (the iperf workload's default: 1.2), or IPERF_ARGS' own -b.
+CALIBRATE  ?=
 PRECISION  ?=
 BUDGET	   ?=
 MAX_N	   ?=
@@ -33,9 +36,10 @@ MAX_N	   ?=
 # Settings reach the runner through the environment and "$$NAME": a matrix file
 # named bob's-matrix, or any quote in a setting, is a value, never shell syntax.
 export TARGET WORKLOAD CLOCK MATRIX N DURATION WARMUP IPERF_ARGS TOPOLOGY ACCEL VCPUS SEED RESUME \
-	PRECISION BUDGET MAX_N
+	PRECISION BUDGET MAX_N CALIBRATE
 # The iperf workload's own arguments; another workload takes ARGS="name=value ...".
-IPERF_FLAGS = $(if $(filter iperf,$(WORKLOAD)),-w "$$WARMUP" -i "$$IPERF_ARGS")
+IPERF_FLAGS = $(if $(filter iperf,$(WORKLOAD)),-w "$$WARMUP" -i "$$IPERF_ARGS" \
+	$(if $(CALIBRATE),--arg "calibrate=$$CALIBRATE"))
 RUN_FLAGS = $(if $(RESUME),--resume "$$RESUME",--target "$$TARGET" --workload "$$WORKLOAD" \
 	--clock "$$CLOCK" --matrix "$$MATRIX" -n "$$N" -t "$$DURATION" $(IPERF_FLAGS) \
 	$(foreach a,$(ARGS),--arg '$(a)') \

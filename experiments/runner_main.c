@@ -341,6 +341,52 @@ static void record_stop(cJSON *man, const char *code, int blocks)
 	cJSON_AddNumberToObject(p, "blocks", blocks);
 }
 
+/*
+ * The workload tuned to the target once per results folder (the offered
+ * load): a resumed run reuses what the manifest recorded, so every sample of
+ * a folder ran with the same arguments. 0, -1 interrupted, 1 failed.
+ */
+static int calibrate(struct sample_settings *ss, cJSON *man, const char **values,
+		     char **replaced)
+{
+	const struct workload_ops *w = ss->workload;
+	const cJSON *prev = cJSON_GetObjectItemCaseSensitive(man, "calibration"), *a;
+	char err[BPFCOST_ERRLEN];
+	cJSON *out;
+	int i;
+
+	if (!w->calibrate)
+		return 0;
+	if (prev) {
+		cJSON_ArrayForEach(a, cJSON_GetObjectItemCaseSensitive(prev, "args"))
+		{
+			i = a->string ? workload_arg_index(w, a->string) : -1;
+			if (i < 0 || !cJSON_IsString(a) || replaced[i]) {
+				fprintf(stderr, "bpfcost-run: manifest.json: bad calibration.args\n");
+				return 1;
+			}
+			replaced[i] = strdup(a->valuestring);
+		}
+	} else {
+		out = cJSON_CreateObject();
+		if (sample_calibrate(ss, replaced, out, &stop_requested, err, sizeof(err))) {
+			cJSON_Delete(out);
+			if (stop_requested)
+				return -1;
+			fprintf(stderr, "bpfcost-run: calibration failed: %s\n", err);
+			return 1;
+		}
+		cJSON_AddItemToObject(man, "calibration", out);
+	}
+	for (i = 0; i < WORKLOAD_MAX_ARGS; i++)
+		values[i] = replaced[i] ?: values[i];
+	if (w->validate && w->validate(values, ss->duration, err, sizeof(err))) {
+		fprintf(stderr, "bpfcost-run: calibrated arguments refused: %s\n", err);
+		return 1;
+	}
+	return 0;
+}
+
 static int run(const struct run_settings *rs, const struct matrix *m, const char *dir, cJSON *man)
 {
 	struct target_settings ts = {
@@ -368,6 +414,8 @@ static int run(const struct run_settings *rs, const struct matrix *m, const char
 	double budget_s = rs->budget_min * 60, sample_s = 0;
 	const char *stopped = NULL; /* manifest precision.stopped: reached, budget, max_n */
 	bool *active = calloc(m->n, sizeof(bool));
+	const char *values[WORKLOAD_MAX_ARGS];
+	char *replaced[WORKLOAD_MAX_ARGS] = { 0 };
 	int timed = 0;
 	struct target *t = NULL;
 	struct progress p = { 0 };
@@ -404,6 +452,18 @@ static int run(const struct run_settings *rs, const struct matrix *m, const char
 		goto out;
 	}
 	manifest_add_target(man, t, info);
+	if (save_manifest(dir, man))
+		goto out;
+	memcpy(values, rs->values, sizeof(values));
+	ss.values = values;
+	switch (calibrate(&ss, man, values, replaced)) {
+	case 0:
+		break;
+	case -1:
+		goto interrupted;
+	default:
+		goto out;
+	}
 	if (save_manifest(dir, man))
 		goto out;
 
@@ -552,6 +612,8 @@ out:
 	free(order);
 	free(d.done);
 	free(active);
+	for (i = 0; i < WORKLOAD_MAX_ARGS; i++)
+		free(replaced[i]);
 	return ret;
 }
 

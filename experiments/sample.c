@@ -79,6 +79,24 @@ struct window {
 	char err[BPFCOST_ERRLEN];
 };
 
+int sample_calibrate(const struct sample_settings *s, char **replaced, cJSON *out,
+		     volatile sig_atomic_t *stop, char *err, size_t errlen)
+{
+	struct traffic_endpoint ep;
+	struct workload_ctx ctx = {
+		.target = s->target,
+		.ep = &ep,
+		.duration = s->duration,
+		.values = s->values,
+		.call_timeout_s = s->call_timeout_s,
+		.clock = s->clock,
+		.stop = stop,
+	};
+
+	s->target->ops->endpoint(s->target, &ep);
+	return s->workload->calibrate(&ctx, replaced, out, err, errlen);
+}
+
 static void measure(const struct sample_settings *s, double duration, bool counting, cJSON *rec,
 		    struct window *w, volatile sig_atomic_t *stop)
 {

@@ -47,4 +47,8 @@ enum sample_outcome sample_run(const struct config *c, const struct sample_setti
 struct cJSON *sample_hit_check(const struct config *c, const struct sample_settings *s,
 			       double seconds, volatile sig_atomic_t *stop);
 
+/* The workload's calibrate() on the target (see workload.h); nothing is attached. */
+int sample_calibrate(const struct sample_settings *s, char **replaced, struct cJSON *out,
+		     volatile sig_atomic_t *stop, char *err, size_t errlen);
+
 #endif /* BPFCOST_SAMPLE_H */

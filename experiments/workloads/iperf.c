@@ -11,10 +11,14 @@
 #include <cjson/cJSON.h>
 
 #include "experiments/iperf.h"
+#include "experiments/load_calibration.h"
 #include "experiments/targets/target.h"
 #include "workload.h"
 
-enum { ARG_IPERF_ARGS, ARG_WARMUP };
+enum { ARG_IPERF_ARGS, ARG_WARMUP, ARG_CALIBRATE };
+
+/* Seconds measured per ramp step, after one second dropped. */
+#define RAMP_STEP_S 2
 
 static double num_at(const cJSON *obj, const char *a, const char *b)
 {
@@ -100,6 +104,102 @@ static enum workload_result measure(const struct workload_ctx *ctx, cJSON *rec, 
 	return WORKLOAD_OK;
 }
 
+static int ramp_step(const struct workload_ctx *ctx, double rate, struct iperf_result *r,
+		     char *err, size_t errlen)
+{
+	char args[1024];
+	struct iperf_run run = {
+		.host = ctx->ep->host,
+		.port = ctx->ep->port,
+		.netns_fd = ctx->ep->netns_fd,
+		.duration = RAMP_STEP_S,
+		.warmup = 1,
+		.args = args,
+		.timeout_s = RAMP_STEP_S + 1 + 30,
+	};
+
+	if (load_args_with_rate(ctx->values[ARG_IPERF_ARGS], rate, args, sizeof(args))) {
+		snprintf(err, errlen, "iperf: IPERF_ARGS too long to add a rate to");
+		return -1;
+	}
+	return iperf_run(&run, r, ctx->stop, err, errlen);
+}
+
+/*
+ * The receive capacity, by doubling the offered load until the target falls
+ * behind; then IPERF_ARGS' -b becomes multiple x capacity over the streams.
+ */
+static int calibrate(const struct workload_ctx *ctx, char **replaced, cJSON *out, char *err,
+		     size_t errlen)
+{
+	const char *setting = ctx->values[ARG_CALIBRATE];
+	double multiple = strtod(setting, NULL), rate, offered;
+	cJSON *steps, *args;
+	double last_lost = 0;
+	struct ramp ramp;
+	char eff[1024];
+
+	if (!strcmp(setting, "off")) {
+		cJSON_AddBoolToObject(out, "done", false);
+		cJSON_AddStringToObject(out, "reason", "calibrate=off: IPERF_ARGS as given");
+		return 0;
+	}
+	steps = cJSON_AddArrayToObject(out, "steps");
+	for (rate = ramp_start(&ramp); rate > 0;) {
+		struct iperf_result r;
+		cJSON *step;
+
+		if (ramp_step(ctx, rate, &r, err, errlen))
+			return -1;
+		step = cJSON_CreateObject();
+		cJSON_AddNumberToObject(step, "offered_mbps", rate / 1e6);
+		cJSON_AddNumberToObject(step, "received_mbps", r.rx_bps / 1e6);
+		cJSON_AddNumberToObject(step, "received_pps", r.rx_pps);
+		cJSON_AddNumberToObject(step, "lost_percent", r.lost_percent);
+		cJSON_AddItemToArray(steps, step);
+		fprintf(stderr, "bpfcost-run: calibration: offered %.1f Mbit/s, received %.1f\n",
+			rate / 1e6, r.rx_bps / 1e6);
+		last_lost = r.lost_percent;
+		rate = ramp_next(&ramp, rate, r.rx_bps);
+	}
+	if (!(ramp.capacity_bps > 0)) {
+		snprintf(err, errlen, "iperf: calibration: the target received nothing");
+		return -1;
+	}
+	offered = multiple * ramp.capacity_bps;
+	if (load_args_with_rate(ctx->values[ARG_IPERF_ARGS], offered, eff, sizeof(eff))) {
+		snprintf(err, errlen, "iperf: IPERF_ARGS too long to add a rate to");
+		return -1;
+	}
+	replaced[ARG_IPERF_ARGS] = strdup(eff);
+	if (!replaced[ARG_IPERF_ARGS]) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	cJSON_AddBoolToObject(out, "done", true);
+	cJSON_AddNumberToObject(out, "capacity_mbps", ramp.capacity_bps / 1e6);
+	cJSON_AddBoolToObject(out, "saturated", ramp.saturated);
+	/*
+	 * Received short of offered with little loss: the client could not send
+	 * more, and the capacity found is the sender's, not the target's.
+	 */
+	cJSON_AddStringToObject(out, "limited_by",
+				!ramp.saturated	   ? "neither (the ramp's last step kept up)"
+				: last_lost >= 5.0 ? "receiver (datagrams lost)"
+						   : "sender (the client could not send faster)");
+	cJSON_AddNumberToObject(out, "multiple", multiple);
+	cJSON_AddNumberToObject(out, "offered_mbps", offered / 1e6);
+	cJSON_AddNumberToObject(out, "streams", load_streams(eff));
+	args = cJSON_AddObjectToObject(out, "args");
+	cJSON_AddStringToObject(args, "iperf_args", eff);
+	fprintf(stderr,
+		"bpfcost-run: calibration: capacity %.1f Mbit/s%s; offering %g x = %.1f Mbit/s "
+		"(%s)\n",
+		ramp.capacity_bps / 1e6, ramp.saturated ? "" : " (never saturated)", multiple,
+		offered / 1e6, eff);
+	return 0;
+}
+
 static bool whole(const char *s, long min, long max)
 {
 	char *end;
@@ -117,6 +217,18 @@ static int validate(const char *const *values, double duration, char *err, size_
 	if (duration != (long)duration) {
 		snprintf(err, errlen, "iperf: DURATION %g: iperf3 takes whole seconds", duration);
 		return -1;
+	}
+	if (strcmp(values[ARG_CALIBRATE], "off")) {
+		char *end;
+		double m = strtod(values[ARG_CALIBRATE], &end);
+
+		if (end == values[ARG_CALIBRATE] || *end || !(m > 0 && m <= 100)) {
+			snprintf(err, errlen,
+				 "iperf: calibrate '%s': off, or a multiple of the capacity "
+				 "found (above 0, at most 100)",
+				 values[ARG_CALIBRATE]);
+			return -1;
+		}
 	}
 	if (!whole(values[ARG_WARMUP], 0, 3600)) {
 		snprintf(err, errlen, "iperf: warmup '%s': whole seconds, 0 to 3600",
@@ -159,7 +271,11 @@ const struct workload_ops iperf_workload = {
 			[ARG_IPERF_ARGS] = {"iperf_args", "-u -P 8 -b 1G -l 64",
 					    "iperf3 client arguments (the original's flood)"},
 			[ARG_WARMUP] = {"warmup", "1", "seconds dropped at the start, iperf3 -O"},
+			[ARG_CALIBRATE] = {"calibrate", "1.2",
+					   "offer this multiple of the receive capacity a short "
+					   "ramp finds (replaces -b); off: IPERF_ARGS as given"},
 		},
 	.validate = validate,
 	.measure = measure,
+	.calibrate = calibrate,
 };
