@@ -5,7 +5,8 @@
  * cost; a metric invented here is reported with no analysis code for it;
  * impossible values become errors naming the field; no table holds nan or
  * inf; a spin ladder's fitted slope covers the true one; and strings crafted
- * to run a command or inject LaTeX never reach gnuplot or LaTeX as code.
+ * to run a command or inject LaTeX never reach gnuplot or LaTeX as code; a
+ * precision target is judged per row with its projected N.
  */
 #include <ctype.h>
 #include <limits.h>
@@ -280,6 +281,105 @@ static void test_crafted_strings_stay_text(void **state)
 	free(vars);
 }
 
+
+static const char *in_dir(const char *dir, const char *name)
+{
+	static char path[PATH_MAX + 64];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	return path;
+}
+
+/* One invented-metric record line for @config with @value, in block @block. */
+static char *metric_line(const char *config, int block, double value)
+{
+	char *line;
+
+	if (asprintf(&line,
+		     "{\"config\":\"%s\",%s\"stats\":false,\"block\":%d,\"metric\":{\"name\":"
+		     "\"rate\",\"field\":\"v\",\"unit\":\"u/s\",\"scale\":1,"
+		     "\"higher_is_better\":true,\"event\":\"op\"},\"v\":%g}",
+		     config,
+		     strcmp(config, "baseline") ? (strcmp(config, "tp-null")
+							   ? "\"attach\":\"tp\",\"probe\":\"map\","
+							   : "\"attach\":\"tp\",\"probe\":\"null\",")
+						: "",
+		     block, value) < 0)
+		fail_msg("out of memory");
+	return line;
+}
+
+/*
+ * PRECISION: baseline 100,102,98,100 and tp-null 90,92,88,90 (sd 1.633 each):
+ * Welch se 1.1547, df 6, t 2.4469, half-width 2.83% of 100: reached at 5%.
+ * tp-map 80,100,60,90 (sd 17.08): half-width about 27%; n per row for 5%:
+ * t * sqrt((291.67 + 2.67) / n) <= 5 gives about 48.
+ */
+static void test_precision_widths_and_projection(void **state)
+{
+	static const double b[] = { 100, 102, 98, 100 }, t[] = { 90, 92, 88, 90 },
+			    m[] = { 80, 100, 60, 90 };
+	const char *lines[13];
+	const char *argv[] = { "bpfcost-report", "-q", "--precision", "5", NULL };
+	const char *dir;
+	char *text, *p;
+	long projected;
+	FILE *f;
+	int i;
+
+	(void)state;
+	for (i = 0; i < 4; i++) {
+		lines[i] = metric_line("baseline", i, b[i]);
+		lines[4 + i] = metric_line("tp-null", i, t[i]);
+		lines[8 + i] = metric_line("tp-map", i, m[i]);
+	}
+	lines[12] = NULL;
+	dir = folder("precision", lines);
+	for (i = 0; i < 12; i++)
+		free((char *)lines[i]);
+
+	/* No target asked, none in the manifest: no precision lines. */
+	assert_int_equal(report(dir), 0);
+	text = slurp(dir, "table.txt");
+	if (strstr(text, "Precision target"))
+		fail_msg("a precision line without a target:\n%s", text);
+	free(text);
+
+	argv[4] = dir;
+	assert_int_equal(report_cli(5, (char **)argv), 0);
+	expect_in(dir, "table.txt", "±5% of the baseline; 1 of 2 rows reached it");
+	expect_in(dir, "table.txt", "tp-null: ±2.83% with n=4 (baseline n=4): reached");
+	expect_in(dir, "table.md", "tp-null: ±2.83% with n=4");
+	text = slurp(dir, "table.txt");
+	p = strstr(text, "tp-map: ±");
+	if (!p || !strstr(p, "NOT reached; projected N "))
+		fail_msg("no tp-map precision line:\n%s", text);
+	projected = strtol(strstr(p, "projected N ") + 12, NULL, 10);
+	if (projected < 40 || projected > 60)
+		fail_msg("tp-map projected N %ld, expected about 48", projected);
+	free(text);
+
+	/* The run's own target and stop code come from its manifest; unknown codes are not shown. */
+	f = fopen(in_dir(dir, "manifest.json"), "w");
+	assert_non_null(f);
+	fputs("{\"precision\":{\"target_pct\":30,\"stopped\":\"budget\"}}", f);
+	fclose(f);
+	assert_int_equal(report(dir), 0);
+	expect_in(dir, "table.txt", "±30% of the baseline; 2 of 2 rows reached it; the run "
+				    "stopped because the time budget was spent");
+	f = fopen(in_dir(dir, "manifest.json"), "w");
+	assert_non_null(f);
+	fputs("{\"precision\":{\"target_pct\":1e308,\"stopped\":\"`reboot`\"}}", f);
+	fclose(f);
+	assert_int_equal(report(dir), 0);
+	text = slurp(dir, "table.txt");
+	if (strstr(text, "Precision target") || strstr(text, "reboot"))
+		fail_msg("an impossible target or an unknown stop code was used:\n%s", text);
+	free(text);
+	expect_no_impossible_token(dir, "table.txt");
+	expect_no_impossible_token(dir, "summary.csv");
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -305,6 +405,7 @@ int main(void)
 		cmocka_unit_test(test_impossible_values_become_errors),
 		cmocka_unit_test(test_spin_ladder_fit),
 		cmocka_unit_test(test_crafted_strings_stay_text),
+		cmocka_unit_test(test_precision_widths_and_projection),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Runner units: configuration names, matrices, the interleaved schedule, iperf3 reports. */
+/*
+ * Runner units: configuration names, matrices, the interleaved schedule, iperf3
+ * reports, the load ramp, the budget.
+ */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,6 +14,8 @@
 #include <cmocka.h>
 
 #include "experiments/iperf.h"
+#include "experiments/load_calibration.h"
+#include "experiments/stopping.h"
 #include "experiments/matrix.h"
 #include "experiments/schedule.h"
 #include "loader/bpfcost.h"
@@ -249,6 +254,81 @@ static void test_iperf_report_needs_udp_counts(void **state)
 	assert_non_null(strstr(err, "blksize"));
 }
 
+
+/* A receiver that keeps up to 20 Mbit/s, then falls (livelock): capacity is the best step. */
+static void test_ramp_finds_capacity_past_livelock(void **state)
+{
+	struct ramp r;
+	double rate = ramp_start(&r), expected_rate = rate;
+	int steps = 0;
+
+	(void)state;
+	while (rate > 0) {
+		double received = rate <= 20e6 ? rate : 40e6 - rate; /* 32 Mbit/s in: 8 out */
+
+		assert_float_equal(rate, expected_rate, 1);
+		rate = ramp_next(&r, rate, received);
+		expected_rate *= 2;
+		steps++;
+		assert_true(steps <= RAMP_MAX_STEPS);
+	}
+	/* 2, 4, 8, 16 kept up; 32 received 8 (< 90%): stop there. */
+	assert_int_equal(steps, 5);
+	assert_int_equal(r.steps, 5);
+	assert_true(r.saturated);
+	assert_float_equal(r.capacity_bps, 16e6, 1);
+}
+
+static void test_ramp_gives_up_unsaturated(void **state)
+{
+	struct ramp r;
+	double rate = ramp_start(&r);
+	int steps = 0;
+
+	(void)state;
+	while (rate > 0 && steps++ < 100)
+		rate = ramp_next(&r, rate, rate); /* a receiver that always keeps up */
+	assert_int_equal(steps, RAMP_MAX_STEPS);
+	assert_false(r.saturated);
+	assert_float_equal(r.capacity_bps, r.offered[RAMP_MAX_STEPS - 1], 1);
+}
+
+/* -b is per stream in iperf3: the total is divided, any earlier -b goes. */
+static void test_load_args_rate_per_stream(void **state)
+{
+	static const struct {
+		const char *args;
+		double total;
+		const char *expected;
+	} cases[] = {
+		{ "-u -P 8 -b 1G -l 64", 80e6, "-u -P 8 -l 64 -b 10000000" },
+		{ "-u -l 64", 3e6, "-u -l 64 -b 3000000" },
+		{ "-u --parallel 4 --bitrate 5M -l 64", 8e6, "-u --parallel 4 -l 64 -b 2000000" },
+		{ "-u -P2 -b5M", 1e6, "-u -P2 -b 500000" },
+		{ "  -u\t-P 3  ", 3e6, "-u -P 3 -b 1000000" },
+	};
+	char out[256], small[12];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		assert_int_equal(load_args_with_rate(cases[i].args, cases[i].total, out, sizeof(out)),
+				 0);
+		assert_string_equal(out, cases[i].expected);
+	}
+	assert_int_equal(load_streams("-u -P 8"), 8);
+	assert_int_equal(load_streams("-u -P 0"), 1);
+	assert_int_equal(load_args_with_rate("-u -P 8 -l 64", 1e9, small, sizeof(small)), -1);
+}
+
+static void test_budget_fits(void **state)
+{
+	(void)state;
+	assert_true(stopping_fits(0, 1e9, 1e9)); /* no budget */
+	assert_true(stopping_fits(60, 40, 20));
+	assert_false(stopping_fits(60, 40, 20.5));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -261,6 +341,10 @@ int main(void)
 		cmocka_unit_test(test_iperf_report_receiver_side),
 		cmocka_unit_test(test_iperf_report_with_warmup),
 		cmocka_unit_test(test_iperf_report_needs_udp_counts),
+		cmocka_unit_test(test_ramp_finds_capacity_past_livelock),
+		cmocka_unit_test(test_ramp_gives_up_unsaturated),
+		cmocka_unit_test(test_load_args_rate_per_stream),
+		cmocka_unit_test(test_budget_fits),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
