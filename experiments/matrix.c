@@ -7,7 +7,9 @@
 #include "loader/bpfcost.h"
 #include "matrix.h"
 
-const char *const matrix_names[] = { "all", "seed", "quick", "full", "spin-ladder", NULL };
+const char *const matrix_names[] = {
+	"all", "seed", "quick", "full", "spin-ladder", "flood-ladder", NULL,
+};
 
 /* Attach types of MATRIX=all (design.md); "full" adds every other known type. */
 static const char *const all_attach[] = {
@@ -31,6 +33,20 @@ static const char *const spin_ladder_rows[] = {
 	"tp-spin@spin_ns=200",
 	"tp-spin@spin_ns=400",
 	"tp-spin@spin_ns=800",
+	NULL,
+};
+/*
+ * The same for the flood, where a packet takes microseconds: set costs around
+ * the detection limit a TCG guest reaches (about 2 us per packet), tp-null as
+ * the ladder's foot.
+ */
+static const char *const flood_ladder_rows[] = {
+	"tp-null",
+	"tp-spin@spin_ns=1000",
+	"tp-spin@spin_ns=2000",
+	"tp-spin@spin_ns=4000",
+	"tp-spin@spin_ns=8000",
+	"tp-spin@spin_ns=16000",
 	NULL,
 };
 /* Known-cost control: in "full" only, so "all" stays the paper's matrix. */
@@ -302,6 +318,8 @@ int matrix_build(const char *spec, char *const *probes, struct matrix *m, char *
 		ret = add_list(m, quick_rows, probes, err, errlen);
 	else if (!strcmp(spec, "spin-ladder"))
 		ret = add_list(m, spin_ladder_rows, probes, err, errlen);
+	else if (!strcmp(spec, "flood-ladder"))
+		ret = add_list(m, flood_ladder_rows, probes, err, errlen);
 	else
 		ret = add_file(m, spec, probes, err, errlen);
 	if (ret)
