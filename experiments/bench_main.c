@@ -8,11 +8,14 @@
  *  2. guest, instruction clock: MATRIX=all twice; the largest relative
  *     difference of any row's mean between the two runs, and each run's time;
  *  3. spin ladders: host (real, normalised) and guest (instructions): the
- *     fitted slope of measured against set cost, with its 95% CI.
+ *     fitted slope of measured against set cost, with its 95% CI;
+ *  4. the flood: default (-b 1G per stream) against calibrated offered load,
+ *     baseline samples alternating in one guest; the CV of each.
  *
- * Usage: bpfcost-bench [--only host|guest|ladder] [-n N] [-o DIR]
+ * Usage: bpfcost-bench [--only host|guest|ladder|flood] [-n N] [-o DIR]
  */
 #include <errno.h>
+#include <signal.h>
 #include <getopt.h>
 #include <limits.h>
 #include <math.h>
@@ -26,6 +29,10 @@
 #include <cjson/cJSON.h>
 
 #include "analysis/run.h"
+#include "experiments/sample.h"
+#include "experiments/schedule.h"
+#include "experiments/targets/target.h"
+#include "experiments/workloads/workload.h"
 #include "loader/bpfcost.h"
 #include "loader/clock.h"
 #include "loader/spawn.h"
@@ -240,6 +247,111 @@ static int bench_ladders(const char *n)
 	return err;
 }
 
+static volatile sig_atomic_t bench_stop;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	bench_stop = 1;
+}
+
+struct flood_variant {
+	const char *name;
+	const char *values[WORKLOAD_MAX_ARGS];
+	double bps[1000], lost[1000];
+	size_t n;
+};
+
+static void print_flood(const struct flood_variant *v)
+{
+	struct sample_stats s, l;
+
+	stats_describe(v->bps, v->n, &s);
+	stats_describe(v->lost, v->n, &l);
+	printf("   %-11s %.2f ± %.2f Mbit/s, CV %.1f%%, loss %.1f%% (n=%zu; %s)\n", v->name,
+	       s.mean / 1e6, s.sd / 1e6, s.sd / s.mean * 100, l.mean, s.n, v->values[0]);
+}
+
+/*
+ * 4. The flood's noise, default against calibrated offered load: one guest,
+ * baseline samples of the two alternating in a shuffled order, so both see
+ * the same machine at the same time.
+ */
+static int bench_flood(const char *n_arg)
+{
+	const struct workload_ops *w = workload_find("iperf");
+	struct target_settings ts = {
+		.accel = "auto", .topology = "tap", .vcpus = 2, .mem_mb = 512,
+		.clock = "real", .stop = &bench_stop,
+	};
+	static struct flood_variant v[2] = {
+		{ .name = "default", .values = { "-u -P 8 -b 1G -l 64", "1", "off" } },
+		{ .name = "calibrated", .values = { "-u -P 8 -b 1G -l 64", "1", "1.2" } },
+	};
+	struct config base = { .name = "baseline", .baseline = true };
+	struct sample_settings ss = {
+		.workload = w, .duration = 10, .clock = "real", .func = "udp_recvmsg",
+		.call_timeout_s = 120,
+	};
+	char err[BPFCOST_ERRLEN], *replaced[WORKLOAD_MAX_ARGS] = { 0 };
+	int n = atoi(n_arg), order[2], i, k, ret = -1;
+	struct target *t = NULL;
+	double t0 = bpfcost_now();
+	cJSON *cal = cJSON_CreateObject();
+
+	if (!w || n < 2 || n > 1000)
+		goto out;
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	if (target_find("guest")->start(&ts, &t, err, sizeof(err))) {
+		fprintf(stderr, "bpfcost-bench: guest: %s\n", err);
+		goto out;
+	}
+	ss.target = t;
+	ss.values = v[1].values;
+	if (sample_calibrate(&ss, replaced, cal, &bench_stop, err, sizeof(err))) {
+		fprintf(stderr, "bpfcost-bench: calibration: %s\n", err);
+		goto out;
+	}
+	v[1].values[0] = replaced[0];
+	for (i = 0; i < n && !bench_stop; i++) {
+		schedule_block((uint64_t)t0, i, 2, order);
+		for (k = 0; k < 2 && !bench_stop; k++) {
+			struct flood_variant *fv = &v[order[k]];
+			cJSON *rec = cJSON_CreateObject();
+
+			ss.values = fv->values;
+			if (sample_run(&base, &ss, NULL, rec, &bench_stop) == SAMPLE_OK &&
+			    !cJSON_GetObjectItemCaseSensitive(rec, "error")) {
+				fv->bps[fv->n] = cJSON_GetNumberValue(
+					cJSON_GetObjectItemCaseSensitive(rec, "rx_bps"));
+				fv->lost[fv->n++] = cJSON_GetNumberValue(
+					cJSON_GetObjectItemCaseSensitive(rec, "lost_percent"));
+				fprintf(stderr, "bpfcost-bench: %s %d: %.2f Mbit/s\n", fv->name, i + 1,
+					fv->bps[fv->n - 1] / 1e6);
+			} else {
+				fprintf(stderr, "bpfcost-bench: %s %d failed\n", fv->name, i + 1);
+			}
+			cJSON_Delete(rec);
+		}
+	}
+	printf("4. flood noise, baseline only, default vs calibrated load, side by side in one "
+	       "guest, N=%d x 10 s, %.0f s:\n",
+	       n, bpfcost_now() - t0);
+	printf("   calibration: capacity %.2f Mbit/s (limited by %s), offered %.2f Mbit/s\n",
+	       cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(cal, "capacity_mbps")),
+	       cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(cal, "limited_by")),
+	       cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(cal, "offered_mbps")));
+	print_flood(&v[0]);
+	print_flood(&v[1]);
+	ret = bench_stop ? -1 : 0;
+out:
+	target_stop(t);
+	cJSON_Delete(cal);
+	free(replaced[0]);
+	return ret;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -264,7 +376,7 @@ int main(int argc, char **argv)
 			out_root = optarg;
 			break;
 		case 'h':
-			printf("usage: bpfcost-bench [--only host|guest|ladder] [-n N] [-o DIR]\n");
+			printf("usage: bpfcost-bench [--only host|guest|ladder|flood] [-n N] [-o DIR]\n");
 			return 0;
 		default:
 			return BPFCOST_EXIT_USAGE;
@@ -277,5 +389,7 @@ int main(int argc, char **argv)
 		err |= bench_guest(only ? n : "2");
 	if (!only || !strcmp(only, "ladder"))
 		err |= bench_ladders(only ? n : "5");
+	if (!only || !strcmp(only, "flood"))
+		err |= bench_flood(n);
 	return err ? BPFCOST_EXIT_FAILURE : BPFCOST_EXIT_OK;
 }

@@ -95,7 +95,8 @@ $(OUT)/bin/bpfcost-trigger: $(OUT)/experiments/trigger_main.o
 	$(Q)$(CC) $(CFLAGS) $^ -o $@
 
 # The per-call benchmarks (figures, not tests): make bench [BENCH_ARGS="--only host -n 20"]
-$(OUT)/bin/bpfcost-bench: $(OUT)/experiments/bench_main.o $(OUT)/libanalysis.a $(OUT)/libloader.a
+$(OUT)/bin/bpfcost-bench: $(OUT)/experiments/bench_main.o $(OUT)/libexperiments.a \
+			  $(OUT)/libguest.a $(OUT)/libanalysis.a $(OUT)/libloader.a
 	@mkdir -p $(@D)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $^ -lbpf -lelf -lz -lcjson -lgsl -lgslcblas -lm -o $@

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cjson/cJSON.h>
 
@@ -118,11 +119,22 @@ static int ramp_step(const struct workload_ctx *ctx, double rate, struct iperf_r
 		.timeout_s = RAMP_STEP_S + 1 + 30,
 	};
 
+	int attempt, ret = -1;
+
 	if (load_args_with_rate(ctx->values[ARG_IPERF_ARGS], rate, args, sizeof(args))) {
 		snprintf(err, errlen, "iperf: IPERF_ARGS too long to add a rate to");
 		return -1;
 	}
-	return iperf_run(&run, r, ctx->stop, err, errlen);
+	/*
+	 * Back to back, a TCG guest's iperf3 server may not be listening again
+	 * yet ("Connection refused"): it has no readiness signal to wait on.
+	 */
+	for (attempt = 0; attempt < 4 && ret && !*ctx->stop; attempt++) {
+		if (attempt)
+			sleep(1);
+		ret = iperf_run(&run, r, ctx->stop, err, errlen);
+	}
+	return ret;
 }
 
 /*
