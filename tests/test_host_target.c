@@ -2,10 +2,14 @@
 /*
  * TARGET=host: the runner measures this machine's kernel with traffic between
  * two network namespaces over veth. Rows the kernel cannot attach are
- * unsupported rows naming why; rows it can attach run once per packet; and no
- * namespace, veth or BPF program is left, also after Ctrl-C mid-sample.
+ * unsupported rows naming why; rows it can attach run once per packet; the
+ * offered load comes from the calibration ramp; PRECISION stops a run when
+ * reached and BUDGET in time; and no namespace, veth or BPF program is left,
+ * also after Ctrl-C mid-sample or mid-calibration.
  */
 #include <errno.h>
+#include <math.h>
+#include <time.h>
 #include <poll.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -107,6 +111,177 @@ static void tally(const char *dir, struct tally *t)
 	fclose(f);
 }
 
+
+static cJSON *read_manifest(const char *dir)
+{
+	char path[4200], *text = NULL;
+	size_t len = 0;
+	cJSON *man;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/manifest.json", dir);
+	f = fopen(path, "r");
+	assert_non_null(f);
+	if (getdelim(&text, &len, '\0', f) < 0)
+		fail_msg("cannot read %s", path);
+	fclose(f);
+	man = cJSON_Parse(text);
+	free(text);
+	if (!man)
+		fail_msg("%s is not JSON", path);
+	return man;
+}
+
+static double num_at(const cJSON *o, const char *a, const char *b)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, a);
+
+	v = b ? cJSON_GetObjectItemCaseSensitive(v, b) : v;
+	return cJSON_IsNumber(v) ? v->valuedouble : -1;
+}
+
+static const char *str_at(const cJSON *o, const char *a, const char *b)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, a);
+
+	v = b ? cJSON_GetObjectItemCaseSensitive(v, b) : v;
+	return cJSON_IsString(v) ? v->valuestring : "(none)";
+}
+
+/* The offered load came from the ramp: 1.2 x the best step, split over the 8 streams. */
+static void assert_calibrated(const cJSON *man)
+{
+	const cJSON *cal = cJSON_GetObjectItemCaseSensitive(man, "calibration");
+	double cap = num_at(cal, "capacity_mbps", NULL), off = num_at(cal, "offered_mbps", NULL);
+	const char *args = str_at(cal, "args", "iperf_args");
+	char expected[64];
+
+	print_message("    calibration: capacity %.1f Mbit/s (%s), offered %.1f: %s\n", cap,
+		      str_at(cal, "limited_by", NULL), off, args);
+	assert_true(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(cal, "done")));
+	assert_in_range(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(cal, "steps")), 2,
+			12);
+	if (!(cap > 0) || fabs(off - 1.2 * cap) > 1e-6 * off)
+		fail_msg("offered %g Mbit/s, expected 1.2 x capacity %g", off, cap);
+	snprintf(expected, sizeof(expected), "-b %.0f", off * 1e6 / 8);
+	if (!strstr(args, expected) || strstr(args, "1G"))
+		fail_msg("calibrated iperf_args \"%s\", expected \"%s\" and no 1G", args,
+			 expected);
+}
+
+static int count_records(const char *dir, const char *config)
+{
+	char path[4200], line[1 << 14];
+	int n = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/samples.jsonl", dir);
+	f = fopen(path, "r");
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f)) {
+		cJSON *rec = cJSON_Parse(line);
+
+		n += rec && !strcmp(str_at(rec, "config", NULL), config);
+		cJSON_Delete(rec);
+	}
+	fclose(f);
+	return n;
+}
+
+/* Runs @argv to completion; returns its results folder in @dir. */
+static void run_to_end(char *const argv[], char *dir, size_t len)
+{
+	char line[4096];
+	struct child c;
+	int code;
+
+	start_run(&c, argv, dir, len);
+	if (child_wait_line(&c, "bpfcost-run: results in", line, sizeof(line), RUN_TIMEOUT_MS))
+		fail_msg("run did not finish (%s): %s", child_how(&c), c.last_err);
+	code = child_wait(&c, 30000);
+	if (code)
+		fail_msg("run exited %d, expected 0: %s", code, c.last_err);
+}
+
+/* A wide target is reached after the least N: the run stops itself there. */
+static void test_precision_reached_stops_at_min_n(void **state)
+{
+	char *argv[] = { runner(), "--target",	"host",		 "-m",	    "quick", "-n", "2",
+			 "-t",	   "1",		"-w",		 "0",	    "--arg", "calibrate=off",
+			 "--precision", "1000", "--max-n",	 "6",	    "--no-report",
+			 "-o",	   results_root, NULL };
+	char dir[4096];
+	cJSON *man;
+
+	(void)state;
+	run_to_end(argv, dir, sizeof(dir));
+	man = read_manifest(dir);
+	print_message("    precision: stopped %s after %g blocks\n",
+		      str_at(man, "precision", "stopped"), num_at(man, "precision", "blocks"));
+	assert_string_equal(str_at(man, "precision", "stopped"), "reached");
+	assert_int_equal((int)num_at(man, "precision", "blocks"), 2);
+	assert_int_equal(count_records(dir, "baseline"), 2);
+	assert_int_equal(count_records(dir, "tp-null"), 2);
+	cJSON_Delete(man);
+	assert_nothing_left("after a precision run");
+}
+
+/*
+ * An unreachable target: blocks go on until the budget (18 s) would be
+ * overrun, and none starts after that; the manifest says so.
+ */
+static void test_budget_stops_run_in_time(void **state)
+{
+	char *argv[] = { runner(), "--target",	"host",		 "-m",	    "quick", "-n", "2",
+			 "-t",	   "1",		"-w",		 "0",	    "--arg", "calibrate=off",
+			 "--precision", "0.001", "--max-n",	 "100",	    "--budget",
+			 "0.3",	   "--no-report", "-o",		 results_root, NULL };
+	char dir[4096];
+	struct tm a = { 0 }, b = { 0 };
+	double took;
+	cJSON *man;
+
+	(void)state;
+	run_to_end(argv, dir, sizeof(dir));
+	man = read_manifest(dir);
+	strptime(str_at(man, "start_time", NULL), "%Y-%m-%dT%H:%M:%SZ", &a);
+	strptime(str_at(man, "end_time", NULL), "%Y-%m-%dT%H:%M:%SZ", &b);
+	took = difftime(timegm(&b), timegm(&a));
+	print_message("    budget: stopped %s after %g blocks, %g s of an 18 s budget, %d baseline "
+		      "samples\n",
+		      str_at(man, "precision", "stopped"), num_at(man, "precision", "blocks"), took,
+		      count_records(dir, "baseline"));
+	assert_string_equal(str_at(man, "precision", "stopped"), "budget");
+	assert_string_equal(str_at(man, "state", NULL), "budget");
+	/* whole seconds in the manifest: one more for the truncation */
+	if (took > 18 + 1)
+		fail_msg("the run took %g s, expected at most the 18 s budget", took);
+	assert_in_range(count_records(dir, "baseline"), 3, 100);
+	cJSON_Delete(man);
+	assert_nothing_left("after a budget run");
+}
+
+/* Ctrl-C while the ramp runs: exit 130, nothing left behind. */
+static void test_ctrl_c_during_calibration(void **state)
+{
+	char *argv[] = { runner(), "--target", "host", "-m", "quick", "-n", "2", "-t", "1",
+			 "--no-report", "-o", results_root, NULL };
+	char line[4096], dir[4096];
+	struct child c;
+	int code;
+
+	(void)state;
+	start_run(&c, argv, dir, sizeof(dir));
+	if (child_wait_line(&c, "bpfcost-run: calibration: offered", line, sizeof(line),
+			    RUN_TIMEOUT_MS))
+		fail_msg("no calibration step (%s): %s", child_how(&c), c.last_err);
+	kill(c.pid, SIGINT);
+	code = child_wait(&c, 30000);
+	print_message("    interrupted in calibration: exit %d\n", code);
+	assert_int_equal(code, 130);
+	assert_nothing_left("after Ctrl-C in calibration");
+}
+
 /* The machine's kernel decides which rows run; the counts must add up either way. */
 static void test_quick_matrix_on_host(void **state)
 {
@@ -117,6 +292,7 @@ static void test_quick_matrix_on_host(void **state)
 	struct child c;
 	struct tally t;
 	int ret, code;
+	cJSON *man;
 
 	(void)state;
 	start_run(&c, argv, dir, sizeof(dir));
@@ -135,14 +311,18 @@ static void test_quick_matrix_on_host(void **state)
 	assert_int_equal(t.bad_hits, 0);
 	if (t.unsupported && !strstr(t.first_unsupported, "unsupported: "))
 		fail_msg("unsupported row without its reason: %s", t.first_unsupported);
+	man = read_manifest(dir);
+	assert_calibrated(man);
+	cJSON_Delete(man);
 	assert_nothing_left("after the run");
 }
 
 static void test_ctrl_c_mid_sample_leaves_nothing(void **state)
 {
-	char *argv[] = { runner(), "--target",	  "host", "-m",		"quick",
-			 "-n",	   "2",		  "-t",	  "3",		"-w",
-			 "0",	   "--no-report", "-o",	  results_root, NULL };
+	char *argv[] = { runner(), "--target", "host",		  "-m",		 "quick",
+			 "-n",	   "2",	       "-t",		  "3",		 "-w",
+			 "0",	   "--arg",    "calibrate=off", "--no-report", "-o",
+			 results_root, NULL };
 	char line[4096], dir[4096];
 	struct child c;
 	int code;
@@ -166,9 +346,10 @@ static void test_ctrl_c_mid_sample_leaves_nothing(void **state)
  */
 static void test_sigkill_mid_sample_leaves_nothing(void **state)
 {
-	char *argv[] = { runner(), "--target",	  "host", "-m",		"quick",
-			 "-n",	   "2",		  "-t",	  "3",		"-w",
-			 "0",	   "--no-report", "-o",	  results_root, NULL };
+	char *argv[] = { runner(), "--target", "host",		  "-m",		 "quick",
+			 "-n",	   "2",	       "-t",		  "3",		 "-w",
+			 "0",	   "--arg",    "calibrate=off", "--no-report", "-o",
+			 results_root, NULL };
 	char line[4096], dir[4096];
 	struct child c;
 	int code, i;
@@ -210,6 +391,9 @@ int main(void)
 		cmocka_unit_test(test_quick_matrix_on_host),
 		cmocka_unit_test(test_ctrl_c_mid_sample_leaves_nothing),
 		cmocka_unit_test(test_sigkill_mid_sample_leaves_nothing),
+		cmocka_unit_test(test_precision_reached_stops_at_min_n),
+		cmocka_unit_test(test_budget_stops_run_in_time),
+		cmocka_unit_test(test_ctrl_c_during_calibration),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
