@@ -102,6 +102,8 @@ static void test_text_layout(void **state)
 	/* MDE 8.41% at 1e9/37109.4 = 26947 ns per packet: 0.0841 x 26947 / 0.9159 = 2474 ns */
 	assert_non_null(strstr(t, "Detection limit: a cost below about 2474 ns per packet"));
 	assert_non_null(strstr(t, "spin_ns=5000 set (1.01x); above twice the limit, as expected"));
+	assert_non_null(strstr(t, "Detection limit check: 1 of 1 spin rows set at or above twice "
+				  "the limit (4947 ns/packet) were detected\n"));
 	/* the absolute difference beside the impact, in the metric's unit */
 	assert_non_null(strstr(t, "+2.0 [+0.8, +3.2]"));
 	assert_non_null(strstr(t, "kretprobe-fprobe-null     unsupported"));
