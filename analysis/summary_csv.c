@@ -46,7 +46,8 @@ static const char header[] =
 	"mde_percent,mde,"
 	"ns_per_packet_added,ns_per_run,run_cnt_total,run_time_ns_total,"
 	"hits_mean,hits_min,hits_max,hits_per,hits_flag,hits_source,"
-	"mechanism,spin_ns,run_mde_percent,run_mde,clock\n";
+	"mechanism,spin_ns,run_mde_percent,run_mde,clock,"
+	"impact_ci95_half_width,precision_target_percent,precision_reached,projected_n\n";
 
 int summary_csv_write(const struct run *run, FILE *f)
 {
@@ -101,6 +102,12 @@ int summary_csv_write(const struct run *run, FILE *f)
 		put_num(f, run->mde_pct);
 		put_num(f, run->mde_abs);
 		put_next_str(f, run->metric.clock);
+		put_num(f, c->half_width_pct);
+		put_num(f, run->precision_pct);
+		/* Empty without a target, and for rows that have no impact. */
+		put_num(f, !isnan(run->precision_pct) && isfinite(c->half_width_pct) ? c->reached
+										     : NAN);
+		put_num(f, c->projected_n);
 		fputc('\n', f);
 	}
 	return ferror(f) ? -1 : 0;

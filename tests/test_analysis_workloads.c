@@ -350,6 +350,9 @@ static void test_precision_widths_and_projection(void **state)
 	expect_in(dir, "table.txt", "±5% of the baseline; 1 of 2 rows reached it");
 	expect_in(dir, "table.txt", "tp-null: ±2.83% with n=4 (baseline n=4): reached");
 	expect_in(dir, "table.md", "tp-null: ±2.83% with n=4");
+	/* tp-null: half-width 2.825, target 5, reached, 3 per row would do */
+	expect_in(dir, "summary.csv", ",2.825");
+	expect_in(dir, "summary.csv", ",5,1,3\n");
 	text = slurp(dir, "table.txt");
 	p = strstr(text, "tp-map: ±");
 	if (!p || !strstr(p, "NOT reached; projected N "))
