@@ -282,7 +282,7 @@ static int bench_flood(const char *n_arg)
 	const struct workload_ops *w = workload_find("iperf");
 	struct target_settings ts = {
 		.accel = "auto", .topology = "tap", .vcpus = 2, .mem_mb = 512,
-		.clock = "real", .stop = &bench_stop,
+		.clock = "real", .stop = &bench_stop, .pin = true, .bind = true,
 	};
 	static struct flood_variant v[2] = {
 		{ .name = "default", .values = { "-u -P 8 -b 1G -l 64", "1", "off" } },

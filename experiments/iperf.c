@@ -154,6 +154,7 @@ int iperf_run(const struct iperf_run *run, struct iperf_result *r, volatile sig_
 	o.stdout_fd = out[1];
 	o.stderr_fd = SPAWN_INHERIT;
 	o.netns_fd = run->netns_fd;
+	o.cpus = run->cpus;
 	pid = spawn(argv, &o);
 	close(out[1]);
 	if (pid < 0) {

@@ -3,6 +3,7 @@
 #ifndef BPFCOST_IPERF_H
 #define BPFCOST_IPERF_H
 
+#include <sched.h>
 #include <signal.h>
 #include <stddef.h>
 
@@ -30,6 +31,7 @@ struct iperf_run {
 	const char *args; /* e.g. "-u -P 8 -b 1G -l 64" */
 	int timeout_s;
 	int netns_fd; /* the client runs in this network namespace; -1: ours */
+	const cpu_set_t *cpus; /* the client runs on these host CPUs; NULL: anywhere */
 };
 
 /* Parse an iperf3 -J report; -1 with @err when it is an error report or unusable. */

@@ -155,6 +155,8 @@ cJSON *manifest_new(const struct run_settings *s, const struct matrix *m)
 	cJSON_AddStringToObject(set, "func", s->func);
 	cJSON_AddNumberToObject(set, "spin_ns", s->spin_ns);
 	cJSON_AddNumberToObject(set, "hit_check_s", s->check_s);
+	cJSON_AddBoolToObject(set, "pin", s->pin);
+	cJSON_AddBoolToObject(set, "bind", s->bind);
 	if (s->precision > 0 || s->budget_min > 0) {
 		cJSON *p = cJSON_AddObjectToObject(man, "precision");
 
@@ -253,6 +255,9 @@ int manifest_settings(const cJSON *man, struct run_settings *s, const char ***na
 	s->func = str(set, "func");
 	s->spin_ns = (long)num(set, "spin_ns");
 	s->check_s = num(set, "hit_check_s");
+	/* Absent in manifests from before --pin/--bind: those ran unpinned and unbound. */
+	s->pin = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(set, "pin"));
+	s->bind = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(set, "bind"));
 	prec = cJSON_GetObjectItemCaseSensitive(man, "precision");
 	s->precision = fmax(num(prec, "target_pct"), 0);
 	s->budget_min = fmax(num(prec, "budget_min"), 0);

@@ -33,6 +33,7 @@ struct run_settings {
 	double precision;  /* target impact CI half-width in %; 0: fixed N */
 	double budget_min; /* wall-time cap in minutes; 0: none */
 	int max_n;	   /* with precision: samples per row at most */
+	bool pin, bind;	   /* guest: --pin, --bind (target_settings.pin, .bind) */
 };
 
 /* A new manifest for a run about to start. */

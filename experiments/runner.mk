@@ -29,6 +29,9 @@ IPERF_ARGS ?= -u -P 8 -b 1G -l 64
 # CALIBRATE=<multiple>|off: offered load as a multiple of the capacity a ramp
 # finds (the iperf workload's default: 1.2), or IPERF_ARGS' own -b.
 CALIBRATE  ?=
+# PIN, BIND: on|off (the runner's default: on); see --help.
+PIN	   ?=
+BIND	   ?=
 PRECISION  ?=
 BUDGET	   ?=
 MAX_N	   ?=
@@ -36,7 +39,7 @@ MAX_N	   ?=
 # Settings reach the runner through the environment and "$$NAME": a matrix file
 # named bob's-matrix, or any quote in a setting, is a value, never shell syntax.
 export TARGET WORKLOAD CLOCK MATRIX N DURATION WARMUP IPERF_ARGS TOPOLOGY ACCEL VCPUS SEED RESUME \
-	PRECISION BUDGET MAX_N CALIBRATE
+	PRECISION BUDGET MAX_N CALIBRATE PIN BIND
 # The iperf workload's own arguments; another workload takes ARGS="name=value ...".
 IPERF_FLAGS = $(if $(filter iperf,$(WORKLOAD)),-w "$$WARMUP" -i "$$IPERF_ARGS" \
 	$(if $(CALIBRATE),--arg "calibrate=$$CALIBRATE"))
@@ -45,7 +48,7 @@ RUN_FLAGS = $(if $(RESUME),--resume "$$RESUME",--target "$$TARGET" --workload "$
 	$(foreach a,$(ARGS),--arg '$(a)') \
 	-T "$$TOPOLOGY" -a "$$ACCEL" --vcpus "$$VCPUS" $(if $(SEED),-s "$$SEED") \
 	$(if $(PRECISION),--precision "$$PRECISION") $(if $(BUDGET),--budget "$$BUDGET") \
-	$(if $(MAX_N),--max-n "$$MAX_N"))
+	$(if $(MAX_N),--max-n "$$MAX_N") $(if $(PIN),--pin "$$PIN") $(if $(BIND),--bind "$$BIND"))
 
 # Targets and workloads register themselves by being a file in their folder:
 # the registry is generated from the definitions found there.

@@ -82,7 +82,7 @@ struct window {
 int sample_calibrate(const struct sample_settings *s, char **replaced, cJSON *out,
 		     volatile sig_atomic_t *stop, char *err, size_t errlen)
 {
-	struct traffic_endpoint ep;
+	struct traffic_endpoint ep = { .netns_fd = -1 }; /* a target's endpoint() fills it */
 	struct workload_ctx ctx = {
 		.target = s->target,
 		.ep = &ep,
@@ -100,7 +100,7 @@ int sample_calibrate(const struct sample_settings *s, char **replaced, cJSON *ou
 static void measure(const struct sample_settings *s, double duration, bool counting, cJSON *rec,
 		    struct window *w, volatile sig_atomic_t *stop)
 {
-	struct traffic_endpoint ep;
+	struct traffic_endpoint ep = { .netns_fd = -1 }; /* a target's endpoint() fills it */
 	struct workload_ctx ctx = {
 		.target = s->target,
 		.ep = &ep,

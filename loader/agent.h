@@ -30,6 +30,15 @@ bool agent_attached(void);
 /* {"cmd":"exec","argv":[...],"timeout_s":N}: a diagnostic command's output. */
 struct cJSON *agent_exec(const struct cJSON *req);
 
+/*
+ * {"cmd":"bind","server_cpu":N,"irq_cpu":N}: the iperf3 server on one CPU, the
+ * virtio-net queue interrupts on another; replies with what it read back.
+ */
+struct cJSON *agent_bind(const struct cJSON *req);
+
+/* Prefix of every /proc and /sys path the agent writes to: "" (fuzzing: elsewhere). */
+const char *agent_sysroot(void);
+
 /* Dispatch one request line; never NULL. */
 struct cJSON *agent_handle(const char *line);
 

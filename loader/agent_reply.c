@@ -44,6 +44,7 @@ static const struct {
 	{ "read", agent_read },
 	{ "detach", agent_detach },
 	{ "exec", agent_exec },
+	{ "bind", agent_bind },
 };
 
 struct cJSON *agent_handle(const char *line)
@@ -62,7 +63,7 @@ struct cJSON *agent_handle(const char *line)
 			break;
 	if (i == sizeof(commands) / sizeof(commands[0])) {
 		reply = agent_error(BPFCOST_ERR_USAGE,
-				    "unknown cmd '%s' (info, snmp, attach, read, detach, exec)",
+				    "unknown cmd '%s' (info, snmp, attach, read, detach, exec, bind)",
 				    cmd->valuestring);
 		goto out;
 	}

@@ -52,6 +52,8 @@ pid_t spawn(char *const argv[], const struct spawn_opts *o)
 		_exit(126);
 	if (o->new_netns && unshare(CLONE_NEWNET))
 		_exit(126);
+	if (o->cpus && sched_setaffinity(0, sizeof(*o->cpus), o->cpus))
+		_exit(126);
 	null_fd = open("/dev/null", O_RDWR);
 	child_fd(o->stdin_fd, STDIN_FILENO, null_fd);
 	child_fd(o->stdout_fd, STDOUT_FILENO, null_fd);

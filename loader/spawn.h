@@ -7,6 +7,7 @@
 #ifndef BPFCOST_SPAWN_H
 #define BPFCOST_SPAWN_H
 
+#include <sched.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -21,6 +22,7 @@ struct spawn_opts {
 	bool new_netns;	  /* unshare(CLONE_NEWNET) before exec */
 	bool own_group;	  /* own process group: our Ctrl-C does not reach it directly */
 	bool die_with_us; /* PR_SET_PDEATHSIG SIGKILL: gone even if we are SIGKILLed */
+	const cpu_set_t *cpus; /* sched_setaffinity(0) in the child before exec; NULL: ours */
 };
 
 #define SPAWN_INHERIT (-2)

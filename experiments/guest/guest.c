@@ -230,6 +230,9 @@ static int boot(struct guest *g, const struct guest_config *c, const char *accel
 	argv[n++] = "-display";
 	argv[n++] = "none";
 	argv[n++] = "-no-reboot";
+	/* Named threads ("CPU 0/TCG"): the guest target pins vCPU threads by name. */
+	argv[n++] = "-name";
+	argv[n++] = "bpfcost,debug-threads=on";
 	argv[n++] = "-accel";
 	argv[n++] = !strcmp(accel, "kvm") ? "kvm" : c->icount ? "tcg" : "tcg,thread=multi";
 	if (c->icount) {
@@ -462,6 +465,11 @@ const char *guest_topology(const struct guest *g)
 bool guest_icount(const struct guest *g)
 {
 	return g->icount;
+}
+
+int guest_qemu_pid(const struct guest *g)
+{
+	return g->pid;
 }
 
 void guest_stop(struct guest *g)

@@ -54,6 +54,8 @@ const char *guest_accel_note(const struct guest *g);
 const char *guest_topology(const struct guest *g);
 /* Whether guest time counts instructions (-icount). */
 bool guest_icount(const struct guest *g);
+/* QEMU's pid (0 when it is gone); its threads are named ("CPU 0/TCG", "ALL CPUs/TCG"). */
+int guest_qemu_pid(const struct guest *g);
 
 /* QEMU's first complaint in the log at @path, as one line ("" if none). */
 void guest_first_complaint(const char *path, char *buf, size_t n);

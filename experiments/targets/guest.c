@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The QEMU guest as a target: Debian's kernel (or yours) under KVM or TCG. */
+#include <errno.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,14 +9,169 @@
 #include <cjson/cJSON.h>
 
 #include "experiments/guest/guest.h"
+#include "experiments/pinning.h"
 #include "target.h"
+
+#define BIND_TIMEOUT_S	 30
+#define QEMU_MAX_THREADS 512
 
 extern const struct target_ops guest_target;
 
 struct guest_target {
 	struct target base;
 	struct guest *g;
+	cJSON *pinning, *binding; /* for the manifest */
+	bool pin_client;
+	cpu_set_t client_cpus;
 };
+
+static cJSON *not_done(cJSON *obj, const char *reason)
+{
+	cJSON_AddBoolToObject(obj, "done", false);
+	cJSON_AddStringToObject(obj, "reason", reason);
+	return obj;
+}
+
+static void set_of(const int *cpus, int n, cpu_set_t *set)
+{
+	CPU_ZERO(set);
+	while (n--)
+		CPU_SET(cpus[n], set);
+}
+
+static const char *affinity_of(pid_t tid, char *buf, size_t len)
+{
+	int cpus[PIN_MAX_CPUS], n = 0, i;
+	cpu_set_t set;
+
+	if (sched_getaffinity(tid, sizeof(set), &set))
+		return "?";
+	for (i = 0; i < CPU_SETSIZE; i++)
+		if (CPU_ISSET(i, &set))
+			cpus[n++] = i;
+	return pin_cpulist_str(cpus, n, buf, len);
+}
+
+/*
+ * Host side: each vCPU thread on a host CPU of its own, the iperf3 client on
+ * the CPUs left. QEMU's other threads (main loop, I/O, RCU) go with the
+ * client, not floating: the main loop moves every packet between the tap
+ * device and virtio-net, a host-side part of the path like the client, and
+ * left alone it would preempt a vCPU thread in the middle of a sample.
+ */
+static void pin(struct guest_target *t, cJSON *obj)
+{
+	static struct qemu_thread threads[QEMU_MAX_THREADS];
+	static struct pin_plan plan;
+	static int cpus[PIN_MAX_CPUS];
+	int ncpu = pin_available_cpus(cpus, PIN_MAX_CPUS), nthr, nvcpu = 0, i;
+	pid_t qemu = guest_qemu_pid(t->g);
+	char why[256], list[1024];
+	cJSON *vcpus, *others;
+	cpu_set_t one;
+
+	nthr = qemu > 0 ? pin_qemu_threads(qemu, threads, QEMU_MAX_THREADS) : -1;
+	if (ncpu < 0 || nthr < 0) {
+		snprintf(why, sizeof(why), "not pinned: cannot read %s: %s",
+			 ncpu < 0 ? "our CPU affinity" : "QEMU's threads", strerror(errno));
+		not_done(obj, why);
+		return;
+	}
+	while (nvcpu < nthr && threads[nvcpu].vcpu)
+		nvcpu++;
+	cJSON_AddStringToObject(obj, "host_cpus", pin_cpulist_str(cpus, ncpu, list, sizeof(list)));
+	cJSON_AddNumberToObject(obj, "vcpu_threads_found", nvcpu);
+	if (pin_plan(cpus, ncpu, nvcpu, &plan, why, sizeof(why))) {
+		not_done(obj, why);
+		return;
+	}
+	set_of(plan.client_cpus, plan.nr_client_cpus, &t->client_cpus);
+	for (i = 0; i < nthr; i++) {
+		const cpu_set_t *set = &t->client_cpus;
+
+		if (i < nvcpu) {
+			CPU_ZERO(&one);
+			CPU_SET(plan.vcpu_cpu[i], &one);
+			set = &one;
+		}
+		/* A helper thread that ended meanwhile is no failure; a vCPU thread's is. */
+		if (sched_setaffinity(threads[i].tid, sizeof(*set), set) &&
+		    (errno != ESRCH || i < nvcpu)) {
+			snprintf(why, sizeof(why),
+				 "not pinned: sched_setaffinity(QEMU thread %d %s): %s",
+				 (int)threads[i].tid, threads[i].name, strerror(errno));
+			/* Back to where every thread started. */
+			set_of(cpus, ncpu, &one);
+			while (i-- > 0)
+				sched_setaffinity(threads[i].tid, sizeof(one), &one);
+			not_done(obj, why);
+			return;
+		}
+	}
+	t->pin_client = true;
+	cJSON_AddBoolToObject(obj, "done", true);
+	cJSON_AddNumberToObject(obj, "qemu_pid", qemu);
+	vcpus = cJSON_AddArrayToObject(obj, "vcpu_threads");
+	for (i = 0; i < nvcpu; i++) {
+		cJSON *o = cJSON_CreateObject();
+
+		cJSON_AddNumberToObject(o, "tid", threads[i].tid);
+		cJSON_AddStringToObject(o, "name", threads[i].name);
+		cJSON_AddNumberToObject(o, "cpu", plan.vcpu_cpu[i]);
+		cJSON_AddStringToObject(o, "affinity",
+					affinity_of(threads[i].tid, list, sizeof(list)));
+		cJSON_AddItemToArray(vcpus, o);
+	}
+	cJSON_AddStringToObject(
+		obj, "client_cpus",
+		pin_cpulist_str(plan.client_cpus, plan.nr_client_cpus, list, sizeof(list)));
+	others = cJSON_AddObjectToObject(obj, "qemu_other_threads");
+	cJSON_AddNumberToObject(others, "count", nthr - nvcpu);
+	cJSON_AddStringToObject(others, "cpus", list);
+	fprintf(stderr, "bpfcost-run: pinned %d QEMU vCPU thread%s to host CPU%s ", nvcpu,
+		nvcpu == 1 ? "" : "s", nvcpu == 1 ? "" : "s");
+	for (i = 0; i < nvcpu; i++)
+		fprintf(stderr, "%s%d", i ? "," : "", plan.vcpu_cpu[i]);
+	fprintf(stderr, "; iperf3 client and QEMU's other threads on %s\n", list);
+}
+
+/* Guest side: NIC interrupts on vCPU 0, the iperf3 server on vCPU 1. */
+static void bind(struct guest_target *t, int vcpus, cJSON *obj)
+{
+	cJSON *req, *r, *item;
+	char err[512], why[600];
+
+	if (vcpus < 2) {
+		not_done(obj, "not bound: one vCPU");
+		return;
+	}
+	req = cJSON_CreateObject();
+	cJSON_AddStringToObject(req, "cmd", "bind");
+	cJSON_AddNumberToObject(req, "server_cpu", 1);
+	cJSON_AddNumberToObject(req, "irq_cpu", 0);
+	r = guest_call(t->g, req, BIND_TIMEOUT_S, err, sizeof(err));
+	cJSON_Delete(req);
+	if (!r || !cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(r, "ok"))) {
+		snprintf(why, sizeof(why), "not bound: %s",
+			 r ? cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(r, "error"))
+					 ?: "?"
+			   : err);
+		not_done(obj, why);
+		cJSON_Delete(r);
+		return;
+	}
+	cJSON_AddBoolToObject(obj, "done", true);
+	/* What the agent did and read back: server {pid, cpu, affinity}, irqs [...]. */
+	while ((item = r->child)) {
+		cJSON_DetachItemViaPointer(r, item);
+		if (!strcmp(item->string, "ok") || !strcmp(item->string, "id"))
+			cJSON_Delete(item);
+		else
+			cJSON_AddItemToObject(obj, item->string, item);
+	}
+	cJSON_Delete(r);
+	fprintf(stderr, "bpfcost-run: guest: iperf3 server on vCPU 1, NIC interrupts on vCPU 0\n");
+}
 
 static int start(const struct target_settings *s, struct target **out, char *err, size_t errlen)
 {
@@ -52,6 +209,16 @@ static int start(const struct target_settings *s, struct target **out, char *err
 	}
 	fprintf(stderr, "bpfcost-run: guest up in %.1f s (%s%s%s)\n", guest_boot_seconds(t->g),
 		guest_accel(t->g), *guest_accel_note(t->g) ? ": " : "", guest_accel_note(t->g));
+	t->pinning = cJSON_CreateObject();
+	t->binding = cJSON_CreateObject();
+	if (s->pin)
+		pin(t, t->pinning);
+	else
+		not_done(t->pinning, "off (--pin off)");
+	if (s->bind)
+		bind(t, gc.vcpus, t->binding);
+	else
+		not_done(t->binding, "off (--bind off)");
 	t->base.ops = &guest_target;
 	*out = &t->base;
 	return 0;
@@ -72,6 +239,8 @@ static void endpoint(struct target *t, struct traffic_endpoint *ep)
 	snprintf(ep->host, sizeof(ep->host), "%s", guest_iperf_host(of(t)));
 	ep->port = guest_iperf_port(of(t));
 	ep->netns_fd = -1;
+	ep->pin_client = ((struct guest_target *)t)->pin_client;
+	ep->client_cpus = ((struct guest_target *)t)->client_cpus;
 }
 
 static void describe(struct target *t, cJSON *obj)
@@ -81,6 +250,10 @@ static void describe(struct target *t, cJSON *obj)
 	cJSON_AddNumberToObject(obj, "boot_seconds", guest_boot_seconds(of(t)));
 	cJSON_AddStringToObject(obj, "topology", guest_topology(of(t)));
 	cJSON_AddBoolToObject(obj, "icount", guest_icount(of(t)));
+	cJSON_AddItemToObject(obj, "pinning",
+			      cJSON_Duplicate(((struct guest_target *)t)->pinning, true));
+	cJSON_AddItemToObject(obj, "binding",
+			      cJSON_Duplicate(((struct guest_target *)t)->binding, true));
 }
 
 static void stop(struct target *t)
@@ -88,6 +261,8 @@ static void stop(struct target *t)
 	if (!t)
 		return;
 	guest_free(of(t)); /* QEMU and the tap device go with it */
+	cJSON_Delete(((struct guest_target *)t)->pinning);
+	cJSON_Delete(((struct guest_target *)t)->binding);
 	free(t);
 }
 

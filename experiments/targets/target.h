@@ -9,7 +9,9 @@
 #ifndef BPFCOST_TARGET_H
 #define BPFCOST_TARGET_H
 
+#include <sched.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 struct cJSON;
@@ -22,6 +24,12 @@ struct target_settings {
 	const char *qemu;	     /* guest: QEMU binary; NULL: the default */
 	const char *clock; /* "real", or "instructions": guest time counts instructions */
 	volatile sig_atomic_t *stop; /* Ctrl-C: starting and calls give up promptly */
+	/*
+	 * guest: pin QEMU's vCPU threads and the iperf3 client to disjoint host
+	 * CPUs (when there are enough); bind the guest's iperf3 server and NIC
+	 * interrupts to different vCPUs. Both are recorded in the manifest.
+	 */
+	bool pin, bind;
 };
 
 /* Where a traffic generator on this machine sends to reach the target's receiver. */
@@ -29,6 +37,8 @@ struct traffic_endpoint {
 	char host[64];
 	int port;
 	int netns_fd; /* the client joins this network namespace first; -1: stay */
+	bool pin_client;       /* the client runs only on @client_cpus */
+	cpu_set_t client_cpus; /* host CPUs, disjoint from the guest's vCPU threads */
 };
 
 struct target;

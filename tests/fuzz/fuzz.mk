@@ -27,6 +27,7 @@ FUZZ_ARCHIVES  := $(FUZZ_PROJ_LIBS) $(FUZZ_OUT)/libagent.a
 # No harness may start a process or load BPF: see tests/fuzz/no_side_effects.c.
 # (libFuzzer itself needs system() and popen(), so those stay.)
 FUZZ_WRAP := \
+	agent_sysroot \
 	bpf_object__load \
 	bpfcost_attach \
 	execlp \
@@ -34,6 +35,7 @@ FUZZ_WRAP := \
 	fork \
 	posix_spawn \
 	posix_spawnp \
+	sched_setaffinity \
 	vfork
 fuzz_comma     := ,
 FUZZ_LDFLAGS   := -fsanitize=fuzzer $(FUZZ_SAN) $(patsubst %,-Wl$(fuzz_comma)--wrap=%,$(FUZZ_WRAP))

@@ -8,6 +8,7 @@
  * with "argv" twice got past a filter that deleted the first one).
  */
 #include <errno.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +31,8 @@ int __wrap_execlp(const char *file, const char *arg, ...);
 int __wrap_bpf_object__load(struct bpf_object *obj);
 enum bpfcost_status __wrap_bpfcost_attach(const struct bpfcost_opts *opts,
 					  struct bpfcost_session **out, char *err, size_t errlen);
+const char *__wrap_agent_sysroot(void);
+int __wrap_sched_setaffinity(pid_t pid, size_t size, const cpu_set_t *set);
 
 /* Callers handle a failed fork; nothing after it runs. */
 pid_t __wrap_fork(void)
@@ -94,4 +97,22 @@ enum bpfcost_status __wrap_bpfcost_attach(const struct bpfcost_opts *opts,
 	*out = NULL;
 	snprintf(err, errlen, "fuzzing: not attached (%zu bytes of names)", n);
 	return BPFCOST_ERR_USAGE;
+}
+
+/*
+ * The agent's "bind" writes /proc/irq/N/smp_affinity_list and moves a process:
+ * under the fuzzer its /proc and /sys are a folder that does not exist, so
+ * every request fails after its validation, which is what is fuzzed.
+ */
+const char *__wrap_agent_sysroot(void)
+{
+	return "/nonexistent/bpfcost-fuzz";
+}
+
+/* A second guard: no harness moves a process to other CPUs. */
+int __wrap_sched_setaffinity(pid_t pid, size_t size, const cpu_set_t *set)
+{
+	(void)pid, (void)size, (void)set;
+	errno = EPERM;
+	return -1;
 }
