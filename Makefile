@@ -137,6 +137,7 @@ help:
 	@echo '  make guest                 build the QEMU guest (kernel + initramfs)'
 	@echo '  make experiment MATRIX=all run a matrix; results in results/latest'
 	@echo '  make report RESULTS=dir    regenerate tables and plots from a results dir'
+	@echo '    PERCALL=results/<dir>    a trigger run of the same kernel: predicted vs measured'
 	@echo '  experiment settings: TARGET=guest|host WORKLOAD=iperf|trigger CLOCK=real|instructions'
 	@echo '    MATRIX=all|seed|quick|full|file N=10 DURATION=10 WARMUP=1 ARGS="name=value ..."'
 	@echo '    TOPOLOGY=tap|user ACCEL=auto|kvm|tcg VCPUS=2 SEED=n IPERF_ARGS="-u -P 8 -b 1G -l 64"'

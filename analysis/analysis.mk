@@ -10,6 +10,7 @@ ANALYSIS_SRCS := \
 	analysis/load.c \
 	analysis/notes.c \
 	analysis/outfile.c \
+	analysis/percall.c \
 	analysis/plot.c \
 	analysis/precision.c \
 	analysis/records.c \
@@ -44,7 +45,10 @@ $(OUT)/bin/bpfcost-report: $(OUT)/analysis/report_main.o $(OUT)/libanalysis.a
 
 RESULTS ?= results/latest
 export RESULTS
+# PERCALL=results/<dir>: a WORKLOAD=trigger run of the same kernel predicts the flood's impacts.
+PERCALL ?=
+export PERCALL
 
 .PHONY: report
 report: $(OUT)/bin/bpfcost-report
-	$(Q)$(OUT)/bin/bpfcost-report "$$RESULTS"
+	$(Q)$(OUT)/bin/bpfcost-report $${PERCALL:+--percall "$$PERCALL"} "$$RESULTS"

@@ -24,7 +24,8 @@ struct opts {
 	const char *out;
 	bool plots;
 	bool quiet;
-	double precision; /* --precision; NAN: the run's own target, if it had one */
+	double precision;    /* --precision; NAN: the run's own target, if it had one */
+	const char *percall; /* --percall: a per-call run predicting this flood's impacts */
 };
 
 static void usage(FILE *f)
@@ -38,6 +39,9 @@ static void usage(FILE *f)
 		   "      --no-plots  skip gnuplot\n"
 		   "      --precision P  judge each row's impact CI half-width against P %%\n"
 		   "                  (default: the run's PRECISION, if it had one)\n"
+		   "      --percall DIR  beside each flood impact, the impact predicted from the\n"
+		   "                  added cost per call of DIR, a WORKLOAD=trigger run of the\n"
+		   "                  same kernel; rows where the two disagree are flagged\n"
 		   "  -q, --quiet     do not print table.txt on stdout\n"
 		   "  -h, --help      show this help\n\n"
 		   "Exit status: 0 success, 1 analysis or output failure (e.g. no baseline),\n"
@@ -51,6 +55,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "out", required_argument, NULL, 'o' },
 		{ "no-plots", no_argument, NULL, 'P' },
 		{ "precision", required_argument, NULL, 'C' },
+		{ "percall", required_argument, NULL, 'R' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -80,6 +85,9 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			}
 			break;
 		}
+		case 'R':
+			o->percall = optarg;
+			break;
 		case 'q':
 			o->quiet = true;
 			break;
@@ -248,6 +256,12 @@ int report_cli(int argc, char **argv)
 	}
 	if (!err)
 		run_precision(&run, isnan(o.precision) ? run.precision_pct : o.precision);
+	if (!err && o.percall) {
+		err = run_percall(&run, o.dir, o.percall);
+		if (!err && run.percall.refused[0])
+			fprintf(stderr, "bpfcost-report: --percall %s: not used: %s\n",
+				run.percall.dir, run.percall.refused);
+	}
 	if (err || write_tables(&run, &o)) {
 		ret = EXIT_ANALYSIS;
 		goto out;

@@ -271,6 +271,17 @@ static int precision_lines(const struct run *run, struct notes *n)
 	return err;
 }
 
+/* --percall: the predicted column's model, refusals and disagreements (percall.c). */
+static int percall_lines(const struct run *run, struct notes *n)
+{
+	char line[1024];
+	int err = 0;
+
+	for (size_t i = 0; !err && percall_note(run, i, line, sizeof(line)); i++)
+		err = add(n, "%s", line);
+	return err;
+}
+
 int notes_build(const struct run *run, struct notes *n)
 {
 	int err;
@@ -287,6 +298,8 @@ int notes_build(const struct run *run, struct notes *n)
 		err = hits_lines(run, n);
 	if (!err)
 		err = precision_lines(run, n);
+	if (!err)
+		err = percall_lines(run, n);
 	if (!err)
 		err = error_lines(run, n);
 	if (err)

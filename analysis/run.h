@@ -51,6 +51,9 @@ struct cfg {
 	double half_width_pct; /* of the impact's 95% CI, in % of the baseline */
 	bool reached;	       /* half_width_pct <= the target */
 	double projected_n;    /* equal n per row and baseline to reach it; INFINITY: too many */
+	/* --percall, filled by run_percall(): the impact the per-call cost predicts; NAN: none */
+	double predicted_pct, predicted_lo, predicted_hi; /* lo, hi from the per-call 95% CI */
+	bool predicted_disagrees; /* predicted interval and measured impact CI do not overlap */
 };
 
 /* Measured added cost against set spin_ns over a spin ladder's rows: least squares. */
@@ -58,6 +61,21 @@ struct ladder {
 	size_t rows;			  /* spin rows with a measured added cost; < 3: no fit */
 	double slope, slope_lo, slope_hi; /* 95% CI, t with rows - 2 df */
 	double icept, icept_lo, icept_hi;
+};
+
+/* --percall DIR: a per-call (trigger) run of the same kernel predicts the flood's impacts. */
+struct percall {
+	bool asked;	      /* --percall given: every table shows the predicted column */
+	bool used;	      /* the per-call run was accepted: predictions were made */
+	bool kernel_unknown;  /* a manifest lacks the target kernel: predictions marked '?' */
+	char refused[192];    /* why not, when asked and not used (plain text) */
+	char dir[128];	      /* the folder as given, unsafe characters replaced by '?' */
+	char kernel[64];      /* the target kernel of both runs when known and equal */
+	double pps_baseline;  /* the flood baseline's packets per second */
+	size_t rows, matched; /* flood rows with a measured impact; those with a per-call row */
+	size_t judged;	      /* matched rows with both intervals: flagged '!' or "ok" */
+	size_t disagree;      /* rows flagged '!' */
+	size_t hits_assumed;  /* rows without hits per packet, given 1 */
 };
 
 struct manifest_field {
@@ -80,6 +98,7 @@ struct run {
 	size_t n_failed;
 	struct manifest_field manifest[8];
 	size_t n_manifest;
+	struct percall percall;
 };
 
 int run_group(struct run *run);
@@ -98,6 +117,18 @@ void run_precision(struct run *run, double target_pct);
 bool precision_target_ok(double pct);
 /* Whether the runner should give this row more samples. */
 bool precision_needs_more(const struct cfg *c);
+
+/*
+ * --percall: load and analyse the per-call run in @dir (untrusted, validated as any
+ * run), refuse it in run->percall.refused when it cannot predict this flood, else fill
+ * each row's predicted_*. After run_analyse() on the flood from @flood_dir. Only
+ * -ENOMEM is an error.
+ */
+int run_percall(struct run *run, const char *flood_dir, const char *dir);
+/* Line @i of the predicted-vs-measured notes, or NULL past the last. */
+const char *percall_note(const struct run *run, size_t i, char *buf, size_t len);
+/* A row's flag: "!" disagrees, "ok" overlaps, "-" not judged; "?" added: kernel unknown. */
+const char *percall_flag(const struct run *run, const struct cfg *c);
 
 /* Human notes shared by all table formats: sensitivity, hits flags, errors. */
 struct notes {

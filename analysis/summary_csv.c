@@ -47,11 +47,17 @@ static const char header[] =
 	"ns_per_packet_added,ns_per_run,run_cnt_total,run_time_ns_total,"
 	"hits_mean,hits_min,hits_max,hits_per,hits_flag,hits_source,"
 	"mechanism,spin_ns,run_mde_percent,run_mde,clock,"
-	"impact_ci95_half_width,precision_target_percent,precision_reached,projected_n\n";
+	"impact_ci95_half_width,precision_target_percent,precision_reached,projected_n";
+
+/* --percall only, after every other column so readers by position keep working. */
+static const char percall_header[] = ",predicted_pct,predicted_lo,predicted_hi,predicted_disagrees";
 
 int summary_csv_write(const struct run *run, FILE *f)
 {
 	fputs(header, f);
+	if (run->percall.asked)
+		fputs(percall_header, f);
+	fputc('\n', f);
 	for (size_t i = 0; i < run->n_cfgs; i++) {
 		const struct cfg *c = &run->cfgs[i];
 
@@ -108,6 +114,14 @@ int summary_csv_write(const struct run *run, FILE *f)
 		put_num(f, !isnan(run->precision_pct) && isfinite(c->half_width_pct) ? c->reached
 										     : NAN);
 		put_num(f, c->projected_n);
+		if (run->percall.asked) {
+			put_num(f, c->predicted_pct);
+			put_num(f, c->predicted_lo);
+			put_num(f, c->predicted_hi);
+			/* Empty where no flag was judged ("-" in the tables). */
+			put_num(f,
+				strcmp(percall_flag(run, c), "-") ? c->predicted_disagrees : NAN);
+		}
 		fputc('\n', f);
 	}
 	return ferror(f) ? -1 : 0;

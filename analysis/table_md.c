@@ -37,6 +37,11 @@ static void row(const struct run *run, const struct cfg *c, FILE *f)
 	}
 	cell(f, fmt_signed(b, sizeof(b), c->impact_pct, 1, "%"));
 	cell(f, fmt_ci(b, sizeof(b), c->impact_lo, c->impact_hi, 1));
+	if (run->percall.asked) {
+		cell(f, fmt_signed(b, sizeof(b), c->predicted_pct, 1, "%"));
+		cell(f, fmt_ci(b, sizeof(b), c->predicted_lo, c->predicted_hi, 1));
+		cell(f, percall_flag(run, c));
+	}
 	cell(f, fmt_signed(b, sizeof(b), c->diff, 1, ""));
 	cell(f, fmt_ci(ci, sizeof(ci), c->diff_lo, c->diff_hi, 1));
 	cell(f, fmt_p(b, sizeof(b), c->p_holm));
@@ -60,16 +65,17 @@ int table_md_write(const struct run *run, FILE *f)
 	if (notes_build(run, &notes))
 		return -1;
 	fprintf(f,
-		"| Configuration | %s (%s) |%s Samples | Errors |%s Impact | 95%% CI (%%) | "
+		"| Configuration | %s (%s) |%s Samples | Errors |%s Impact | 95%% CI (%%) |%s "
 		"Difference (%s) | 95%% CI (%s) | p (Holm) | Sig | MDE (%%) |%s ns/run | "
 		"Hits/%s | Mechanism |\n",
 		fmt_title(m->name, t, sizeof(t)), m->unit,
 		run->has_packets ? " Transfer (MB) |" : "",
-		run->has_packets ? " Packets/s | Loss (%) |" : "", m->unit, m->unit,
-		run->has_packets ? " ns/pkt |" : "", m->event);
-	fprintf(f, "|:--|--:|%s--:|--:|%s--:|--:|--:|--:|--:|:-:|--:|%s--:|--:|:--|\n",
+		run->has_packets ? " Packets/s | Loss (%) |" : "",
+		run->percall.asked ? " Predicted (%) | Predicted 95% CI (%) | vs pred |" : "",
+		m->unit, m->unit, run->has_packets ? " ns/pkt |" : "", m->event);
+	fprintf(f, "|:--|--:|%s--:|--:|%s--:|--:|%s--:|--:|--:|:-:|--:|%s--:|--:|:--|\n",
 		run->has_packets ? "--:|" : "", run->has_packets ? "--:|--:|" : "",
-		run->has_packets ? "--:|" : "");
+		run->percall.asked ? "--:|--:|:-:|" : "", run->has_packets ? "--:|" : "");
 	for (i = 0; i < run->n_cfgs; i++)
 		row(run, &run->cfgs[i], f);
 	fputc('\n', f);

@@ -49,14 +49,16 @@ static void num_cell(FILE *f, const char *s)
 		fprintf(f, "$%s$", s);
 }
 
-static void row(const struct cfg *c, FILE *f)
+static void row(const struct run *run, const struct cfg *c, FILE *f)
 {
 	const char *st = cfg_status(c);
 	char b[96], ci[64];
 
 	tex_escape(f, c->name);
 	if (st) {
-		fprintf(f, " & \\multicolumn{12}{l}{%s (%zu failed): ", st, c->n_err);
+		fprintf(f,
+			" & \\multicolumn{%d}{l}{%s (%zu failed): ", run->percall.asked ? 15 : 12,
+			st, c->n_err);
 		tex_escape(f, c->first_error ? c->first_error : "");
 		fputs("} \\\\\n", f);
 		return;
@@ -66,6 +68,12 @@ static void row(const struct cfg *c, FILE *f)
 	num_cell(f, b);
 	num_cell(f, fmt_signed(b, sizeof(b), c->impact_pct, 1, ""));
 	num_cell(f, fmt_ci(b, sizeof(b), c->impact_lo, c->impact_hi, 1));
+	if (run->percall.asked) {
+		num_cell(f, fmt_signed(b, sizeof(b), c->predicted_pct, 1, ""));
+		num_cell(f, fmt_ci(b, sizeof(b), c->predicted_lo, c->predicted_hi, 1));
+		fputs(" & ", f);
+		tex_escape(f, percall_flag(run, c));
+	}
 	num_cell(f, fmt_signed(b, sizeof(b), c->diff, 1, ""));
 	num_cell(f, fmt_ci(ci, sizeof(ci), c->diff_lo, c->diff_hi, 1));
 	num_cell(f, fmt_p(b, sizeof(b), c->p_holm));
@@ -103,18 +111,20 @@ int table_tex_write(const struct run *run, FILE *f)
 		tex_escape(f, line);
 		fputc('\n', f);
 	}
-	fputs("\\begin{tabular}{lrrrrrrrlrrrl}\n\\toprule\nConfiguration & ", f);
+	fprintf(f, "\\begin{tabular}{lrrrr%srrrlrrrl}\n\\toprule\nConfiguration & ",
+		run->percall.asked ? "rrc" : "");
 	/* The metric's name and unit are plain words (records.c), escaped all the same. */
 	tex_escape(f, fmt_title(m->name, t, sizeof(t)));
 	fputs(" (", f);
 	tex_escape(f, m->unit);
-	fputs(") & $n$ & Impact (\\%) & 95\\% CI (\\%) & Difference & 95\\% CI & "
-	      "$p_{\\mathrm{Holm}}$ & Sig. & ns/pkt & ns/run & Hits/",
-	      f);
+	fputs(") & $n$ & Impact (\\%) & 95\\% CI (\\%) & ", f);
+	if (run->percall.asked)
+		fputs("Predicted (\\%) & Predicted 95\\% CI (\\%) & vs pred. & ", f);
+	fputs("Difference & 95\\% CI & $p_{\\mathrm{Holm}}$ & Sig. & ns/pkt & ns/run & Hits/", f);
 	tex_escape(f, m->event);
 	fputs(" & Mechanism \\\\\n\\midrule\n", f);
 	for (i = 0; i < run->n_cfgs; i++) {
-		row(&run->cfgs[i], f);
+		row(run, &run->cfgs[i], f);
 		if (&run->cfgs[i] == run->baseline && i + 1 < run->n_cfgs)
 			fputs("\\midrule\n", f);
 	}

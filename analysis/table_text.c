@@ -119,7 +119,7 @@ static void value_table(const struct run *run, FILE *f, int namew)
 
 /* The impact table's columns: the metric's own first, then the flood's when it is one. */
 struct impact_cols {
-	struct col v[12];
+	struct col v[14];
 	size_t n;
 	char impact[80], diff[80], hits[32];
 };
@@ -137,6 +137,10 @@ static void impact_cols(const struct run *run, struct impact_cols *k)
 	if (run->has_packets)
 		k->v[k->n++] = (struct col){ "Transfer Impact (%)", 21 };
 	k->v[k->n++] = (struct col){ "95% CI (%)", 18 };
+	if (run->percall.asked) { /* --percall: beside the measured impact */
+		k->v[k->n++] = (struct col){ "Predicted (%) [95% CI]", 25 };
+		k->v[k->n++] = (struct col){ "vs pred", 9 };
+	}
 	k->v[k->n++] = (struct col){ k->diff, (int)strlen(k->diff) + 10 };
 	k->v[k->n++] = (struct col){ "p (Holm)", 10 };
 	k->v[k->n++] = (struct col){ "Sig", 5 };
@@ -165,6 +169,22 @@ static char *fmt_diff(char *buf, size_t len, const struct cfg *c)
 	return buf;
 }
 
+/* --percall: "-3.1% [-3.4, -2.8]", or "-" when the prediction cannot be computed. */
+static char *fmt_predicted(char *buf, size_t len, const struct cfg *c)
+{
+	char p[32], ci[64];
+
+	if (!isfinite(c->predicted_pct))
+		return fmt_num(buf, len, NAN, 0);
+	fmt_signed(p, sizeof(p), c->predicted_pct, 1, "%");
+	if (isfinite(c->predicted_lo) && isfinite(c->predicted_hi))
+		snprintf(buf, len, "%s %s", p,
+			 fmt_ci(ci, sizeof(ci), c->predicted_lo, c->predicted_hi, 1));
+	else
+		snprintf(buf, len, "%s", p);
+	return buf;
+}
+
 static void impact_row(const struct run *run, const struct cfg *c, const struct impact_cols *ic,
 		       FILE *f, int namew)
 {
@@ -182,6 +202,10 @@ static void impact_row(const struct run *run, const struct cfg *c, const struct 
 	if (run->has_packets)
 		put_right(f, fmt_signed(b, sizeof(b), c->transfer_impact_pct, 1, "%"), &k[i++]);
 	put_right(f, fmt_ci(b, sizeof(b), c->impact_lo, c->impact_hi, 1), &k[i++]);
+	if (run->percall.asked) {
+		put_right(f, fmt_predicted(b, sizeof(b), c), &k[i++]);
+		put_left(f, percall_flag(run, c), k[i++].width);
+	}
 	put_right(f, fmt_diff(b, sizeof(b), c), &k[i++]);
 	put_right(f, fmt_p(b, sizeof(b), c->p_holm), &k[i++]);
 	put_left(f, c->sig, k[i++].width);

@@ -48,7 +48,8 @@ RUN_FLAGS = $(if $(RESUME),--resume "$$RESUME",--target "$$TARGET" --workload "$
 	$(foreach a,$(ARGS),--arg '$(a)') \
 	-T "$$TOPOLOGY" -a "$$ACCEL" --vcpus "$$VCPUS" $(if $(SEED),-s "$$SEED") \
 	$(if $(PRECISION),--precision "$$PRECISION") $(if $(BUDGET),--budget "$$BUDGET") \
-	$(if $(MAX_N),--max-n "$$MAX_N") $(if $(PIN),--pin "$$PIN") $(if $(BIND),--bind "$$BIND"))
+	$(if $(MAX_N),--max-n "$$MAX_N") $(if $(PIN),--pin "$$PIN") $(if $(BIND),--bind "$$BIND")) \
+	$(if $(PERCALL),--percall "$$PERCALL")
 
 # Targets and workloads register themselves by being a file in their folder:
 # the registry is generated from the definitions found there.

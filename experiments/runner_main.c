@@ -94,6 +94,8 @@ static void usage(FILE *f)
 		"  -o, --results DIR     where results/<time>-<matrix>/ goes (default results)\n"
 		"  -r, --resume DIR      continue an interrupted run; settings come from it\n"
 		"      --no-report       do not run bpfcost-report at the end\n"
+		"      --percall DIR     the report predicts each impact from this per-call\n"
+		"                        (WORKLOAD=trigger) results folder\n"
 		"  -h, --help\n"
 		"\n"
 		"Exit: 0 done, 1 failure (records kept; --resume continues), 2 bad input,\n"
@@ -143,15 +145,23 @@ static void mark_done(const cJSON *rec, void *arg)
 	}
 }
 
+/* PERCALL: a per-call results folder the report predicts the flood's impacts from. */
+static const char *percall_dir;
+
 static void run_report(const char *dir)
 {
 	char tool[PATH_MAX], how[32];
-	char *argv[] = { tool, (char *)dir, NULL };
+	char *argv[] = { tool, (char *)dir, NULL, NULL, NULL };
 	struct spawn_opts o;
 	int status;
 	pid_t pid;
 
 	snprintf(tool, sizeof(tool), "%s/bpfcost-report", bpfcost_exe_dir());
+	if (percall_dir) {
+		argv[1] = "--percall";
+		argv[2] = (char *)percall_dir;
+		argv[3] = (char *)dir;
+	}
 	if (access(tool, X_OK)) {
 		fprintf(stderr, "bpfcost-run: no %s; skipping the report\n", tool);
 		return;
@@ -715,6 +725,7 @@ int main(int argc, char **argv)
 		{ "budget", required_argument, NULL, 'B' },
 		{ "max-n", required_argument, NULL, 'X' },
 		{ "pin", required_argument, NULL, 'Y' },
+		{ "percall", required_argument, NULL, 'L' },
 		{ "bind", required_argument, NULL, 'Z' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -866,6 +877,9 @@ int main(int argc, char **argv)
 			if (strcmp(optarg, "on") && strcmp(optarg, "off"))
 				return bad(c == 'Y' ? "pin" : "bind", optarg, "on off");
 			*(c == 'Y' ? &rs.pin : &rs.bind) = !strcmp(optarg, "on");
+			break;
+		case 'L':
+			percall_dir = optarg;
 			break;
 		case 'o':
 			results_root = optarg;
