@@ -281,8 +281,14 @@ static int bench_flood(const char *n_arg)
 {
 	const struct workload_ops *w = workload_find("iperf");
 	struct target_settings ts = {
-		.accel = "auto", .topology = "tap", .vcpus = 2, .mem_mb = 512,
-		.clock = "real", .stop = &bench_stop, .pin = true, .bind = true,
+		.accel = "auto",
+		.topology = "tap",
+		.vcpus = 2,
+		.mem_mb = 512,
+		.clock = "real",
+		.stop = &bench_stop,
+		.pin = true,
+		.bind = true,
 	};
 	static struct flood_variant v[2] = {
 		{ .name = "default", .values = { "-u -P 8 -b 1G -l 64", "1", "off" } },
@@ -290,7 +296,10 @@ static int bench_flood(const char *n_arg)
 	};
 	struct config base = { .name = "baseline", .baseline = true };
 	struct sample_settings ss = {
-		.workload = w, .duration = 10, .clock = "real", .func = "udp_recvmsg",
+		.workload = w,
+		.duration = 10,
+		.clock = "real",
+		.func = "udp_recvmsg",
 		.call_timeout_s = 120,
 	};
 	char err[BPFCOST_ERRLEN], *replaced[WORKLOAD_MAX_ARGS] = { 0 };
@@ -327,8 +336,8 @@ static int bench_flood(const char *n_arg)
 					cJSON_GetObjectItemCaseSensitive(rec, "rx_bps"));
 				fv->lost[fv->n++] = cJSON_GetNumberValue(
 					cJSON_GetObjectItemCaseSensitive(rec, "lost_percent"));
-				fprintf(stderr, "bpfcost-bench: %s %d: %.2f Mbit/s\n", fv->name, i + 1,
-					fv->bps[fv->n - 1] / 1e6);
+				fprintf(stderr, "bpfcost-bench: %s %d: %.2f Mbit/s\n", fv->name,
+					i + 1, fv->bps[fv->n - 1] / 1e6);
 			} else {
 				fprintf(stderr, "bpfcost-bench: %s %d failed\n", fv->name, i + 1);
 			}
@@ -376,7 +385,8 @@ int main(int argc, char **argv)
 			out_root = optarg;
 			break;
 		case 'h':
-			printf("usage: bpfcost-bench [--only host|guest|ladder|flood] [-n N] [-o DIR]\n");
+			printf("usage: bpfcost-bench [--only host|guest|ladder|flood] [-n N] [-o "
+			       "DIR]\n");
 			return 0;
 		default:
 			return BPFCOST_EXIT_USAGE;

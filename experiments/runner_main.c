@@ -361,8 +361,7 @@ static void record_stop(cJSON *man, const char *code, int blocks)
  * load): a resumed run reuses what the manifest recorded, so every sample of
  * a folder ran with the same arguments. 0, -1 interrupted, 1 failed.
  */
-static int calibrate(struct sample_settings *ss, cJSON *man, const char **values,
-		     char **replaced)
+static int calibrate(struct sample_settings *ss, cJSON *man, const char **values, char **replaced)
 {
 	const struct workload_ops *w = ss->workload;
 	const cJSON *prev = cJSON_GetObjectItemCaseSensitive(man, "calibration"), *a;
@@ -377,7 +376,8 @@ static int calibrate(struct sample_settings *ss, cJSON *man, const char **values
 		{
 			i = a->string ? workload_arg_index(w, a->string) : -1;
 			if (i < 0 || !cJSON_IsString(a) || replaced[i]) {
-				fprintf(stderr, "bpfcost-run: manifest.json: bad calibration.args\n");
+				fprintf(stderr,
+					"bpfcost-run: manifest.json: bad calibration.args\n");
 				return 1;
 			}
 			replaced[i] = strdup(a->valuestring);
@@ -508,7 +508,8 @@ static int run(const struct run_settings *rs, const struct matrix *m, const char
 
 			if (!left) {
 				stopped = "reached";
-				progress_note(&p, "every row's impact is within ±%g%% after %d blocks",
+				progress_note(&p,
+					      "every row's impact is within ±%g%% after %d blocks",
 					      rs->precision, block);
 				break;
 			}
@@ -519,8 +520,7 @@ static int run(const struct run_settings *rs, const struct matrix *m, const char
 				      left, left == 1 ? "" : "s", rs->precision, status);
 		}
 		/* A whole block that cannot end within the budget is not started. */
-		if (!stopping_fits(budget_s, bpfcost_now() - run_started,
-				   n_active * sample_s)) {
+		if (!stopping_fits(budget_s, bpfcost_now() - run_started, n_active * sample_s)) {
 			stopped = "budget";
 			break;
 		}
@@ -536,8 +536,7 @@ static int run(const struct run_settings *rs, const struct matrix *m, const char
 
 			if (!active[order[pos]] || d.done[order[pos] * blocks + block])
 				continue;
-			if (!stopping_fits(budget_s, bpfcost_now() - run_started,
-					   sample_s)) {
+			if (!stopping_fits(budget_s, bpfcost_now() - run_started, sample_s)) {
 				stopped = "budget";
 				goto budget_spent;
 			}
@@ -860,11 +859,13 @@ int main(int argc, char **argv)
 		case 'P':
 			rs.precision = strtod(optarg, &end);
 			if (*end || end == optarg || !(rs.precision > 0 && rs.precision <= 1000))
-				return bad("precision", optarg, "a percentage above 0, at most 1000");
+				return bad("precision", optarg,
+					   "a percentage above 0, at most 1000");
 			break;
 		case 'B':
 			rs.budget_min = strtod(optarg, &end);
-			if (*end || end == optarg || !(rs.budget_min > 0 && rs.budget_min <= 525600))
+			if (*end || end == optarg ||
+			    !(rs.budget_min > 0 && rs.budget_min <= 525600))
 				return bad("budget", optarg, "minutes above 0, at most 525600");
 			break;
 		case 'X':

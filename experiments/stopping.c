@@ -45,8 +45,8 @@ int stopping_active(const char *dir, const struct matrix *m, double target_pct, 
 			used += snprintf(status + used, len - used, "%s%s ±%.1f%%",
 					 used ? ", " : "", c->name, c->half_width_pct);
 		else if (c && used < len)
-			used += snprintf(status + used, len - used, "%s%s (n=%zu)", used ? ", " : "",
-					 c->name, c->value.n);
+			used += snprintf(status + used, len - used, "%s%s (n=%zu)",
+					 used ? ", " : "", c->name, c->value.n);
 	}
 	if (baseline >= 0)
 		active[baseline] = count > 0;

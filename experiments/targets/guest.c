@@ -218,14 +218,16 @@ static int start(const struct target_settings *s, struct target **out, char *err
 	/* Said at once, not only in the manifest: an unpinned flood is a noisier one. */
 	if (s->pin && !cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(t->pinning, "done")))
 		fprintf(stderr, "bpfcost-run: %s\n",
-			cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(t->pinning, "reason")));
+			cJSON_GetStringValue(
+				cJSON_GetObjectItemCaseSensitive(t->pinning, "reason")));
 	if (s->bind)
 		bind(t, gc.vcpus, t->binding);
 	else
 		not_done(t->binding, "off (--bind off)");
 	if (s->bind && !cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(t->binding, "done")))
 		fprintf(stderr, "bpfcost-run: guest: %s\n",
-			cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(t->binding, "reason")));
+			cJSON_GetStringValue(
+				cJSON_GetObjectItemCaseSensitive(t->binding, "reason")));
 	t->base.ops = &guest_target;
 	*out = &t->base;
 	return 0;

@@ -106,8 +106,8 @@ static enum workload_result measure(const struct workload_ctx *ctx, cJSON *rec, 
 	return WORKLOAD_OK;
 }
 
-static int ramp_step(const struct workload_ctx *ctx, double rate, struct iperf_result *r,
-		     char *err, size_t errlen)
+static int ramp_step(const struct workload_ctx *ctx, double rate, struct iperf_result *r, char *err,
+		     size_t errlen)
 {
 	char args[1024];
 	struct iperf_run run = {
