@@ -261,6 +261,56 @@ static void test_budget_stops_run_in_time(void **state)
 	assert_nothing_left("after a budget run");
 }
 
+
+/*
+ * Every sample of a folder runs with the same offered load: a resumed run
+ * takes the calibration from the manifest and does not ramp again.
+ */
+static void test_resume_reuses_calibration(void **state)
+{
+	char *argv[] = { runner(), "--target", "host",	      "-m", "quick", "-n",
+			 "2",	   "-t",       "1",	      "-w", "0",     "--no-report",
+			 "-o",	   results_root, NULL };
+	char *resume[] = { runner(), "--resume", NULL, "--no-report", NULL };
+	char line[4096], dir[4096], before[1024], after[1024];
+	struct child c;
+	cJSON *man;
+	int code;
+
+	(void)state;
+	start_run(&c, argv, dir, sizeof(dir));
+	/* The calibration is in the manifest once the hit checks begin. */
+	if (child_wait_line(&c, "check ", line, sizeof(line), RUN_TIMEOUT_MS))
+		fail_msg("no hit check after calibration (%s): %s", child_how(&c), c.last_err);
+	kill(c.pid, SIGINT);
+	code = child_wait(&c, 30000);
+	assert_int_equal(code, 130);
+	man = read_manifest(dir);
+	assert_calibrated(man);
+	snprintf(before, sizeof(before), "%s",
+		 str_at(cJSON_GetObjectItemCaseSensitive(man, "calibration"), "args", "iperf_args"));
+	cJSON_Delete(man);
+
+	resume[2] = dir;
+	assert_int_equal(child_start(&c, resume), 0);
+	close(c.in);
+	c.in = -1;
+	/* Returns at the first ramp line, or fails when stderr closes without one. */
+	if (!child_wait_line(&c, "bpfcost-run: calibration: offered", line, sizeof(line),
+			     RUN_TIMEOUT_MS))
+		fail_msg("the resumed run ramped again: %s", line);
+	code = child_wait(&c, 30000);
+	assert_int_equal(code, 0);
+	man = read_manifest(dir);
+	snprintf(after, sizeof(after), "%s",
+		 str_at(cJSON_GetObjectItemCaseSensitive(man, "calibration"), "args", "iperf_args"));
+	cJSON_Delete(man);
+	print_message("    calibrated iperf_args %s, after resume %s\n", before, after);
+	assert_string_equal(after, before);
+	assert_int_equal(count_records(dir, "baseline"), 2);
+	assert_nothing_left("after a resumed calibrated run");
+}
+
 /* Ctrl-C while the ramp runs: exit 130, nothing left behind. */
 static void test_ctrl_c_during_calibration(void **state)
 {
@@ -394,6 +444,7 @@ int main(void)
 		cmocka_unit_test(test_precision_reached_stops_at_min_n),
 		cmocka_unit_test(test_budget_stops_run_in_time),
 		cmocka_unit_test(test_ctrl_c_during_calibration),
+		cmocka_unit_test(test_resume_reuses_calibration),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
