@@ -946,6 +946,10 @@ int main(int argc, char **argv)
 				dir);
 			return BPFCOST_EXIT_USAGE;
 		}
+		/* The report of a resumed run predicts from the same per-call folder. */
+		if (!percall_dir)
+			percall_dir = cJSON_GetStringValue(
+				cJSON_GetObjectItemCaseSensitive(man, "percall"));
 		m.configs = calloc(count, sizeof(*m.configs));
 		for (i = 0; m.configs && i < count; i++) {
 			if (config_parse(names[i], probes, &m.configs[m.n++], err, sizeof(err))) {
@@ -977,6 +981,8 @@ int main(int argc, char **argv)
 			return BPFCOST_EXIT_FAILURE;
 		}
 		man = manifest_new(&rs, &m);
+		if (percall_dir)
+			cJSON_AddStringToObject(man, "percall", percall_dir);
 		if (results_write_json(dir, "manifest.json", man)) {
 			fprintf(stderr, "bpfcost-run: cannot write %s/manifest.json: %s\n", dir,
 				strerror(errno));
