@@ -82,6 +82,16 @@ int run_group(struct run *run)
 	return 0;
 }
 
+const struct cfg *run_find_cfg(const struct run *run, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < run->n_cfgs; i++)
+		if (!strcmp(run->cfgs[i].name, name))
+			return &run->cfgs[i];
+	return NULL;
+}
+
 void run_free(struct run *run)
 {
 	size_t i;

@@ -182,12 +182,12 @@ static double predict(double d, double k)
 	return -100 * x / (1 + x) + 0.0; /* + 0.0: no "-0.0" for a zero cost */
 }
 
+/* A probed row of the per-call run by name; its baseline predicts nothing. */
 static const struct cfg *find_row(const struct run *pc, const char *name)
 {
-	for (size_t i = 0; i < pc->n_cfgs; i++)
-		if (!pc->cfgs[i].baseline && !strcmp(pc->cfgs[i].name, name))
-			return &pc->cfgs[i];
-	return NULL;
+	const struct cfg *c = run_find_cfg(pc, name);
+
+	return c && !c->baseline ? c : NULL;
 }
 
 static void predict_rows(struct run *run, const struct run *pc)

@@ -106,6 +106,8 @@ int run_analyse(struct run *run);
 /* What a spin row added per event, in the unit of the spin lines (NAN if unknown). */
 double run_spin_added(const struct run *run, const struct cfg *c);
 void run_free(struct run *run);
+/* The configuration named @name (the whole name, settings included), or NULL. */
+const struct cfg *run_find_cfg(const struct run *run, const char *name);
 int run_load(struct run *run, const char *dir, FILE *diag);
 int manifest_load(struct run *run, const char *dir);
 

@@ -111,14 +111,6 @@ static int measure(const char *label, char *const *extra, struct run *run, doubl
 	return 0;
 }
 
-static const struct cfg *find(const struct run *run, const char *name)
-{
-	for (size_t i = 0; i < run->n_cfgs; i++)
-		if (!strcmp(run->cfgs[i].name, name))
-			return &run->cfgs[i];
-	return NULL;
-}
-
 static int write_matrix(const char *path, const char *const *rows)
 {
 	FILE *f = fopen(path, "w");
@@ -149,8 +141,8 @@ static int bench_host(const char *n)
 	snprintf(refarg, sizeof(refarg), "ref_ns=%.3f", ref);
 	if (measure("host-tp-vs-rawtp", extra, &run, &secs))
 		return -1;
-	tp = find(&run, "tp-null");
-	raw = find(&run, "raw_tp-null");
+	tp = run_find_cfg(&run, "tp-null");
+	raw = run_find_cfg(&run, "raw_tp-null");
 	printf("1. host, real time (getppid-normalised to %.1f ns), N=%s, %.0f s:\n", ref, n, secs);
 	if (!tp || !raw || stats_welch(&tp->value, &raw->value, &w)) {
 		printf("   tp-null or raw_tp-null has too few samples\n");
@@ -183,7 +175,7 @@ static int bench_guest(const char *n)
 	printf("2. guest, instruction clock, MATRIX=all twice, N=%s: %.0f s and %.0f s\n", n,
 	       secs[0], secs[1]);
 	for (size_t i = 0; i < a.n_cfgs; i++) {
-		const struct cfg *ca = &a.cfgs[i], *cb = find(&b, ca->name);
+		const struct cfg *ca = &a.cfgs[i], *cb = run_find_cfg(&b, ca->name);
 		double rel;
 
 		if (!cb || !ca->value.n || !cb->value.n)

@@ -159,10 +159,18 @@ int pin_qemu_threads(pid_t pid, struct qemu_thread *out, int max)
 		fclose(f);
 		out[n].name[strcspn(out[n].name, "\n")] = '\0';
 		out[n].tid = (pid_t)atoi(e->d_name);
-		out[n].vcpu = vcpu_index(out[n].name) >= 0;
 		n++;
 	}
 	closedir(d);
-	qsort(out, n, sizeof(*out), by_vcpu);
+	pin_sort_threads(out, n);
 	return n;
+}
+
+void pin_sort_threads(struct qemu_thread *t, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		t[i].vcpu = vcpu_index(t[i].name) >= 0;
+	qsort(t, n, sizeof(*t), by_vcpu);
 }

@@ -52,5 +52,7 @@ struct qemu_thread {
  * vCPU threads first in vCPU order. The count, or -1.
  */
 int pin_qemu_threads(pid_t pid, struct qemu_thread *out, int max);
+/* Marks the vCPU threads among @n and puts them first, in vCPU order (KVM or TCG names). */
+void pin_sort_threads(struct qemu_thread *t, int n);
 
 #endif /* BPFCOST_PINNING_H */

@@ -6,16 +6,6 @@
 #include "analysis/run.h"
 #include "stopping.h"
 
-static const struct cfg *find(const struct run *run, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < run->n_cfgs; i++)
-		if (!strcmp(run->cfgs[i].name, name))
-			return &run->cfgs[i];
-	return NULL;
-}
-
 int stopping_active(const char *dir, const struct matrix *m, double target_pct, bool *active,
 		    char *status, size_t len)
 {
@@ -30,7 +20,7 @@ int stopping_active(const char *dir, const struct matrix *m, double target_pct, 
 		run_precision(&run, target_pct);
 	status[0] = '\0';
 	for (i = 0; i < m->n; i++) {
-		const struct cfg *c = analysed ? find(&run, m->configs[i].name) : NULL;
+		const struct cfg *c = analysed ? run_find_cfg(&run, m->configs[i].name) : NULL;
 
 		if (m->configs[i].baseline) {
 			baseline = i;

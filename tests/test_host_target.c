@@ -24,6 +24,7 @@
 #include <cjson/cJSON.h>
 
 #include "experiments/record_check.h"
+#include "experiments/results.h"
 #include "testlib.h"
 
 #define RUN_TIMEOUT_MS (5 * 60 * 1000)
@@ -169,23 +170,25 @@ static void assert_calibrated(const cJSON *man)
 			 expected);
 }
 
+struct config_count {
+	const char *config;
+	int n;
+};
+
+static void count_one(const cJSON *rec, void *arg)
+{
+	struct config_count *cc = arg;
+
+	cc->n += !strcmp(str_at(rec, "config", NULL), cc->config);
+}
+
+/* Records of @config in the folder, read the way the runner reads them. */
 static int count_records(const char *dir, const char *config)
 {
-	char path[4200], line[1 << 14];
-	int n = 0;
-	FILE *f;
+	struct config_count cc = { config, 0 };
 
-	snprintf(path, sizeof(path), "%s/samples.jsonl", dir);
-	f = fopen(path, "r");
-	assert_non_null(f);
-	while (fgets(line, sizeof(line), f)) {
-		cJSON *rec = cJSON_Parse(line);
-
-		n += rec && !strcmp(str_at(rec, "config", NULL), config);
-		cJSON_Delete(rec);
-	}
-	fclose(f);
-	return n;
+	results_each(dir, count_one, &cc);
+	return cc.n;
 }
 
 /* Runs @argv to completion; returns its results folder in @dir. */

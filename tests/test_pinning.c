@@ -208,12 +208,38 @@ static void test_spawn_cpus(void **state)
 	(void)status;
 }
 
+/*
+ * Under KVM (never on this machine) QEMU names its vCPU threads "CPU n/KVM":
+ * they must be found and ordered by vCPU number (10 after 2), the rest left.
+ */
+static void test_kvm_thread_names(void **state)
+{
+	struct qemu_thread t[] = {
+		{ 100, "qemu-system-x86", false }, { 104, "CPU 10/KVM", false },
+		{ 101, "CPU 2/KVM", false },	   { 102, "IO mon_iothread", false },
+		{ 103, "CPU 0/KVM", false },	   { 105, "CPU x/KVM", false },
+	};
+	static const int expected_tid[] = { 103, 101, 104 };
+	int i;
+
+	(void)state;
+	pin_sort_threads(t, 6);
+	for (i = 0; i < 3; i++) {
+		if (!t[i].vcpu || t[i].tid != expected_tid[i])
+			fail_msg("thread %d: %s (tid %d, vcpu %d), expected tid %d as a vCPU", i,
+				 t[i].name, (int)t[i].tid, t[i].vcpu, expected_tid[i]);
+	}
+	for (; i < 6; i++)
+		if (t[i].vcpu)
+			fail_msg("\"%s\" taken for a vCPU thread", t[i].name);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_enough_cpus),   cmocka_unit_test(test_too_few_cpus),
 		cmocka_unit_test(test_affinity_mask), cmocka_unit_test(test_cpulist),
-		cmocka_unit_test(test_spawn_cpus),
+		cmocka_unit_test(test_spawn_cpus),    cmocka_unit_test(test_kvm_thread_names),
 	};
 
 	return cmocka_run_group_tests_name("pinning", tests, NULL, NULL);

@@ -46,20 +46,27 @@ static int datagrams(const struct workload_ctx *ctx, double *n, char *err, size_
 	return 0;
 }
 
-static enum workload_result measure(const struct workload_ctx *ctx, cJSON *rec, double *events,
-				    char *err, size_t errlen)
+/* One iperf3 client run towards the target's endpoint, on the client's CPUs. */
+static struct iperf_run client_run(const struct workload_ctx *ctx, double duration, int warmup,
+				   const char *args)
 {
-	int warmup = atoi(ctx->values[ARG_WARMUP]);
-	struct iperf_run run = {
+	return (struct iperf_run){
 		.host = ctx->ep->host,
 		.port = ctx->ep->port,
 		.netns_fd = ctx->ep->netns_fd,
 		.cpus = ctx->ep->pin_client ? &ctx->ep->client_cpus : NULL,
-		.duration = ctx->duration,
+		.duration = duration,
 		.warmup = warmup,
-		.args = ctx->values[ARG_IPERF_ARGS],
-		.timeout_s = (int)(ctx->duration + warmup) + 30,
+		.args = args,
+		.timeout_s = (int)(duration + warmup) + 30,
 	};
+}
+
+static enum workload_result measure(const struct workload_ctx *ctx, cJSON *rec, double *events,
+				    char *err, size_t errlen)
+{
+	struct iperf_run run = client_run(ctx, ctx->duration, atoi(ctx->values[ARG_WARMUP]),
+					  ctx->values[ARG_IPERF_ARGS]);
 	struct iperf_result r;
 	double before, after;
 	int attempt, ret = -1;
@@ -110,17 +117,7 @@ static int ramp_step(const struct workload_ctx *ctx, double rate, struct iperf_r
 		     size_t errlen)
 {
 	char args[1024];
-	struct iperf_run run = {
-		.host = ctx->ep->host,
-		.port = ctx->ep->port,
-		.netns_fd = ctx->ep->netns_fd,
-		.cpus = ctx->ep->pin_client ? &ctx->ep->client_cpus : NULL,
-		.duration = RAMP_STEP_S,
-		.warmup = 1,
-		.args = args,
-		.timeout_s = RAMP_STEP_S + 1 + 30,
-	};
-
+	struct iperf_run run = client_run(ctx, RAMP_STEP_S, 1, args);
 	int attempt, ret = -1;
 
 	if (load_args_with_rate(ctx->values[ARG_IPERF_ARGS], rate, args, sizeof(args))) {
