@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <gsl/gsl_cdf.h>
+
 #include "analysis/run.h"
 
 /* Describe one record field over a configuration's good samples, skipping absent values. */
@@ -70,6 +72,37 @@ static void summarise_probe_side(struct cfg *c)
 	c->ns_per_run = rc > 0 ? rt / rc : NAN;
 }
 
+/* What else the host did, over the row's clean and disturbed records alike. */
+static void summarise_interference(struct cfg *c)
+{
+	const struct record *const *sets[2] = { c->ok, c->disturbed };
+	size_t lens[2] = { c->n_ok, c->n_disturbed }, i, k, n_psi = 0;
+	double psi = 0;
+
+	c->foreign_cpu_max = c->steal_max = c->psi_some_mean = NAN;
+	for (k = 0; k < 2; k++) {
+		for (i = 0; i < lens[k]; i++) {
+			const struct record *r = sets[k][i];
+
+			if (!isnan(r->foreign_cpu))
+				c->foreign_cpu_max =
+					isnan(c->foreign_cpu_max)
+						? r->foreign_cpu
+						: fmax(c->foreign_cpu_max, r->foreign_cpu);
+			if (!isnan(r->steal_pct))
+				c->steal_max = isnan(c->steal_max)
+						       ? r->steal_pct
+						       : fmax(c->steal_max, r->steal_pct);
+			if (!isnan(r->psi_some_pct)) {
+				psi += r->psi_some_pct;
+				n_psi++;
+			}
+		}
+	}
+	if (n_psi)
+		c->psi_some_mean = psi / n_psi;
+}
+
 static int summarise(struct cfg *c)
 {
 	static const struct {
@@ -94,6 +127,7 @@ static int summarise(struct cfg *c)
 			return -ENOMEM;
 	}
 	summarise_probe_side(c);
+	summarise_interference(c);
 	return 0;
 }
 
@@ -103,24 +137,141 @@ static double percent_of(double x, double base)
 	return isfinite(x) && isfinite(base) && base != 0 ? x / base * 100 : NAN;
 }
 
-static void compare(struct cfg *c, const struct cfg *b)
+const char *estimator_name(enum estimator e)
+{
+	return e == EST_MEAN ? "mean" : "robust";
+}
+
+int estimator_parse(const char *s, enum estimator *e)
+{
+	if (!strcmp(s, "robust") || !strcmp(s, "median") || !strcmp(s, "hl"))
+		*e = EST_ROBUST;
+	else if (!strcmp(s, "mean") || !strcmp(s, "welch"))
+		*e = EST_MEAN;
+	else
+		return -1;
+	return 0;
+}
+
+/* A row's metric values over its good samples (NAN values skipped). */
+static double *values_of(const struct cfg *c, size_t *n)
+{
+	double *x = calloc(c->n_ok ? c->n_ok : 1, sizeof(*x));
+	size_t i;
+
+	*n = 0;
+	for (i = 0; x && i < c->n_ok; i++)
+		if (!isnan(c->ok[i]->value))
+			x[(*n)++] = c->ok[i]->value;
+	return x;
+}
+
+/*
+ * The n per row and baseline at which a true shift @d with sd @sd would be
+ * significant after Holm over @m rows with 80% power, by the Bonferroni bound
+ * Holm never exceeds: 2 ((z_{1-a/2m} + z_power) sd / d)^2 / efficiency.
+ */
+static double n_for_significance(double d, double sd, size_t m, double efficiency)
+{
+	double z;
+
+	if (!isfinite(d) || d == 0 || !isfinite(sd) || !m)
+		return NAN;
+	z = gsl_cdf_ugaussian_Pinv(1 - ALPHA / 2 / m) + gsl_cdf_ugaussian_Pinv(POWER);
+	return ceil(2 * (z * sd / d) * (z * sd / d) / efficiency);
+}
+
+static void compare_mean(struct cfg *c, const struct cfg *b, struct estimate *e)
 {
 	double bm = b->value.mean;
 
-	c->impact_pct = stats_impact_percent(c->value.mean, bm);
-	c->transfer_impact_pct =
-		c->mb.n && b->mb.n ? stats_impact_percent(c->mb.mean, b->mb.mean) : NAN;
 	stats_welch(&c->value, &b->value, &c->welch);
-	c->diff = c->value.mean - bm;
-	c->diff_lo = c->welch.ci_lo;
-	c->diff_hi = c->welch.ci_hi;
+	e->centre = c->value.mean;
+	e->impact_pct = stats_impact_percent(c->value.mean, bm);
+	e->diff = c->value.mean - bm;
+	e->diff_lo = c->welch.ci_lo;
+	e->diff_hi = c->welch.ci_hi;
 	/* CI of the difference scaled by the baseline mean: the paper's "impact %" CI. */
-	c->impact_lo = percent_of(c->welch.ci_lo, bm);
-	c->impact_hi = percent_of(c->welch.ci_hi, bm);
-	c->ns_per_pkt =
-		c->pps.mean > 0 && b->pps.mean > 0 ? 1e9 / c->pps.mean - 1e9 / b->pps.mean : NAN;
-	c->mde_abs = stats_mde(b->value.sd, c->value.n, b->value.n, ALPHA, POWER);
-	c->mde_pct = percent_of(c->mde_abs, bm);
+	e->impact_lo = percent_of(c->welch.ci_lo, bm);
+	e->impact_hi = percent_of(c->welch.ci_hi, bm);
+	e->p = c->welch.p;
+	e->mde_abs = stats_mde(b->value.sd, c->value.n, b->value.n, ALPHA, POWER);
+	e->mde_pct = percent_of(e->mde_abs, bm);
+}
+
+/*
+ * Medians, and the Hodges-Lehmann shift with its Mann-Whitney interval. Its MDE
+ * is the t-test's at the baseline's robust sd over the test's efficiency (3/pi).
+ */
+static int compare_robust(struct cfg *c, const struct cfg *b, struct estimate *e)
+{
+	size_t m, n;
+	double *x = values_of(c, &m), *y = values_of(b, &n), bm = b->value.median;
+	struct shift sh;
+	int err = -ENOMEM;
+
+	if (x && y)
+		err = stats_hodges_lehmann(x, m, y, n, ALPHA, &sh);
+	free(x);
+	free(y);
+	if (err == -ENOMEM)
+		return err;
+	e->centre = c->value.median;
+	if (err)
+		return 0;
+	e->diff = sh.est;
+	e->diff_lo = sh.lo;
+	e->diff_hi = sh.hi;
+	e->impact_pct = percent_of(sh.est, bm);
+	e->impact_lo = percent_of(sh.lo, bm);
+	e->impact_hi = percent_of(sh.hi, bm);
+	e->p = sh.p;
+	e->mde_abs = stats_mde(b->value.robust_sd, c->value.n, b->value.n, ALPHA, POWER) /
+		     sqrt(STATS_MW_EFFICIENCY);
+	e->mde_pct = percent_of(e->mde_abs, bm);
+	return 0;
+}
+
+static void estimate_clear(struct estimate *e)
+{
+	*e = (struct estimate){ .centre = NAN,
+				.diff = NAN,
+				.diff_lo = NAN,
+				.diff_hi = NAN,
+				.impact_pct = NAN,
+				.impact_lo = NAN,
+				.impact_hi = NAN,
+				.p = NAN,
+				.p_holm = NAN,
+				.sig = "",
+				.mde_abs = NAN,
+				.mde_pct = NAN,
+				.n_for_sig = NAN };
+}
+
+/* The headline columns show the chosen estimator. */
+static void headline(struct cfg *c, const struct cfg *b, enum estimator est, bool packets)
+{
+	const struct estimate *e = &c->est[est];
+	double pc = est == EST_MEAN ? c->pps.mean : c->pps.median;
+	double pb = est == EST_MEAN ? b->pps.mean : b->pps.median;
+
+	c->impact_pct = e->impact_pct;
+	c->impact_lo = e->impact_lo;
+	c->impact_hi = e->impact_hi;
+	c->diff = e->diff;
+	c->diff_lo = e->diff_lo;
+	c->diff_hi = e->diff_hi;
+	c->p_holm = e->p_holm;
+	c->sig = e->sig;
+	c->mde_abs = e->mde_abs;
+	c->mde_pct = e->mde_pct;
+	c->transfer_impact_pct =
+		c->mb.n && b->mb.n
+			? stats_impact_percent(est == EST_MEAN ? c->mb.mean : c->mb.median,
+					       est == EST_MEAN ? b->mb.mean : b->mb.median)
+			: NAN;
+	c->ns_per_pkt = packets && pc > 0 && pb > 0 ? 1e9 / pc - 1e9 / pb : NAN;
 }
 
 /*
@@ -178,15 +329,53 @@ static void fit_ladder(struct run *run)
 	l->icept_hi = l->icept + t * se_i;
 }
 
+/* Holm across the rows, per estimator; and the n that would make each shift significant. */
+static int holm(struct run *run, enum estimator est)
+{
+	double *p = calloc(run->n_cfgs ? run->n_cfgs : 1, sizeof(*p));
+	double *adj = calloc(run->n_cfgs ? run->n_cfgs : 1, sizeof(*adj));
+	const struct cfg *b = run->baseline;
+	size_t i, m = 0;
+
+	if (!p || !adj) {
+		free(p);
+		free(adj);
+		return -ENOMEM;
+	}
+	for (i = 0; i < run->n_cfgs; i++) {
+		p[i] = &run->cfgs[i] == b ? NAN : run->cfgs[i].est[est].p;
+		m += !isnan(p[i]);
+	}
+	stats_holm(p, run->n_cfgs, adj);
+	for (i = 0; i < run->n_cfgs; i++) {
+		struct cfg *c = &run->cfgs[i];
+		struct estimate *e = &c->est[est];
+		double sd_c = est == EST_MEAN ? c->value.sd : c->value.robust_sd;
+		double sd_b = est == EST_MEAN ? b->value.sd : b->value.robust_sd;
+
+		e->p_holm = adj[i];
+		e->sig = stats_sig_mark(adj[i]);
+		if (c != b)
+			e->n_for_sig =
+				n_for_significance(e->diff, sqrt((sd_c * sd_c + sd_b * sd_b) / 2),
+						   m, est == EST_MEAN ? 1 : STATS_MW_EFFICIENCY);
+	}
+	free(p);
+	free(adj);
+	return 0;
+}
+
 int run_analyse(struct run *run)
 {
 	const struct cfg *b = run->baseline;
-	double *p, *adj;
 	size_t i;
+	int e;
 
 	for (i = 0; i < run->n_cfgs; i++) {
 		struct cfg *c = &run->cfgs[i];
 
+		for (e = 0; e < EST_COUNT; e++)
+			estimate_clear(&c->est[e]);
 		c->impact_pct = c->impact_lo = c->impact_hi = c->transfer_impact_pct = NAN;
 		c->diff = c->diff_lo = c->diff_hi = NAN;
 		c->p_holm = c->mde_pct = c->mde_abs = c->ns_per_pkt = NAN;
@@ -200,28 +389,29 @@ int run_analyse(struct run *run)
 		run->metric = run->recs.v[0].metric;
 	if (!b)
 		return -ENOENT;
+	for (i = 0; i < run->n_cfgs; i++) {
+		struct cfg *c = &run->cfgs[i];
+
+		if (c == b || !c->n_ok)
+			continue;
+		compare_mean(c, b, &c->est[EST_MEAN]);
+		if (compare_robust(c, b, &c->est[EST_ROBUST]))
+			return -ENOMEM;
+	}
+	for (e = 0; e < EST_COUNT; e++)
+		if (holm(run, e))
+			return -ENOMEM;
+	run->mde_by[EST_MEAN][1] = stats_mde(b->value.sd, b->value.n, b->value.n, ALPHA, POWER);
+	run->mde_by[EST_MEAN][0] = percent_of(run->mde_by[EST_MEAN][1], b->value.mean);
+	run->mde_by[EST_ROBUST][1] =
+		stats_mde(b->value.robust_sd, b->value.n, b->value.n, ALPHA, POWER) /
+		sqrt(STATS_MW_EFFICIENCY);
+	run->mde_by[EST_ROBUST][0] = percent_of(run->mde_by[EST_ROBUST][1], b->value.median);
+	run->mde_pct = run->mde_by[run->estimator][0];
+	run->mde_abs = run->mde_by[run->estimator][1];
 	for (i = 0; i < run->n_cfgs; i++)
 		if (&run->cfgs[i] != b && run->cfgs[i].n_ok)
-			compare(&run->cfgs[i], b);
-	run->mde_abs = stats_mde(b->value.sd, b->value.n, b->value.n, ALPHA, POWER);
-	run->mde_pct = percent_of(run->mde_abs, b->value.mean);
-
-	p = calloc(run->n_cfgs, sizeof(*p));
-	adj = calloc(run->n_cfgs, sizeof(*adj));
-	if (!p || !adj) {
-		free(p);
-		free(adj);
-		return -ENOMEM;
-	}
-	for (i = 0; i < run->n_cfgs; i++)
-		p[i] = &run->cfgs[i] == b ? NAN : run->cfgs[i].welch.p;
-	stats_holm(p, run->n_cfgs, adj);
-	for (i = 0; i < run->n_cfgs; i++) {
-		run->cfgs[i].p_holm = adj[i];
-		run->cfgs[i].sig = stats_sig_mark(adj[i]);
-	}
-	free(p);
-	free(adj);
+			headline(&run->cfgs[i], b, run->estimator, run->has_packets);
 	fit_ladder(run);
 	return 0;
 }

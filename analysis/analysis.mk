@@ -14,6 +14,7 @@ ANALYSIS_SRCS := \
 	analysis/plot.c \
 	analysis/precision.c \
 	analysis/records.c \
+	analysis/robust.c \
 	analysis/stats.c \
 	analysis/summary_csv.c \
 	analysis/table_md.c \

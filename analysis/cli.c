@@ -26,6 +26,7 @@ struct opts {
 	bool quiet;
 	double precision;    /* --precision; NAN: the run's own target, if it had one */
 	const char *percall; /* --percall: a per-call run predicting this flood's impacts */
+	enum estimator estimator;
 };
 
 static void usage(FILE *f)
@@ -42,6 +43,10 @@ static void usage(FILE *f)
 		   "      --percall DIR  beside each flood impact, the impact predicted from the\n"
 		   "                  added cost per call of DIR, a WORKLOAD=trigger run of the\n"
 		   "                  same kernel; rows where the two disagree are flagged\n"
+		   "      --estimator robust|mean  what the impact, CI, p and Sig columns use:\n"
+		   "                  robust (default): medians, the Hodges-Lehmann shift and\n"
+		   "                  the Mann-Whitney test, unmoved by a few disturbed samples;\n"
+		   "                  mean: means and Welch's t-test (the original tables)\n"
 		   "  -q, --quiet     do not print table.txt on stdout\n"
 		   "  -h, --help      show this help\n\n"
 		   "Exit status: 0 success, 1 analysis or output failure (e.g. no baseline),\n"
@@ -56,6 +61,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "no-plots", no_argument, NULL, 'P' },
 		{ "precision", required_argument, NULL, 'C' },
 		{ "percall", required_argument, NULL, 'R' },
+		{ "estimator", required_argument, NULL, 'E' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -87,6 +93,15 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		}
 		case 'R':
 			o->percall = optarg;
+			break;
+		case 'E':
+			if (estimator_parse(optarg, &o->estimator)) {
+				fprintf(stderr,
+					"bpfcost-report: bad --estimator '%.64s'; valid: robust, "
+					"mean\n",
+					optarg);
+				return EXIT_INPUT;
+			}
 			break;
 		case 'q':
 			o->quiet = true;
@@ -245,6 +260,7 @@ int report_cli(int argc, char **argv)
 		run_free(&run);
 		return EXIT_INPUT;
 	}
+	run.estimator = o.estimator;
 	err = run_analyse(&run);
 	if (err == -ENOENT) {
 		fprintf(stderr,

@@ -101,24 +101,38 @@ const char *fmt_legend(const struct run *run, int i, char *buf, size_t len)
 				 : "");
 		return buf;
 	case 1:
-		snprintf(buf, len,
-			 "Impact: (mean - baseline mean) / baseline mean; Difference: mean - "
-			 "baseline "
-			 "mean in %s, with its 95%% Welch confidence interval; %s is worse.",
-			 m->unit, m->higher_is_better ? "negative" : "positive");
+		if (run->estimator == EST_MEAN)
+			snprintf(
+				buf, len,
+				"Impact: (mean - baseline mean) / baseline mean; Difference: mean "
+				"- "
+				"baseline "
+				"mean in %s, with its 95%% Welch confidence interval; %s is worse.",
+				m->unit, m->higher_is_better ? "negative" : "positive");
+		else
+			snprintf(buf, len,
+				 "Impact (estimator: robust): Hodges-Lehmann shift (median of all "
+				 "row - baseline differences) / baseline median; Difference: the "
+				 "shift in %s, with its distribution-free 95%% CI (Mann-Whitney); "
+				 "%s is worse. --estimator mean: means and Welch.",
+				 m->unit, m->higher_is_better ? "negative" : "positive");
 		return buf;
 	case 2:
 		snprintf(
 			buf, len,
-			"p (Holm): Welch two-sided t-test on %s, Holm-corrected across all "
+			"p (Holm): %s on %s, Holm-corrected across all "
 			"configurations; Sig: *** p<0.001, ** p<0.01, * p<0.05, ns otherwise; none "
 			"when both groups have no spread (the difference is then exact).",
+			run->estimator == EST_MEAN ? "Welch two-sided t-test"
+						   : "Mann-Whitney two-sided test",
 			m->name);
 		return buf;
 	case 3:
 		snprintf(buf, len,
 			 "MDE: minimum detectable effect for this row (80%% power, 5%% level, "
-			 "baseline sd), in %% of the baseline mean.");
+			 "baseline %s), in %% of the baseline %s.",
+			 run->estimator == EST_MEAN ? "sd" : "robust sd (1.4826 MAD) over 3/pi",
+			 run->estimator == EST_MEAN ? "mean" : "median");
 		return buf;
 	case 4:
 		snprintf(buf, len,

@@ -50,6 +50,46 @@ static struct cfg *find_or_add(struct run *run, const struct record *r, size_t *
 	return c;
 }
 
+static int int_cmp(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * Blocks where a row has a disturbed record and no clean one: the runner ran
+ * out of redos there (or was stopped before the redo).
+ */
+static int count_unclean(struct cfg *c)
+{
+	int *blocks, *seen;
+	size_t i, n = 0, n_seen = 0;
+
+	c->n_unclean = 0;
+	if (!c->n_disturbed)
+		return 0;
+	blocks = calloc(c->n_ok + 1, sizeof(*blocks));
+	seen = calloc(c->n_disturbed + 1, sizeof(*seen));
+	if (!blocks || !seen) {
+		free(blocks);
+		free(seen);
+		return -ENOMEM;
+	}
+	for (i = 0; i < c->n_ok; i++)
+		blocks[n++] = c->ok[i]->block;
+	qsort(blocks, n, sizeof(*blocks), int_cmp);
+	for (i = 0; i < c->n_disturbed; i++)
+		if (!bsearch(&c->disturbed[i]->block, blocks, n, sizeof(int), int_cmp))
+			seen[n_seen++] = c->disturbed[i]->block;
+	qsort(seen, n_seen, sizeof(*seen), int_cmp);
+	for (i = 0; i < n_seen; i++)
+		c->n_unclean += !i || seen[i] != seen[i - 1];
+	free(blocks);
+	free(seen);
+	return 0;
+}
+
 int run_group(struct run *run)
 {
 	size_t cap = 0, i;
@@ -68,12 +108,26 @@ int run_group(struct run *run)
 			run->n_failed++;
 			continue;
 		}
+		if (r->disturbed) {
+			c->disturbed = reallocarray(c->disturbed, c->n_disturbed + 1,
+						    sizeof(*c->disturbed));
+			if (!c->disturbed)
+				return -ENOMEM;
+			c->disturbed[c->n_disturbed++] = r;
+			if (!c->first_disturbed)
+				c->first_disturbed = r->disturbed_why;
+			run->n_disturbed++;
+			continue;
+		}
 		/* Pointers into recs stay valid: recs is not resized after loading. */
 		c->ok = reallocarray(c->ok, c->n_ok + 1, sizeof(*c->ok));
 		if (!c->ok)
 			return -ENOMEM;
 		c->ok[c->n_ok++] = r;
 	}
+	for (i = 0; i < run->n_cfgs; i++)
+		if (count_unclean(&run->cfgs[i]))
+			return -ENOMEM;
 	qsort(run->cfgs, run->n_cfgs, sizeof(*run->cfgs), cfg_cmp);
 	run->baseline = NULL;
 	for (i = 0; i < run->n_cfgs; i++)
@@ -96,8 +150,10 @@ void run_free(struct run *run)
 {
 	size_t i;
 
-	for (i = 0; i < run->n_cfgs; i++)
+	for (i = 0; i < run->n_cfgs; i++) {
 		free(run->cfgs[i].ok);
+		free(run->cfgs[i].disturbed);
+	}
 	free(run->cfgs);
 	records_free(&run->recs);
 	memset(run, 0, sizeof(*run));

@@ -75,8 +75,9 @@ static int spin_lines(const struct run *run, struct notes *n)
 		}
 		err = add(n, "Sensitivity: %s: known cost %s (%s); %s vs spin_ns=%.0f set%s",
 			  c->name, seen ? "DETECTED" : "NOT detected",
-			  isfinite(c->p_holm) ? "Holm-corrected Welch test"
-					      : "no test possible: too few samples or no spread",
+			  !isfinite(c->p_holm) ? "no test possible: too few samples or no spread"
+			  : run->estimator == EST_MEAN ? "Holm-corrected Welch test"
+						       : "Holm-corrected Mann-Whitney test",
 			  measured, c->spin_ns, ratio);
 	}
 	if (!any && !err)
@@ -161,6 +162,12 @@ static int error_lines(const struct run *run, struct notes *n)
 	return err;
 }
 
+/* The baseline's packet rate as the chosen estimator sees it. */
+static double baseline_pps(const struct run *run)
+{
+	return run->estimator == EST_MEAN ? run->baseline->pps.mean : run->baseline->pps.median;
+}
+
 /*
  * The flood's detection limit per packet. Model: the receiving CPU is
  * saturated, so a packet takes t = 1e9/pps ns and a cost c per packet cuts the
@@ -169,11 +176,11 @@ static int error_lines(const struct run *run, struct notes *n)
  */
 static double ns_per_packet_limit(const struct run *run)
 {
-	double m = run->mde_pct / 100, t;
+	double m = run->mde_pct / 100, t, pps = baseline_pps(run);
 
-	if (!run->has_packets || !isfinite(m) || m <= 0 || m >= 1 || !(run->baseline->pps.mean > 0))
+	if (!run->has_packets || !isfinite(m) || m <= 0 || m >= 1 || !(pps > 0))
 		return NAN;
-	t = 1e9 / run->baseline->pps.mean;
+	t = 1e9 / pps;
 	return m * t / (1 - m);
 }
 
@@ -192,7 +199,7 @@ static int limit_line(const struct run *run, struct notes *n)
 		n,
 		"Detection limit: a cost below about %.0f ns per packet could not have been seen "
 		"(MDE %.1f%% at %.0f ns per packet; model: the receiving CPU is saturated)",
-		c, run->mde_pct, 1e9 / run->baseline->pps.mean);
+		c, run->mde_pct, 1e9 / baseline_pps(run));
 }
 
 /* What this run could have seen at all, in % and in the metric's unit. */
@@ -204,12 +211,97 @@ static int mde_line(const struct run *run, struct notes *n)
 		return add(n, "Minimum detectable effect of this run: not computable (%s)",
 			   b->value.n < 2 ? "fewer than 2 baseline samples"
 					  : "the baseline has no spread or no usable mean");
+	if (run->estimator == EST_MEAN)
+		return add(n,
+			   "Minimum detectable effect of this run: %.1f%% of the baseline %s, "
+			   "%.3g %s (80%% power, two-sided 5%% level, n=%zu per group, baseline "
+			   "sd %.3g %s); smaller effects may go unseen",
+			   run->mde_pct, run->metric.name, run->mde_abs, run->metric.unit,
+			   b->value.n, b->value.sd, run->metric.unit);
 	return add(n,
 		   "Minimum detectable effect of this run: %.1f%% of the baseline %s, %.3g %s "
-		   "(80%% power, two-sided 5%% level, n=%zu per group, baseline sd %.3g %s); "
-		   "smaller effects may go unseen",
+		   "(robust estimator: 80%% power, two-sided 5%% level, n=%zu per group, "
+		   "baseline robust sd %.3g %s (1.4826 MAD; sd %.3g), Mann-Whitney efficiency "
+		   "3/pi); smaller effects may go unseen",
 		   run->mde_pct, run->metric.name, run->mde_abs, run->metric.unit, b->value.n,
-		   b->value.sd, run->metric.unit);
+		   b->value.robust_sd, run->metric.unit, b->value.sd);
+}
+
+/* Which estimator the headline columns use, and what the other one says of the run. */
+static int estimator_line(const struct run *run, struct notes *n)
+{
+	enum estimator other = run->estimator == EST_MEAN ? EST_ROBUST : EST_MEAN;
+
+	if (!isfinite(run->mde_by[other][0]))
+		return add(n, "Estimator: %s (--estimator %s for the other)",
+			   estimator_name(run->estimator), estimator_name(other));
+	return add(n,
+		   "Estimator: %s: impact, CI, p and Sig columns use %s; values stay mean±sd. "
+		   "The %s estimator's MDE for this run: %.1f%% (--estimator %s)",
+		   estimator_name(run->estimator),
+		   run->estimator == EST_MEAN
+			   ? "means and Welch's t-test"
+			   : "the Hodges-Lehmann shift and the Mann-Whitney test",
+		   estimator_name(other), run->mde_by[other][0], estimator_name(other));
+}
+
+/* Samples the runner marked disturbed: left out, redone, and rows that ran out of redos. */
+static int disturbed_lines(const struct run *run, struct notes *n)
+{
+	size_t i, rows = 0;
+	int err = 0;
+
+	if (!run->n_disturbed)
+		return 0;
+	for (i = 0; i < run->n_cfgs; i++)
+		rows += run->cfgs[i].n_disturbed > 0;
+	err = add(n,
+		  "Disturbed samples: %zu record%s in %zu row%s saw other work on the host and "
+		  "%s left out of every statistic (kept in samples.jsonl, redone by the runner)",
+		  run->n_disturbed, run->n_disturbed == 1 ? "" : "s", rows, rows == 1 ? "" : "s",
+		  run->n_disturbed == 1 ? "is" : "are");
+	for (i = 0; i < run->n_cfgs && !err; i++) {
+		const struct cfg *c = &run->cfgs[i];
+
+		if (!c->n_disturbed)
+			continue;
+		err = add(n, "  %s: %zu disturbed (first: %s)%s", c->name, c->n_disturbed,
+			  c->first_disturbed ? c->first_disturbed : "?",
+			  c->n_unclean ? "; WARNING: no clean sample in some blocks (redo limit "
+					 "reached or run stopped)"
+				       : "");
+		if (!err && c->n_unclean)
+			err = add(n, "  %s could not get clean samples in %zu block%s", c->name,
+				  c->n_unclean, c->n_unclean == 1 ? "" : "s");
+	}
+	return err;
+}
+
+/*
+ * Rows whose CI excludes no effect yet Holm leaves "ns": say what n would do it,
+ * rather than let a correction for 20 rows read as "no effect".
+ */
+static int significance_lines(const struct run *run, struct notes *n)
+{
+	size_t i;
+	int err = 0;
+
+	for (i = 0; i < run->n_cfgs && !err; i++) {
+		const struct cfg *c = &run->cfgs[i];
+		const struct estimate *e = &c->est[run->estimator];
+
+		if (c == run->baseline || !c->n_ok || !isfinite(e->diff_lo) ||
+		    !isfinite(e->diff_hi) || (e->diff_lo <= 0 && e->diff_hi >= 0) ||
+		    !isfinite(e->p_holm) || e->p_holm < ALPHA)
+			continue;
+		if (isfinite(e->n_for_sig))
+			err = add(n,
+				  "  %s: its 95%% CI excludes 0 but Holm's correction leaves it ns "
+				  "at n=%zu; about n=%.0f per row would make a shift this size "
+				  "significant (80%% power)",
+				  c->name, c->value.n, e->n_for_sig);
+	}
+	return err;
 }
 
 /* Why the runner stopped a PRECISION run, from the manifest's fixed codes (never its text). */
@@ -244,8 +336,9 @@ static int precision_lines(const struct run *run, struct notes *n)
 		rows += &run->cfgs[i] != run->baseline && run->cfgs[i].n_ok;
 		reached += run->cfgs[i].reached;
 	}
-	err = add(n, "Precision target: 95%% CI of each impact within ±%.3g%% of the baseline; "
-		     "%zu of %zu rows reached it%s%s",
+	err = add(n,
+		  "Precision target: 95%% CI of each impact within ±%.3g%% of the baseline; "
+		  "%zu of %zu rows reached it%s%s",
 		  run->precision_pct, reached, rows, why ? "; the run stopped because " : "",
 		  why ?: "");
 	for (i = 0; i < run->n_cfgs && !err; i++) {
@@ -261,7 +354,8 @@ static int precision_lines(const struct run *run, struct notes *n)
 		else
 			snprintf(proj, sizeof(proj), "not computable (no spread known)");
 		if (isfinite(c->half_width_pct))
-			err = add(n, "  %s: ±%.2f%% with n=%zu (baseline n=%zu): %s; projected N %s",
+			err = add(n,
+				  "  %s: ±%.2f%% with n=%zu (baseline n=%zu): %s; projected N %s",
 				  c->name, c->half_width_pct, c->value.n, run->baseline->value.n,
 				  c->reached ? "reached" : "NOT reached", proj);
 		else
@@ -289,6 +383,10 @@ int notes_build(const struct run *run, struct notes *n)
 	memset(n, 0, sizeof(*n));
 	err = mde_line(run, n);
 	if (!err)
+		err = estimator_line(run, n);
+	if (!err)
+		err = disturbed_lines(run, n);
+	if (!err)
 		err = limit_line(run, n);
 	if (!err)
 		err = spin_lines(run, n);
@@ -296,6 +394,8 @@ int notes_build(const struct run *run, struct notes *n)
 		err = ladder_line(run, n);
 	if (!err)
 		err = hits_lines(run, n);
+	if (!err)
+		err = significance_lines(run, n);
 	if (!err)
 		err = precision_lines(run, n);
 	if (!err)

@@ -260,6 +260,7 @@ int run_percall(struct run *run, const char *flood_dir, const char *dir)
 		run_free(&pc);
 		return 0;
 	}
+	pc.estimator = run->estimator; /* one estimator for the flood and its prediction */
 	err = run_analyse(&pc);
 	if (err == -ENOMEM) {
 		run_free(&pc);

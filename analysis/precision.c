@@ -33,9 +33,14 @@ static double half_width_at(double sr, double sb, double base, double n)
 }
 
 /* Smallest equal n reaching @target, by doubling then bisection (the width falls with n). */
-static double projected_n(const struct cfg *c, const struct cfg *b, double target)
+static double projected_n(const struct cfg *c, const struct cfg *b, double target,
+			  enum estimator est)
 {
-	double sr = c->value.sd, sb = b->value.sd, base = b->value.mean;
+	/* The robust shift's interval is the t interval at the robust sds over 3/pi. */
+	double eff = est == EST_MEAN ? 1 : sqrt(STATS_MW_EFFICIENCY);
+	double sr = (est == EST_MEAN ? c->value.sd : c->value.robust_sd) / eff;
+	double sb = (est == EST_MEAN ? b->value.sd : b->value.robust_sd) / eff;
+	double base = est == EST_MEAN ? b->value.mean : b->value.median;
 	double lo = 2, hi = 2;
 
 	if (!isfinite(sr) || !isfinite(sb) || !isfinite(base) || base == 0)
@@ -78,7 +83,7 @@ void run_precision(struct run *run, double target_pct)
 		if (isnan(run->precision_pct))
 			continue;
 		c->reached = c->half_width_pct <= run->precision_pct;
-		c->projected_n = projected_n(c, b, run->precision_pct);
+		c->projected_n = projected_n(c, b, run->precision_pct, run->estimator);
 	}
 }
 

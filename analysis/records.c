@@ -146,6 +146,32 @@ static void fill_measurements(const cJSON *o, struct record *r)
 	if (isnan(r->hits))
 		r->hits = num_or_nan(o, "hits_per_packet");
 	r->spin_ns = num_or_nan(o, "spin_ns");
+	/* Interference figures: shares and CPUs, so outside [0, 1e4] they are not figures. */
+	{
+		const cJSON *it = cJSON_GetObjectItemCaseSensitive(o, "interference");
+		double *dst[] = { &r->foreign_cpu, &r->psi_some_pct, &r->steal_pct };
+		const char *key[] = { "foreign_cpu", "psi_some_pct", "steal_pct" };
+		size_t i;
+
+		for (i = 0; i < 3; i++) {
+			double v = num_or_nan(it, key[i]);
+
+			*dst[i] = isfinite(v) && v >= 0 && v <= 1e4 ? v : NAN;
+		}
+	}
+	r->disturbed = bool_or(o, "disturbed", false, NULL);
+	if (r->disturbed) {
+		const char *why = str_or_null(o, "disturbed_why");
+
+		/* Printed in notes: letters, digits and plain marks only, else a placeholder. */
+		copy_str(r->disturbed_why, sizeof(r->disturbed_why),
+			 why && strlen(why) < sizeof(r->disturbed_why) &&
+					 strspn(why,
+						"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRS"
+						"TUVWXYZ0123456789 /%._-,;:()<>=+") == strlen(why)
+				 ? why
+				 : "(reason not shown)");
+	}
 	/* Derive pps when the runner only gave packets and duration. */
 	if (isnan(r->rx_pps) && r->duration_s > 0)
 		r->rx_pps = r->rx_packets / r->duration_s;
@@ -318,9 +344,13 @@ static void drop_inconsistent(const char *path, struct record_set *set, FILE *di
 			     set->v[0].line);
 			continue;
 		}
-		/* Measurements only: an error record beside a good one counts nothing twice. */
+		/*
+		 * Measurements only: an error or a disturbed record beside a good one
+		 * (the redo of it) counts nothing twice.
+		 */
 		for (k = 0; k < i && !dup; k++)
-			dup = !set->v[i].failed && !set->v[k].failed && set->v[i].block >= 0 &&
+			dup = !set->v[i].failed && !set->v[k].failed && !set->v[i].disturbed &&
+			      !set->v[k].disturbed && set->v[i].block >= 0 &&
 			      set->v[k].block == set->v[i].block &&
 			      !strcmp(set->v[k].config, set->v[i].config);
 		if (dup) {

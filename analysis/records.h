@@ -42,6 +42,14 @@ struct record {
 	bool has_hits_ok, hits_ok;
 	char hits_source[16];
 	char mechanism[32];
+	/*
+	 * The runner saw other work on the host during the sample ("disturbed":
+	 * true): kept in the folder, redone, never used in statistics. The figures
+	 * are the record's "interference" object (NAN when absent).
+	 */
+	bool disturbed;
+	char disturbed_why[128];
+	double foreign_cpu, psi_some_pct, steal_pct;
 	bool failed;	  /* the record carries "error": never used in statistics */
 	bool unsupported; /* the kernel cannot do this attach type */
 	char error[256];

@@ -16,6 +16,27 @@
 #define ALPHA 0.05
 #define POWER 0.80
 
+/*
+ * Which estimator the headline impact, CI, p and significance columns use.
+ * robust (default): medians and the Hodges-Lehmann shift with its Mann-Whitney
+ * interval, unmoved by a disturbed sample; mean: mean, sd and Welch's t.
+ */
+enum estimator { EST_ROBUST, EST_MEAN, EST_COUNT };
+const char *estimator_name(enum estimator e);
+int estimator_parse(const char *s, enum estimator *e);
+
+/* One estimator's answer for a row against the baseline. */
+struct estimate {
+	double centre;				 /* mean or median, in the unit */
+	double diff, diff_lo, diff_hi;		 /* shift against baseline, 95% CI */
+	double impact_pct, impact_lo, impact_hi; /* the same in % of the baseline's centre */
+	double p, p_holm;
+	const char *sig;
+	double mde_abs, mde_pct; /* this row's n against the baseline's, this estimator */
+	double n_for_sig; /* equal n per row and baseline that would make the shift significant
+			     after Holm (Bonferroni bound) at 80% power; NAN: no shift */
+};
+
 struct cfg {
 	char name[REC_NAME_LEN];
 	char attach[REC_NAME_LEN];
@@ -26,6 +47,12 @@ struct cfg {
 	size_t n_ok;
 	size_t n_err, n_unsupported;
 	const char *first_error;
+	const struct record **disturbed; /* records marked disturbed: kept, never analysed */
+	size_t n_disturbed;
+	const char *first_disturbed; /* its reason */
+	size_t n_unclean;	     /* blocks with a disturbed record and no clean one */
+	/* Interference over every measured record of the row, disturbed ones included. */
+	double foreign_cpu_max, psi_some_mean, steal_max;
 
 	/* results, filled by run_analyse() */
 	struct sample_stats value;				 /* the run's metric, in its unit */
@@ -47,6 +74,7 @@ struct cfg {
 	char hits_source[16];
 	char mechanism[32]; /* "mixed" if samples disagree */
 	double spin_ns;
+	struct estimate est[EST_COUNT]; /* both; the fields above hold run->estimator's */
 	/* PRECISION=<percent>, filled by run_precision() */
 	double half_width_pct; /* of the impact's 95% CI, in % of the baseline */
 	bool reached;	       /* half_width_pct <= the target */
@@ -88,12 +116,15 @@ struct run {
 	struct cfg *cfgs;
 	size_t n_cfgs;
 	struct cfg *baseline;
-	struct rec_metric metric; /* the workload's, from the records */
-	bool has_packets;	  /* iperf's packet counts are there: its columns are shown */
-	double mde_pct;		  /* run-level: baseline n vs equal n, baseline sd */
-	double mde_abs;		  /* the same in the metric's unit */
+	struct rec_metric metric;    /* the workload's, from the records */
+	bool has_packets;	     /* iperf's packet counts are there: its columns are shown */
+	enum estimator estimator;    /* set before run_analyse(); EST_ROBUST by default */
+	double mde_pct;		     /* run-level: baseline n vs equal n, baseline sd */
+	double mde_abs;		     /* the same in the metric's unit */
+	double mde_by[EST_COUNT][2]; /* run-level MDE per estimator: [pct, abs] */
+	size_t n_disturbed;	     /* disturbed records in the run */
 	struct ladder ladder;
-	double precision_pct; /* target half-width (%), NAN: none asked */
+	double precision_pct;	 /* target half-width (%), NAN: none asked */
 	char precision_stop[16]; /* the runner's stop code: reached, budget, max_n, ... */
 	size_t n_failed;
 	struct manifest_field manifest[8];

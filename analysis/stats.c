@@ -17,6 +17,8 @@ void stats_describe(const double *x, size_t n, struct sample_stats *s)
 	s->mean = n ? gsl_stats_mean(x, 1, n) : NAN;
 	s->sd = NAN;
 	s->ci95 = NAN;
+	s->median = stats_median(x, n);
+	s->robust_sd = stats_robust_sd(x, n);
 	if (n < 2)
 		return;
 	s->sd = gsl_stats_sd_m(x, 1, n, s->mean);

@@ -47,7 +47,15 @@ static const char header[] =
 	"ns_per_packet_added,ns_per_run,run_cnt_total,run_time_ns_total,"
 	"hits_mean,hits_min,hits_max,hits_per,hits_flag,hits_source,"
 	"mechanism,spin_ns,run_mde_percent,run_mde,clock,"
-	"impact_ci95_half_width,precision_target_percent,precision_reached,projected_n";
+	"impact_ci95_half_width,precision_target_percent,precision_reached,projected_n,"
+	"estimator,median,robust_sd,"
+	"mean_impact_percent,mean_impact_ci95_low,mean_impact_ci95_high,mean_p_holm,"
+	"mean_significance,mean_mde_percent,mean_n_for_significance,"
+	"hl_shift,hl_ci95_low,hl_ci95_high,hl_impact_percent,hl_impact_ci95_low,"
+	"hl_impact_ci95_high,mw_p_value,mw_p_holm,mw_significance,hl_mde_percent,"
+	"hl_n_for_significance,"
+	"n_disturbed,blocks_without_clean_sample,foreign_cpu_max,psi_some_percent_mean,"
+	"steal_percent_max";
 
 /* --percall only, after every other column so readers by position keep working. */
 static const char percall_header[] = ",predicted_pct,predicted_lo,predicted_hi,predicted_disagrees";
@@ -114,6 +122,33 @@ int summary_csv_write(const struct run *run, FILE *f)
 		put_num(f, !isnan(run->precision_pct) && isfinite(c->half_width_pct) ? c->reached
 										     : NAN);
 		put_num(f, c->projected_n);
+		put_next_str(f, estimator_name(run->estimator));
+		put_num(f, c->value.median);
+		put_num(f, c->value.robust_sd);
+		for (int e = EST_MEAN;; e = EST_ROBUST) {
+			const struct estimate *x = &c->est[e];
+
+			if (e == EST_ROBUST) {
+				put_num(f, x->diff);
+				put_num(f, x->diff_lo);
+				put_num(f, x->diff_hi);
+			}
+			put_num(f, x->impact_pct);
+			put_num(f, x->impact_lo);
+			put_num(f, x->impact_hi);
+			if (e == EST_ROBUST)
+				put_num(f, x->p);
+			put_num(f, x->p_holm);
+			put_next_str(f, x->sig);
+			put_num(f, x->mde_pct);
+			put_num(f, x->n_for_sig);
+			if (e == EST_ROBUST)
+				break;
+		}
+		fprintf(f, ",%zu,%zu", c->n_disturbed, c->n_unclean);
+		put_num(f, c->foreign_cpu_max);
+		put_num(f, c->psi_some_mean);
+		put_num(f, c->steal_max);
 		if (run->percall.asked) {
 			put_num(f, c->predicted_pct);
 			put_num(f, c->predicted_lo);

@@ -47,9 +47,10 @@ static const char *folder(const char *name, const char *const *lines)
 
 static int report(const char *dir)
 {
-	const char *argv[] = { "bpfcost-report", "-q", dir };
+	/* Welch arithmetic by hand: the mean estimator (robust: test_analysis_robust*). */
+	const char *argv[] = { "bpfcost-report", "-q", "--estimator", "mean", dir };
 
-	return report_cli(3, (char **)argv);
+	return report_cli(5, (char **)argv);
 }
 
 static char *slurp(const char *dir, const char *name)
@@ -100,15 +101,15 @@ static void expect_no_impossible_token(const char *dir, const char *file)
 static void test_instruction_clock_run(void **state)
 {
 	char fixture[PATH_MAX];
-	const char *argv[] = { "bpfcost-report", "-q", "-o", NULL, fixture };
+	const char *argv[] = { "bpfcost-report", "-q", "--estimator", "mean", "-o", NULL, fixture };
 	char out[PATH_MAX];
 
 	(void)state;
 	snprintf(fixture, sizeof(fixture), "%s", test_root_path("tests/fixtures/analysis/trigger"));
 	snprintf(out, sizeof(out), "%s/trigger", base);
 	mkdir(out, 0755);
-	argv[3] = out;
-	assert_int_equal(report_cli(5, (char **)argv), 0);
+	argv[5] = out;
+	assert_int_equal(report_cli(7, (char **)argv), 0);
 	expect_in(out, "table.txt", "Time per call (instructions/call)");
 	expect_in(out, "table.txt", "Difference (instructions/call)");
 	/* tp-null: 1478.7 against a 1161.6 baseline, measured in this run */
@@ -320,7 +321,8 @@ static void test_precision_widths_and_projection(void **state)
 	static const double b[] = { 100, 102, 98, 100 }, t[] = { 90, 92, 88, 90 },
 			    m[] = { 80, 100, 60, 90 };
 	const char *lines[13];
-	const char *argv[] = { "bpfcost-report", "-q", "--precision", "5", NULL };
+	const char *argv[] = { "bpfcost-report", "-q", "--estimator", "mean", "--precision", "5",
+			       NULL };
 	const char *dir;
 	char *text, *p;
 	long projected;
@@ -345,14 +347,14 @@ static void test_precision_widths_and_projection(void **state)
 		fail_msg("a precision line without a target:\n%s", text);
 	free(text);
 
-	argv[4] = dir;
-	assert_int_equal(report_cli(5, (char **)argv), 0);
+	argv[6] = dir;
+	assert_int_equal(report_cli(7, (char **)argv), 0);
 	expect_in(dir, "table.txt", "±5% of the baseline; 1 of 2 rows reached it");
 	expect_in(dir, "table.txt", "tp-null: ±2.83% with n=4 (baseline n=4): reached");
 	expect_in(dir, "table.md", "tp-null: ±2.83% with n=4");
 	/* tp-null: half-width 2.825, target 5, reached, 3 per row would do */
 	expect_in(dir, "summary.csv", ",2.825");
-	expect_in(dir, "summary.csv", ",5,1,3\n");
+	expect_in(dir, "summary.csv", ",5,1,3,mean,");
 	text = slurp(dir, "table.txt");
 	p = strstr(text, "tp-map: ±");
 	if (!p || !strstr(p, "NOT reached; projected N "))
