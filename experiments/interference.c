@@ -226,7 +226,8 @@ struct proc_ent {
 	pid_t pid, ppid;
 	bool times_ok;
 	bool ours;
-	unsigned long long ticks; /* utime+stime+cutime+cstime */
+	unsigned long long ticks;  /* utime+stime+cutime+cstime */
+	unsigned long long reaped; /* cutime+cstime */
 };
 
 /*
@@ -250,9 +251,22 @@ static bool parse_pid_stat(char *buf, struct proc_ent *e)
 		return false;
 	e->ppid = v[0];
 	e->times_ok = n >= 14 && v[10] >= 0 && v[11] >= 0 && v[12] >= 0 && v[13] >= 0;
-	if (e->times_ok)
+	if (e->times_ok) {
 		e->ticks = v[10] + v[11] + v[12] + v[13];
+		e->reaped = v[12] + v[13];
+	}
 	return true;
+}
+
+/* false if the process is gone (exited mid-walk) or its stat does not parse */
+static bool read_pid(int procfd, pid_t pid, struct proc_ent *e)
+{
+	char path[64], buf[1024];
+
+	memset(e, 0, sizeof(*e));
+	e->pid = pid;
+	snprintf(path, sizeof(path), "%d/stat", pid);
+	return read_small(procfd, path, buf, sizeof(buf)) > 0 && parse_pid_stat(buf, e);
 }
 
 static int ent_cmp(const void *a, const void *b)
@@ -269,31 +283,25 @@ static struct proc_ent *ent_find(struct proc_ent *v, int n, pid_t pid)
 	return bsearch(&key, v, n, sizeof(*v), ent_cmp);
 }
 
-/*
- * Every process under /proc, then our tree by ppid links. Processes exiting
- * mid-walk are skipped (open or read fails); a reaped member's time is in its
- * reaper's cutime/cstime, so summing every live member's four times counts each
- * process of the tree once.
- */
-static void snap_tree(int procfd, struct interference_snap *s, pid_t root)
+/* Every process under /proc; processes exiting mid-walk are skipped. -1: no memory. */
+static int read_all_pids(int procfd, struct proc_ent **vp)
 {
-	struct proc_ent *v = NULL, *e;
-	int n = 0, cap = 0, i, dfd;
-	bool changed, ok = true;
+	struct proc_ent *v = NULL;
+	int n = 0, cap = 0, dfd;
 	struct dirent *d;
 	DIR *dir;
 
+	*vp = NULL;
 	dfd = openat(procfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0)
-		return;
+		return -1;
 	dir = fdopendir(dfd);
 	if (!dir) {
 		close(dfd);
-		return;
+		return -1;
 	}
 	while ((d = readdir(dir))) {
-		char path[64], buf[1024];
-		struct proc_ent ent = { 0 };
+		struct proc_ent ent;
 		char *end;
 		long pid;
 
@@ -303,12 +311,8 @@ static void snap_tree(int procfd, struct interference_snap *s, pid_t root)
 		pid = strtol(d->d_name, &end, 10);
 		if (errno || *end || pid <= 0 || pid > INT_MAX)
 			continue;
-		snprintf(path, sizeof(path), "%ld/stat", pid);
-		if (read_small(procfd, path, buf, sizeof(buf)) <= 0)
-			continue; /* exited since readdir */
-		ent.pid = pid;
-		/* unparsable: its ppid is unknown, so it cannot be placed in any tree */
-		if (!parse_pid_stat(buf, &ent))
+		/* gone, or unparsable: its ppid is unknown, so it is in no tree */
+		if (!read_pid(procfd, pid, &ent))
 			continue;
 		if (n == cap) {
 			struct proc_ent *nv;
@@ -316,21 +320,34 @@ static void snap_tree(int procfd, struct interference_snap *s, pid_t root)
 			cap = cap ? cap * 2 : 256;
 			nv = realloc(v, cap * sizeof(*v));
 			if (!nv) {
-				ok = false;
-				break;
+				free(v);
+				closedir(dir);
+				return -1;
 			}
 			v = nv;
 		}
 		v[n++] = ent;
 	}
 	closedir(dir);
-	s->nprocs = n;
-	if (!ok || root <= 0)
-		goto out;
+	*vp = v;
+	return n;
+}
+
+/*
+ * Our tree by ppid links. A reaped member's time is in its reaper's
+ * cutime/cstime, so summing every live member's four times counts each process
+ * of the tree once.
+ */
+static void sum_tree(struct proc_ent *v, int n, pid_t root, struct interference_snap *s)
+{
+	struct proc_ent *e;
+	bool changed;
+	int i;
+
 	qsort(v, n, sizeof(*v), ent_cmp);
 	e = ent_find(v, n, root);
 	if (!e)
-		goto out;
+		return;
 	e->ours = true;
 	/* one pass per tree level; the tree is shallow */
 	do {
@@ -354,8 +371,35 @@ static void snap_tree(int procfd, struct interference_snap *s, pid_t root)
 			s->own_ok = false;
 		s->own += v[i].ticks;
 	}
-out:
-	free(v);
+}
+
+/*
+ * A child the root reaps during the walk would be counted twice (read alive,
+ * then in cutime) or not at all (cutime read first, then gone): a whole
+ * sample's worth of QEMU time. So the walk is redone while the root's
+ * cutime/cstime moves under it.
+ */
+static void snap_tree(int procfd, struct interference_snap *s, pid_t root)
+{
+	struct proc_ent r0, r1, *v;
+	int n, try;
+
+	for (try = 0; try < 3; try++) {
+		bool have_root = root > 0 && read_pid(procfd, root, &r0);
+
+		n = read_all_pids(procfd, &v);
+		if (n < 0)
+			return;
+		s->nprocs = n;
+		s->ntree = 0;
+		s->own = 0;
+		s->own_ok = false;
+		if (have_root)
+			sum_tree(v, n, root, s);
+		free(v);
+		if (!have_root || !read_pid(procfd, root, &r1) || r1.reaped == r0.reaped)
+			return;
+	}
 }
 
 int interference_snap_at(const char *procdir, struct interference_snap *s, pid_t root,

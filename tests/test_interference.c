@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -593,6 +594,19 @@ static double now_s(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+static int count_fds(void)
+{
+	struct dirent *d;
+	DIR *dir = opendir("/proc/self/fd");
+	int n = 0;
+
+	assert_non_null(dir);
+	while ((d = readdir(dir)))
+		n += d->d_name[0] != '.';
+	closedir(dir);
+	return n;
+}
+
 static pid_t fork_or_die(void (*body)(void))
 {
 	pid_t pid = fork();
@@ -637,15 +651,18 @@ static void test_live_foreign_hog(void **state)
 	struct interference wi, ws;
 	double h0, h1 = 0, sum = 0, max = 0, deadline;
 	pid_t idle, hog;
-	int i, rc[4], rounds = 20;
+	int i, rc[4], fds, rounds = 20;
 
 	(void)state;
+	fds = count_fds();
 	/* what a snapshot costs on this host, before the hog competes with it */
 	for (i = 0; i < rounds; i++) {
 		assert_int_equal(interference_snap(&sa, getpid(), NULL, 0), 0);
 		sum += sa.cost_s;
 		max = sa.cost_s > max ? sa.cost_s : max;
 	}
+	/* every /proc file closed again */
+	assert_int_equal(count_fds(), fds);
 	print_message("    per-snapshot cost: mean %.2f ms, max %.2f ms (%d processes, %d CPUs)\n",
 		      sum / rounds * 1e3, max * 1e3, sa.nprocs, sa.ncpus);
 	if (max > 0.25) {
