@@ -64,6 +64,9 @@ struct interference_limits {
  * Snapshot the counters. Ours: @root and all its descendants (by /proc ppid
  * links). @cpus NULL or @ncpus 0: all online CPUs. Returns 0 (figures that
  * could not be read become NAN in diff()), -EINVAL for a CPU out of range.
+ * Our tree's time is subtracted wherever it ran: watch every CPU it uses, or
+ * foreign_cpu reads low. A child orphaned out of the tree takes its time with
+ * it (own_cpu then clamps at 0); PR_SET_CHILD_SUBREAPER on the root prevents that.
  */
 int interference_snap(struct interference_snap *s, pid_t root, const int *cpus, int ncpus);
 /* The same on a /proc tree rooted at @procdir (tests point it at a fake one). */
