@@ -12,6 +12,7 @@
 #include "experiments/targets/target.h"
 #include "loader/kconfig.h"
 #include "loader/spawn.h"
+#include "disturbance.h"
 #include "manifest.h"
 
 /* Kernel options that decide which attach types exist and how they work. */
@@ -157,6 +158,12 @@ cJSON *manifest_new(const struct run_settings *s, const struct matrix *m)
 	cJSON_AddNumberToObject(set, "hit_check_s", s->check_s);
 	cJSON_AddBoolToObject(set, "pin", s->pin);
 	cJSON_AddBoolToObject(set, "bind", s->bind);
+	cJSON_AddNumberToObject(set, "redo", s->redo_limit);
+	if (isfinite(s->disturb_cpu))
+		cJSON_AddNumberToObject(set, "disturb_cpu", s->disturb_cpu);
+	else
+		cJSON_AddNullToObject(set, "disturb_cpu");
+	cJSON_AddStringToObject(set, "estimator", s->estimator);
 	if (s->precision > 0 || s->budget_min > 0) {
 		cJSON *p = cJSON_AddObjectToObject(man, "precision");
 
@@ -232,6 +239,43 @@ static int workload_settings(const cJSON *obj, struct run_settings *s)
 	return 0;
 }
 
+/*
+ * --redo, --disturb-cpu, --estimator of a resumed run. Absent in manifests from
+ * before them: today's defaults. Present and out of range: refused.
+ */
+static int disturbance_settings(const cJSON *set, struct run_settings *s)
+{
+	const cJSON *redo = cJSON_GetObjectItemCaseSensitive(set, "redo");
+	const cJSON *cpu = cJSON_GetObjectItemCaseSensitive(set, "disturb_cpu");
+	const char *est = str(set, "estimator");
+
+	s->redo_limit = DISTURB_REDO_DEFAULT;
+	s->disturb_cpu = DISTURB_CPU_DEFAULT;
+	s->estimator = "robust";
+	if (redo) {
+		if (!cJSON_IsNumber(redo) || !(redo->valuedouble >= 0 && redo->valuedouble <= 100) ||
+		    redo->valuedouble != floor(redo->valuedouble))
+			return -1;
+		s->redo_limit = (int)redo->valuedouble;
+	}
+	if (cJSON_IsNull(cpu))
+		s->disturb_cpu = NAN;
+	else if (cpu && (!cJSON_IsNumber(cpu) || !disturb_cpu_ok(cpu->valuedouble)))
+		return -1;
+	else if (cpu)
+		s->disturb_cpu = cpu->valuedouble;
+	if (est && strcmp(est, "robust") && strcmp(est, "mean"))
+		return -1;
+	if (est)
+		s->estimator = est;
+	return 0;
+}
+
+bool disturb_cpu_ok(double v)
+{
+	return isfinite(v) && v > 0 && v <= 1024;
+}
+
 int manifest_settings(const cJSON *man, struct run_settings *s, const char ***names, int *count)
 {
 	const cJSON *set = cJSON_GetObjectItemCaseSensitive(man, "settings");
@@ -258,6 +302,8 @@ int manifest_settings(const cJSON *man, struct run_settings *s, const char ***na
 	/* Absent in manifests from before --pin/--bind: those ran unpinned and unbound. */
 	s->pin = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(set, "pin"));
 	s->bind = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(set, "bind"));
+	if (disturbance_settings(set, s))
+		return -1;
 	prec = cJSON_GetObjectItemCaseSensitive(man, "precision");
 	s->precision = fmax(num(prec, "target_pct"), 0);
 	s->budget_min = fmax(num(prec, "budget_min"), 0);

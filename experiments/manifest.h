@@ -34,7 +34,13 @@ struct run_settings {
 	double budget_min; /* wall-time cap in minutes; 0: none */
 	int max_n;	   /* with precision: samples per row at most */
 	bool pin, bind;	   /* guest: --pin, --bind (target_settings.pin, .bind) */
+	int redo_limit;	   /* --redo: redos of disturbed samples per row over the run */
+	double disturb_cpu; /* --disturb-cpu: other processes' CPU that disturbs; NAN: off */
+	const char *estimator; /* --estimator, passed to the report: robust, mean */
 };
+
+/* A --disturb-cpu value: CPUs of other processes, above 0, at most 1024. */
+bool disturb_cpu_ok(double v);
 
 /* A new manifest for a run about to start. */
 struct cJSON *manifest_new(const struct run_settings *s, const struct matrix *m);

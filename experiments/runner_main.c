@@ -21,6 +21,7 @@
 #include "experiments/workloads/workload.h"
 #include "loader/bpfcost.h"
 #include "loader/spawn.h"
+#include "disturbance.h"
 #include "manifest.h"
 #include "matrix.h"
 #include "progress.h"
@@ -94,6 +95,12 @@ static void usage(FILE *f)
 		"  -o, --results DIR     where results/<time>-<matrix>/ goes (default results)\n"
 		"  -r, --resume DIR      continue an interrupted run; settings come from it\n"
 		"      --no-report       do not run bpfcost-report at the end\n"
+		"      --redo N          redo a disturbed sample at the end of its block, up to\n"
+		"                        N times per row over the run (default 3; 0: mark only)\n"
+		"      --disturb-cpu C   a sample is disturbed when processes not ours used more\n"
+		"                        than C CPUs on average while it ran (default 0.25; off)\n"
+		"      --estimator E     robust (default: medians, Hodges-Lehmann, Mann-Whitney)\n"
+		"                        or mean (means, Welch): what the report's impacts use\n"
 		"      --percall DIR     the report predicts each impact from this per-call\n"
 		"                        (WORKLOAD=trigger) results folder\n"
 		"  -h, --help\n"
@@ -117,12 +124,17 @@ static int parse_int(const char *s, long min, long max, long *out)
 	return errno || end == s || *end || *out < min || *out > max ? -1 : 0;
 }
 
-/* Which (configuration, block) pairs already have a record: the resume state. */
+/*
+ * Which (configuration, block) pairs already have a record: the resume state.
+ * A pair with only disturbed records is open while its row has redos left.
+ */
+enum { SLOT_OPEN, SLOT_DONE, SLOT_DISTURBED };
 struct done_set {
 	const struct matrix *m;
 	int n;
 	unsigned char *done;
 	int count;
+	struct disturbance *dist;
 };
 
 static void mark_done(const cJSON *rec, void *arg)
@@ -139,8 +151,32 @@ static void mark_done(const cJSON *rec, void *arg)
 		if (!strcmp(d->m->configs[i].name, name->valuestring)) {
 			unsigned char *slot = &d->done[i * d->n + block->valueint];
 
-			d->count += !*slot;
-			*slot = 1;
+			disturbance_note(d->dist, i, rec);
+			if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(rec, "disturbed")) &&
+			    !cJSON_GetObjectItemCaseSensitive(rec, "error")) {
+				if (*slot == SLOT_OPEN)
+					*slot = SLOT_DISTURBED;
+				continue;
+			}
+			d->count += *slot != SLOT_DONE;
+			*slot = SLOT_DONE;
+		}
+	}
+}
+
+/* After every record is read: disturbed-only pairs of rows out of redos stay as they are. */
+static void close_disturbed(struct done_set *d)
+{
+	int i, b;
+
+	for (i = 0; i < d->m->n; i++) {
+		for (b = 0; b < d->n; b++) {
+			unsigned char *slot = &d->done[i * d->n + b];
+
+			if (*slot != SLOT_DISTURBED)
+				continue;
+			*slot = disturbance_redos_left(d->dist, i) ? SLOT_OPEN : SLOT_DONE;
+			d->count += *slot == SLOT_DONE;
 		}
 	}
 }
@@ -148,19 +184,19 @@ static void mark_done(const cJSON *rec, void *arg)
 /* PERCALL: a per-call results folder the report predicts the flood's impacts from. */
 static const char *percall_dir;
 
-static void run_report(const char *dir)
+static void run_report(const char *dir, const char *estimator)
 {
 	char tool[PATH_MAX], how[32];
-	char *argv[] = { tool, (char *)dir, NULL, NULL, NULL };
+	char *argv[] = { tool, "--estimator", (char *)estimator, (char *)dir, NULL, NULL, NULL };
 	struct spawn_opts o;
 	int status;
 	pid_t pid;
 
 	snprintf(tool, sizeof(tool), "%s/bpfcost-report", bpfcost_exe_dir());
 	if (percall_dir) {
-		argv[1] = "--percall";
-		argv[2] = (char *)percall_dir;
-		argv[3] = (char *)dir;
+		argv[3] = "--percall";
+		argv[4] = (char *)percall_dir;
+		argv[5] = (char *)dir;
 	}
 	if (access(tool, X_OK)) {
 		fprintf(stderr, "bpfcost-run: no %s; skipping the report\n", tool);
@@ -437,15 +473,30 @@ static int run(const struct run_settings *rs, const struct matrix *m, const char
 	struct target *t = NULL;
 	struct progress p = { 0 };
 	char err[BPFCOST_ERRLEN], detail[200];
-	int *order = calloc(m->n, sizeof(int)), block, pos, restarts = 0;
+	/* A block's schedule, then the redos of its disturbed samples at its end. */
+	int *order = calloc((size_t)m->n * (rs->redo_limit + 1), sizeof(int)), block, pos, qlen,
+	    restarts = 0;
+	struct disturbance dist;
+	struct interference_snap snap0, snap1;
+	struct interference fig;
 	int ret = BPFCOST_EXIT_FAILURE;
 	cJSON *info = NULL, *req = NULL;
 	FILE *samples = NULL;
 
 	d.done = calloc((size_t)m->n * blocks, 1);
+	if (disturbance_init(&dist, m->n, rs->redo_limit, rs->disturb_cpu, ss.workload)) {
+		free(order);
+		free(d.done);
+		free(active);
+		return BPFCOST_EXIT_FAILURE;
+	}
+	d.dist = &dist;
 	if (!order || !d.done || !active)
 		goto out;
 	results_each(dir, mark_done, &d);
+	close_disturbed(&d);
+	cJSON_DeleteItemFromObjectCaseSensitive(man, "disturbance");
+	cJSON_AddItemToObject(man, "disturbance", disturbance_json(&dist));
 	samples = results_open_samples(dir, err, sizeof(err));
 	if (!samples) {
 		fprintf(stderr, "bpfcost-run: %s\n", err);
@@ -525,8 +576,10 @@ static int run(const struct run_settings *rs, const struct matrix *m, const char
 			break;
 		}
 		schedule_block(rs->seed, block, m->n, order);
-		for (pos = 0; pos < m->n; pos++) {
+		for (qlen = m->n, pos = 0; pos < qlen; pos++) {
 			const struct config *c = &m->configs[order[pos]];
+			char why[160];
+			bool disturbed = false;
 			const cJSON *checks = cJSON_GetObjectItemCaseSensitive(man, "hit_checks");
 			enum sample_outcome o;
 			char when[32];
@@ -542,8 +595,12 @@ static int run(const struct run_settings *rs, const struct matrix *m, const char
 			}
 			t0 = bpfcost_now();
 			rec = cJSON_CreateObject();
+			/* What else the host did while the sample ran: its verdict. */
+			interference_snap(&snap0, getpid(), NULL, 0);
 			o = sample_run(c, &ss, cJSON_GetObjectItemCaseSensitive(checks, c->name),
 				       rec, &stop_requested);
+			interference_snap(&snap1, getpid(), NULL, 0);
+			interference_diff(&snap0, &snap1, &fig);
 			if (o == SAMPLE_INTERRUPTED || stop_requested) {
 				cJSON_Delete(rec);
 				goto interrupted;
@@ -564,6 +621,11 @@ static int run(const struct run_settings *rs, const struct matrix *m, const char
 				pos--;
 				continue;
 			}
+			if (o == SAMPLE_OK)
+				disturbed = disturbance_judge(&dist, order[pos], &fig, rec, why,
+							      sizeof(why));
+			else
+				interference_to_json(&fig, false, NULL, rec);
 			cJSON_AddNumberToObject(rec, "block", block);
 			cJSON_AddNumberToObject(rec, "sample", block + 1);
 			cJSON_AddNumberToObject(rec, "order", pos);
@@ -577,6 +639,24 @@ static int run(const struct run_settings *rs, const struct matrix *m, const char
 				goto out;
 			}
 			describe(rec, ss.workload, detail, sizeof(detail));
+			if (disturbed && disturbance_take_redo(&dist, order[pos])) {
+				order[qlen++] = order[pos];
+				p.total++; /* the ETA counts the redo */
+				progress_note(&p,
+					      "%s sample %d disturbed (%s): kept as a disturbed "
+					      "record, redone at the end of the block (redo %d of "
+					      "%d for this row)",
+					      c->name, block + 1, why, dist.redos[order[pos]],
+					      rs->redo_limit);
+			} else if (disturbed) {
+				d.done[order[pos] * blocks + block] = SLOT_DONE;
+				progress_note(&p,
+					      "WARNING: %s sample %d disturbed (%s) and the row's "
+					      "%d redos are spent: no clean sample in this block",
+					      c->name, block + 1, why, rs->redo_limit);
+			} else {
+				d.done[order[pos] * blocks + block] = SLOT_DONE;
+			}
 			if (cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(rec, "hits_ok")) &&
 			    !cJSON_GetObjectItemCaseSensitive(rec, "error"))
 				progress_note(&p,
@@ -627,6 +707,7 @@ out:
 	free(order);
 	free(d.done);
 	free(active);
+	disturbance_free(&dist);
 	for (i = 0; i < WORKLOAD_MAX_ARGS; i++)
 		free(replaced[i]);
 	return ret;
@@ -726,6 +807,9 @@ int main(int argc, char **argv)
 		{ "pin", required_argument, NULL, 'Y' },
 		{ "percall", required_argument, NULL, 'L' },
 		{ "bind", required_argument, NULL, 'Z' },
+		{ "redo", required_argument, NULL, 'D' },
+		{ "disturb-cpu", required_argument, NULL, 'U' },
+		{ "estimator", required_argument, NULL, 'E' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -747,6 +831,9 @@ int main(int argc, char **argv)
 		.max_n = 1000,
 		.pin = true,
 		.bind = true,
+		.redo_limit = DISTURB_REDO_DEFAULT,
+		.disturb_cpu = DISTURB_CPU_DEFAULT,
+		.estimator = "robust",
 	};
 	struct sigaction sa = { .sa_handler = on_signal };
 	const char *results_root = "results", *resume = NULL, **names = NULL;
@@ -882,6 +969,26 @@ int main(int argc, char **argv)
 		case 'L':
 			percall_dir = optarg;
 			break;
+		case 'D':
+			if (parse_int(optarg, 0, 100, &v))
+				return bad("redo", optarg, "0 to 100 redos per row (0: mark only)");
+			rs.redo_limit = (int)v;
+			break;
+		case 'U':
+			if (!strcmp(optarg, "off")) {
+				rs.disturb_cpu = NAN;
+				break;
+			}
+			rs.disturb_cpu = strtod(optarg, &end);
+			if (*end || end == optarg || !disturb_cpu_ok(rs.disturb_cpu))
+				return bad("disturb-cpu", optarg,
+					   "CPUs above 0, at most 1024, or off");
+			break;
+		case 'E':
+			if (strcmp(optarg, "robust") && strcmp(optarg, "mean"))
+				return bad("estimator", optarg, "robust mean");
+			rs.estimator = optarg;
+			break;
 		case 'o':
 			results_root = optarg;
 			break;
@@ -1000,7 +1107,7 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	ret = run(&rs, &m, dir, man);
 	if (ret == 0 && report)
-		run_report(dir);
+		run_report(dir, rs.estimator);
 	fprintf(stderr, "bpfcost-run: results in %s\n", dir);
 	cJSON_Delete(man);
 	matrix_free(&m);

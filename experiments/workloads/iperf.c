@@ -277,6 +277,11 @@ const struct workload_ops iperf_workload = {
 		   .scale = 1e-6,
 		   .higher_is_better = true},
 	.event = "packet",
+	/*
+	 * A host task taking the receiver's CPU shows as loss: the disturbed
+	 * samples of the MATRIX=all run lost 32-55% against 15-20% for the rest.
+	 */
+	.symptom = {.field = "lost_percent", .margin = 15},
 	.args =
 		{
 			[ARG_IPERF_ARGS] = {"iperf_args", "-u -P 8 -b 1G -l 64",

@@ -64,6 +64,16 @@ struct workload_ops {
 	bool idle_window;
 	struct workload_arg args[WORKLOAD_MAX_ARGS]; /* ends at the first without a name */
 	/*
+	 * Optional: the workload's own sign of a disturbed sample. A record
+	 * field more than @margin above the median of its row's clean samples
+	 * (the same row: a probe that really costs moves its own figure) marks
+	 * the sample disturbed, as other work on the host does.
+	 */
+	struct {
+		const char *field;
+		double margin;
+	} symptom;
+	/*
 	 * Drive the path for ctx->duration; add the workload's own fields to
 	 * @rec (the metric's field among them) and set *@events to how many
 	 * events the target saw in the window. Errors go to @err.

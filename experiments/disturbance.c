@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cjson/cJSON.h>
+
+#include "disturbance.h"
+#include "workloads/workload.h"
+
+/* A row's symptom is judged against its own clean samples, once it has this many. */
+#define SYMPTOM_MIN_CLEAN 3
+
+int disturbance_init(struct disturbance *d, int n_rows, int redo_limit, double foreign_cpu,
+		     const struct workload_ops *w)
+{
+	memset(d, 0, sizeof(*d));
+	d->n_rows = n_rows;
+	d->redo_limit = redo_limit;
+	d->limits = INTERFERENCE_LIMITS_DEFAULT;
+	d->limits.foreign_cpu = foreign_cpu;
+	d->symptom_field = w ? w->symptom.field : NULL;
+	d->symptom_margin = w ? w->symptom.margin : NAN;
+	d->redos = calloc(n_rows ? n_rows : 1, sizeof(*d->redos));
+	d->clean = calloc(n_rows ? n_rows : 1, sizeof(*d->clean));
+	d->n_clean = calloc(n_rows ? n_rows : 1, sizeof(*d->n_clean));
+	d->cap_clean = calloc(n_rows ? n_rows : 1, sizeof(*d->cap_clean));
+	if (!d->redos || !d->clean || !d->n_clean || !d->cap_clean) {
+		disturbance_free(d);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+void disturbance_free(struct disturbance *d)
+{
+	int i;
+
+	for (i = 0; d->clean && i < d->n_rows; i++)
+		free(d->clean[i]);
+	free(d->clean);
+	free(d->redos);
+	free(d->n_clean);
+	free(d->cap_clean);
+	memset(d, 0, sizeof(*d));
+}
+
+static double symptom_of(const struct disturbance *d, const cJSON *rec)
+{
+	const cJSON *v = d->symptom_field ? cJSON_GetObjectItemCaseSensitive(rec, d->symptom_field)
+					  : NULL;
+
+	return cJSON_IsNumber(v) && isfinite(v->valuedouble) ? v->valuedouble : NAN;
+}
+
+static void add_clean(struct disturbance *d, int row, double v)
+{
+	if (isnan(v) || row < 0 || row >= d->n_rows)
+		return;
+	if (d->n_clean[row] == d->cap_clean[row]) {
+		size_t cap = d->cap_clean[row] ? 2 * d->cap_clean[row] : 16;
+		double *p = realloc(d->clean[row], cap * sizeof(*p));
+
+		if (!p)
+			return; /* a shorter reference, not a failed run */
+		d->clean[row] = p;
+		d->cap_clean[row] = cap;
+	}
+	d->clean[row][d->n_clean[row]++] = v;
+}
+
+static int dbl_cmp(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* The median of the row's clean symptom values, NAN with too few. */
+static double reference(const struct disturbance *d, int row)
+{
+	size_t n = d->n_clean[row];
+	double *s, m;
+
+	if (n < SYMPTOM_MIN_CLEAN)
+		return NAN;
+	s = malloc(n * sizeof(*s));
+	if (!s)
+		return NAN;
+	memcpy(s, d->clean[row], n * sizeof(*s));
+	qsort(s, n, sizeof(*s), dbl_cmp);
+	m = n % 2 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+	free(s);
+	return m;
+}
+
+bool disturbance_judge(struct disturbance *d, int row, const struct interference *f, cJSON *rec,
+		       char *why, size_t len)
+{
+	bool disturbed = interference_judge(f, &d->limits, why, len);
+	double v = symptom_of(d, rec), ref = NAN;
+
+	if (row >= 0 && row < d->n_rows)
+		ref = reference(d, row);
+	/*
+	 * The workload's own symptom, against the same row's clean samples (never
+	 * another row's: a probe that really costs raises its own loss).
+	 */
+	if (!disturbed && isfinite(v) && isfinite(ref) && v > ref + d->symptom_margin) {
+		snprintf(why, len, "%s %.1f, more than %.0f above the row's median %.1f",
+			 d->symptom_field, v, d->symptom_margin, ref);
+		disturbed = true;
+	}
+	interference_to_json(f, disturbed, disturbed ? why : NULL, rec);
+	if (isfinite(ref)) {
+		cJSON *it = cJSON_GetObjectItemCaseSensitive(rec, "interference");
+
+		if (cJSON_IsObject(it))
+			cJSON_AddNumberToObject(it, "symptom_reference", ref);
+	}
+	if (!disturbed)
+		add_clean(d, row, v);
+	return disturbed;
+}
+
+void disturbance_note(struct disturbance *d, int row, const cJSON *rec)
+{
+	if (row < 0 || row >= d->n_rows || cJSON_GetObjectItemCaseSensitive(rec, "error"))
+		return;
+	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(rec, "disturbed"))) {
+		if (d->redos[row] < d->redo_limit)
+			d->redos[row]++;
+		return;
+	}
+	add_clean(d, row, symptom_of(d, rec));
+}
+
+bool disturbance_redos_left(const struct disturbance *d, int row)
+{
+	return row >= 0 && row < d->n_rows && d->redos[row] < d->redo_limit;
+}
+
+bool disturbance_take_redo(struct disturbance *d, int row)
+{
+	if (!disturbance_redos_left(d, row))
+		return false;
+	d->redos[row]++;
+	return true;
+}
+
+static void add_limit(cJSON *o, const char *key, double v)
+{
+	if (isfinite(v))
+		cJSON_AddNumberToObject(o, key, v);
+	else
+		cJSON_AddNullToObject(o, key);
+}
+
+cJSON *disturbance_json(const struct disturbance *d)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	cJSON_AddNumberToObject(o, "redo_limit", d->redo_limit);
+	add_limit(o, "foreign_cpu_limit", d->limits.foreign_cpu);
+	add_limit(o, "steal_pct_limit", d->limits.steal_pct);
+	add_limit(o, "psi_some_pct_limit", d->limits.psi_some_pct);
+	if (d->symptom_field) {
+		cJSON_AddStringToObject(o, "symptom_field", d->symptom_field);
+		add_limit(o, "symptom_margin", d->symptom_margin);
+	}
+	return o;
+}
