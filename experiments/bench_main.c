@@ -11,8 +11,12 @@
  *     fitted slope of measured against set cost, with its 95% CI;
  *  4. the flood: default (-b 1G per stream) against calibrated offered load,
  *     baseline samples alternating in one guest; the CV of each.
+ *  5. disturbance: the same host-target flood run twice, the second with a
+ *     CPU hog on every host CPU for a stretch in its middle; each run's MDE
+ *     with the robust and the mean estimator, and how many samples were
+ *     marked disturbed and redone.
  *
- * Usage: bpfcost-bench [--only host|guest|ladder|flood] [-n N] [-o DIR]
+ * Usage: bpfcost-bench [--only host|guest|ladder|flood|disturb] [-n N] [-o DIR]
  */
 #include <errno.h>
 #include <signal.h>
@@ -353,6 +357,73 @@ out:
 	return ret;
 }
 
+/* One busy child per online CPU, started after @start_s and ended after @hold_s. */
+static pid_t hog_start(double start_s, double hold_s)
+{
+	pid_t pid = fork();
+
+	if (pid)
+		return pid;
+	setpgid(0, 0);
+	usleep((useconds_t)(start_s * 1e6));
+	for (long i = 0; i < sysconf(_SC_NPROCESSORS_ONLN); i++) {
+		if (!fork()) {
+			double end = bpfcost_now() + hold_s;
+			volatile unsigned long x = 0;
+
+			while (bpfcost_now() < end)
+				x++;
+			_exit(0);
+		}
+	}
+	while (wait(NULL) > 0)
+		;
+	_exit(0);
+}
+
+static void print_disturb(const char *label, const struct run *run, double secs)
+{
+	printf("   %-28s MDE robust %5.1f%%, mean %5.1f%%; baseline n=%zu; %zu disturbed "
+	       "records (redone); %.0f s\n",
+	       label, run->mde_by[EST_ROBUST][0], run->mde_by[EST_MEAN][0], run->baseline->value.n,
+	       run->n_disturbed, secs);
+}
+
+static int bench_disturb(const char *n)
+{
+	char *extra[] = { "--target", "host",	       "-m", "quick", "-n", (char *)n, "-t", "2",
+			  "--arg",    "calibrate=off", "-w", "0",     NULL };
+	struct run clean = { 0 }, hogged = { 0 };
+	double s_clean, s_hogged;
+	pid_t hog;
+	int ret = -1;
+
+	if (measure("disturb-clean", extra, &clean, &s_clean))
+		goto out;
+	/* The hog covers about a third of the second run, from a quarter in. */
+	hog = hog_start(s_clean / 4, s_clean / 3);
+	if (hog < 0)
+		goto out;
+	ret = measure("disturb-hogged", extra, &hogged, &s_hogged);
+	kill(-hog, SIGKILL);
+	kill(hog, SIGKILL);
+	waitpid(hog, NULL, 0);
+	if (ret)
+		goto out;
+	printf("5. disturbance: host flood, MATRIX=quick, N=%s x 2 s, a hog on every CPU for "
+	       "%.0f s from %.0f s into the second run:\n",
+	       n, s_clean / 3, s_clean / 4);
+	print_disturb("without the hog:", &clean, s_clean);
+	print_disturb("with the hog:", &hogged, s_hogged);
+	printf("   MDE with / without the hog: robust %.2fx, mean %.2fx\n",
+	       hogged.mde_by[EST_ROBUST][0] / clean.mde_by[EST_ROBUST][0],
+	       hogged.mde_by[EST_MEAN][0] / clean.mde_by[EST_MEAN][0]);
+out:
+	run_free(&clean);
+	run_free(&hogged);
+	return ret;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -377,8 +448,9 @@ int main(int argc, char **argv)
 			out_root = optarg;
 			break;
 		case 'h':
-			printf("usage: bpfcost-bench [--only host|guest|ladder|flood] [-n N] [-o "
-			       "DIR]\n");
+			printf("usage: bpfcost-bench [--only host|guest|ladder|flood|disturb] [-n "
+			       "N] "
+			       "[-o DIR]\n");
 			return 0;
 		default:
 			return BPFCOST_EXIT_USAGE;
@@ -393,5 +465,7 @@ int main(int argc, char **argv)
 		err |= bench_ladders(only ? n : "5");
 	if (!only || !strcmp(only, "flood"))
 		err |= bench_flood(n);
+	if (!only || !strcmp(only, "disturb"))
+		err |= bench_disturb(only ? n : "8");
 	return err ? BPFCOST_EXIT_FAILURE : BPFCOST_EXIT_OK;
 }

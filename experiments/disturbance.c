@@ -11,11 +11,14 @@
 
 /* A row's symptom is judged against its own clean samples, once it has this many. */
 #define SYMPTOM_MIN_CLEAN 3
+/* The run's usual foreign CPU is the median of its samples once there are this many. */
+#define FOREIGN_MIN_SAMPLES 5
 
 int disturbance_init(struct disturbance *d, int n_rows, int redo_limit, double foreign_cpu,
 		     const struct workload_ops *w)
 {
 	memset(d, 0, sizeof(*d));
+	d->foreign_startup = NAN;
 	d->n_rows = n_rows;
 	d->redo_limit = redo_limit;
 	d->limits = INTERFERENCE_LIMITS_DEFAULT;
@@ -40,6 +43,7 @@ void disturbance_free(struct disturbance *d)
 	for (i = 0; d->clean && i < d->n_rows; i++)
 		free(d->clean[i]);
 	free(d->clean);
+	free(d->foreign_all);
 	free(d->redos);
 	free(d->n_clean);
 	free(d->cap_clean);
@@ -48,8 +52,8 @@ void disturbance_free(struct disturbance *d)
 
 static double symptom_of(const struct disturbance *d, const cJSON *rec)
 {
-	const cJSON *v = d->symptom_field ? cJSON_GetObjectItemCaseSensitive(rec, d->symptom_field)
-					  : NULL;
+	const cJSON *v =
+		d->symptom_field ? cJSON_GetObjectItemCaseSensitive(rec, d->symptom_field) : NULL;
 
 	return cJSON_IsNumber(v) && isfinite(v->valuedouble) ? v->valuedouble : NAN;
 }
@@ -77,29 +81,68 @@ static int dbl_cmp(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* The median of the row's clean symptom values, NAN with too few. */
-static double reference(const struct disturbance *d, int row)
+static double median_of(const double *v, size_t n)
 {
-	size_t n = d->n_clean[row];
 	double *s, m;
 
-	if (n < SYMPTOM_MIN_CLEAN)
-		return NAN;
 	s = malloc(n * sizeof(*s));
 	if (!s)
 		return NAN;
-	memcpy(s, d->clean[row], n * sizeof(*s));
+	memcpy(s, v, n * sizeof(*s));
 	qsort(s, n, sizeof(*s), dbl_cmp);
 	m = n % 2 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
 	free(s);
 	return m;
 }
 
+/* The median of the row's clean symptom values, NAN with too few. */
+static double reference(const struct disturbance *d, int row)
+{
+	return d->n_clean[row] < SYMPTOM_MIN_CLEAN ? NAN
+						   : median_of(d->clean[row], d->n_clean[row]);
+}
+
+void disturbance_startup(struct disturbance *d, const struct interference *f)
+{
+	d->foreign_startup = f->foreign_cpu;
+}
+
+double disturbance_usual_foreign(const struct disturbance *d)
+{
+	double u = d->n_foreign >= FOREIGN_MIN_SAMPLES ? median_of(d->foreign_all, d->n_foreign)
+						       : d->foreign_startup;
+
+	return isfinite(u) && u > 0 ? u : 0;
+}
+
+static void add_foreign(struct disturbance *d, double v)
+{
+	if (!isfinite(v))
+		return;
+	if (d->n_foreign == d->cap_foreign) {
+		size_t cap = d->cap_foreign ? 2 * d->cap_foreign : 64;
+		double *p = realloc(d->foreign_all, cap * sizeof(*p));
+
+		if (!p)
+			return;
+		d->foreign_all = p;
+		d->cap_foreign = cap;
+	}
+	d->foreign_all[d->n_foreign++] = v;
+}
+
 bool disturbance_judge(struct disturbance *d, int row, const struct interference *f, cJSON *rec,
 		       char *why, size_t len)
 {
-	bool disturbed = interference_judge(f, &d->limits, why, len);
-	double v = symptom_of(d, rec), ref = NAN;
+	struct interference_limits lim = d->limits;
+	double usual = disturbance_usual_foreign(d), v = symptom_of(d, rec), ref = NAN;
+	bool disturbed;
+
+	lim.foreign_cpu += usual;
+	disturbed = interference_judge(f, &lim, why, len);
+	if (disturbed && usual > 0 && strlen(why) + 40 < len)
+		snprintf(why + strlen(why), len - strlen(why), "; usual in this run %.2f", usual);
+	add_foreign(d, f->foreign_cpu);
 
 	if (row >= 0 && row < d->n_rows)
 		ref = reference(d, row);
@@ -126,8 +169,14 @@ bool disturbance_judge(struct disturbance *d, int row, const struct interference
 
 void disturbance_note(struct disturbance *d, int row, const cJSON *rec)
 {
+	const cJSON *it = cJSON_GetObjectItemCaseSensitive(rec, "interference");
+	const cJSON *fc = cJSON_GetObjectItemCaseSensitive(it, "foreign_cpu");
+
 	if (row < 0 || row >= d->n_rows || cJSON_GetObjectItemCaseSensitive(rec, "error"))
 		return;
+	/* Bounded like every figure read back: a hostile record cannot move the reference far. */
+	if (cJSON_IsNumber(fc) && fc->valuedouble >= 0 && fc->valuedouble <= 1024)
+		add_foreign(d, fc->valuedouble);
 	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(rec, "disturbed"))) {
 		if (d->redos[row] < d->redo_limit)
 			d->redos[row]++;

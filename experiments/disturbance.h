@@ -20,14 +20,23 @@ struct workload_ops;
 
 /* Defaults of --redo and --disturb-cpu. */
 #define DISTURB_REDO_DEFAULT 3
-#define DISTURB_CPU_DEFAULT 0.25
+#define DISTURB_CPU_DEFAULT  0.25
 
 struct disturbance {
 	int n_rows;
-	int redo_limit;			  /* redos per row over the run; 0: mark only */
+	int redo_limit;			   /* redos per row over the run; 0: mark only */
 	struct interference_limits limits; /* host-side criteria */
-	const char *symptom_field;	  /* the workload's; NULL: none */
+	const char *symptom_field;	   /* the workload's; NULL: none */
 	double symptom_margin;
+	/*
+	 * Other processes' usual CPU in this run: the median over every sample so
+	 * far (before the first few: over the run's start-up). A sample is judged
+	 * against usual + limit: steady background work is part of the machine
+	 * the run measures; what changes during a sample is what disturbs it.
+	 */
+	double foreign_startup;
+	double *foreign_all;
+	size_t n_foreign, cap_foreign;
 	int *redos;	/* per row: disturbed records so far (each one was, or is, redone) */
 	double **clean; /* per row: the symptom field of its clean samples so far */
 	size_t *n_clean, *cap_clean;
@@ -44,6 +53,10 @@ void disturbance_free(struct disturbance *d);
  */
 bool disturbance_judge(struct disturbance *d, int row, const struct interference *f,
 		       struct cJSON *rec, char *why, size_t len);
+/* Other processes' CPU over the run's start-up (before any sample): the first reference. */
+void disturbance_startup(struct disturbance *d, const struct interference *f);
+/* The foreign CPU a sample is judged against, before its limit is added. */
+double disturbance_usual_foreign(const struct disturbance *d);
 /* An existing record of row @row, on resume: counts its redos and symptom reference. */
 void disturbance_note(struct disturbance *d, int row, const struct cJSON *rec);
 /* May row @row be redone once more? Takes the redo if so. */

@@ -503,6 +503,7 @@ static int run(const struct run_settings *rs, const struct matrix *m, const char
 		goto out;
 	}
 
+	interference_snap(&snap0, getpid(), NULL, 0);
 	if (tops->start(&ts, &t, err, sizeof(err))) {
 		fprintf(stderr, "bpfcost-run: %s target: %s\n", tops->name, err);
 		if (stop_requested)
@@ -547,6 +548,10 @@ static int run(const struct run_settings *rs, const struct matrix *m, const char
 	default:
 		goto out;
 	}
+	/* Other processes' CPU while the target started and was checked: the first reference. */
+	interference_snap(&snap1, getpid(), NULL, 0);
+	interference_diff(&snap0, &snap1, &fig);
+	disturbance_startup(&dist, &fig);
 	progress_start(&p, m->n * rs->n, d.count); /* the ETA counts samples only */
 	for (block = 0; block < blocks; block++) {
 		for (i = 0; i < m->n; i++)
@@ -554,8 +559,8 @@ static int run(const struct run_settings *rs, const struct matrix *m, const char
 		n_active = m->n;
 		if (rs->precision > 0 && block >= rs->n) {
 			char status[512];
-			int left = stopping_active(dir, m, rs->precision, active, status,
-						   sizeof(status));
+			int left = stopping_active(dir, m, rs->precision, rs->estimator, active,
+						   status, sizeof(status));
 
 			if (!left) {
 				stopped = "reached";
@@ -1012,9 +1017,12 @@ int main(int argc, char **argv)
 	}
 	if (!resume && set_workload_args(&rs, arg_sets, n_arg_sets))
 		return BPFCOST_EXIT_USAGE;
-	if (!resume && rs.precision > 0 && (rs.n < 2 || rs.max_n < rs.n)) {
+	/* Mann-Whitney gives no 95% interval below 4 against 4 (P(U = 0) = 1/35 for 3 vs 4). */
+	if (!resume && rs.precision > 0 &&
+	    (rs.n < (strcmp(rs.estimator, "mean") ? 4 : 2) || rs.max_n < rs.n)) {
 		fprintf(stderr,
-			"bpfcost-run: --precision needs N >= 2 (a CI needs two samples) and "
+			"bpfcost-run: --precision needs N >= 4 with the robust estimator (its "
+			"95%% CI needs 4 samples a side), N >= 2 with --estimator mean, and "
 			"--max-n >= N; got N=%d, max-n=%d\n",
 			rs.n, rs.max_n);
 		return BPFCOST_EXIT_USAGE;

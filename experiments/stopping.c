@@ -6,8 +6,8 @@
 #include "analysis/run.h"
 #include "stopping.h"
 
-int stopping_active(const char *dir, const struct matrix *m, double target_pct, bool *active,
-		    char *status, size_t len)
+int stopping_active(const char *dir, const struct matrix *m, double target_pct,
+		    const char *estimator, bool *active, char *status, size_t len)
 {
 	struct run run;
 	int i, baseline = -1, count = 0;
@@ -15,7 +15,11 @@ int stopping_active(const char *dir, const struct matrix *m, double target_pct, 
 	bool analysed;
 
 	/* No baseline sample yet (or none readable): every row needs more. */
-	analysed = !run_load(&run, dir, NULL) && !run_analyse(&run);
+	analysed = !run_load(&run, dir, NULL);
+	/* The report's estimator judges "reached", so the two never disagree. */
+	if (analysed && estimator_parse(estimator, &run.estimator))
+		run.estimator = EST_ROBUST;
+	analysed = analysed && !run_analyse(&run);
 	if (analysed)
 		run_precision(&run, target_pct);
 	status[0] = '\0';

@@ -19,7 +19,8 @@
  * how many rows other than the baseline are active; @status gets a short
  * progress line ("2 rows above ±5%: tp-null ±7.1%, ...").
  */
-int stopping_active(const char *dir, const struct matrix *m, double target_pct, bool *active,
+int stopping_active(const char *dir, const struct matrix *m, double target_pct,
+		    const char *estimator, bool *active,
 		    char *status, size_t len);
 
 /*

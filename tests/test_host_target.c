@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/wait.h>
 #include <cmocka.h>
 #include <cjson/cJSON.h>
 
@@ -68,7 +69,7 @@ static void assert_nothing_left(const char *when)
 }
 
 struct tally {
-	int ok, unsupported, other_errors, bad_hits;
+	int ok, unsupported, other_errors, bad_hits, disturbed;
 	char first_unsupported[512];
 };
 
@@ -97,6 +98,8 @@ static void tally(const char *dir, struct tally *t)
 		} else if (err) {
 			print_error("%s: unexpected error: %s\n", config, err);
 			t->other_errors++;
+		} else if (cJSON_IsTrue(cJSON_GetObjectItem(rec, "disturbed"))) {
+			t->disturbed++; /* kept beside its redo, not a sample of the row */
 		} else {
 			t->ok++;
 			if (strcmp(config, "baseline") &&
@@ -111,7 +114,6 @@ static void tally(const char *dir, struct tally *t)
 	}
 	fclose(f);
 }
-
 
 static cJSON *read_manifest(const char *dir)
 {
@@ -160,14 +162,12 @@ static void assert_calibrated(const cJSON *man)
 	print_message("    calibration: capacity %.1f Mbit/s (%s), offered %.1f: %s\n", cap,
 		      str_at(cal, "limited_by", NULL), off, args);
 	assert_true(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(cal, "done")));
-	assert_in_range(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(cal, "steps")), 2,
-			12);
+	assert_in_range(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(cal, "steps")), 2, 12);
 	if (!(cap > 0) || fabs(off - 1.2 * cap) > 1e-6 * off)
 		fail_msg("offered %g Mbit/s, expected 1.2 x capacity %g", off, cap);
 	snprintf(expected, sizeof(expected), "-b %.0f", off * 1e6 / 8);
 	if (!strstr(args, expected) || strstr(args, "1G"))
-		fail_msg("calibrated iperf_args \"%s\", expected \"%s\" and no 1G", args,
-			 expected);
+		fail_msg("calibrated iperf_args \"%s\", expected \"%s\" and no 1G", args, expected);
 }
 
 struct config_count {
@@ -179,7 +179,9 @@ static void count_one(const cJSON *rec, void *arg)
 {
 	struct config_count *cc = arg;
 
-	cc->n += !strcmp(str_at(rec, "config", NULL), cc->config);
+	/* Samples: a disturbed record is kept beside its redo. */
+	cc->n += !strcmp(str_at(rec, "config", NULL), cc->config) &&
+		 !cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(rec, "disturbed"));
 }
 
 /* Records of @config in the folder, read the way the runner reads them. */
@@ -209,10 +211,11 @@ static void run_to_end(char *const argv[], char *dir, size_t len)
 /* A wide target is reached after the least N: the run stops itself there. */
 static void test_precision_reached_stops_at_min_n(void **state)
 {
-	char *argv[] = { runner(), "--target",	"host",		 "-m",	    "quick", "-n", "2",
-			 "-t",	   "1",		"-w",		 "0",	    "--arg", "calibrate=off",
-			 "--precision", "1000", "--max-n",	 "6",	    "--no-report",
-			 "-o",	   results_root, NULL };
+	char *argv[] = { runner(), "--target", "host", "-m", "quick", "-n", "2", "-t", "1", "-w",
+			 "0", "--arg", "calibrate=off", "--precision", "1000", "--max-n", "6",
+			 "--no-report",
+			 /* stopping at N=2 needs Welch: Mann-Whitney's CI needs 4 a side */
+			 "--estimator", "mean", "-o", results_root, NULL };
 	char dir[4096];
 	cJSON *man;
 
@@ -235,10 +238,29 @@ static void test_precision_reached_stops_at_min_n(void **state)
  */
 static void test_budget_stops_run_in_time(void **state)
 {
-	char *argv[] = { runner(), "--target",	"host",		 "-m",	    "quick", "-n", "2",
-			 "-t",	   "1",		"-w",		 "0",	    "--arg", "calibrate=off",
-			 "--precision", "0.001", "--max-n",	 "100",	    "--budget",
-			 "0.3",	   "--no-report", "-o",		 results_root, NULL };
+	char *argv[] = { runner(),
+			 "--target",
+			 "host",
+			 "-m",
+			 "quick",
+			 "-n",
+			 "4",
+			 "-t",
+			 "1",
+			 "-w",
+			 "0",
+			 "--arg",
+			 "calibrate=off",
+			 "--precision",
+			 "0.001",
+			 "--max-n",
+			 "100",
+			 "--budget",
+			 "0.3",
+			 "--no-report",
+			 "-o",
+			 results_root,
+			 NULL };
 	char dir[4096];
 	struct tm a = { 0 }, b = { 0 };
 	double took;
@@ -264,16 +286,15 @@ static void test_budget_stops_run_in_time(void **state)
 	assert_nothing_left("after a budget run");
 }
 
-
 /*
  * Every sample of a folder runs with the same offered load: a resumed run
  * takes the calibration from the manifest and does not ramp again.
  */
 static void test_resume_reuses_calibration(void **state)
 {
-	char *argv[] = { runner(), "--target", "host",	      "-m", "quick", "-n",
-			 "2",	   "-t",       "1",	      "-w", "0",     "--no-report",
-			 "-o",	   results_root, NULL };
+	char *argv[] = { runner(), "--target",	  "host", "-m",		"quick",
+			 "-n",	   "2",		  "-t",	  "1",		"-w",
+			 "0",	   "--no-report", "-o",	  results_root, NULL };
 	char *resume[] = { runner(), "--resume", NULL, "--no-report", NULL };
 	char line[4096], dir[4096], before[1024], after[1024];
 	struct child c;
@@ -290,8 +311,9 @@ static void test_resume_reuses_calibration(void **state)
 	assert_int_equal(code, 130);
 	man = read_manifest(dir);
 	assert_calibrated(man);
-	snprintf(before, sizeof(before), "%s",
-		 str_at(cJSON_GetObjectItemCaseSensitive(man, "calibration"), "args", "iperf_args"));
+	snprintf(
+		before, sizeof(before), "%s",
+		str_at(cJSON_GetObjectItemCaseSensitive(man, "calibration"), "args", "iperf_args"));
 	cJSON_Delete(man);
 
 	resume[2] = dir;
@@ -305,8 +327,9 @@ static void test_resume_reuses_calibration(void **state)
 	code = child_wait(&c, 30000);
 	assert_int_equal(code, 0);
 	man = read_manifest(dir);
-	snprintf(after, sizeof(after), "%s",
-		 str_at(cJSON_GetObjectItemCaseSensitive(man, "calibration"), "args", "iperf_args"));
+	snprintf(
+		after, sizeof(after), "%s",
+		str_at(cJSON_GetObjectItemCaseSensitive(man, "calibration"), "args", "iperf_args"));
 	cJSON_Delete(man);
 	print_message("    calibrated iperf_args %s, after resume %s\n", before, after);
 	assert_string_equal(after, before);
@@ -317,8 +340,8 @@ static void test_resume_reuses_calibration(void **state)
 /* Ctrl-C while the ramp runs: exit 130, nothing left behind. */
 static void test_ctrl_c_during_calibration(void **state)
 {
-	char *argv[] = { runner(), "--target", "host", "-m", "quick", "-n", "2", "-t", "1",
-			 "--no-report", "-o", results_root, NULL };
+	char *argv[] = { runner(), "--target", "host",	      "-m", "quick",	  "-n", "2",
+			 "-t",	   "1",	       "--no-report", "-o", results_root, NULL };
 	char line[4096], dir[4096];
 	struct child c;
 	int code;
@@ -372,10 +395,23 @@ static void test_quick_matrix_on_host(void **state)
 
 static void test_ctrl_c_mid_sample_leaves_nothing(void **state)
 {
-	char *argv[] = { runner(), "--target", "host",		  "-m",		 "quick",
-			 "-n",	   "2",	       "-t",		  "3",		 "-w",
-			 "0",	   "--arg",    "calibrate=off", "--no-report", "-o",
-			 results_root, NULL };
+	char *argv[] = { runner(),
+			 "--target",
+			 "host",
+			 "-m",
+			 "quick",
+			 "-n",
+			 "2",
+			 "-t",
+			 "3",
+			 "-w",
+			 "0",
+			 "--arg",
+			 "calibrate=off",
+			 "--no-report",
+			 "-o",
+			 results_root,
+			 NULL };
 	char line[4096], dir[4096];
 	struct child c;
 	int code;
@@ -399,10 +435,23 @@ static void test_ctrl_c_mid_sample_leaves_nothing(void **state)
  */
 static void test_sigkill_mid_sample_leaves_nothing(void **state)
 {
-	char *argv[] = { runner(), "--target", "host",		  "-m",		 "quick",
-			 "-n",	   "2",	       "-t",		  "3",		 "-w",
-			 "0",	   "--arg",    "calibrate=off", "--no-report", "-o",
-			 results_root, NULL };
+	char *argv[] = { runner(),
+			 "--target",
+			 "host",
+			 "-m",
+			 "quick",
+			 "-n",
+			 "2",
+			 "-t",
+			 "3",
+			 "-w",
+			 "0",
+			 "--arg",
+			 "calibrate=off",
+			 "--no-report",
+			 "-o",
+			 results_root,
+			 NULL };
 	char line[4096], dir[4096];
 	struct child c;
 	int code, i;
@@ -438,6 +487,164 @@ static int teardown(void **state)
 	return run_capture(argv, out, sizeof(out), err, sizeof(err), 30000);
 }
 
+/* One busy process per online CPU, children of the test: "other work" to the runner. */
+static int hog_start(pid_t *pids, int max)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	int n = 0;
+
+	for (; n < max && n < cpus; n++) {
+		pids[n] = fork();
+		assert_true(pids[n] >= 0);
+		if (!pids[n]) {
+			volatile unsigned long x = 0;
+
+			for (;;)
+				x++;
+		}
+	}
+	return n;
+}
+
+static void hog_stop(pid_t *pids, int n)
+{
+	for (int i = 0; i < n; i++) {
+		kill(pids[i], SIGKILL);
+		waitpid(pids[i], NULL, 0);
+	}
+}
+
+/* The next progress line of a measured sample ("[k/n] name: value", not an error). */
+static void wait_measured_line(struct child *c)
+{
+	char line[4096];
+
+	for (;;) {
+		if (child_wait_line(c, "[", line, sizeof(line), RUN_TIMEOUT_MS))
+			fail_msg("run ended or stalled (%s) before the next sample: %s",
+				 child_how(c), c->last_err);
+		if (!strstr(line, "error:"))
+			return;
+	}
+}
+
+struct disturbed_tally {
+	int measured, disturbed, target; /* target: 1-based measured record to report on */
+	bool target_disturbed;
+	char target_why[256];
+	char pairs[64][100]; /* "config/block" of each disturbed record */
+	int n_pairs;
+};
+
+static void tally_disturbed(const cJSON *rec, void *arg)
+{
+	struct disturbed_tally *t = arg;
+	bool d = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(rec, "disturbed"));
+	const char *why = str_at(rec, "disturbed_why", NULL);
+
+	if (cJSON_GetObjectItemCaseSensitive(rec, "error"))
+		return;
+	if (++t->measured == t->target) {
+		t->target_disturbed = d;
+		snprintf(t->target_why, sizeof(t->target_why), "%s", why);
+	}
+	if (d && t->n_pairs < 64)
+		snprintf(t->pairs[t->n_pairs++], sizeof(t->pairs[0]), "%.80s/%d",
+			 str_at(rec, "config", NULL), (int)num_at(rec, "block", NULL));
+	t->disturbed += d;
+}
+
+struct clean_in_block {
+	const char *pair;
+	int clean;
+};
+
+static void count_clean_in_block(const cJSON *rec, void *arg)
+{
+	struct clean_in_block *cb = arg;
+	char pair[100];
+
+	snprintf(pair, sizeof(pair), "%.80s/%d", str_at(rec, "config", NULL),
+		 (int)num_at(rec, "block", NULL));
+	cb->clean += !strcmp(pair, cb->pair) &&
+		     !cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(rec, "disturbed")) &&
+		     !cJSON_GetObjectItemCaseSensitive(rec, "error");
+}
+
+/*
+ * A CPU hog on every host CPU, started by the test in the middle of a run: the
+ * sample that ran wholly under it is marked disturbed for other processes' CPU,
+ * every disturbed sample is redone in its block, and every row still ends with
+ * N clean samples.
+ */
+static void test_hog_marks_and_redoes(void **state)
+{
+	char *argv[] = { runner(),
+			 "--target",
+			 "host",
+			 "-m",
+			 "quick",
+			 "-n",
+			 "4",
+			 "-t",
+			 "2",
+			 "-w",
+			 "0",
+			 "--arg",
+			 "calibrate=off",
+			 "--no-report",
+			 "-o",
+			 results_root,
+			 NULL };
+	struct disturbed_tally t = { 0 };
+	char dir[4096], line[4096];
+	pid_t hogs[64];
+	int before = 0, n_hogs, i, code;
+	struct child c;
+
+	(void)state;
+	start_run(&c, argv, dir, sizeof(dir));
+	/* Two measured samples first: the run's usual foreign CPU is known by then. */
+	for (; before < 2; before++)
+		wait_measured_line(&c);
+	n_hogs = hog_start(hogs, 64);
+	/* The sample that ends first may have started before the hog; the next ran under it. */
+	wait_measured_line(&c);
+	wait_measured_line(&c);
+	hog_stop(hogs, n_hogs);
+	if (child_wait_line(&c, "bpfcost-run: results in", line, sizeof(line), RUN_TIMEOUT_MS))
+		fail_msg("run did not finish (%s): %s", child_how(&c), c.last_err);
+	code = child_wait(&c, 30000);
+	if (code)
+		fail_msg("run exited %d, expected 0: %s", code, c.last_err);
+
+	t.target = before + 2;
+	results_each(dir, tally_disturbed, &t);
+	print_message("    %d measured records, %d disturbed; sample %d (under the hog): %s "
+		      "(%s)\n",
+		      t.measured, t.disturbed, t.target,
+		      t.target_disturbed ? "disturbed" : "NOT disturbed", t.target_why);
+	if (!t.target_disturbed)
+		fail_msg("measured sample %d ran wholly under a hog on %d CPUs: disturbed false, "
+			 "expected true",
+			 t.target, n_hogs);
+	if (!strstr(t.target_why, "other processes used"))
+		fail_msg("disturbed_why \"%s\", expected it to name other processes' CPU",
+			 t.target_why);
+	for (i = 0; i < t.n_pairs; i++) {
+		struct clean_in_block cb = { t.pairs[i], 0 };
+
+		results_each(dir, count_clean_in_block, &cb);
+		if (cb.clean != 1)
+			fail_msg("%s: %d clean records in the block of a disturbed one, expected "
+				 "1 (its redo)",
+				 t.pairs[i], cb.clean);
+	}
+	assert_int_equal(count_records(dir, "baseline"), 4);
+	assert_int_equal(count_records(dir, "tp-null"), 4);
+	assert_nothing_left("after a disturbed run");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -448,6 +655,7 @@ int main(void)
 		cmocka_unit_test(test_budget_stops_run_in_time),
 		cmocka_unit_test(test_ctrl_c_during_calibration),
 		cmocka_unit_test(test_resume_reuses_calibration),
+		cmocka_unit_test(test_hog_marks_and_redoes),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
