@@ -48,8 +48,11 @@ RESULTS ?= results/latest
 export RESULTS
 # PERCALL=results/<dir>: a WORKLOAD=trigger run of the same kernel predicts the flood's impacts.
 PERCALL ?=
-export PERCALL
+# ESTIMATOR=robust|mean: what the impact columns use (the report's default: robust).
+ESTIMATOR ?=
+export PERCALL ESTIMATOR
 
 .PHONY: report
 report: $(OUT)/bin/bpfcost-report
-	$(Q)$(OUT)/bin/bpfcost-report $${PERCALL:+--percall "$$PERCALL"} "$$RESULTS"
+	$(Q)$(OUT)/bin/bpfcost-report $${PERCALL:+--percall "$$PERCALL"} \
+		$${ESTIMATOR:+--estimator "$$ESTIMATOR"} "$$RESULTS"

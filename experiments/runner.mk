@@ -35,11 +35,14 @@ BIND	   ?=
 PRECISION  ?=
 BUDGET	   ?=
 MAX_N	   ?=
+# REDO=<n>: redos of disturbed samples per row; DISTURB_CPU=<CPUs>|off (see --help).
+REDO	   ?=
+DISTURB_CPU ?=
 
 # Settings reach the runner through the environment and "$$NAME": a matrix file
 # named bob's-matrix, or any quote in a setting, is a value, never shell syntax.
 export TARGET WORKLOAD CLOCK MATRIX N DURATION WARMUP IPERF_ARGS TOPOLOGY ACCEL VCPUS SEED RESUME \
-	PRECISION BUDGET MAX_N CALIBRATE PIN BIND
+	PRECISION BUDGET MAX_N CALIBRATE PIN BIND REDO DISTURB_CPU
 # The iperf workload's own arguments; another workload takes ARGS="name=value ...".
 IPERF_FLAGS = $(if $(filter iperf,$(WORKLOAD)),-w "$$WARMUP" -i "$$IPERF_ARGS" \
 	$(if $(CALIBRATE),--arg "calibrate=$$CALIBRATE"))
@@ -48,7 +51,9 @@ RUN_FLAGS = $(if $(RESUME),--resume "$$RESUME",--target "$$TARGET" --workload "$
 	$(foreach a,$(ARGS),--arg '$(a)') \
 	-T "$$TOPOLOGY" -a "$$ACCEL" --vcpus "$$VCPUS" $(if $(SEED),-s "$$SEED") \
 	$(if $(PRECISION),--precision "$$PRECISION") $(if $(BUDGET),--budget "$$BUDGET") \
-	$(if $(MAX_N),--max-n "$$MAX_N") $(if $(PIN),--pin "$$PIN") $(if $(BIND),--bind "$$BIND")) \
+	$(if $(MAX_N),--max-n "$$MAX_N") $(if $(PIN),--pin "$$PIN") $(if $(BIND),--bind "$$BIND") \
+	$(if $(REDO),--redo "$$REDO") $(if $(DISTURB_CPU),--disturb-cpu "$$DISTURB_CPU") \
+	$(if $(ESTIMATOR),--estimator "$$ESTIMATOR")) \
 	$(if $(PERCALL),--percall "$$PERCALL")
 
 # Targets and workloads register themselves by being a file in their folder:
