@@ -14,6 +14,20 @@ char *fmt_num(char *buf, size_t len, double v, int prec)
 	return buf;
 }
 
+char *fmt_spec(char *buf, size_t len, const char *spec, double v)
+{
+	int n;
+
+	if (!isfinite(v)) {
+		snprintf(buf, len, "-");
+		return buf;
+	}
+	n = snprintf(buf, len, spec, v);
+	if (n < 0 || (size_t)n >= len)
+		snprintf(buf, len, "%.3g", v);
+	return buf;
+}
+
 char *fmt_signed(char *buf, size_t len, double v, int prec, const char *suffix)
 {
 	if (!isfinite(v))
@@ -57,10 +71,13 @@ char *fmt_p(char *buf, size_t len, double p)
 /* "!!" makes a probe that did not run once per packet impossible to miss. */
 char *fmt_hits(char *buf, size_t len, const struct cfg *c)
 {
-	if (!c->hits_n)
+	char m[FMT_SPEC_LEN];
+
+	if (!c->hits_n || !isfinite(c->hits_mean))
 		snprintf(buf, len, "%s", c->hits_bad ? "!!" : "-");
 	else
-		snprintf(buf, len, "%.2f%s", c->hits_mean, c->hits_bad ? " !!" : "");
+		snprintf(buf, len, "%s%s", fmt_spec(m, sizeof(m), "%.2f", c->hits_mean),
+			 c->hits_bad ? " !!" : "");
 	return buf;
 }
 
