@@ -75,8 +75,10 @@ static char *slurp(const char *dir, const char *name)
 	f = fopen(path, "r");
 	if (!f)
 		fail_msg("%s was not written", path);
-	if (getdelim(&buf, &len, '\0', f) < 0)
+	if (getdelim(&buf, &len, '\0', f) < 0) {
+		free(buf); /* getdelim allocates even when it reads nothing */
 		buf = strdup("");
+	}
 	fclose(f);
 	return buf;
 }
