@@ -49,8 +49,8 @@ static void row(const struct run *run, const struct cfg *c, FILE *f)
 	num_cell(f, fmt_signed(b, sizeof(b), c->ns_per_pkt, 0, ""));
 	num_cell(f, fmt_num(b, sizeof(b), c->ns_per_run, 1));
 	fputs(" & ", f);
-	if (c->hits_n)
-		fprintf(f, "$%.2f$%s", c->hits_mean, c->hits_bad ? "\\,!!" : "");
+	if (c->hits_n && isfinite(c->hits_mean))
+		fprintf(f, "$%s$%s", FMT("%.2f", c->hits_mean), c->hits_bad ? "\\,!!" : "");
 	else
 		fputs(c->hits_bad ? "!!" : "--", f);
 	fputs(" & ", f);

@@ -336,6 +336,32 @@ static void test_zero_baseline_no_nan(void **state)
 	}
 }
 
+/* A baseline of 1e-200: impacts of 1e208 % are finite, and must not print as 209 digits. */
+static void test_tiny_baseline_no_long_number(void **state)
+{
+	static const char *const lines[] = {
+		"{\"config\":\"baseline\",\"block\":0,\"rx_bps\":1e-200,\"rx_pps\":1e-200}",
+		"{\"config\":\"baseline\",\"block\":1,\"rx_bps\":2e-200,\"rx_pps\":2e-200}",
+		"{\"config\":\"baseline\",\"block\":2,\"rx_bps\":3e-200,\"rx_pps\":3e-200}",
+		"{\"config\":\"tp-null\",\"attach\":\"tp\",\"probe\":\"null\",\"block\":0,"
+		"\"rx_bps\":1e7,\"rx_pps\":20000}",
+		"{\"config\":\"tp-null\",\"attach\":\"tp\",\"probe\":\"null\",\"block\":1,"
+		"\"rx_bps\":1.1e7,\"rx_pps\":21000}",
+		NULL,
+	};
+	const char *dir = folder("tiny-baseline", lines, NULL);
+	char out[16384], err[4096];
+	int rc;
+
+	(void)state;
+	rc = run_report(dir, false, out, sizeof(out), err, sizeof(err));
+	if (rc != 0)
+		fail_msg("bpfcost-report exit %d, expected 0; stderr:\n%s", rc, err);
+	check_outputs(dir, expect_no_long_number);
+	check_outputs(dir, expect_no_impossible_token);
+	expect_no_long_number("stdout", out);
+}
+
 /* Error text a hostile record carries: live HTML, a link, formulas, LaTeX, terminal escapes. */
 #define PAYLOAD_HTML "<img src=x onerror=alert(1)>"
 #define PAYLOAD_LINK "[x](javascript:alert(1))"
@@ -533,6 +559,7 @@ int main(void)
 		cmocka_unit_test(test_negative_workload_metric_refused),
 		cmocka_unit_test(test_huge_hits_refused),
 		cmocka_unit_test(test_zero_baseline_no_nan),
+		cmocka_unit_test(test_tiny_baseline_no_long_number),
 		cmocka_unit_test(test_hostile_strings_neutralised),
 		cmocka_unit_test(test_pdflatex_accepts_hostile_table),
 		cmocka_unit_test(test_empty_samples),
