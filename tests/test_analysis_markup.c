@@ -28,7 +28,7 @@
 #include "analysis/report.h"
 #include "testlib.h"
 
-static char base[] = "/tmp/bpfcost-test-hostile-XXXXXX";
+static char base[] = "/tmp/bpfcost-test-markup-XXXXXX";
 
 static const char *const tables[] = { "table.txt", "table.md", "table.tex", "summary.csv" };
 #define N_TABLES (sizeof(tables) / sizeof(tables[0]))
