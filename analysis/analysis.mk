@@ -5,6 +5,7 @@
 ANALYSIS_SRCS := \
 	analysis/analyse.c \
 	analysis/cli.c \
+	analysis/escape.c \
 	analysis/fmt.c \
 	analysis/group.c \
 	analysis/load.c \

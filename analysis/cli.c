@@ -11,7 +11,16 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "analysis/escape.h"
 #include "analysis/report.h"
+
+/*
+ * Messages go to the terminal through a filter (escape.c): a folder's name or
+ * a line of its files quoted there never carries a control character.
+ */
+static FILE *msg;
+/* A name from the command line or a folder, as one line of plain characters. */
+#define SHOW(s) esc_text_str((char[PATH_MAX]){ 0 }, PATH_MAX, s)
 
 #ifndef BPFCOST_ANALYSIS_DIR
 #define BPFCOST_ANALYSIS_DIR "analysis"
@@ -83,10 +92,10 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 
 			o->precision = strtod(optarg, &end);
 			if (*end || end == optarg || !precision_target_ok(o->precision)) {
-				fprintf(stderr,
+				fprintf(msg,
 					"bpfcost-report: bad --precision '%s'; valid: a percentage "
 					"above 0, at most 1000\n",
-					optarg);
+					SHOW(optarg));
 				return EXIT_INPUT;
 			}
 			break;
@@ -110,14 +119,14 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			usage(stdout);
 			return 0;
 		default:
-			usage(stderr);
+			usage(stderr); /* fixed text, several lines */
 			return EXIT_INPUT;
 		}
 	}
 	if (optind < argc)
 		o->dir = argv[optind++];
 	if (optind < argc) {
-		fprintf(stderr, "bpfcost-report: one results folder at a time\n");
+		fprintf(msg, "bpfcost-report: one results folder at a time\n");
 		return EXIT_INPUT;
 	}
 	if (!o->out)
@@ -183,17 +192,17 @@ static int write_tables(const struct run *run, const struct opts *o)
 	g_src = o->dir;
 	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
 		if (!outfile_open(&of, o->out, files[i].name)) {
-			fprintf(stderr, "bpfcost-report: cannot write %s: %s\n", of.tmp,
+			fprintf(msg, "bpfcost-report: cannot write %s: %s\n", SHOW(of.tmp),
 				strerror(errno));
 			return -1;
 		}
 		if (files[i].fn(run, of.f)) {
 			outfile_abort(&of);
-			fprintf(stderr, "bpfcost-report: failed to write %s\n", of.path);
+			fprintf(msg, "bpfcost-report: failed to write %s\n", SHOW(of.path));
 			return -1;
 		}
 		if (outfile_close(&of)) {
-			fprintf(stderr, "bpfcost-report: failed to write %s\n", of.path);
+			fprintf(msg, "bpfcost-report: failed to write %s\n", SHOW(of.path));
 			return -1;
 		}
 	}
@@ -202,16 +211,21 @@ static int write_tables(const struct run *run, const struct opts *o)
 
 static void cat_file(const char *dir, const char *name)
 {
-	char p[PATH_MAX], buf[4096];
-	size_t n;
-	FILE *f;
+	char p[PATH_MAX], *line = NULL;
+	size_t cap = 0;
+	FILE *f, *out;
 
 	snprintf(p, sizeof(p), "%s/%s", dir, name);
 	f = fopen(p, "r");
 	if (!f)
 		return;
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-		fwrite(buf, 1, n, stdout);
+	out = esc_term_stream(stdout);
+	/* Line by line: the filter keeps a line break only at the end of a write. */
+	while (out && getline(&line, &cap, f) > 0)
+		fputs(line, out);
+	free(line);
+	if (out)
+		fclose(out);
 	fclose(f);
 }
 
@@ -221,26 +235,26 @@ static int check_input(const struct opts *o)
 	struct stat st;
 
 	if (stat(o->dir, &st) || !S_ISDIR(st.st_mode)) {
-		fprintf(stderr,
+		fprintf(msg,
 			"bpfcost-report: results folder '%s' does not exist "
 			"(run 'make experiment' or pass RESULTS=<dir>)\n",
-			o->dir);
+			SHOW(o->dir));
 		return EXIT_INPUT;
 	}
 	snprintf(p, sizeof(p), "%s/samples.jsonl", o->dir);
 	if (access(p, R_OK)) {
-		fprintf(stderr, "bpfcost-report: '%s' is missing or unreadable: %s\n", p,
+		fprintf(msg, "bpfcost-report: '%s' is missing or unreadable: %s\n", SHOW(p),
 			strerror(errno));
 		return EXIT_INPUT;
 	}
 	if (stat(o->out, &st) || !S_ISDIR(st.st_mode)) {
-		fprintf(stderr, "bpfcost-report: output folder '%s' does not exist\n", o->out);
+		fprintf(msg, "bpfcost-report: output folder '%s' does not exist\n", SHOW(o->out));
 		return EXIT_INPUT;
 	}
 	return 0;
 }
 
-int report_cli(int argc, char **argv)
+static int report(int argc, char **argv)
 {
 	char sbuf[PATH_MAX];
 	struct run run;
@@ -253,9 +267,9 @@ int report_cli(int argc, char **argv)
 	ret = check_input(&o);
 	if (ret)
 		return ret;
-	err = run_load(&run, o.dir, stderr);
+	err = run_load(&run, o.dir, msg);
 	if (err) {
-		fprintf(stderr, "bpfcost-report: cannot read %s/samples.jsonl: %s\n", o.dir,
+		fprintf(msg, "bpfcost-report: cannot read %s/samples.jsonl: %s\n", SHOW(o.dir),
 			strerror(-err));
 		run_free(&run);
 		return EXIT_INPUT;
@@ -263,10 +277,10 @@ int report_cli(int argc, char **argv)
 	run.estimator = o.estimator;
 	err = run_analyse(&run);
 	if (err == -ENOENT) {
-		fprintf(stderr,
+		fprintf(msg,
 			"bpfcost-report: %s/samples.jsonl has no successful 'baseline' sample: "
 			"impact vs baseline cannot be computed\n",
-			o.dir);
+			SHOW(o.dir));
 		ret = EXIT_ANALYSIS;
 		goto out;
 	}
@@ -275,7 +289,7 @@ int report_cli(int argc, char **argv)
 	if (!err && o.percall) {
 		err = run_percall(&run, o.dir, o.percall);
 		if (!err && run.percall.refused[0])
-			fprintf(stderr, "bpfcost-report: --percall %s: not used: %s\n",
+			fprintf(msg, "bpfcost-report: --percall %s: not used: %s\n",
 				run.percall.dir, run.percall.refused);
 	}
 	if (err || write_tables(&run, &o)) {
@@ -283,12 +297,26 @@ int report_cli(int argc, char **argv)
 		goto out;
 	}
 	if (o.plots && plot_write(&run, o.out, script_dir(sbuf, sizeof(sbuf)))) {
-		fprintf(stderr, "bpfcost-report: plots failed (tables were written)\n");
+		fprintf(msg, "bpfcost-report: plots failed (tables were written)\n");
 		ret = EXIT_ANALYSIS;
 	}
 	if (!o.quiet)
 		cat_file(o.out, "table.txt");
 out:
 	run_free(&run);
+	return ret;
+}
+
+int report_cli(int argc, char **argv)
+{
+	int ret;
+
+	msg = esc_term_stream(stderr);
+	if (!msg)
+		msg = stderr;
+	ret = report(argc, argv);
+	if (msg != stderr)
+		fclose(msg);
+	msg = stderr;
 	return ret;
 }

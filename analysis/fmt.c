@@ -1,45 +1,79 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "analysis/fmt.h"
 
+/* Past this, fixed notation is a row of digits no reader can take in: "%.3g" instead. */
+#define FMT_FIXED_MAX 1e15
+
+char *fmt_spec(char *buf, size_t len, const char *spec, double v)
+{
+	int n;
+
+	if (!isfinite(v)) {
+		snprintf(buf, len, "-");
+		return buf;
+	}
+	n = fabs(v) < FMT_FIXED_MAX ? snprintf(buf, len, spec, v) : -1;
+	if (n < 0 || (size_t)n >= len)
+		snprintf(buf, len, strchr(spec, '+') ? "%+.3g" : "%.3g", v);
+	return buf;
+}
+
+/* "%.<prec>f" or "%+.<prec>f" for fmt_spec(). */
+static const char *fixed(char *spec, size_t len, int prec, bool sign)
+{
+	snprintf(spec, len, "%%%s.%df", sign ? "+" : "", prec);
+	return spec;
+}
+
 char *fmt_num(char *buf, size_t len, double v, int prec)
 {
-	if (!isfinite(v))
-		snprintf(buf, len, "-");
-	else
-		snprintf(buf, len, "%.*f", prec, v);
-	return buf;
+	char spec[16];
+
+	return fmt_spec(buf, len, fixed(spec, sizeof(spec), prec, false), v);
 }
 
 char *fmt_signed(char *buf, size_t len, double v, int prec, const char *suffix)
 {
+	char spec[16], n[FMT_SPEC_LEN];
+
 	if (!isfinite(v))
 		snprintf(buf, len, "-");
 	else
-		snprintf(buf, len, "%+.*f%s", prec, v, suffix);
+		snprintf(buf, len, "%s%s",
+			 fmt_spec(n, sizeof(n), fixed(spec, sizeof(spec), prec, true), v), suffix);
 	return buf;
 }
 
 char *fmt_pm(char *buf, size_t len, double mean, double sd, int prec, const char *pm)
 {
+	char spec[16], m[FMT_SPEC_LEN], s[FMT_SPEC_LEN];
+
+	fixed(spec, sizeof(spec), prec, false);
 	if (!isfinite(mean))
 		snprintf(buf, len, "-");
 	else if (!isfinite(sd))
-		snprintf(buf, len, "%.*f", prec, mean);
+		snprintf(buf, len, "%s", fmt_spec(m, sizeof(m), spec, mean));
 	else
-		snprintf(buf, len, "%.*f%s%.*f", prec, mean, pm, prec, sd);
+		snprintf(buf, len, "%s%s%s", fmt_spec(m, sizeof(m), spec, mean), pm,
+			 fmt_spec(s, sizeof(s), spec, sd));
 	return buf;
 }
 
 char *fmt_ci(char *buf, size_t len, double lo, double hi, int prec)
 {
+	char spec[16], l[FMT_SPEC_LEN], h[FMT_SPEC_LEN];
+
+	fixed(spec, sizeof(spec), prec, true);
 	if (!isfinite(lo) || !isfinite(hi))
 		snprintf(buf, len, "-");
 	else
-		snprintf(buf, len, "[%+.*f, %+.*f]", prec, lo, prec, hi);
+		snprintf(buf, len, "[%s, %s]", fmt_spec(l, sizeof(l), spec, lo),
+			 fmt_spec(h, sizeof(h), spec, hi));
 	return buf;
 }
 
@@ -57,10 +91,13 @@ char *fmt_p(char *buf, size_t len, double p)
 /* "!!" makes a probe that did not run once per packet impossible to miss. */
 char *fmt_hits(char *buf, size_t len, const struct cfg *c)
 {
-	if (!c->hits_n)
+	char m[FMT_SPEC_LEN];
+
+	if (!c->hits_n || !isfinite(c->hits_mean))
 		snprintf(buf, len, "%s", c->hits_bad ? "!!" : "-");
 	else
-		snprintf(buf, len, "%.2f%s", c->hits_mean, c->hits_bad ? " !!" : "");
+		snprintf(buf, len, "%s%s", fmt_spec(m, sizeof(m), "%.2f", c->hits_mean),
+			 c->hits_bad ? " !!" : "");
 	return buf;
 }
 

@@ -8,6 +8,15 @@
 #include "analysis/run.h"
 
 char *fmt_num(char *buf, size_t len, double v, int prec);
+/*
+ * @v by @spec, one printf conversion of a double ("%.1f", "%+.0f", "%.3g"): "-"
+ * when not finite, "%.3g" when the number would not fit. Every number in a note
+ * goes through it, so no note shows "nan" or "inf" or hundreds of digits.
+ */
+char *fmt_spec(char *buf, size_t len, const char *spec, double v);
+#define FMT_SPEC_LEN 40
+/* fmt_spec() into a buffer that lives as long as the enclosing block: for printf arguments. */
+#define FMT(spec, v) fmt_spec((char[FMT_SPEC_LEN]){ 0 }, FMT_SPEC_LEN, spec, v)
 char *fmt_signed(char *buf, size_t len, double v, int prec, const char *suffix);
 char *fmt_pm(char *buf, size_t len, double mean, double sd, int prec, const char *pm);
 char *fmt_ci(char *buf, size_t len, double lo, double hi, int prec);

@@ -128,7 +128,9 @@ int run_group(struct run *run)
 	for (i = 0; i < run->n_cfgs; i++)
 		if (count_unclean(&run->cfgs[i]))
 			return -ENOMEM;
-	qsort(run->cfgs, run->n_cfgs, sizeof(*run->cfgs), cfg_cmp);
+	/* An empty file has no configurations, and qsort() must not be given NULL. */
+	if (run->n_cfgs)
+		qsort(run->cfgs, run->n_cfgs, sizeof(*run->cfgs), cfg_cmp);
 	run->baseline = NULL;
 	for (i = 0; i < run->n_cfgs; i++)
 		if (run->cfgs[i].baseline && run->cfgs[i].n_ok)

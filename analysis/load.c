@@ -96,7 +96,9 @@ int manifest_load(struct run *run, const char *dir)
 		m = &run->manifest[run->n_manifest];
 		if (cJSON_IsString(it))
 			snprintf(m->value, sizeof(m->value), "%s", it->valuestring);
-		else if (cJSON_IsNumber(it))
+		/* "N":1e999 is inf to the parser: a header shows no number it cannot be. */
+		else if (cJSON_IsNumber(it) && isfinite(it->valuedouble) &&
+			 fabs(it->valuedouble) <= RECORD_VALUE_MAX)
 			snprintf(m->value, sizeof(m->value), "%g", it->valuedouble);
 		else
 			continue;

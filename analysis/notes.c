@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analysis/fmt.h"
 #include "analysis/run.h"
 
 static int add(struct notes *n, const char *fmt, ...)
@@ -57,12 +58,13 @@ static int spin_lines(const struct run *run, struct notes *n)
 		seen = isfinite(c->p_holm) && c->p_holm < ALPHA &&
 		       (run->metric.higher_is_better ? c->diff < 0 : c->diff > 0);
 		if (isfinite(added))
-			snprintf(measured, sizeof(measured), "measured %+.0f %s", added, unit);
+			snprintf(measured, sizeof(measured), "measured %s %s", FMT("%+.0f", added),
+				 unit);
 		else
 			snprintf(measured, sizeof(measured),
 				 "added cost not computable (no baseline to compare with)");
 		if (isfinite(added) && c->spin_ns > 0)
-			snprintf(ratio, sizeof(ratio), " (%.2fx)", added / c->spin_ns);
+			snprintf(ratio, sizeof(ratio), " (%sx)", FMT("%.2f", added / c->spin_ns));
 		else
 			ratio[0] = '\0';
 		/* At twice the limit a known cost must show; if it does not, the limit is wrong. */
@@ -73,12 +75,12 @@ static int spin_lines(const struct run *run, struct notes *n)
 				 seen ? "above twice the limit, as expected"
 				      : "WARNING: above twice the limit yet not seen");
 		}
-		err = add(n, "Sensitivity: %s: known cost %s (%s); %s vs spin_ns=%.0f set%s",
-			  c->name, seen ? "DETECTED" : "NOT detected",
+		err = add(n, "Sensitivity: %s: known cost %s (%s); %s vs spin_ns=%s set%s", c->name,
+			  seen ? "DETECTED" : "NOT detected",
 			  !isfinite(c->p_holm) ? "no test possible: too few samples or no spread"
 			  : run->estimator == EST_MEAN ? "Holm-corrected Welch test"
 						       : "Holm-corrected Mann-Whitney test",
-			  measured, c->spin_ns, ratio);
+			  measured, FMT("%.0f", c->spin_ns), ratio);
 	}
 	if (!any && !err)
 		err = add(n, "Sensitivity: no 'spin' control in this run, so the harness's "
@@ -87,8 +89,8 @@ static int spin_lines(const struct run *run, struct notes *n)
 	if (above && !err)
 		err = add(n,
 			  "Detection limit check: %zu of %zu spin rows set at or above twice the "
-			  "limit (%.0f ns/packet) were detected%s",
-			  above_seen, above, 2 * limit,
+			  "limit (%s ns/packet) were detected%s",
+			  above_seen, above, FMT("%.0f", 2 * limit),
 			  above_seen == above ? "" : ": the limit is optimistic for this run");
 	return err;
 }
@@ -105,15 +107,16 @@ static int ladder_line(const struct run *run, struct notes *n)
 		return add(n, "Spin ladder: every spin row sets the same spin_ns: no slope to fit");
 	if (!isfinite(l->slope_lo))
 		return add(n,
-			   "Spin ladder: added = %.3f x spin_ns %+.1f %s over %zu rows (no CI: "
+			   "Spin ladder: added = %s x spin_ns %s %s over %zu rows (no CI: "
 			   "not computable)",
-			   l->slope, l->icept, unit, l->rows);
+			   FMT("%.3f", l->slope), FMT("%+.1f", l->icept), unit, l->rows);
 	return add(n,
-		   "Spin ladder: added = %.3f [%.3f, %.3f] x spin_ns %+.1f [%+.1f, %+.1f] %s over "
+		   "Spin ladder: added = %s [%s, %s] x spin_ns %s [%s, %s] %s over "
 		   "%zu rows (least squares, 95%% CIs); a slope of 1 means the harness sees a set "
 		   "nanosecond as one",
-		   l->slope, l->slope_lo, l->slope_hi, l->icept, l->icept_lo, l->icept_hi, unit,
-		   l->rows);
+		   FMT("%.3f", l->slope), FMT("%.3f", l->slope_lo), FMT("%.3f", l->slope_hi),
+		   FMT("%+.1f", l->icept), FMT("%+.1f", l->icept_lo), FMT("%+.1f", l->icept_hi),
+		   unit, l->rows);
 }
 
 static int hits_lines(const struct run *run, struct notes *n)
@@ -127,9 +130,10 @@ static int hits_lines(const struct run *run, struct notes *n)
 		if (!c->hits_bad)
 			continue;
 		err = add(n,
-			  "WARNING: %s: hits per %s %.3f (range %.3f..%.3f, source %s) outside "
+			  "WARNING: %s: hits per %s %s (range %s..%s, source %s) outside "
 			  "[%.1f, %.1f] or check failed: the probe did not run once per %s",
-			  c->name, run->metric.event, c->hits_mean, c->hits_min, c->hits_max,
+			  c->name, run->metric.event, FMT("%.3f", c->hits_mean),
+			  FMT("%.3f", c->hits_min), FMT("%.3f", c->hits_max),
 			  c->hits_source[0] ? c->hits_source : "?", HITS_MIN, HITS_MAX,
 			  run->metric.event);
 	}
@@ -195,11 +199,10 @@ static int limit_line(const struct run *run, struct notes *n)
 			   !isfinite(run->mde_pct) ? "no minimum detectable effect"
 			   : run->mde_pct >= 100   ? "the MDE is 100% or more of the baseline"
 						   : "no baseline packet rate");
-	return add(
-		n,
-		"Detection limit: a cost below about %.0f ns per packet could not have been seen "
-		"(MDE %.1f%% at %.0f ns per packet; model: the receiving CPU is saturated)",
-		c, run->mde_pct, 1e9 / baseline_pps(run));
+	return add(n,
+		   "Detection limit: a cost below about %s ns per packet could not have been seen "
+		   "(MDE %s%% at %s ns per packet; model: the receiving CPU is saturated)",
+		   FMT("%.0f", c), FMT("%.1f", run->mde_pct), FMT("%.0f", 1e9 / baseline_pps(run)));
 }
 
 /* What this run could have seen at all, in % and in the metric's unit. */
@@ -213,20 +216,21 @@ static int mde_line(const struct run *run, struct notes *n)
 					  : "the baseline has no spread or no usable mean");
 	if (run->estimator == EST_MEAN)
 		return add(n,
-			   "Minimum detectable effect of this run: %.1f%% of the baseline %s, "
-			   "%.3g %s (80%% power, two-sided 5%% level, n=%zu per group, baseline "
-			   "sd %.3g %s); smaller effects may go unseen",
-			   run->mde_pct, run->metric.name, run->mde_abs, run->metric.unit,
-			   b->value.n, b->value.sd, run->metric.unit);
+			   "Minimum detectable effect of this run: %s%% of the baseline %s, %s %s "
+			   "(80%% power, two-sided 5%% level, n=%zu per group, baseline sd %s %s); "
+			   "smaller effects may go unseen",
+			   FMT("%.1f", run->mde_pct), run->metric.name, FMT("%.3g", run->mde_abs),
+			   run->metric.unit, b->value.n, FMT("%.3g", b->value.sd),
+			   run->metric.unit);
 	return add(n,
-		   "Minimum detectable effect of this run: %.1f%% of the baseline %s, %.3g %s "
+		   "Minimum detectable effect of this run: %s%% of the baseline %s, %s %s "
 		   "(robust estimator: 80%% power, two-sided 5%% level, n=%zu per group, "
-		   "baseline robust sd %.3g %s (1.4826 MAD; sd %.3g), Mann-Whitney efficiency "
+		   "baseline robust sd %s %s (1.4826 MAD; sd %s), Mann-Whitney efficiency "
 		   "3/pi); smaller effects may go unseen",
-		   run->mde_pct, run->metric.name, run->mde_abs, run->metric.unit, b->value.n,
-		   b->value.robust_sd, run->metric.unit, b->value.sd);
+		   FMT("%.1f", run->mde_pct), run->metric.name, FMT("%.3g", run->mde_abs),
+		   run->metric.unit, b->value.n, FMT("%.3g", b->value.robust_sd), run->metric.unit,
+		   FMT("%.3g", b->value.sd));
 }
-
 /* Which estimator the headline columns use, and what the other one says of the run. */
 static int estimator_line(const struct run *run, struct notes *n)
 {
@@ -235,14 +239,14 @@ static int estimator_line(const struct run *run, struct notes *n)
 	if (!isfinite(run->mde_by[other][0]))
 		return add(n, "Estimator: %s (--estimator %s for the other)",
 			   estimator_name(run->estimator), estimator_name(other));
-	return add(n,
-		   "Estimator: %s: impact, CI, p and Sig columns use %s; values stay mean±sd. "
-		   "The %s estimator's MDE for this run: %.1f%% (--estimator %s)",
-		   estimator_name(run->estimator),
-		   run->estimator == EST_MEAN
-			   ? "means and Welch's t-test"
-			   : "the Hodges-Lehmann shift and the Mann-Whitney test",
-		   estimator_name(other), run->mde_by[other][0], estimator_name(other));
+	return add(
+		n,
+		"Estimator: %s: impact, CI, p and Sig columns use %s; values stay mean±sd. "
+		"The %s estimator's MDE for this run: %s%% (--estimator %s)",
+		estimator_name(run->estimator),
+		run->estimator == EST_MEAN ? "means and Welch's t-test"
+					   : "the Hodges-Lehmann shift and the Mann-Whitney test",
+		estimator_name(other), FMT("%.1f", run->mde_by[other][0]), estimator_name(other));
 }
 
 /* Samples the runner marked disturbed: left out, redone, and rows that ran out of redos. */
@@ -297,9 +301,9 @@ static int significance_lines(const struct run *run, struct notes *n)
 		if (isfinite(e->n_for_sig))
 			err = add(n,
 				  "  %s: its 95%% CI excludes 0 but Holm's correction leaves it ns "
-				  "at n=%zu; about n=%.0f per row would make a shift this size "
+				  "at n=%zu; about n=%s per row would make a shift this size "
 				  "significant (80%% power)",
-				  c->name, c->value.n, e->n_for_sig);
+				  c->name, c->value.n, FMT("%.0f", e->n_for_sig));
 	}
 	return err;
 }
@@ -337,10 +341,10 @@ static int precision_lines(const struct run *run, struct notes *n)
 		reached += run->cfgs[i].reached;
 	}
 	err = add(n,
-		  "Precision target: 95%% CI of each impact within ±%.3g%% of the baseline; "
+		  "Precision target: 95%% CI of each impact within ±%s%% of the baseline; "
 		  "%zu of %zu rows reached it%s%s",
-		  run->precision_pct, reached, rows, why ? "; the run stopped because " : "",
-		  why ?: "");
+		  FMT("%.3g", run->precision_pct), reached, rows,
+		  why ? "; the run stopped because " : "", why ?: "");
 	for (i = 0; i < run->n_cfgs && !err; i++) {
 		const struct cfg *c = &run->cfgs[i];
 		char proj[64];
@@ -350,14 +354,15 @@ static int precision_lines(const struct run *run, struct notes *n)
 		if (isinf(c->projected_n))
 			snprintf(proj, sizeof(proj), "more than 100000 samples per row");
 		else if (isfinite(c->projected_n))
-			snprintf(proj, sizeof(proj), "%.0f samples per row", c->projected_n);
+			snprintf(proj, sizeof(proj), "%s samples per row",
+				 FMT("%.0f", c->projected_n));
 		else
 			snprintf(proj, sizeof(proj), "not computable (no spread known)");
 		if (isfinite(c->half_width_pct))
-			err = add(n,
-				  "  %s: ±%.2f%% with n=%zu (baseline n=%zu): %s; projected N %s",
-				  c->name, c->half_width_pct, c->value.n, run->baseline->value.n,
-				  c->reached ? "reached" : "NOT reached", proj);
+			err = add(n, "  %s: ±%s%% with n=%zu (baseline n=%zu): %s; projected N %s",
+				  c->name, FMT("%.2f", c->half_width_pct), c->value.n,
+				  run->baseline->value.n, c->reached ? "reached" : "NOT reached",
+				  proj);
 		else
 			err = add(n, "  %s: width not computable with n=%zu: NOT reached", c->name,
 				  c->value.n);

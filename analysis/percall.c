@@ -23,6 +23,8 @@
 
 #include <cjson/cJSON.h>
 
+#include "analysis/escape.h"
+#include "analysis/fmt.h"
 #include "analysis/run.h"
 
 /* A manifest is a few kilobytes; anything this big is not one. */
@@ -232,6 +234,7 @@ int run_percall(struct run *run, const char *flood_dir, const char *dir)
 	struct percall *p = &run->percall;
 	cJSON *fman = NULL, *pman = NULL;
 	struct run pc;
+	FILE *diag;
 	int err;
 
 	memset(p, 0, sizeof(*p));
@@ -250,7 +253,11 @@ int run_percall(struct run *run, const char *flood_dir, const char *dir)
 		return 0;
 	}
 	p->pps_baseline = run->baseline->pps.mean;
-	err = run_load(&pc, dir, stderr);
+	/* Its diagnostics quote its folder's name and lines: through the terminal filter. */
+	diag = esc_term_stream(stderr);
+	err = run_load(&pc, dir, diag ? diag : stderr);
+	if (diag)
+		fclose(diag);
 	if (err == -ENOMEM) {
 		run_free(&pc);
 		return err;
@@ -327,10 +334,10 @@ const char *percall_note(const struct run *run, size_t i, char *buf, size_t len)
 	LINE(true,
 	     "Predicted vs measured: 'Predicted' is the impact the added cost per call c of the "
 	     "per-call run %s (kernel %s) predicts: -100 x/(1 + x) %% with x = c h p, h the row's "
-	     "hits per packet, p = %.0f baseline packets/s, its interval from c's 95%% CI; %zu of "
+	     "hits per packet, p = %s baseline packets/s, its interval from c's 95%% CI; %zu of "
 	     "%zu rows matched by configuration name ('-': no per-call row of that name).",
-	     p->dir, p->kernel_unknown ? "unknown" : p->kernel, p->pps_baseline, p->matched,
-	     p->rows);
+	     p->dir, p->kernel_unknown ? "unknown" : p->kernel, FMT("%.0f", p->pps_baseline),
+	     p->matched, p->rows);
 	LINE(true, "Predicted vs measured model: the receiving CPU is saturated, so a packet "
 		   "takes 1/p and the probe adds c h to it; where the receiver is not saturated "
 		   "the prediction overstates the impact, and the per-call loop times recvmsg's "
@@ -350,10 +357,10 @@ const char *percall_note(const struct run *run, size_t i, char *buf, size_t len)
 	     "or one of the runs is wrong for them.",
 	     p->disagree);
 	for (size_t d = 0; (c = disagreeing(run, d)); d++)
-		LINE(true,
-		     "  %s: measured %+.1f%% [%+.1f, %+.1f], predicted %+.1f%% [%+.1f, %+.1f]",
-		     c->name, c->impact_pct, c->impact_lo, c->impact_hi, c->predicted_pct,
-		     c->predicted_lo, c->predicted_hi);
+		LINE(true, "  %s: measured %s%% [%s, %s], predicted %s%% [%s, %s]", c->name,
+		     FMT("%+.1f", c->impact_pct), FMT("%+.1f", c->impact_lo),
+		     FMT("%+.1f", c->impact_hi), FMT("%+.1f", c->predicted_pct),
+		     FMT("%+.1f", c->predicted_lo), FMT("%+.1f", c->predicted_hi));
 #undef LINE
 	return NULL;
 }

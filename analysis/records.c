@@ -253,8 +253,10 @@ int record_parse(const char *line, struct record *r, char *why, size_t whylen)
 	/* An impossible number is the sample's error, never a number in a table. */
 	if (record_check_values(o, r->error, sizeof(r->error))) {
 		r->failed = true;
-	} else if (!isfinite(r->value)) {
-		snprintf(r->error, sizeof(r->error), "impossible value: %s is not a finite number",
+	} else if (!isfinite(r->value) || fabs(r->value) > RECORD_VALUE_MAX) {
+		/* The scale may carry a bounded field out of range: checked after it. */
+		snprintf(r->error, sizeof(r->error),
+			 "impossible value: %s x scale is not a finite number below 2^53",
 			 r->metric.field);
 		r->failed = true;
 	}

@@ -3,23 +3,13 @@
 #include <math.h>
 #include <string.h>
 
+#include "analysis/escape.h"
 #include "analysis/report.h"
 
+/* Text cells from the folder: quoted as needed, never a formula (escape.c). */
 static void put_str(FILE *f, const char *s)
 {
-	if (!s)
-		s = "";
-	if (!strpbrk(s, ",\"\n\r")) {
-		fputs(s, f);
-		return;
-	}
-	fputc('"', f);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', f);
-		fputc(*s, f);
-	}
-	fputc('"', f);
+	esc_csv(f, s);
 }
 
 /* Empty field for "no value", so spreadsheets and R read NA rather than the string "nan". */

@@ -2,19 +2,22 @@
 /* table.md: one GitHub-flavoured table with every column, then the notes. */
 #include <string.h>
 
+#include "analysis/escape.h"
 #include "analysis/fmt.h"
 #include "analysis/report.h"
 
-/* '|' would split a cell; configuration names and errors come from users. */
+/* Configuration names and errors come from the folder: never live markup. */
 static void cell(FILE *f, const char *s)
 {
 	fputs(" ", f);
-	for (; *s; s++) {
-		if (*s == '|')
-			fputc('\\', f);
-		fputc(*s, f);
-	}
+	esc_md(f, s);
 	fputs(" |", f);
+}
+
+/* What fmt.c made of a number: digits, signs, brackets, "-", "<0.001", as they are. */
+static void num(FILE *f, const char *s)
+{
+	fprintf(f, " %s |", s);
 }
 
 static void row(const struct run *run, const struct cfg *c, FILE *f)
@@ -26,31 +29,31 @@ static void row(const struct run *run, const struct cfg *c, FILE *f)
 	cell(f, c->name);
 	cell(f, st ? st : fmt_pm(b, sizeof(b), c->value.mean, c->value.sd, 1, " ± "));
 	if (run->has_packets)
-		cell(f, fmt_pm(b, sizeof(b), c->mb.mean, c->mb.sd, 1, " ± "));
+		num(f, fmt_pm(b, sizeof(b), c->mb.mean, c->mb.sd, 1, " ± "));
 	snprintf(b, sizeof(b), "%zu", c->n_ok);
-	cell(f, b);
+	num(f, b);
 	snprintf(b, sizeof(b), "%zu", c->n_err);
-	cell(f, b);
+	num(f, b);
 	if (run->has_packets) {
-		cell(f, fmt_num(b, sizeof(b), c->pps.mean, 0));
-		cell(f, fmt_num(b, sizeof(b), c->lost.mean, 2));
+		num(f, fmt_num(b, sizeof(b), c->pps.mean, 0));
+		num(f, fmt_num(b, sizeof(b), c->lost.mean, 2));
 	}
-	cell(f, fmt_signed(b, sizeof(b), c->impact_pct, 1, "%"));
-	cell(f, fmt_ci(b, sizeof(b), c->impact_lo, c->impact_hi, 1));
+	num(f, fmt_signed(b, sizeof(b), c->impact_pct, 1, "%"));
+	num(f, fmt_ci(b, sizeof(b), c->impact_lo, c->impact_hi, 1));
 	if (run->percall.asked) {
-		cell(f, fmt_signed(b, sizeof(b), c->predicted_pct, 1, "%"));
-		cell(f, fmt_ci(b, sizeof(b), c->predicted_lo, c->predicted_hi, 1));
+		num(f, fmt_signed(b, sizeof(b), c->predicted_pct, 1, "%"));
+		num(f, fmt_ci(b, sizeof(b), c->predicted_lo, c->predicted_hi, 1));
 		cell(f, percall_flag(run, c));
 	}
-	cell(f, fmt_signed(b, sizeof(b), c->diff, 1, ""));
-	cell(f, fmt_ci(ci, sizeof(ci), c->diff_lo, c->diff_hi, 1));
-	cell(f, fmt_p(b, sizeof(b), c->p_holm));
+	num(f, fmt_signed(b, sizeof(b), c->diff, 1, ""));
+	num(f, fmt_ci(ci, sizeof(ci), c->diff_lo, c->diff_hi, 1));
+	num(f, fmt_p(b, sizeof(b), c->p_holm));
 	cell(f, c->sig);
-	cell(f, fmt_num(b, sizeof(b), c->mde_pct, 1));
+	num(f, fmt_num(b, sizeof(b), c->mde_pct, 1));
 	if (run->has_packets)
-		cell(f, fmt_signed(b, sizeof(b), c->ns_per_pkt, 0, ""));
-	cell(f, fmt_num(b, sizeof(b), c->ns_per_run, 1));
-	cell(f, fmt_hits(b, sizeof(b), c));
+		num(f, fmt_signed(b, sizeof(b), c->ns_per_pkt, 0, ""));
+	num(f, fmt_num(b, sizeof(b), c->ns_per_run, 1));
+	num(f, fmt_hits(b, sizeof(b), c));
 	cell(f, c->mechanism[0] ? c->mechanism : "-");
 	fputc('\n', f);
 }
@@ -79,11 +82,16 @@ int table_md_write(const struct run *run, FILE *f)
 	for (i = 0; i < run->n_cfgs; i++)
 		row(run, &run->cfgs[i], f);
 	fputc('\n', f);
-	for (i = 0; i < notes.n; i++)
-		fprintf(f, "- %s\n", notes.v[i]);
+	for (i = 0; i < notes.n; i++) {
+		fputs("- ", f);
+		esc_md(f, notes.v[i]);
+		fputc('\n', f);
+	}
 	fputc('\n', f);
-	for (i = 0; fmt_legend(run, (int)i, line, sizeof(line)); i++)
-		fprintf(f, "%s\n\n", line);
+	for (i = 0; fmt_legend(run, (int)i, line, sizeof(line)); i++) {
+		esc_md(f, line);
+		fputs("\n\n", f);
+	}
 	notes_free(&notes);
 	return ferror(f) ? -1 : 0;
 }

@@ -3,41 +3,9 @@
 #include <math.h>
 #include <string.h>
 
+#include "analysis/escape.h"
 #include "analysis/fmt.h"
 #include "analysis/report.h"
-
-static void tex_escape(FILE *f, const char *s)
-{
-	for (; *s; s++) {
-		switch (*s) {
-		case '\\':
-			fputs("\\textbackslash{}", f);
-			break;
-		case '~':
-			fputs("\\textasciitilde{}", f);
-			break;
-		case '^':
-			fputs("\\textasciicircum{}", f);
-			break;
-		case '&':
-		case '%':
-		case '$':
-		case '#':
-		case '_':
-		case '{':
-		case '}':
-			fputc('\\', f);
-			fputc(*s, f);
-			break;
-		case '\n':
-		case '\r':
-			fputc(' ', f);
-			break;
-		default:
-			fputc(*s, f);
-		}
-	}
-}
 
 /* Numbers in math mode so a minus is a minus, not a hyphen. */
 static void num_cell(FILE *f, const char *s)
@@ -54,12 +22,12 @@ static void row(const struct run *run, const struct cfg *c, FILE *f)
 	const char *st = cfg_status(c);
 	char b[96], ci[64];
 
-	tex_escape(f, c->name);
+	esc_tex(f, c->name);
 	if (st) {
 		fprintf(f,
 			" & \\multicolumn{%d}{l}{%s (%zu failed): ", run->percall.asked ? 15 : 12,
 			st, c->n_err);
-		tex_escape(f, c->first_error ? c->first_error : "");
+		esc_tex(f, c->first_error ? c->first_error : "");
 		fputs("} \\\\\n", f);
 		return;
 	}
@@ -72,7 +40,7 @@ static void row(const struct run *run, const struct cfg *c, FILE *f)
 		num_cell(f, fmt_signed(b, sizeof(b), c->predicted_pct, 1, ""));
 		num_cell(f, fmt_ci(b, sizeof(b), c->predicted_lo, c->predicted_hi, 1));
 		fputs(" & ", f);
-		tex_escape(f, percall_flag(run, c));
+		esc_tex(f, percall_flag(run, c));
 	}
 	num_cell(f, fmt_signed(b, sizeof(b), c->diff, 1, ""));
 	num_cell(f, fmt_ci(ci, sizeof(ci), c->diff_lo, c->diff_hi, 1));
@@ -81,12 +49,12 @@ static void row(const struct run *run, const struct cfg *c, FILE *f)
 	num_cell(f, fmt_signed(b, sizeof(b), c->ns_per_pkt, 0, ""));
 	num_cell(f, fmt_num(b, sizeof(b), c->ns_per_run, 1));
 	fputs(" & ", f);
-	if (c->hits_n)
-		fprintf(f, "$%.2f$%s", c->hits_mean, c->hits_bad ? "\\,!!" : "");
+	if (c->hits_n && isfinite(c->hits_mean))
+		fprintf(f, "$%s$%s", FMT("%.2f", c->hits_mean), c->hits_bad ? "\\,!!" : "");
 	else
 		fputs(c->hits_bad ? "!!" : "--", f);
 	fputs(" & ", f);
-	tex_escape(f, c->mechanism[0] ? c->mechanism : "--");
+	esc_tex(f, c->mechanism[0] ? c->mechanism : "--");
 	fputs(" \\\\\n", f);
 }
 
@@ -103,25 +71,25 @@ int table_tex_write(const struct run *run, FILE *f)
 	      f);
 	for (i = 0; i < notes.n; i++) {
 		fputs("% ", f);
-		tex_escape(f, notes.v[i]); /* a note quotes records: never live LaTeX */
+		esc_tex(f, notes.v[i]); /* a note quotes records: never live LaTeX */
 		fputc('\n', f);
 	}
 	for (i = 0; fmt_legend(run, (int)i, line, sizeof(line)); i++) {
 		fputs("% ", f);
-		tex_escape(f, line);
+		esc_tex(f, line);
 		fputc('\n', f);
 	}
 	fprintf(f, "\\begin{tabular}{lrrrr%srrrlrrrl}\n\\toprule\nConfiguration & ",
 		run->percall.asked ? "rrc" : "");
 	/* The metric's name and unit are plain words (records.c), escaped all the same. */
-	tex_escape(f, fmt_title(m->name, t, sizeof(t)));
+	esc_tex(f, fmt_title(m->name, t, sizeof(t)));
 	fputs(" (", f);
-	tex_escape(f, m->unit);
+	esc_tex(f, m->unit);
 	fputs(") & $n$ & Impact (\\%) & 95\\% CI (\\%) & ", f);
 	if (run->percall.asked)
 		fputs("Predicted (\\%) & Predicted 95\\% CI (\\%) & vs pred. & ", f);
 	fputs("Difference & 95\\% CI & $p_{\\mathrm{Holm}}$ & Sig. & ns/pkt & ns/run & Hits/", f);
-	tex_escape(f, m->event);
+	esc_tex(f, m->event);
 	fputs(" & Mechanism \\\\\n\\midrule\n", f);
 	for (i = 0; i < run->n_cfgs; i++) {
 		row(run, &run->cfgs[i], f);

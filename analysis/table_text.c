@@ -3,6 +3,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "analysis/escape.h"
 #include "analysis/fmt.h"
 #include "analysis/report.h"
 
@@ -195,7 +196,9 @@ static void impact_row(const struct run *run, const struct cfg *c, const struct 
 
 	put_left(f, c->name, namew);
 	if (st) {
-		fprintf(f, "%s (%zu failed): %s\n", st, c->n_err, c->first_error);
+		fprintf(f, "%s (%zu failed): ", st, c->n_err);
+		esc_text(f, c->first_error);
+		fputc('\n', f);
 		return;
 	}
 	put_right(f, fmt_signed(b, sizeof(b), c->impact_pct, 1, "%"), &k[i++]);
@@ -228,9 +231,16 @@ int table_text_write(const struct run *run, const char *src, FILE *f)
 
 	if (notes_build(run, &notes))
 		return -1;
-	fprintf(f, "bpfcost report: %s\n", src);
-	for (i = 0; i < run->n_manifest; i++)
-		fprintf(f, "%s%s=%s", i ? "  " : "", run->manifest[i].key, run->manifest[i].value);
+	/* The folder's name and the manifest's text are the folder's: no control characters. */
+	fputs("bpfcost report: ", f);
+	esc_text(f, src);
+	fputc('\n', f);
+	for (i = 0; i < run->n_manifest; i++) {
+		fputs(i ? "  " : "", f);
+		esc_text(f, run->manifest[i].key);
+		fputc('=', f);
+		esc_text(f, run->manifest[i].value);
+	}
 	if (run->n_manifest)
 		fputc('\n', f);
 	fputc('\n', f);
@@ -246,8 +256,10 @@ int table_text_write(const struct run *run, const char *src, FILE *f)
 		if (&run->cfgs[i] != run->baseline)
 			impact_row(run, &run->cfgs[i], &ic, f, namew);
 	rule(f, '-', total);
-	for (i = 0; i < notes.n; i++)
-		fprintf(f, "%s\n", notes.v[i]);
+	for (i = 0; i < notes.n; i++) {
+		esc_text(f, notes.v[i]);
+		fputc('\n', f);
+	}
 	fputc('\n', f);
 	for (i = 0; fmt_legend(run, (int)i, line, sizeof(line)); i++)
 		fprintf(f, "%s\n", line);

@@ -223,6 +223,14 @@ static double num(const cJSON *o, const char *k)
 	return cJSON_IsNumber(v) ? v->valuedouble : -1;
 }
 
+/* @k as an integer below @lim in magnitude, else -1: casting "N":1e300 is undefined. */
+static long num_int(const cJSON *o, const char *k, double lim)
+{
+	double v = num(o, k);
+
+	return v > -lim && v < lim ? (long)v : -1;
+}
+
 /* The workload and its argument values back from the manifest (defaults for any missing). */
 static int workload_settings(const cJSON *obj, struct run_settings *s)
 {
@@ -285,7 +293,7 @@ int manifest_settings(const cJSON *man, struct run_settings *s, const char ***na
 	if (!str(man, "matrix") || !str(man, "order_seed") || !cJSON_IsArray(list) || !set)
 		return -1;
 	s->matrix = str(man, "matrix");
-	s->n = (int)num(man, "N");
+	s->n = (int)num_int(man, "N", 0x1p31);
 	s->duration = num(man, "duration");
 	s->target = str(man, "target");
 	s->clock = str(man, "clock") ?: "real";
@@ -294,10 +302,10 @@ int manifest_settings(const cJSON *man, struct run_settings *s, const char ***na
 	s->seed = strtoull(str(man, "order_seed"), NULL, 10);
 	s->topology = str(man, "topology");
 	s->accel = str(set, "accel");
-	s->vcpus = (int)num(set, "vcpus");
-	s->mem_mb = (int)num(set, "mem_mb");
+	s->vcpus = (int)num_int(set, "vcpus", 0x1p31);
+	s->mem_mb = (int)num_int(set, "mem_mb", 0x1p31);
 	s->func = str(set, "func");
-	s->spin_ns = (long)num(set, "spin_ns");
+	s->spin_ns = num_int(set, "spin_ns", 0x1p63);
 	s->check_s = num(set, "hit_check_s");
 	/* Absent in manifests from before --pin/--bind: those ran unpinned and unbound. */
 	s->pin = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(set, "pin"));
@@ -307,7 +315,7 @@ int manifest_settings(const cJSON *man, struct run_settings *s, const char ***na
 	prec = cJSON_GetObjectItemCaseSensitive(man, "precision");
 	s->precision = fmax(num(prec, "target_pct"), 0);
 	s->budget_min = fmax(num(prec, "budget_min"), 0);
-	s->max_n = s->precision > 0 ? (int)num(prec, "max_n") : s->n;
+	s->max_n = s->precision > 0 ? (int)num_int(prec, "max_n", 0x1p31) : s->n;
 	if (s->precision > 1000 || s->budget_min > 525600 ||
 	    (s->precision > 0 && !(s->max_n >= s->n && s->max_n <= 100000)))
 		return -1;

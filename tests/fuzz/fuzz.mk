@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
-# libFuzzer harnesses for the parsers that read untrusted text: records, matrix
-# files and row names, agent requests, iperf3 reports. Every tests/fuzz/fuzz_*.c
-# is a harness; nothing lists them by hand.
+# libFuzzer harnesses for what reads untrusted text: records, the whole report
+# on a results folder (every writer and plot data), the manifest a --resume
+# reads, matrix files and row names, agent requests, iperf3 reports. Every
+# tests/fuzz/fuzz_*.c is a harness; nothing lists them by hand (README.md does).
 #
 #   make fuzz [FUZZ_SECONDS=60]
 #

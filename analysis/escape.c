@@ -1,0 +1,229 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/types.h>
+
+#include "analysis/escape.h"
+
+/*
+ * Length of the valid UTF-8 sequence at @s that is a printable character, or
+ * 0: C0/C1 controls, DEL, overlong forms, surrogates and stray bytes are not.
+ */
+static size_t utf8_printable(const unsigned char *s)
+{
+	unsigned int cp;
+	size_t n, i;
+
+	if (s[0] < 0x20 || s[0] == 0x7f)
+		return 0;
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		n = 2, cp = s[0] & 0x1f;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		n = 3, cp = s[0] & 0x0f;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		n = 4, cp = s[0] & 0x07;
+	else
+		return 0;
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+	    (cp >= 0xd800 && cp <= 0xdfff) || (cp >= 0x80 && cp <= 0x9f))
+		return 0;
+	return n;
+}
+
+void esc_text(FILE *f, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)(s ? s : "");
+
+	while (*p) {
+		size_t n = utf8_printable(p);
+
+		if (!n) {
+			fputc('?', f);
+			p++;
+			continue;
+		}
+		fwrite(p, 1, n, f);
+		p += n;
+	}
+}
+
+char *esc_text_str(char *buf, size_t len, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)(s ? s : "");
+	size_t o = 0;
+
+	if (!len)
+		return buf;
+	while (*p) {
+		size_t n = utf8_printable(p);
+
+		if (o + (n ? n : 1) >= len)
+			break;
+		if (n)
+			memcpy(buf + o, p, n);
+		else
+			buf[o] = '?';
+		o += n ? n : 1;
+		p += n ? n : 1;
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
+void esc_md(FILE *f, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)(s ? s : "");
+
+	while (*p) {
+		size_t n = utf8_printable(p);
+
+		if (!n) {
+			fputc('?', f);
+			p++;
+			continue;
+		}
+		switch (*p) {
+		case '<':
+			fputs("&lt;", f);
+			break;
+		case '>':
+			fputs("&gt;", f);
+			break;
+		case '&':
+			fputs("&amp;", f);
+			break;
+		/* Links and images need brackets; code spans could swallow an escape. */
+		case '\\':
+		case '`':
+		case '[':
+		case ']':
+		case '|':
+			fputc('\\', f);
+			fputc(*p, f);
+			break;
+		default:
+			fwrite(p, 1, n, f);
+		}
+		p += n;
+	}
+}
+
+void esc_csv(FILE *f, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)(s ? s : "");
+	/* OWASP: a cell a spreadsheet would read as a formula is made text. */
+	bool formula = *p && strchr("=+-@\t\r", *p);
+
+	if (!formula && !strpbrk((const char *)p, ",\"\n\r")) {
+		esc_text(f, (const char *)p);
+		return;
+	}
+	fputc('"', f);
+	if (formula)
+		fputc('\'', f);
+	while (*p) {
+		size_t n = utf8_printable(p);
+
+		if (!n) {
+			fputc('?', f);
+			p++;
+			continue;
+		}
+		if (*p == '"')
+			fputc('"', f);
+		fwrite(p, 1, n, f);
+		p += n;
+	}
+	fputc('"', f);
+}
+
+void esc_tex(FILE *f, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)(s ? s : "");
+
+	for (; *p; p++) {
+		switch (*p) {
+		case '\\':
+			fputs("\\textbackslash{}", f);
+			break;
+		case '~':
+			fputs("\\textasciitilde{}", f);
+			break;
+		case '^':
+			fputs("\\textasciicircum{}", f);
+			break;
+		case '<':
+			fputs("\\textless{}", f);
+			break;
+		case '>':
+			fputs("\\textgreater{}", f);
+			break;
+		case '|':
+			fputs("\\textbar{}", f);
+			break;
+		case '&':
+		case '%':
+		case '$':
+		case '#':
+		case '_':
+		case '{':
+		case '}':
+			fputc('\\', f);
+			fputc(*p, f);
+			break;
+		default:
+			/* pdflatex stops on bytes its input encoding does not map. */
+			fputc(*p >= 0x20 && *p < 0x7f ? *p : '?', f);
+		}
+	}
+}
+
+static ssize_t term_write(void *cookie, const char *buf, size_t size)
+{
+	const unsigned char *p = (const unsigned char *)buf;
+	FILE *under = cookie;
+	size_t i = 0;
+
+	/*
+	 * Unbuffered, so one write is one message: a line break inside it came
+	 * from a quoted name and would forge a line; only the last one is kept.
+	 */
+	while (i < size) {
+		size_t n = p[i] == '\n' && i + 1 == size ? 1 : 0;
+
+		if (!n) {
+			char c[5] = { 0 };
+			size_t k = size - i < 4 ? size - i : 4;
+
+			memcpy(c, p + i, k);
+			n = utf8_printable((const unsigned char *)c);
+		}
+		if (!n) {
+			fputc('?', under);
+			i++;
+			continue;
+		}
+		fwrite(p + i, 1, n, under);
+		i += n;
+	}
+	fflush(under);
+	return (ssize_t)size;
+}
+
+FILE *esc_term_stream(FILE *under)
+{
+	cookie_io_functions_t io = { .write = term_write };
+	FILE *f = fopencookie(under, "w", io);
+
+	if (f)
+		setvbuf(f, NULL, _IONBF, 0);
+	return f;
+}
