@@ -364,6 +364,13 @@ static void sum_tree(struct proc_ent *v, int n, pid_t root, struct interference_
 	} while (changed);
 	s->own_ok = true;
 	for (i = 0; i < n; i++) {
+		/*
+		 * Kernel threads (kthreadd, pid 2, and its children) are not "other
+		 * work": ksoftirqd, kworkers and vhost threads mostly do ours (the
+		 * flood's softirqs, the guest's I/O). Their time is set apart.
+		 */
+		if (v[i].times_ok && !v[i].ours && (v[i].pid == 2 || v[i].ppid == 2))
+			s->kthreads += v[i].ticks;
 		if (!v[i].ours)
 			continue;
 		s->ntree++;
@@ -393,6 +400,7 @@ static void snap_tree(int procfd, struct interference_snap *s, pid_t root)
 		s->nprocs = n;
 		s->ntree = 0;
 		s->own = 0;
+		s->kthreads = 0;
 		s->own_ok = false;
 		if (have_root)
 			sum_tree(v, n, root, s);
@@ -452,6 +460,7 @@ void interference_diff(const struct interference_snap *a, const struct interfere
 	out->elapsed_s = el;
 	out->ncpus = a->ncpus;
 	out->psi_some_pct = out->foreign_cpu = out->own_cpu = out->steal_pct = NAN;
+	out->kthread_cpu = NAN;
 	if (!(el > 0))
 		return;
 	if (a->psi_ok && b->psi_ok && b->psi_some_us >= a->psi_some_us)
@@ -465,8 +474,16 @@ void interference_diff(const struct interference_snap *a, const struct interfere
 		own = b->own >= a->own ? (double)(b->own - a->own) / a->hz / el : 0;
 		out->own_cpu = own;
 	}
-	if (!isnan(busy) && !isnan(own))
-		out->foreign_cpu = busy > own ? busy - own : 0;
+	if (a->own_ok && b->own_ok && a->hz == b->hz && a->hz > 0)
+		/* less than before: a kernel thread exited with its time */
+		out->kthread_cpu = b->kthreads >= a->kthreads
+					   ? (double)(b->kthreads - a->kthreads) / a->hz / el
+					   : 0;
+	if (!isnan(busy) && !isnan(own)) {
+		double other = busy - own - (isnan(out->kthread_cpu) ? 0 : out->kthread_cpu);
+
+		out->foreign_cpu = other > 0 ? other : 0;
+	}
 }
 
 static void why_add(char *why, size_t len, const char *fmt, double v, double lim)
@@ -528,6 +545,7 @@ void interference_to_json(const struct interference *f, bool disturbed, const ch
 		add_num(o, "elapsed_s", f->elapsed_s);
 		add_num(o, "psi_some_pct", f->psi_some_pct);
 		add_num(o, "foreign_cpu", f->foreign_cpu);
+		add_num(o, "kthread_cpu", f->kthread_cpu);
 		add_num(o, "own_cpu", f->own_cpu);
 		add_num(o, "steal_pct", f->steal_pct);
 		cJSON_AddNumberToObject(o, "ncpus", f->ncpus);

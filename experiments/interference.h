@@ -30,6 +30,7 @@ struct interference_snap {
 	unsigned long long steal;	/* steal of the watched CPUs, ticks */
 	unsigned long long psi_some_us; /* /proc/pressure/cpu "some" total */
 	unsigned long long own;		/* utime+stime+cutime+cstime over our live tree, ticks */
+	unsigned long long kthreads;	/* utime+stime of kernel threads (pid 2 and its children) */
 	int nprocs;			/* processes read under /proc */
 	int ntree;			/* of which ours */
 	double cost_s;			/* what taking this snapshot cost */
@@ -39,7 +40,9 @@ struct interference_snap {
 struct interference {
 	double elapsed_s;
 	double psi_some_pct; /* host-wide CPU "some" pressure, % of the window */
-	double foreign_cpu;  /* CPU-s/s on the watched CPUs used by processes not ours, >= 0 */
+	double foreign_cpu;  /* CPU-s/s on the watched CPUs used by processes not ours, >= 0;
+				kernel threads excluded */
+	double kthread_cpu;  /* CPU-s/s of kernel threads (softirqs, kworkers: mostly ours) */
 	double own_cpu;	     /* CPU-s/s used by our process tree (wherever it ran) */
 	double steal_pct;    /* steal on the watched CPUs, % of elapsed * ncpus */
 	int ncpus;

@@ -140,6 +140,8 @@ static const int watched[] = { 1, 2 };
 #define BUSY_TICKS  280.0
 #define STEAL_TICKS 10.0
 #define OWN_TICKS   56.0
+/* kthreadd and a ksoftirqd under it: set apart from other processes' time */
+#define KTHREAD_TICKS 20.0
 
 /*
  * Before: runner 100 -> {101 qemu -> 102 iperf3 -> 300 -> 50 (pid wrapped),
@@ -160,6 +162,8 @@ static void put_world(const char *dir, bool after)
 	snprintf(path, sizeof(path), "%s/555", dir);
 	mkdir(path, 0755);
 	put_pid(dir, 1, "systemd", 0, 500, 300, 9000, 4000);
+	put_pid(dir, 2, "kthreadd", 0, 3, 4, 0, 0);
+	put_pid(dir, 12, "ksoftirqd/0", 2, 10, after ? 30 : 10, 0, 0);
 	put_pid(dir, 200, "stress", 1, after ? 150 : 50, 3, 0, 0);
 	put_pid(dir, 201, "stress-worker", 200, after ? 270 : 70, 1, 0, 0);
 	put_pid(dir, ROOT, "bpfcost-run", 1, after ? 12 : 10, after ? 6 : 5, after ? 11 : 0,
@@ -234,15 +238,16 @@ static void test_fake_window_exact_figures(void **state)
 	double hz = f->hz;
 
 	window(f, watched, 2, ROOT, NULL, &w, &a, &b);
-	assert_int_equal(a.nprocs, 10);
-	assert_int_equal(b.nprocs, 9);
+	assert_int_equal(a.nprocs, 12);
+	assert_int_equal(b.nprocs, 11);
 	assert_int_equal(a.ntree, 6);
 	assert_int_equal(b.ntree, 6);
 	assert_int_equal(w.ncpus, 2);
 	expect_near(w.elapsed_s, WINDOW_S);
 	expect_near(w.psi_some_pct, 15.0);
 	expect_near(w.own_cpu, OWN_TICKS / hz / WINDOW_S);
-	expect_near(w.foreign_cpu, (BUSY_TICKS - OWN_TICKS) / hz / WINDOW_S);
+	expect_near(w.kthread_cpu, KTHREAD_TICKS / hz / WINDOW_S);
+	expect_near(w.foreign_cpu, (BUSY_TICKS - OWN_TICKS - KTHREAD_TICKS) / hz / WINDOW_S);
 	expect_near(w.steal_pct, STEAL_TICKS / hz / (WINDOW_S * 2) * 100);
 }
 
@@ -256,7 +261,7 @@ static void test_fake_all_cpus(void **state)
 
 	window(f, NULL, 0, ROOT, NULL, &w, &a, &b);
 	assert_int_equal(w.ncpus, 4);
-	expect_near(w.foreign_cpu, (350 - OWN_TICKS) / hz / WINDOW_S);
+	expect_near(w.foreign_cpu, (350 - OWN_TICKS - KTHREAD_TICKS) / hz / WINDOW_S);
 	expect_near(w.steal_pct, 13 / hz / (WINDOW_S * 4) * 100);
 }
 
@@ -290,7 +295,7 @@ static void test_missing_psi_is_nan(void **state)
 	window(f, watched, 2, ROOT, no_psi, &w, &a, &b);
 	expect_nan(w.psi_some_pct);
 	/* the rest unaffected */
-	expect_near(w.foreign_cpu, (BUSY_TICKS - OWN_TICKS) / f->hz / WINDOW_S);
+	expect_near(w.foreign_cpu, (BUSY_TICKS - OWN_TICKS - KTHREAD_TICKS) / f->hz / WINDOW_S);
 }
 
 static void cpu1_not_a_number(const char *dir)
@@ -395,7 +400,8 @@ static void test_malformed_is_nan_not_garbage(void **state)
 		print_message("    %s\n", cases[i].what);
 		window(f, watched, 2, ROOT, cases[i].mangle, &w, &a, &b);
 		if (cases[i].busy && cases[i].own)
-			expect_near(w.foreign_cpu, (BUSY_TICKS - OWN_TICKS) / hz / WINDOW_S);
+			expect_near(w.foreign_cpu,
+				    (BUSY_TICKS - OWN_TICKS - KTHREAD_TICKS) / hz / WINDOW_S);
 		else
 			expect_nan(w.foreign_cpu);
 		if (cases[i].steal)
@@ -549,7 +555,8 @@ static void test_json_record(void **state)
 	s = cJSON_PrintUnformatted(rec);
 	print_message("    %s\n", s);
 	assert_string_equal(s, "{\"interference\":{\"elapsed_s\":10.5,\"psi_some_pct\":null,"
-			       "\"foreign_cpu\":0.62,\"own_cpu\":1.25,\"steal_pct\":0,\"ncpus\":2},"
+			       "\"foreign_cpu\":0.62,\"kthread_cpu\":0,\"own_cpu\":1.25,\"steal_"
+			       "pct\":0,\"ncpus\":2},"
 			       "\"disturbed\":true,"
 			       "\"disturbed_why\":\"other processes used 0.62 CPU (limit 0.25)\"}");
 	free(s);
