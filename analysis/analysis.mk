@@ -7,6 +7,7 @@ ANALYSIS_SRCS := \
 	analysis/cli.c \
 	analysis/fmt.c \
 	analysis/group.c \
+	analysis/infile.c \
 	analysis/load.c \
 	analysis/notes.c \
 	analysis/outfile.c \
@@ -38,7 +39,8 @@ $(OUT)/libanalysis.a: $(ANALYSIS_OBJS)
 	$(call msg,AR,$@)
 	$(Q)rm -f $@ && $(AR) rcs $@ $^
 
-$(OUT)/bin/bpfcost-report: $(OUT)/analysis/report_main.o $(OUT)/libanalysis.a
+# libloader for spawn(): gnuplot is started the one way every program is.
+$(OUT)/bin/bpfcost-report: $(OUT)/analysis/report_main.o $(OUT)/libanalysis.a $(OUT)/libloader.a
 	@mkdir -p $(@D)
 	$(call msg,BINARY,$@)
 	$(Q)$(CC) $(CFLAGS) $^ -lcjson -lgsl -lgslcblas -lm -o $@

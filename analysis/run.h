@@ -93,7 +93,7 @@ struct run {
 	double mde_pct;		  /* run-level: baseline n vs equal n, baseline sd */
 	double mde_abs;		  /* the same in the metric's unit */
 	struct ladder ladder;
-	double precision_pct; /* target half-width (%), NAN: none asked */
+	double precision_pct;	 /* target half-width (%), NAN: none asked */
 	char precision_stop[16]; /* the runner's stop code: reached, budget, max_n, ... */
 	size_t n_failed;
 	struct manifest_field manifest[8];
@@ -108,8 +108,10 @@ double run_spin_added(const struct run *run, const struct cfg *c);
 void run_free(struct run *run);
 /* The configuration named @name (the whole name, settings included), or NULL. */
 const struct cfg *run_find_cfg(const struct run *run, const char *name);
+/* samples.jsonl and manifest.json of the folder @dir (see analysis/files.h), or of @dfd. */
 int run_load(struct run *run, const char *dir, FILE *diag);
-int manifest_load(struct run *run, const char *dir);
+int run_load_at(struct run *run, int dfd, FILE *diag);
+int manifest_load_at(struct run *run, int dfd);
 
 /*
  * Each row's impact CI half-width against @target_pct (NAN: none; widths are
