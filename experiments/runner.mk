@@ -107,9 +107,13 @@ $(OUT)/bin/bpfcost-bench: $(OUT)/experiments/bench_main.o $(OUT)/libexperiments.
 
 BINS += $(OUT)/bin/bpfcost-bench
 
-.PHONY: bench
+.PHONY: bench bench-report
 bench: all guest
 	$(Q)$(OUT)/bin/bpfcost-bench $(BENCH_ARGS)
+
+# bpfcost-report on 20,000 and 80,000 generated records, side by side; no guest needed.
+bench-report: all
+	$(Q)$(OUT)/bin/bpfcost-bench --only report
 
 .PHONY: experiment
 experiment: all guest
