@@ -40,7 +40,7 @@ static int open_sibling_link(const char *path)
 	n = readlinkat(pfd, base, target, sizeof(target) - 1);
 	if (n <= 0) {
 		close(pfd);
-		return -ELOOP;
+		return errno == EINVAL ? -ENOTDIR : -ELOOP; /* EINVAL: not a link at all */
 	}
 	target[n] = '\0';
 	fd = plain_name(target)
@@ -67,7 +67,8 @@ int dir_open(const char *path)
 	fd = open(p, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd >= 0)
 		return fd;
-	return errno == ELOOP ? open_sibling_link(p) : -errno;
+	/* A symlink is ELOOP, or ENOTDIR as O_DIRECTORY sees it first. */
+	return errno == ELOOP || errno == ENOTDIR ? open_sibling_link(p) : -errno;
 }
 
 int subdir_open(int dfd, const char *name)
