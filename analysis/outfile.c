@@ -122,6 +122,7 @@ int outfile_close(struct outfile *o)
 {
 	int bad = ferror(o->f), err;
 
+	errno = 0;
 	if (fclose(o->f) || bad) {
 		err = errno ? -errno : -EIO;
 		unlinkat(o->dfd, o->tmp, 0);

@@ -405,14 +405,15 @@ static int publish(int tfd, const char *from, int dfd, const char *to)
 	return err;
 }
 
-static int plot_one(const struct run *run, int tfd, int outdfd, int plotdfd, const char *scripts,
-		    const char *plot, const char *outbase)
+static int plot_one(int tfd, int outdfd, int plotdfd, const char *scripts, const char *plot,
+		    const char *outbase)
 {
 	static const char *const ext[] = { ".png", ".svg", ".pdf" };
 	char from[64], to[64], name[64];
-	int err = copy_script(tfd, scripts, strcmp(plot, "impact") ? "samples.gp" : "impact.gp");
+	int err;
 
-	(void)run;
+	snprintf(name, sizeof(name), "%s.gp", plot);
+	err = copy_script(tfd, scripts, name);
 	if (!err)
 		err = run_gnuplot(tfd, plot);
 	for (size_t i = 0; !err && i < sizeof(ext) / sizeof(ext[0]); i++) {
@@ -471,12 +472,12 @@ int plot_write(const struct run *run, int outdfd, const char *scriptdir)
 		fprintf(stderr, "bpfcost-report: no configuration besides baseline to plot\n");
 		err = 0;
 	} else if (!err) {
-		err = plot_one(run, tfd, outdfd, plotdfd, scriptdir, "impact", impact_base(run));
+		err = plot_one(tfd, outdfd, plotdfd, scriptdir, "impact", impact_base(run));
 	}
 	if (!err)
 		err = write_samples(run, tfd);
 	if (!err)
-		err = plot_one(run, tfd, outdfd, plotdfd, scriptdir, "samples", "samples");
+		err = plot_one(tfd, outdfd, plotdfd, scriptdir, "samples", "samples");
 	remove_private(tfd, tmp);
 	close(plotdfd);
 	return err;

@@ -365,11 +365,12 @@ static int write_records(const char *dir, long n)
 		{ "fentry-map", "fentry" }, { "raw_tp-null", "raw_tp" },
 		{ "fexit-null", "fexit" },  { "tp-null-stat", "tp" },
 	};
-	char path[PATH_MAX + 32];
+	char path[PATH_MAX];
 	unsigned int seed = 1;
 	FILE *f;
 
-	snprintf(path, sizeof(path), "%s/samples.jsonl", dir);
+	if (snprintf(path, sizeof(path), "%s/samples.jsonl", dir) >= (int)sizeof(path))
+		return -1;
 	f = fopen(path, "w");
 	if (!f)
 		return -1;
