@@ -54,6 +54,16 @@ static void gp_field(FILE *f, const char *s)
 	}
 }
 
+/* A tic label is a format for gnuplot's gprintf(): a '%' in a name is doubled. */
+static void gp_tic_field(FILE *f, const char *s)
+{
+	for (; s && *s; s++) {
+		if (*s == '%')
+			fputc('%', f);
+		gp_field(f, (char[]){ *s, '\0' });
+	}
+}
+
 /* The private folder's files, written the one safe way. */
 struct gpfile {
 	struct outfile o;
@@ -275,9 +285,9 @@ static int write_impact(const struct run *run, int tfd)
 		const char *m = group_mechanism(run, groups[s]);
 
 		fprintf(pf.f[F_GROUPS], "%zu\t", s);
-		gp_field(pf.f[F_GROUPS], groups[s]);
+		gp_tic_field(pf.f[F_GROUPS], groups[s]);
 		fprintf(pf.f[F_GROUPS], "\t%d\t", m != NULL);
-		gp_field(pf.f[F_GROUPS], m ? m : "none");
+		gp_tic_field(pf.f[F_GROUPS], m ? m : "none");
 		fputc('\n', pf.f[F_GROUPS]);
 	}
 	for (s = 1; s < ng; s++)
@@ -335,7 +345,7 @@ static int write_samples(const struct run *run, int tfd)
 			continue;
 		fprintf(d, "%g\t%g\t%g\t", x + 0.3, c->value.mean,
 			isfinite(c->value.sd) ? c->value.sd : 0);
-		gp_field(d, c->name);
+		gp_tic_field(d, c->name);
 		fputc('\n', d);
 		x++;
 	}

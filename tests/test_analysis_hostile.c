@@ -167,6 +167,31 @@ static void test_folder_name_runs_nothing(void **state)
 			 before);
 }
 
+/* gnuplot reads a tic label as a format: a '%' in an attach or mechanism name stays text. */
+static void test_percent_in_names_still_plots(void **state)
+{
+	static const char text[] =
+		"{\"config\":\"baseline\",\"block\":0,\"rx_bps\":1e7}\n"
+		"{\"config\":\"baseline\",\"block\":1,\"rx_bps\":1.1e7}\n"
+		"{\"config\":\"x-y\",\"attach\":\"a %s %n\",\"probe\":\"p%d\",\"block\":0,"
+		"\"rx_bps\":1e7,\"mechanism\":\"m %s\"}\n"
+		"{\"config\":\"x-y\",\"attach\":\"a %s %n\",\"probe\":\"p%d\",\"block\":1,"
+		"\"rx_bps\":1.2e7,\"mechanism\":\"m %s\"}\n";
+	char dir[PATH_MAX], path[PATH_MAX + 32];
+	int rc;
+
+	(void)state;
+	snprintf(dir, sizeof(dir), "%s/percent", base);
+	assert_int_equal(mkdir(dir, 0755), 0);
+	snprintf(path, sizeof(path), "%s/samples.jsonl", dir);
+	put(path, text);
+	rc = report(dir, NULL);
+	if (rc != 0)
+		fail_msg("exit %d, expected 0; stderr: %s", rc, err);
+	expect_png(dir, "bitrate.png");
+	expect_png(dir, "samples.png");
+}
+
 /* Every name the report writes, relative to the output folder. */
 static const char *const outputs[] = {
 	"table.txt",
@@ -448,6 +473,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_folder_name_runs_nothing),
+		cmocka_unit_test(test_percent_in_names_still_plots),
 		cmocka_unit_test(test_planted_links_not_written_through),
 		cmocka_unit_test(test_planted_plot_folder_link),
 		cmocka_unit_test(test_planted_fifos_do_not_hang),
