@@ -29,7 +29,7 @@ ANALYSIS_CFLAGS := -I. -DBPFCOST_ANALYSIS_DIR=\"$(CURDIR)/analysis\"
 BINS += $(OUT)/bin/bpfcost-report
 ARCHIVES += $(OUT)/libanalysis.a
 
-$(OUT)/analysis/%.o: analysis/%.c $(ANALYSIS_HDRS)
+$(OUT)/analysis/%.o: analysis/%.c $(ANALYSIS_HDRS) $(wildcard loader/*.h)
 	@mkdir -p $(@D)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $(ANALYSIS_CFLAGS) -c $< -o $@

@@ -76,7 +76,7 @@ $(OUT)/experiments/registry.o: $(OUT)/experiments/registry.c $(RUNNER_HDRS)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -c $< -o $@
 
-$(OUT)/experiments/%.o: experiments/%.c $(RUNNER_HDRS) loader/bpfcost.h
+$(OUT)/experiments/%.o: experiments/%.c $(RUNNER_HDRS) $(wildcard loader/*.h)
 	@mkdir -p $(@D)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -c $< -o $@
