@@ -192,6 +192,32 @@ static void test_percent_in_names_still_plots(void **state)
 	expect_png(dir, "samples.png");
 }
 
+/* gnuplot failing (a broken script) still leaves no private folder behind. */
+static void test_private_folder_removed_on_failure(void **state)
+{
+	const char *dir = fixture_copy("broken-script");
+	char scripts[PATH_MAX], path[PATH_MAX + 32];
+	int before = private_folders(), rc, after;
+
+	(void)state;
+	snprintf(scripts, sizeof(scripts), "%s/scripts", base);
+	assert_int_equal(mkdir(scripts, 0755), 0);
+	snprintf(path, sizeof(path), "%s/impact.gp", scripts);
+	put(path, "this is not gnuplot\n");
+	snprintf(path, sizeof(path), "%s/samples.gp", scripts);
+	put(path, "this is not gnuplot\n");
+	setenv("BPFCOST_ANALYSIS_DIR", scripts, 1);
+	rc = report(dir, NULL);
+	unsetenv("BPFCOST_ANALYSIS_DIR");
+	after = private_folders();
+	if (rc != 1 || !strstr(err, "gnuplot"))
+		fail_msg("exit %d, expected 1 with gnuplot's failure on stderr; stderr: %s", rc,
+			 err);
+	if (after > before)
+		fail_msg("%d private gnuplot folders in /tmp after a failed plot, expected %d",
+			 after, before);
+}
+
 /* Every name the report writes, relative to the output folder. */
 static const char *const outputs[] = {
 	"table.txt",
@@ -474,6 +500,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_folder_name_runs_nothing),
 		cmocka_unit_test(test_percent_in_names_still_plots),
+		cmocka_unit_test(test_private_folder_removed_on_failure),
 		cmocka_unit_test(test_planted_links_not_written_through),
 		cmocka_unit_test(test_planted_plot_folder_link),
 		cmocka_unit_test(test_planted_fifos_do_not_hang),
