@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -23,6 +24,16 @@
 #include "loader/spawn.h"
 
 #define MAX_SERIES 64
+
+/* Ctrl-C or a kill while plotting: gnuplot is stopped, the private folder removed, then we die. */
+static volatile sig_atomic_t plot_stop;
+static const int stop_signals[] = { SIGINT, SIGTERM, SIGHUP };
+#define N_STOP (sizeof(stop_signals) / sizeof(stop_signals[0]))
+
+static void on_stop(int sig)
+{
+	plot_stop = sig;
+}
 
 /* Colours by probe; stats on/off is told apart by open/filled markers instead. */
 static const char *const palette[] = {
@@ -391,8 +402,8 @@ static int run_gnuplot(int tfd, const char *plot)
 	if (pid < 0)
 		return -errno;
 	/* A figure takes seconds; a gnuplot stuck for minutes is killed, not waited for. */
-	if (spawn_wait(pid, 600, NULL, &status))
-		return -ETIMEDOUT;
+	if (spawn_wait(pid, 600, &plot_stop, &status))
+		return plot_stop ? -EINTR : -ETIMEDOUT;
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		return 0;
 	fprintf(stderr, "bpfcost-report: gnuplot %s ended with %s\n", script,
@@ -455,10 +466,32 @@ static void remove_private(int tfd, const char *path)
 	rmdir(path);
 }
 
+static int plot_all(const struct run *run, int tfd, int outdfd, int plotdfd, const char *scriptdir)
+{
+	int err = write_impact(run, tfd);
+
+	if (err == -ENODATA) {
+		fprintf(stderr, "bpfcost-report: no configuration besides baseline to plot\n");
+		err = 0;
+	} else if (!err) {
+		err = plot_stop ? -EINTR
+				: plot_one(tfd, outdfd, plotdfd, scriptdir, "impact",
+					   impact_base(run));
+	}
+	if (!err)
+		err = plot_stop ? -EINTR : write_samples(run, tfd);
+	if (!err)
+		err = plot_stop ? -EINTR
+				: plot_one(tfd, outdfd, plotdfd, scriptdir, "samples", "samples");
+	return err;
+}
+
 int plot_write(const struct run *run, int outdfd, const char *scriptdir)
 {
+	struct sigaction sa = { .sa_handler = on_stop }, old[N_STOP];
 	char tmp[] = "/tmp/bpfcost-plot.XXXXXX";
-	int tfd, plotdfd, err;
+	int tfd = -1, plotdfd, err;
+	size_t i;
 
 	plotdfd = subdir_open(outdfd, "plot");
 	if (plotdfd < 0) {
@@ -466,29 +499,27 @@ int plot_write(const struct run *run, int outdfd, const char *scriptdir)
 			plotdfd == -ELOOP ? "a symbolic link (not followed)" : strerror(-plotdfd));
 		return plotdfd;
 	}
+	plot_stop = 0;
+	for (i = 0; i < N_STOP; i++)
+		sigaction(stop_signals[i], &sa, &old[i]);
 	if (!mkdtemp(tmp)) {
-		close(plotdfd);
-		return -errno;
+		err = -errno;
+		goto out;
 	}
 	tfd = open(tmp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (tfd < 0) {
 		err = -errno;
 		rmdir(tmp);
-		close(plotdfd);
-		return err;
+		goto out;
 	}
-	err = write_impact(run, tfd);
-	if (err == -ENODATA) {
-		fprintf(stderr, "bpfcost-report: no configuration besides baseline to plot\n");
-		err = 0;
-	} else if (!err) {
-		err = plot_one(tfd, outdfd, plotdfd, scriptdir, "impact", impact_base(run));
-	}
-	if (!err)
-		err = write_samples(run, tfd);
-	if (!err)
-		err = plot_one(tfd, outdfd, plotdfd, scriptdir, "samples", "samples");
+	err = plot_all(run, tfd, outdfd, plotdfd, scriptdir);
 	remove_private(tfd, tmp);
+out:
 	close(plotdfd);
+	for (i = 0; i < N_STOP; i++)
+		sigaction(stop_signals[i], &old[i], NULL);
+	/* The folder is gone: now end the way the signal asked. */
+	if (plot_stop)
+		raise(plot_stop);
 	return err;
 }

@@ -7,9 +7,12 @@
  * samples.jsonl and manifest.json as a FIFO, a symlink or over the size cap. Also:
  * a read error while loading is an error, and a record repeated verbatim counts once.
  */
+#include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -116,13 +119,14 @@ static void expect_png(const char *dir, const char *name)
 /* /tmp/bpfcost-plot.* now: every private folder must be gone after a report. */
 static int private_folders(void)
 {
-	char *argv[] = { "find", "/tmp", "-maxdepth", "1", "-name", "bpfcost-plot.*", NULL };
-	static char o[1 << 14], e[256];
+	DIR *d = opendir("/tmp");
+	struct dirent *e;
 	int n = 0;
 
-	assert_int_equal(run_capture(argv, o, sizeof(o), e, sizeof(e), 30000), 0);
-	for (char *p = o; (p = strchr(p, '\n')); p++)
-		n++;
+	assert_non_null(d);
+	while ((e = readdir(d)))
+		n += !strncmp(e->d_name, "bpfcost-plot.", 13);
+	closedir(d);
 	return n;
 }
 
@@ -216,6 +220,48 @@ static void test_private_folder_removed_on_failure(void **state)
 	if (after > before)
 		fail_msg("%d private gnuplot folders in /tmp after a failed plot, expected %d",
 			 after, before);
+}
+
+/*
+ * SIGTERM while gnuplot draws 80,000 samples: the report stops gnuplot, removes
+ * its private folder, then dies of the signal.
+ */
+static void test_private_folder_removed_on_signal(void **state)
+{
+	char dir[PATH_MAX], path[PATH_MAX + 32];
+	char *argv[] = { (char *)test_out_path("bin/bpfcost-report"), "-q", dir, NULL };
+	int before = private_folders(), rc, seen = 0;
+	struct child c;
+	FILE *f;
+
+	(void)state;
+	snprintf(dir, sizeof(dir), "%s/big", base);
+	assert_int_equal(mkdir(dir, 0755), 0);
+	snprintf(path, sizeof(path), "%s/samples.jsonl", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	for (int i = 0; i < 80000; i++)
+		fprintf(f, "{\"config\":\"%s\",\"block\":%d,\"rx_bps\":%d}\n",
+			i % 2 ? "tp-null" : "baseline", i / 2, 10000000 + i % 1000);
+	fclose(f);
+	assert_int_equal(child_start(&c, argv), 0);
+	/* Wait for the private folder to exist (the plotting has begun), then signal. */
+	for (int ms = 0; ms < 60000 && !seen && !child_exited(&c); ms += 5) {
+		seen = private_folders() > before;
+		if (!seen)
+			poll(NULL, 0, 5);
+	}
+	if (!seen) {
+		child_wait(&c, 1000);
+		fail_msg("no private folder appeared while the report ran (%s)", child_how(&c));
+	}
+	kill(c.pid, SIGTERM);
+	rc = child_wait(&c, 60000);
+	if (rc != -SIGTERM)
+		fail_msg("the report ended with %d, expected to die of SIGTERM (-%d)", rc, SIGTERM);
+	if (private_folders() > before)
+		fail_msg("%d private gnuplot folders in /tmp after SIGTERM, expected %d",
+			 private_folders(), before);
 }
 
 /* Every name the report writes, relative to the output folder. */
@@ -501,6 +547,7 @@ int main(void)
 		cmocka_unit_test(test_folder_name_runs_nothing),
 		cmocka_unit_test(test_percent_in_names_still_plots),
 		cmocka_unit_test(test_private_folder_removed_on_failure),
+		cmocka_unit_test(test_private_folder_removed_on_signal),
 		cmocka_unit_test(test_planted_links_not_written_through),
 		cmocka_unit_test(test_planted_plot_folder_link),
 		cmocka_unit_test(test_planted_fifos_do_not_hang),
