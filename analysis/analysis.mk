@@ -8,6 +8,7 @@ ANALYSIS_SRCS := \
 	analysis/escape.c \
 	analysis/fmt.c \
 	analysis/group.c \
+	analysis/infile.c \
 	analysis/load.c \
 	analysis/notes.c \
 	analysis/outfile.c \
@@ -30,7 +31,7 @@ ANALYSIS_CFLAGS := -I. -DBPFCOST_ANALYSIS_DIR=\"$(CURDIR)/analysis\"
 BINS += $(OUT)/bin/bpfcost-report
 ARCHIVES += $(OUT)/libanalysis.a
 
-$(OUT)/analysis/%.o: analysis/%.c $(ANALYSIS_HDRS)
+$(OUT)/analysis/%.o: analysis/%.c $(ANALYSIS_HDRS) $(wildcard loader/*.h)
 	@mkdir -p $(@D)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $(ANALYSIS_CFLAGS) -c $< -o $@
@@ -40,7 +41,8 @@ $(OUT)/libanalysis.a: $(ANALYSIS_OBJS)
 	$(call msg,AR,$@)
 	$(Q)rm -f $@ && $(AR) rcs $@ $^
 
-$(OUT)/bin/bpfcost-report: $(OUT)/analysis/report_main.o $(OUT)/libanalysis.a
+# libloader for spawn(): gnuplot is started the one way every program is.
+$(OUT)/bin/bpfcost-report: $(OUT)/analysis/report_main.o $(OUT)/libanalysis.a $(OUT)/libloader.a
 	@mkdir -p $(@D)
 	$(call msg,BINARY,$@)
 	$(Q)$(CC) $(CFLAGS) $^ -lcjson -lgsl -lgslcblas -lm -o $@

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <libgen.h>
 #include <limits.h>
@@ -138,7 +139,7 @@ static bool has_script(const char *dir)
 {
 	char p[PATH_MAX];
 
-	return path_join(p, sizeof(p), dir, "impact.gp") && access(p, R_OK) == 0;
+	return snprintf(p, sizeof(p), "%s/impact.gp", dir) < (int)sizeof(p) && !access(p, R_OK);
 }
 
 /* The scripts live in the source tree; find it from the binary, then from the build. */
@@ -175,7 +176,7 @@ static int text_writer(const struct run *run, FILE *f)
 	return table_text_write(run, g_src, f);
 }
 
-static int write_tables(const struct run *run, const struct opts *o)
+static int write_tables(const struct run *run, const struct opts *o, int outdfd)
 {
 	static const struct {
 		const char *name;
@@ -188,67 +189,75 @@ static int write_tables(const struct run *run, const struct opts *o)
 	};
 	struct outfile of;
 	size_t i;
+	int err;
 
 	g_src = o->dir;
 	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
-		if (!outfile_open(&of, o->out, files[i].name)) {
-			fprintf(msg, "bpfcost-report: cannot write %s: %s\n", SHOW(of.tmp),
+		if (!outfile_open(&of, outdfd, files[i].name)) {
+			fprintf(msg, "bpfcost-report: cannot write %s: %s\n", files[i].name,
 				strerror(errno));
 			return -1;
 		}
 		if (files[i].fn(run, of.f)) {
 			outfile_abort(&of);
-			fprintf(msg, "bpfcost-report: failed to write %s\n", SHOW(of.path));
+			fprintf(msg, "bpfcost-report: failed to write %s\n", files[i].name);
 			return -1;
 		}
-		if (outfile_close(&of)) {
-			fprintf(msg, "bpfcost-report: failed to write %s\n", SHOW(of.path));
+		err = outfile_close(&of);
+		if (err) {
+			fprintf(msg, "bpfcost-report: failed to write %s: %s\n", files[i].name,
+				strerror(-err));
 			return -1;
 		}
 	}
 	return 0;
 }
 
-static void cat_file(const char *dir, const char *name)
+/* The table just written, read back the safe way: it may have been swapped since. */
+static void cat_table(int outdfd)
 {
-	char p[PATH_MAX], *line = NULL;
-	size_t cap = 0;
-	FILE *f, *out;
+	char *text, *line;
+	size_t len;
+	FILE *out;
 
-	snprintf(p, sizeof(p), "%s/%s", dir, name);
-	f = fopen(p, "r");
-	if (!f)
+	if (infile_read(outdfd, "table.txt", (size_t)64 << 20, &text, &len))
 		return;
 	out = esc_term_stream(stdout);
 	/* Line by line: the filter keeps a line break only at the end of a write. */
-	while (out && getline(&line, &cap, f) > 0)
-		fputs(line, out);
-	free(line);
+	for (line = text; out && line < text + len;) {
+		char *nl = memchr(line, '\n', text + len - line);
+		size_t n = nl ? (size_t)(nl - line) + 1 : (size_t)(text + len - line);
+
+		fwrite(line, 1, n, out);
+		fflush(out);
+		line += n;
+	}
 	if (out)
 		fclose(out);
-	fclose(f);
+	free(text);
 }
 
-static int check_input(const struct opts *o)
+static const char *dir_error(int err)
 {
-	char p[PATH_MAX];
-	struct stat st;
+	return err == -ELOOP ? "a symbolic link to elsewhere (not followed)" : strerror(-err);
+}
 
-	if (stat(o->dir, &st) || !S_ISDIR(st.st_mode)) {
+/* The input and output folders, opened once (see analysis/files.h). */
+static int open_dirs(const struct opts *o, int *in, int *out)
+{
+	*in = dir_open(o->dir);
+	if (*in < 0) {
 		fprintf(msg,
-			"bpfcost-report: results folder '%s' does not exist "
+			"bpfcost-report: results folder '%s': %s "
 			"(run 'make experiment' or pass RESULTS=<dir>)\n",
-			SHOW(o->dir));
+			SHOW(o->dir), dir_error(*in));
 		return EXIT_INPUT;
 	}
-	snprintf(p, sizeof(p), "%s/samples.jsonl", o->dir);
-	if (access(p, R_OK)) {
-		fprintf(msg, "bpfcost-report: '%s' is missing or unreadable: %s\n", SHOW(p),
-			strerror(errno));
-		return EXIT_INPUT;
-	}
-	if (stat(o->out, &st) || !S_ISDIR(st.st_mode)) {
-		fprintf(msg, "bpfcost-report: output folder '%s' does not exist\n", SHOW(o->out));
+	*out = o->out == o->dir ? fcntl(*in, F_DUPFD_CLOEXEC, 0) : dir_open(o->out);
+	if (*out < 0) {
+		fprintf(msg, "bpfcost-report: output folder '%s': %s\n", SHOW(o->out),
+			dir_error(*out < 0 && o->out == o->dir ? -errno : *out));
+		close(*in);
 		return EXIT_INPUT;
 	}
 	return 0;
@@ -259,19 +268,22 @@ static int report(int argc, char **argv)
 	char sbuf[PATH_MAX];
 	struct run run;
 	struct opts o;
-	int ret, err;
+	int ret, err, in, out;
 
 	ret = parse_opts(argc, argv, &o);
 	if (ret >= 0)
 		return ret;
-	ret = check_input(&o);
+	ret = open_dirs(&o, &in, &out);
 	if (ret)
 		return ret;
-	err = run_load(&run, o.dir, msg);
+	err = run_load_at(&run, in, msg);
 	if (err) {
-		fprintf(msg, "bpfcost-report: cannot read %s/samples.jsonl: %s\n", SHOW(o.dir),
-			strerror(-err));
+		fprintf(msg, "bpfcost-report: cannot read %s/samples.jsonl: %s%s\n", SHOW(o.dir),
+			infile_strerror(err),
+			err == -EFBIG ? " (at most 256 MiB and 1000000 records)" : "");
 		run_free(&run);
+		close(in);
+		close(out);
 		return EXIT_INPUT;
 	}
 	run.estimator = o.estimator;
@@ -292,18 +304,20 @@ static int report(int argc, char **argv)
 			fprintf(msg, "bpfcost-report: --percall %s: not used: %s\n",
 				run.percall.dir, run.percall.refused);
 	}
-	if (err || write_tables(&run, &o)) {
+	if (err || write_tables(&run, &o, out)) {
 		ret = EXIT_ANALYSIS;
 		goto out;
 	}
-	if (o.plots && plot_write(&run, o.out, script_dir(sbuf, sizeof(sbuf)))) {
+	if (o.plots && plot_write(&run, out, script_dir(sbuf, sizeof(sbuf)))) {
 		fprintf(msg, "bpfcost-report: plots failed (tables were written)\n");
 		ret = EXIT_ANALYSIS;
 	}
 	if (!o.quiet)
-		cat_file(o.out, "table.txt");
+		cat_table(out);
 out:
 	run_free(&run);
+	close(in);
+	close(out);
 	return ret;
 }
 

@@ -23,31 +23,25 @@ static int cfg_cmp(const void *a, const void *b)
 	return strverscmp(x->name, y->name); /* spin_ns=50 before spin_ns=100 */
 }
 
-static struct cfg *find_or_add(struct run *run, const struct record *r, size_t *cap)
+static const struct record *group_recs;
+
+/* By name, then file order: each configuration's records side by side, in order. */
+static int rec_cmp(const void *a, const void *b)
 {
-	struct cfg *c;
-	size_t i;
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	int c = strcmp(group_recs[x].config, group_recs[y].config);
 
-	for (i = 0; i < run->n_cfgs; i++)
-		if (!strcmp(run->cfgs[i].name, r->config))
-			return &run->cfgs[i];
-	if (run->n_cfgs == *cap) {
-		size_t ncap = *cap ? *cap * 2 : 16;
+	return c ? c : (x > y) - (x < y);
+}
 
-		c = realloc(run->cfgs, ncap * sizeof(*c));
-		if (!c)
-			return NULL;
-		run->cfgs = c;
-		*cap = ncap;
-	}
-	c = &run->cfgs[run->n_cfgs++];
+static void cfg_init(struct cfg *c, const struct record *r)
+{
 	memset(c, 0, sizeof(*c));
 	memcpy(c->name, r->config, sizeof(c->name));
 	memcpy(c->attach, r->attach, sizeof(c->attach));
 	memcpy(c->probe, r->probe, sizeof(c->probe));
 	c->stats = r->stats;
 	c->baseline = r->baseline;
-	return c;
 }
 
 static int int_cmp(const void *a, const void *b)
@@ -90,47 +84,66 @@ static int count_unclean(struct cfg *c)
 	return 0;
 }
 
+/* Sorted, not searched: O(n log n) however many configurations a file names. */
 int run_group(struct run *run)
 {
-	size_t cap = 0, i;
+	size_t n = run->recs.n, *ix = calloc(n + 1, sizeof(*ix)), i, j, groups = 0;
 
-	for (i = 0; i < run->recs.n; i++) {
-		const struct record *r = &run->recs.v[i];
-		struct cfg *c = find_or_add(run, r, &cap);
-
-		if (!c)
-			return -ENOMEM;
-		if (r->failed) {
-			c->n_err++;
-			c->n_unsupported += r->unsupported;
-			if (!c->first_error)
-				c->first_error = r->error;
-			run->n_failed++;
-			continue;
-		}
-		if (r->disturbed) {
-			c->disturbed = reallocarray(c->disturbed, c->n_disturbed + 1,
-						    sizeof(*c->disturbed));
-			if (!c->disturbed)
-				return -ENOMEM;
-			c->disturbed[c->n_disturbed++] = r;
-			if (!c->first_disturbed)
-				c->first_disturbed = r->disturbed_why;
-			run->n_disturbed++;
-			continue;
-		}
-		/* Pointers into recs stay valid: recs is not resized after loading. */
-		c->ok = reallocarray(c->ok, c->n_ok + 1, sizeof(*c->ok));
-		if (!c->ok)
-			return -ENOMEM;
-		c->ok[c->n_ok++] = r;
+	if (!ix)
+		return -ENOMEM;
+	for (i = 0; i < n; i++)
+		ix[i] = i;
+	group_recs = run->recs.v;
+	qsort(ix, n, sizeof(*ix), rec_cmp);
+	for (i = 0; i < n; i++)
+		groups += !i || strcmp(run->recs.v[ix[i - 1]].config, run->recs.v[ix[i]].config);
+	run->cfgs = calloc(groups + 1, sizeof(*run->cfgs));
+	if (!run->cfgs) {
+		free(ix);
+		return -ENOMEM;
 	}
-	for (i = 0; i < run->n_cfgs; i++)
-		if (count_unclean(&run->cfgs[i]))
+	for (i = 0; i < n; i = j) {
+		struct cfg *c = &run->cfgs[run->n_cfgs++];
+
+		for (j = i; j < n && !strcmp(run->recs.v[ix[j]].config, run->recs.v[ix[i]].config);
+		     j++)
+			;
+		cfg_init(c, &run->recs.v[ix[i]]);
+		/* Pointers into recs stay valid: recs is not resized after loading. */
+		c->ok = calloc(j - i, sizeof(*c->ok));
+		c->disturbed = calloc(j - i, sizeof(*c->disturbed));
+		if (!c->ok || !c->disturbed) {
+			free(ix);
 			return -ENOMEM;
-	/* An empty file has no configurations, and qsort() must not be given NULL. */
-	if (run->n_cfgs)
-		qsort(run->cfgs, run->n_cfgs, sizeof(*run->cfgs), cfg_cmp);
+		}
+		for (size_t k = i; k < j; k++) {
+			const struct record *r = &run->recs.v[ix[k]];
+
+			if (r->failed) {
+				c->n_err++;
+				c->n_unsupported += r->unsupported;
+				if (!c->first_error)
+					c->first_error = r->error;
+				run->n_failed++;
+				continue;
+			}
+			/* Kept in the folder, never in a statistic: the runner redid it. */
+			if (r->disturbed) {
+				c->disturbed[c->n_disturbed++] = r;
+				if (!c->first_disturbed)
+					c->first_disturbed = r->disturbed_why;
+				run->n_disturbed++;
+				continue;
+			}
+			c->ok[c->n_ok++] = r;
+		}
+		if (count_unclean(c)) {
+			free(ix);
+			return -ENOMEM;
+		}
+	}
+	free(ix);
+	qsort(run->cfgs, run->n_cfgs, sizeof(*run->cfgs), cfg_cmp);
 	run->baseline = NULL;
 	for (i = 0; i < run->n_cfgs; i++)
 		if (run->cfgs[i].baseline && run->cfgs[i].n_ok)

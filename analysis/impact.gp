@@ -1,10 +1,24 @@
 # SPDX-License-Identifier: GPL-2.0
 # Impact plot: each configuration's change vs baseline (% for a rate, the added cost
 # in its unit for a cost per call) with 95% CI, grouped by attach type. Run by
-# bpfcost-report after a generated file that sets datafile, outbase, ngroups, nseries,
-# stitle[], scolor[], spt[], mde, unit, base_mean, base_unit, base_n, title1,
-# ylabel_text, worse and the xtics.
+# bpfcost-report in a private folder after impact.vars.gp (numbers: outbase, ngroups,
+# nseries, scolor[], spt[], mde, base_mean, base_n). Every string from the results
+# (labels, names, units) is read from a data file, never written into a script:
+# impact.labels (title1, ylabel_text, unit, base_unit, worse, one per line),
+# impact.series (one title per series), impact.groups (x, attach, has mechanism,
+# mechanism) and impact.dat (one block per series: x, y, low, high).
 set encoding utf8
+set datafile separator "\t"
+array L[5]
+stats 'impact.labels' using (L[int($0) + 1] = strcol(1), 0) nooutput
+title1 = L[1]; ylabel_text = L[2]; unit = L[3]; base_unit = L[4]; worse = L[5]
+array stitle[nseries]
+stats 'impact.series' using (stitle[int($0) + 1] = strcol(1), 0) nooutput
+array G[ngroups]
+stats 'impact.groups' using (G[int($0) + 1] = strcol(2) . \
+	(column(3) != 0 ? "\n(" . strcol(4) . ")" : ""), 0) nooutput
+set xtics ()
+do for [g = 1:ngroups] { set xtics add (G[g] g - 1) }
 # Room per attach group; many groups get slanted labels instead of overlapping ones.
 w = ngroups * 110 + 500
 w = w < 1100 ? 1100 : w
@@ -40,7 +54,7 @@ do for [k = 1:3] {
 	plot NaN with boxes fs solid 1.0 fc rgb '#e4e4e4' \
 		title (mde > 0 ? sprintf("±%.1f %s: too small for this run to detect", mde, unit) \
 			       : "one baseline sample: no detection limit"), \
-	     for [i = 1:nseries] datafile index (i - 1) using 1:2:3:4 with yerrorbars \
+	     for [i = 1:nseries] 'impact.dat' index (i - 1) using 1:2:3:4 with yerrorbars \
 		pt spt[i] ps 1.4 lw 2 lc rgb scolor[i] title stitle[i]
 	set output
 }

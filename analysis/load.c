@@ -5,29 +5,47 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cjson/cJSON.h>
 
+#include "analysis/files.h"
 #include "analysis/run.h"
 
-int run_load(struct run *run, const char *dir, FILE *diag)
+int run_load_at(struct run *run, int dfd, FILE *diag)
 {
-	char path[PATH_MAX];
-	int err;
+	int err = 0;
+	FILE *f;
 
 	memset(run, 0, sizeof(*run));
 	run->precision_pct = NAN;
-	if (snprintf(path, sizeof(path), "%s/samples.jsonl", dir) >= (int)sizeof(path))
-		return -ENAMETOOLONG;
-	err = records_load(path, &run->recs, diag);
+	f = infile_open(dfd, "samples.jsonl", SAMPLES_MAX, &err);
+	if (!f)
+		return err;
+	err = records_load_file(f, "samples.jsonl", &run->recs, diag);
+	fclose(f);
 	if (err)
 		return err;
 	err = run_group(run);
 	if (err)
 		return err;
 	/* The manifest is decoration: everything must be computable without it. */
-	manifest_load(run, dir);
+	err = manifest_load_at(run, dfd);
+	if (err && err != -ENOENT && diag)
+		fprintf(diag, "manifest.json: not used: %s\n", infile_strerror(err));
 	return 0;
+}
+
+int run_load(struct run *run, const char *dir, FILE *diag)
+{
+	int dfd = dir_open(dir), err;
+
+	memset(run, 0, sizeof(*run));
+	if (dfd < 0)
+		return dfd;
+	err = run_load_at(run, dfd, diag);
+	close(dfd);
+	return err;
 }
 
 /* A few top-level scalars worth a header line; the runner may add or omit any. */
@@ -62,24 +80,16 @@ static void precision_load(struct run *run, const cJSON *root)
 		strcpy(run->precision_stop, stop);
 }
 
-int manifest_load(struct run *run, const char *dir)
+int manifest_load_at(struct run *run, int dfd)
 {
-	char path[PATH_MAX], *text = NULL;
 	const cJSON *it;
 	cJSON *root;
-	size_t len = 0;
-	FILE *f;
+	char *text;
+	int err;
 
-	snprintf(path, sizeof(path), "%s/manifest.json", dir);
-	f = fopen(path, "r");
-	if (!f)
-		return -errno;
-	if (getdelim(&text, &len, '\0', f) < 0) {
-		fclose(f);
-		free(text);
-		return -EIO;
-	}
-	fclose(f);
+	err = infile_read(dfd, "manifest.json", MANIFEST_MAX, &text, NULL);
+	if (err)
+		return err;
 	root = cJSON_Parse(text);
 	free(text);
 	if (!root)

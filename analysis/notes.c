@@ -156,8 +156,9 @@ static int error_lines(const struct run *run, struct notes *n)
 	}
 	if (!err && run->recs.n_duplicates)
 		err = add(n,
-			  "WARNING: %zu second record(s) of one configuration and block left out: "
-			  "two runs wrote to this folder, or lines were copied",
+			  "WARNING: %zu duplicate record(s) left out (a second record of one "
+			  "configuration and block, or a line repeated verbatim): two runs wrote "
+			  "to this folder, or lines were copied",
 			  run->recs.n_duplicates);
 	if (!err && run->recs.n_malformed > run->recs.n_duplicates)
 		err = add(n, "%zu malformed line(s) in samples.jsonl skipped (first: line %d)",

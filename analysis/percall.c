@@ -20,45 +20,31 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cjson/cJSON.h>
 
 #include "analysis/escape.h"
 #include "analysis/fmt.h"
+#include "analysis/files.h"
 #include "analysis/run.h"
-
-/* A manifest is a few kilobytes; anything this big is not one. */
-#define MANIFEST_MAX (4 << 20)
 
 #define PLAIN_CHARS "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._+~-"
 
-/* The parsed manifest.json of @dir, or NULL (missing, too big, not JSON). */
+/* The parsed manifest.json of @dir, or NULL (missing, unsafe, too big, not JSON). */
 static cJSON *manifest_read(const char *dir)
 {
-	char path[PATH_MAX], *text;
-	cJSON *root;
-	size_t n;
-	FILE *f;
+	int dfd = dir_open(dir);
+	cJSON *root = NULL;
+	char *text;
 
-	if (snprintf(path, sizeof(path), "%s/manifest.json", dir) >= (int)sizeof(path))
+	if (dfd < 0)
 		return NULL;
-	f = fopen(path, "r");
-	if (!f)
-		return NULL;
-	text = malloc(MANIFEST_MAX + 1);
-	if (!text) {
-		fclose(f);
-		return NULL;
-	}
-	n = fread(text, 1, MANIFEST_MAX + 1, f);
-	fclose(f);
-	if (n > MANIFEST_MAX) {
+	if (!infile_read(dfd, "manifest.json", MANIFEST_MAX, &text, NULL)) {
+		root = cJSON_Parse(text);
 		free(text);
-		return NULL;
 	}
-	text[n] = '\0';
-	root = cJSON_Parse(text);
-	free(text);
+	close(dfd);
 	return root;
 }
 

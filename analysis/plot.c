@@ -1,14 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Plots: write the numbers as gnuplot data plus a small file of gnuplot variables,
- * then run the fixed scripts impact.gp and samples.gp from the analysis folder. Every
- * string from the records reaches gnuplot single-quoted (no substitution there) or,
- * for two-line labels, double-quoted with backquotes dropped; names are plain words
- * already (records.c).
- * Data files stay in <out>/plot/ so a reader can restyle a figure without rerunning.
+ * Plots: gnuplot runs in a private temporary folder (0700) on files of fixed
+ * names: <plot>.vars.gp holds numbers and our own constants only, and every
+ * string from the records (names, units, labels) reaches gnuplot as a column
+ * of a data file (<plot>.labels, .series, .groups, .dat), never as script. No
+ * path, not even the results folder's name, is in a script or in its argv.
+ * The finished plots are then copied into the output folder by the safe
+ * writer, and the data files into its plot/, so a reader can restyle a figure.
  */
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -17,19 +21,28 @@
 
 #include "analysis/fmt.h"
 #include "analysis/report.h"
+#include "loader/spawn.h"
 
 #define MAX_SERIES 64
+
+/* Ctrl-C or a kill while plotting: gnuplot is stopped, the private folder removed, then we die. */
+static volatile sig_atomic_t plot_stop;
+static const int stop_signals[] = { SIGINT, SIGTERM, SIGHUP };
+#define N_STOP (sizeof(stop_signals) / sizeof(stop_signals[0]))
+
+static void on_stop(int sig)
+{
+	plot_stop = sig;
+}
 
 /* Colours by probe; stats on/off is told apart by open/filled markers instead. */
 static const char *const palette[] = {
 	"#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9", "#000000", "#f0e442",
 };
 
-/* gnuplot single-quoted string: no escapes except '' for a quote. */
+/* Constants of ours only: a quote is doubled all the same. */
 static void gp_str(FILE *f, const char *s)
 {
-	if (!s)
-		s = "";
 	fputc('\'', f);
 	for (; *s; s++) {
 		if (*s == '\'')
@@ -39,35 +52,54 @@ static void gp_str(FILE *f, const char *s)
 	fputc('\'', f);
 }
 
-static FILE *open_in(const char *dir, const char *name)
+/*
+ * One tab-separated data field: a tab, line break, quote or control byte could
+ * only shift the columns, but none survives anyway. Data is never evaluated.
+ */
+static void gp_field(FILE *f, const char *s)
 {
-	char path[PATH_MAX];
+	for (; s && *s; s++) {
+		unsigned char c = *s;
 
-	if (!path_join(path, sizeof(path), dir, name)) {
-		errno = ENAMETOOLONG;
-		return NULL;
+		fputc(c < 0x20 || c >= 0x7f || c == '"' ? '?' : c, f);
 	}
-	return fopen(path, "w");
 }
 
-/* Double-quoted so a label can hold a line break; only \\ and " need escaping. */
-static void gp_label(FILE *f, const char *first, const char *second)
+/* A tic label is a format for gnuplot's gprintf(): a '%' in a name is doubled. */
+static void gp_tic_field(FILE *f, const char *s)
 {
-	const char *parts[2] = { first, second };
-
-	fputc('"', f);
-	for (int i = 0; i < 2 && parts[i]; i++) {
-		if (i)
-			fputs("\\n", f);
-		for (const char *s = parts[i]; *s; s++) {
-			if (*s == '`')
-				continue; /* command substitution in double-quoted strings */
-			if (*s == '"' || *s == '\\')
-				fputc('\\', f);
-			fputc(*s, f);
-		}
+	for (; s && *s; s++) {
+		if (*s == '%')
+			fputc('%', f);
+		gp_field(f, (char[]){ *s, '\0' });
 	}
-	fputc('"', f);
+}
+
+/* The private folder's files, written the one safe way. */
+struct gpfile {
+	struct outfile o;
+	bool open;
+};
+
+static FILE *gp_open(struct gpfile *g, int dfd, const char *name)
+{
+	g->open = outfile_open(&g->o, dfd, name) != NULL;
+	return g->open ? g->o.f : NULL;
+}
+
+static int gp_close(struct gpfile *g)
+{
+	if (!g->open)
+		return -EIO;
+	g->open = false;
+	return outfile_close(&g->o);
+}
+
+static void gp_abort(struct gpfile *g)
+{
+	if (g->open)
+		outfile_abort(&g->o);
+	g->open = false;
 }
 
 /* The mechanism every plotted row of an attach type agreed on, or NULL. */
@@ -145,24 +177,60 @@ static size_t index_of(const char **v, size_t n, const char *s)
 	return n;
 }
 
-static int write_impact(const struct run *run, const char *dir, const char *out)
+/* The files one plot is made from, all in the private folder. */
+enum { F_VARS, F_DAT, F_LABELS, F_SERIES, F_GROUPS, F_MAX };
+
+struct plotfiles {
+	struct gpfile g[F_MAX];
+	FILE *f[F_MAX];
+};
+
+static const char *const suffix[F_MAX] = { ".vars.gp", ".dat", ".labels", ".series", ".groups" };
+
+static int files_open(struct plotfiles *p, int tfd, const char *plot, int n)
+{
+	char name[64];
+
+	memset(p, 0, sizeof(*p));
+	for (int i = 0; i < n; i++) {
+		snprintf(name, sizeof(name), "%s%s", plot, suffix[i]);
+		p->f[i] = gp_open(&p->g[i], tfd, name);
+		if (!p->f[i])
+			return -errno;
+	}
+	return 0;
+}
+
+static int files_close(struct plotfiles *p, int err)
+{
+	for (int i = 0; i < F_MAX; i++) {
+		if (err)
+			gp_abort(&p->g[i]);
+		else if (p->g[i].open && gp_close(&p->g[i]))
+			err = -EIO;
+	}
+	return err;
+}
+
+static int write_impact(const struct run *run, int tfd)
 {
 	const char *groups[MAX_SERIES], *probes[MAX_SERIES];
+	struct plotfiles pf;
 	size_t ng, np, s, ns = 0;
-	char path[PATH_MAX];
-	FILE *d, *v;
+	FILE *d, *v, *l;
+	int err;
 
 	ng = distinct(run, offsetof(struct cfg, attach), groups, MAX_SERIES);
 	np = distinct(run, offsetof(struct cfg, probe), probes, MAX_SERIES);
 	qsort(probes, np, sizeof(*probes), str_cmp);
-	d = open_in(dir, "impact.dat");
-	v = open_in(dir, "impact.vars.gp");
-	if (!d || !v)
-		goto fail;
-	fprintf(v, "datafile = ");
-	gp_str(v, path_join(path, sizeof(path), dir, "impact.dat"));
-	fprintf(v, "\noutbase = ");
-	gp_str(v, path_join(path, sizeof(path), out, impact_base(run)));
+	err = files_open(&pf, tfd, "impact", F_MAX);
+	if (err)
+		return files_close(&pf, err);
+	v = pf.f[F_VARS];
+	d = pf.f[F_DAT];
+	l = pf.f[F_LABELS];
+	fprintf(v, "outbase = ");
+	gp_str(v, impact_base(run));
 	{
 		double mde = shown(run, run->mde_pct, run->mde_abs);
 		char t[320];
@@ -171,24 +239,24 @@ static int write_impact(const struct run *run, const char *dir, const char *out)
 			isfinite(mde) ? mde : -1,
 			isfinite(run->baseline->value.mean) ? run->baseline->value.mean : 0,
 			run->baseline->value.n);
-		fprintf(v, "unit = ");
-		gp_str(v, plot_percent(run) ? "%" : run->metric.unit);
-		fprintf(v, "\nbase_unit = ");
-		gp_str(v, run->metric.unit);
+		/* impact.labels, one per line: title1, ylabel_text, unit, base_unit, worse */
 		snprintf(t, sizeof(t), "Cost of an attached BPF program on %s (%s)",
 			 run->metric.name, run->metric.clock);
-		fprintf(v, "\ntitle1 = ");
-		gp_str(v, t);
+		gp_field(l, t);
 		snprintf(t, sizeof(t), "%s vs baseline (%s)",
 			 plot_percent(run) ? "change" : "added cost", run->metric.unit);
-		fprintf(v, "\nylabel_text = ");
-		gp_str(v, plot_percent(run) ? "change vs baseline (%)" : t);
-		fprintf(v, "\nworse = ");
-		gp_str(v, run->metric.higher_is_better ? "below 0 = slower" : "above 0 = costlier");
-		fprintf(v, "\n");
+		fputc('\n', l);
+		gp_field(l, plot_percent(run) ? "change vs baseline (%)" : t);
+		fputc('\n', l);
+		gp_field(l, plot_percent(run) ? "%" : run->metric.unit);
+		fputc('\n', l);
+		gp_field(l, run->metric.unit);
+		fputc('\n', l);
+		gp_field(l,
+			 run->metric.higher_is_better ? "below 0 = slower" : "above 0 = costlier");
+		fputc('\n', l);
 	}
-	fprintf(v, "array stitle[%zu]\narray scolor[%zu]\narray spt[%zu]\n", 2 * np, 2 * np,
-		2 * np);
+	fprintf(v, "array scolor[%zu]\narray spt[%zu]\n", 2 * np + 1, 2 * np + 1);
 	/* One data block per (probe, stats) series, points spread within each attach group. */
 	for (size_t p = 0; p < np; p++) {
 		for (int st = 0; st < 2; st++) {
@@ -197,88 +265,73 @@ static int write_impact(const struct run *run, const char *dir, const char *out)
 			for (size_t i = 0; i < run->n_cfgs; i++) {
 				const struct cfg *c = &run->cfgs[i];
 				size_t g = index_of(groups, ng, c->attach);
-				double x;
+				double x, y, lo, hi;
 
 				if (!plottable(run, c) || c->stats != st ||
 				    strcmp(c->probe, probes[p]))
 					continue;
 				x = g + ((double)(2 * p + st) + 0.5) / (2.0 * np) * 0.8 - 0.4;
-				{
-					double y = shown(run, c->impact_pct, c->diff);
-					double lo = shown(run, c->impact_lo, c->diff_lo);
-					double hi = shown(run, c->impact_hi, c->diff_hi);
-
-					fprintf(d, "%g %g %g %g\n", x, y, isfinite(lo) ? lo : y,
-						isfinite(hi) ? hi : y);
-				}
+				y = shown(run, c->impact_pct, c->diff);
+				lo = shown(run, c->impact_lo, c->diff_lo);
+				hi = shown(run, c->impact_hi, c->diff_hi);
+				fprintf(d, "%g\t%g\t%g\t%g\n", x, y, isfinite(lo) ? lo : y,
+					isfinite(hi) ? hi : y);
 				any = true;
 			}
 			if (!any)
 				continue;
 			fprintf(d, "\n\n");
 			ns++;
-			fprintf(v, "stitle[%zu] = ", ns);
-			char t[REC_NAME_LEN + 32];
-
-			snprintf(t, sizeof(t), "probe %s, BPF stats %s", probes[p],
-				 st ? "on" : "off");
-			gp_str(v, t);
-			fprintf(v, "\nscolor[%zu] = '%s'\nspt[%zu] = %d\n", ns,
+			fprintf(pf.f[F_SERIES], "probe ");
+			gp_field(pf.f[F_SERIES], probes[p]);
+			fprintf(pf.f[F_SERIES], ", BPF stats %s\n", st ? "on" : "off");
+			fprintf(v, "scolor[%zu] = '%s'\nspt[%zu] = %d\n", ns,
 				palette[p % (sizeof(palette) / sizeof(palette[0]))], ns,
 				st ? 6 : 7);
 		}
 	}
-	fprintf(v, "nseries = %zu\nset xtics (", ns);
+	fprintf(v, "nseries = %zu\n", ns);
+	/* impact.groups: position, attach type, whether a mechanism follows, the mechanism */
 	for (s = 0; s < ng; s++) {
 		const char *m = group_mechanism(run, groups[s]);
-		char mech[64];
 
-		snprintf(mech, sizeof(mech), "(%s)", m ? m : "");
-		fprintf(v, "%s", s ? ", " : "");
-		gp_label(v, groups[s], m ? mech : NULL);
-		fprintf(v, " %zu", s);
+		fprintf(pf.f[F_GROUPS], "%zu\t", s);
+		gp_tic_field(pf.f[F_GROUPS], groups[s]);
+		fprintf(pf.f[F_GROUPS], "\t%d\t", m != NULL);
+		gp_tic_field(pf.f[F_GROUPS], m ? m : "none");
+		fputc('\n', pf.f[F_GROUPS]);
 	}
-	fprintf(v, ")\n");
 	for (s = 1; s < ng; s++)
 		fprintf(v,
 			"set arrow from first %g, graph 0 to first %g, graph 1 nohead "
 			"lc rgb '#c0c0c0' back\n",
 			s - 0.5, s - 0.5);
-	if (fclose(d) | fclose(v))
-		return -EIO;
-	return ns ? 0 : -ENODATA;
-fail:
-	if (d)
-		fclose(d);
-	if (v)
-		fclose(v);
-	return -errno;
+	err = files_close(&pf, 0);
+	return err ? err : ns ? 0 : -ENODATA;
 }
 
-static int write_samples(const struct run *run, const char *dir, const char *out)
+static int write_samples(const struct run *run, int tfd)
 {
 	const struct cfg *b = run->baseline;
-	char path[PATH_MAX];
+	struct plotfiles pf;
 	size_t i, k, x = 0;
 	FILE *d, *v;
+	char t[160], u[64];
+	int err;
 
-	d = open_in(dir, "samples.dat");
-	v = open_in(dir, "samples.vars.gp");
-	if (!d || !v)
-		goto fail;
-	fprintf(v, "datafile = ");
-	gp_str(v, path_join(path, sizeof(path), dir, "samples.dat"));
-	fprintf(v, "\noutbase = ");
-	gp_str(v, path_join(path, sizeof(path), out, "samples"));
-	fprintf(v, "\nylabel_text = ");
-	{
-		char t[160], u[64];
-
-		snprintf(t, sizeof(t), "%s (%s)", fmt_title(run->metric.name, u, sizeof(u)),
-			 run->metric.unit);
-		gp_str(v, t);
-	}
-	fprintf(v, "\nbase_mean = %.6g\nbase_sd = %.6g\nset xtics (",
+	err = files_open(&pf, tfd, "samples", F_LABELS + 1);
+	if (err)
+		return files_close(&pf, err);
+	v = pf.f[F_VARS];
+	d = pf.f[F_DAT];
+	fprintf(v, "outbase = ");
+	gp_str(v, "samples");
+	/* samples.labels: ylabel_text */
+	snprintf(t, sizeof(t), "%s (%s)", fmt_title(run->metric.name, u, sizeof(u)),
+		 run->metric.unit);
+	gp_field(pf.f[F_LABELS], t);
+	fputc('\n', pf.f[F_LABELS]);
+	fprintf(v, "\nbase_mean = %.6g\nbase_sd = %.6g\n",
 		isfinite(b->value.mean) ? b->value.mean : 0,
 		isfinite(b->value.sd) ? b->value.sd : 0);
 	/* Block 0: every sample, spread sideways by block so equal values stay visible. */
@@ -290,89 +343,183 @@ static int write_samples(const struct run *run, const char *dir, const char *out
 		for (k = 0; k < c->n_ok; k++) {
 			int blk = c->ok[k]->block >= 0 ? c->ok[k]->block : (int)k;
 
-			fprintf(d, "%g %g\n", x + ((blk % 9) - 4) * 0.04, c->ok[k]->value);
+			fprintf(d, "%g\t%g\n", x + ((blk % 9) - 4) * 0.04, c->ok[k]->value);
 		}
-		fprintf(v, "%s", x ? ", " : "");
-		gp_str(v, c->name);
-		fprintf(v, " %zu", x);
 		x++;
 	}
+	/* Block 1: each configuration's mean and sd, its name the tic label. */
 	fprintf(d, "\n\n");
 	for (i = 0, x = 0; i < run->n_cfgs; i++) {
 		const struct cfg *c = &run->cfgs[i];
 
 		if (!c->n_ok)
 			continue;
-		fprintf(d, "%g %g %g\n", x + 0.3, c->value.mean,
+		fprintf(d, "%g\t%g\t%g\t", x + 0.3, c->value.mean,
 			isfinite(c->value.sd) ? c->value.sd : 0);
+		gp_tic_field(d, c->name);
+		fputc('\n', d);
 		x++;
 	}
-	fprintf(v, ")\nncfg = %zu\n", x);
-	if (fclose(d) | fclose(v))
-		return -EIO;
-	return 0;
-fail:
-	if (d)
-		fclose(d);
-	if (v)
-		fclose(v);
-	return -errno;
+	fprintf(v, "ncfg = %zu\n", x);
+	return files_close(&pf, 0);
 }
 
-static int run_gnuplot(const char *vars, const char *script)
+/* Our own script, copied in: gnuplot's argv names only files of the private folder. */
+static int copy_script(int tfd, const char *scripts, const char *name)
 {
-	int status;
-	pid_t pid;
-
-	fflush(NULL);
-	pid = fork();
-	if (pid < 0)
-		return -errno;
-	if (!pid) {
-		execlp("gnuplot", "gnuplot", vars, script, (char *)NULL);
-		fprintf(stderr, "bpfcost-report: cannot run gnuplot: %s\n", strerror(errno));
-		_exit(127);
-	}
-	if (waitpid(pid, &status, 0) < 0)
-		return -errno;
-	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -ECHILD;
-}
-
-static int plot_one(const char *name, const char *data, const char *scripts)
-{
-	char vars[PATH_MAX], script[PATH_MAX];
+	char path[PATH_MAX], *text;
+	size_t len;
 	int err;
 
-	snprintf(vars, sizeof(vars), "%s/%s.vars.gp", data, name);
-	snprintf(script, sizeof(script), "%s/%s.gp", scripts, name);
-	if (access(script, R_OK)) {
-		fprintf(stderr, "bpfcost-report: gnuplot script %s not found\n", script);
-		return -ENOENT;
+	if (snprintf(path, sizeof(path), "%s/%s", scripts, name) >= (int)sizeof(path))
+		return -ENAMETOOLONG;
+	err = infile_read(AT_FDCWD, path, 1 << 20, &text, &len);
+	if (err) {
+		fprintf(stderr, "bpfcost-report: gnuplot script %s: %s\n", path,
+			infile_strerror(err));
+		return err;
 	}
-	err = run_gnuplot(vars, script);
-	if (err)
-		fprintf(stderr, "bpfcost-report: gnuplot %s failed\n", script);
+	err = outfile_write(tfd, name, text, len);
+	free(text);
 	return err;
 }
 
-int plot_write(const struct run *run, const char *outdir, const char *scriptdir)
+static int run_gnuplot(int tfd, const char *plot)
 {
-	char data[PATH_MAX];
+	char vars[64], script[64], how[32];
+	char *argv[] = { "gnuplot", vars, script, NULL };
+	struct spawn_opts o;
+	int status;
+	pid_t pid;
+
+	snprintf(vars, sizeof(vars), "%s.vars.gp", plot);
+	snprintf(script, sizeof(script), "%s.gp", plot);
+	spawn_opts_init(&o);
+	o.stderr_fd = SPAWN_INHERIT;
+	o.cwd_fd = tfd;
+	fflush(NULL);
+	pid = spawn(argv, &o);
+	if (pid < 0)
+		return -errno;
+	/* A figure takes seconds; a gnuplot stuck for minutes is killed, not waited for. */
+	if (spawn_wait(pid, 600, &plot_stop, &status))
+		return plot_stop ? -EINTR : -ETIMEDOUT;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return 0;
+	fprintf(stderr, "bpfcost-report: gnuplot %s ended with %s\n", script,
+		spawn_status_str(status, how, sizeof(how)));
+	return -ECHILD;
+}
+
+/* Copy @from in the private folder to @to in @dfd, through the safe writer. */
+static int publish(int tfd, const char *from, int dfd, const char *to)
+{
+	char *text;
+	size_t len;
+	int err = infile_read(tfd, from, (size_t)256 << 20, &text, &len);
+
+	if (!err)
+		err = outfile_write(dfd, to, text, len);
+	free(text);
+	if (err)
+		fprintf(stderr, "bpfcost-report: cannot write %s: %s\n", to, infile_strerror(err));
+	return err;
+}
+
+static int plot_one(int tfd, int outdfd, int plotdfd, const char *scripts, const char *plot,
+		    const char *outbase)
+{
+	static const char *const ext[] = { ".png", ".svg", ".pdf" };
+	char from[64], to[64], name[64];
 	int err;
 
-	snprintf(data, sizeof(data), "%s/plot", outdir);
-	if (mkdir(data, 0755) && errno != EEXIST)
-		return -errno;
-	err = write_impact(run, data, outdir);
+	snprintf(name, sizeof(name), "%s.gp", plot);
+	err = copy_script(tfd, scripts, name);
+	if (!err)
+		err = run_gnuplot(tfd, plot);
+	for (size_t i = 0; !err && i < sizeof(ext) / sizeof(ext[0]); i++) {
+		snprintf(from, sizeof(from), "%s%s", outbase, ext[i]);
+		snprintf(to, sizeof(to), "%s%s", outbase, ext[i]);
+		err = publish(tfd, from, outdfd, to);
+	}
+	/* The data beside the plots, for a reader who restyles them. */
+	for (int i = 0; !err && i < F_MAX; i++) {
+		snprintf(name, sizeof(name), "%s%s", plot, suffix[i]);
+		if (!faccessat(tfd, name, F_OK, AT_SYMLINK_NOFOLLOW))
+			err = publish(tfd, name, plotdfd, name);
+	}
+	return err;
+}
+
+/* Empty the private folder (only we write there) and remove it. */
+static void remove_private(int tfd, const char *path)
+{
+	DIR *d = fdopendir(dup(tfd));
+	struct dirent *e;
+
+	while (d && (e = readdir(d)))
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			unlinkat(tfd, e->d_name, 0);
+	if (d)
+		closedir(d);
+	close(tfd);
+	rmdir(path);
+}
+
+static int plot_all(const struct run *run, int tfd, int outdfd, int plotdfd, const char *scriptdir)
+{
+	int err = write_impact(run, tfd);
+
 	if (err == -ENODATA) {
 		fprintf(stderr, "bpfcost-report: no configuration besides baseline to plot\n");
 		err = 0;
 	} else if (!err) {
-		err = plot_one("impact", data, scriptdir);
+		err = plot_stop ? -EINTR
+				: plot_one(tfd, outdfd, plotdfd, scriptdir, "impact",
+					   impact_base(run));
 	}
 	if (!err)
-		err = write_samples(run, data, outdir);
+		err = plot_stop ? -EINTR : write_samples(run, tfd);
 	if (!err)
-		err = plot_one("samples", data, scriptdir);
+		err = plot_stop ? -EINTR
+				: plot_one(tfd, outdfd, plotdfd, scriptdir, "samples", "samples");
+	return err;
+}
+
+int plot_write(const struct run *run, int outdfd, const char *scriptdir)
+{
+	struct sigaction sa = { .sa_handler = on_stop }, old[N_STOP];
+	char tmp[] = "/tmp/bpfcost-plot.XXXXXX";
+	int tfd = -1, plotdfd, err;
+	size_t i;
+
+	plotdfd = subdir_open(outdfd, "plot");
+	if (plotdfd < 0) {
+		fprintf(stderr, "bpfcost-report: cannot use plot/ in the output folder: %s\n",
+			plotdfd == -ELOOP ? "a symbolic link (not followed)" : strerror(-plotdfd));
+		return plotdfd;
+	}
+	plot_stop = 0;
+	for (i = 0; i < N_STOP; i++)
+		sigaction(stop_signals[i], &sa, &old[i]);
+	if (!mkdtemp(tmp)) {
+		err = -errno;
+		goto out;
+	}
+	tfd = open(tmp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (tfd < 0) {
+		err = -errno;
+		rmdir(tmp);
+		goto out;
+	}
+	err = plot_all(run, tfd, outdfd, plotdfd, scriptdir);
+	remove_private(tfd, tmp);
+out:
+	close(plotdfd);
+	for (i = 0; i < N_STOP; i++)
+		sigaction(stop_signals[i], &old[i], NULL);
+	/* The folder is gone: now end the way the signal asked. */
+	if (plot_stop)
+		raise(plot_stop);
 	return err;
 }

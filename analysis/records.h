@@ -71,7 +71,13 @@ int record_parse(const char *line, struct record *r, char *why, size_t whylen);
  */
 void record_split_config(const char *config, const char *const *attach_names, char *attach,
 			 char *probe, size_t len, bool *stats);
+/* Past these, the whole file is refused (-EFBIG): memory stays bounded. */
+#define RECORDS_MAX	1000000
+#define RECORD_LINE_MAX 65536 /* a longer line is skipped as malformed */
+/* samples.jsonl at @path: a regular file, not followed if a link (see analysis/files.h). */
 int records_load(const char *path, struct record_set *set, FILE *diag);
+/* The same from an open file; @path names it in messages. A read error is an error. */
+int records_load_file(FILE *f, const char *path, struct record_set *set, FILE *diag);
 void records_free(struct record_set *set);
 
 #endif

@@ -139,8 +139,10 @@ double run_spin_added(const struct run *run, const struct cfg *c);
 void run_free(struct run *run);
 /* The configuration named @name (the whole name, settings included), or NULL. */
 const struct cfg *run_find_cfg(const struct run *run, const char *name);
+/* samples.jsonl and manifest.json of the folder @dir (see analysis/files.h), or of @dfd. */
 int run_load(struct run *run, const char *dir, FILE *diag);
-int manifest_load(struct run *run, const char *dir);
+int run_load_at(struct run *run, int dfd, FILE *diag);
+int manifest_load_at(struct run *run, int dfd);
 
 /*
  * Each row's impact CI half-width against @target_pct (NAN: none; widths are

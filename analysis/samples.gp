@@ -1,8 +1,14 @@
 # SPDX-License-Identifier: GPL-2.0
 # Per-sample plot: every sample's value of the run's metric per configuration, baseline
-# included, so the spread behind each mean is visible. Run after a generated file that
-# sets datafile, outbase, ylabel_text, ncfg, base_mean, base_sd and the xtics.
+# included, so the spread behind each mean is visible. Run in a private folder after
+# samples.vars.gp (numbers: outbase, ncfg, base_mean, base_sd). Strings come from data
+# files only: samples.labels (ylabel_text) and the names in samples.dat's block 1
+# (x, mean, sd, name), the tic labels.
 set encoding utf8
+set datafile separator "\t"
+array L[1]
+stats 'samples.labels' using (L[int($0) + 1] = strcol(1), 0) nooutput
+ylabel_text = L[1]
 set title ylabel_text . " of every sample, per configuration\n" . \
 	"dots: one sample each; bars: mean ± sd; shaded: baseline mean ± sd"
 set ylabel ylabel_text
@@ -33,9 +39,9 @@ do for [k = 1:3] {
 	}
 	plot NaN with boxes fs solid 1.0 fc rgb '#d8e6f3' title "baseline mean ± sd", \
 	     base_mean with lines lc rgb '#0072b2' dt 2 lw 1.5 title "baseline mean", \
-	     datafile index 0 using 1:2 with points pt 7 ps 0.7 lc rgb '#60303030' \
+	     'samples.dat' index 0 using 1:2 with points pt 7 ps 0.7 lc rgb '#60303030' \
 		title "one sample", \
-	     datafile index 1 using 1:2:3 with yerrorbars pt 5 ps 1.0 lw 2 lc rgb '#d55e00' \
+	     'samples.dat' index 1 using 1:2:3:xticlabels(4) with yerrorbars pt 5 ps 1.0 lw 2 lc rgb '#d55e00' \
 		title "mean ± sd"
 	set output
 }

@@ -10,13 +10,15 @@
  *  3. spin ladders: host (real, normalised) and guest (instructions): the
  *     fitted slope of measured against set cost, with its 95% CI;
  *  4. the flood: default (-b 1G per stream) against calibrated offered load,
- *     baseline samples alternating in one guest; the CV of each.
- *  5. disturbance: the same host-target flood run twice, the second with a
+ *     baseline samples alternating in one guest; the CV of each;
+ *  5. the report: bpfcost-report on 20,000 and on 80,000 generated records,
+ *     plots included, one after the other; loading must scale linearly;
+ *  6. disturbance: the same host-target flood run twice, the second with a
  *     CPU hog on every host CPU for a stretch in its middle; each run's MDE
  *     with the robust and the mean estimator, and how many samples were
  *     marked disturbed and redone.
  *
- * Usage: bpfcost-bench [--only host|guest|ladder|flood|disturb] [-n N] [-o DIR]
+ * Usage: bpfcost-bench [--only host|guest|ladder|flood|report|disturb] [-n N] [-o DIR]
  */
 #include <errno.h>
 #include <signal.h>
@@ -410,7 +412,7 @@ static int bench_disturb(const char *n)
 	waitpid(hog, NULL, 0);
 	if (ret)
 		goto out;
-	printf("5. disturbance: host flood, MATRIX=quick, N=%s x 2 s, a hog on every CPU for "
+	printf("6. disturbance: host flood, MATRIX=quick, N=%s x 2 s, a hog on every CPU for "
 	       "%.0f s from %.0f s into the second run:\n",
 	       n, s_clean / 3, s_clean / 4);
 	print_disturb("without the hog:", &clean, s_clean);
@@ -422,6 +424,93 @@ out:
 	run_free(&clean);
 	run_free(&hogged);
 	return ret;
+}
+
+/* @n records of 10 configurations in @dir/samples.jsonl, as the runner writes them. */
+static int write_records(const char *dir, long n)
+{
+	static const char *const cfgs[][2] = {
+		{ "baseline", NULL },	    { "tp-null", "tp" },
+		{ "tp-map", "tp" },	    { "kprobe-null", "kprobe" },
+		{ "kprobe-map", "kprobe" }, { "fentry-null", "fentry" },
+		{ "fentry-map", "fentry" }, { "raw_tp-null", "raw_tp" },
+		{ "fexit-null", "fexit" },  { "tp-null-stat", "tp" },
+	};
+	char path[PATH_MAX];
+	unsigned int seed = 1;
+	FILE *f;
+
+	if (snprintf(path, sizeof(path), "%s/samples.jsonl", dir) >= (int)sizeof(path))
+		return -1;
+	f = fopen(path, "w");
+	if (!f)
+		return -1;
+	for (long i = 0; i < n; i++) {
+		const char *const *c = cfgs[i % 10];
+		double v = 1.8e7 * (1 - 0.01 * (i % 10)) + (rand_r(&seed) % 2000000) - 1e6;
+
+		fprintf(f, "{\"config\":\"%s\",", c[0]);
+		if (c[1])
+			fprintf(f, "\"attach\":\"%s\",\"probe\":\"%s\",\"hits_per_packet\":1,",
+				c[1], strstr(c[0], "map") ? "map" : "null");
+		fprintf(f,
+			"\"stats\":%s,\"block\":%ld,\"sample\":%ld,\"order\":%ld,\"rx_bps\":%.1f,"
+			"\"rx_bytes\":%.1f,\"rx_packets\":%.1f,\"lost_percent\":0.5,"
+			"\"duration_s\":10,\"cpu_host_percent\":80,\"cpu_remote_percent\":95,"
+			"\"time\":\"2026-01-01T00:00:00Z\"}\n",
+			strstr(c[0], "-stat") ? "true" : "false", i / 10, i / 10 + 1, i % 10, v,
+			v * 10 / 8, v * 10 / 8 / 64);
+	}
+	return fclose(f);
+}
+
+/* Seconds bpfcost-report took on the folder @dir, or NAN; @plots: gnuplot included. */
+static double time_report(const char *dir, bool plots)
+{
+	char tool[PATH_MAX];
+	char *argv[] = { tool, "-q", (char *)dir, plots ? NULL : "--no-plots", NULL };
+	double t0;
+
+	snprintf(tool, sizeof(tool), "%s/bpfcost-report", bpfcost_exe_dir());
+	t0 = bpfcost_now();
+	if (run_tool(argv))
+		return NAN;
+	return bpfcost_now() - t0;
+}
+
+/*
+ * 5. bpfcost-report on 20,000 and 80,000 records in one run, alternating, the
+ * best of three each (the machine is shared): whole report, and without the
+ * plots (loading and analysis, which used to be quadratic).
+ */
+static int bench_report(void)
+{
+	static const long sizes[2] = { 20000, 80000 };
+	char root[] = "/tmp/bpfcost-bench-report.XXXXXX", dir[2][PATH_MAX];
+	char *rm[] = { "rm", "-rf", root, NULL };
+	double best[2][2] = { { INFINITY, INFINITY }, { INFINITY, INFINITY } };
+	int err = 0;
+
+	if (!mkdtemp(root))
+		return -1;
+	for (int k = 0; k < 2 && !err; k++) {
+		snprintf(dir[k], sizeof(dir[k]), "%s/records-%ld", root, sizes[k]);
+		err = mkdir(dir[k], 0700) || write_records(dir[k], sizes[k]);
+	}
+	for (int round = 0; round < 3 && !err; round++)
+		for (int k = 0; k < 2; k++)
+			for (int plots = 0; plots < 2; plots++)
+				best[k][plots] = fmin(best[k][plots], time_report(dir[k], plots));
+	run_tool(rm);
+	if (err)
+		return -1;
+	printf("5. bpfcost-report, best of 3, 20,000 vs 80,000 records (4x; linear is about "
+	       "4x, the bound 5x):\n");
+	printf("   whole report, plots included: %.2f s vs %.2f s: %.2fx\n", best[0][1], best[1][1],
+	       best[1][1] / best[0][1]);
+	printf("   without plots (load, analyse, tables): %.2f s vs %.2f s: %.2fx\n", best[0][0],
+	       best[1][0], best[1][0] / best[0][0]);
+	return isfinite(best[1][1]) && isfinite(best[1][0]) ? 0 : -1;
 }
 
 int main(int argc, char **argv)
@@ -448,7 +537,9 @@ int main(int argc, char **argv)
 			out_root = optarg;
 			break;
 		case 'h':
-			printf("usage: bpfcost-bench [--only host|guest|ladder|flood|disturb] [-n "
+			printf("usage: bpfcost-bench [--only "
+			       "host|guest|ladder|flood|report|disturb] "
+			       "[-n "
 			       "N] "
 			       "[-o DIR]\n");
 			return 0;
@@ -467,5 +558,7 @@ int main(int argc, char **argv)
 		err |= bench_flood(n);
 	if (!only || !strcmp(only, "disturb"))
 		err |= bench_disturb(only ? n : "8");
+	if (!only || !strcmp(only, "report"))
+		err |= bench_report();
 	return err ? BPFCOST_EXIT_FAILURE : BPFCOST_EXIT_OK;
 }

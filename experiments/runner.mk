@@ -81,7 +81,7 @@ $(OUT)/experiments/registry.o: $(OUT)/experiments/registry.c $(RUNNER_HDRS)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -c $< -o $@
 
-$(OUT)/experiments/%.o: experiments/%.c $(RUNNER_HDRS) loader/bpfcost.h
+$(OUT)/experiments/%.o: experiments/%.c $(RUNNER_HDRS) $(wildcard loader/*.h)
 	@mkdir -p $(@D)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -c $< -o $@
@@ -112,9 +112,13 @@ $(OUT)/bin/bpfcost-bench: $(OUT)/experiments/bench_main.o $(OUT)/libexperiments.
 
 BINS += $(OUT)/bin/bpfcost-bench
 
-.PHONY: bench
+.PHONY: bench bench-report
 bench: all guest
 	$(Q)$(OUT)/bin/bpfcost-bench $(BENCH_ARGS)
+
+# bpfcost-report on 20,000 and 80,000 generated records, side by side; no guest needed.
+bench-report: all
+	$(Q)$(OUT)/bin/bpfcost-bench --only report
 
 .PHONY: experiment
 experiment: all guest

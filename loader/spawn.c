@@ -21,6 +21,7 @@ void spawn_opts_init(struct spawn_opts *o)
 		.stderr_fd = -1,
 		.keep_fd = -1,
 		.netns_fd = -1,
+		.cwd_fd = -1,
 		.die_with_us = true,
 	};
 }
@@ -53,6 +54,8 @@ pid_t spawn(char *const argv[], const struct spawn_opts *o)
 	if (o->new_netns && unshare(CLONE_NEWNET))
 		_exit(126);
 	if (o->cpus && sched_setaffinity(0, sizeof(*o->cpus), o->cpus))
+		_exit(126);
+	if (o->cwd_fd >= 0 && fchdir(o->cwd_fd))
 		_exit(126);
 	null_fd = open("/dev/null", O_RDWR);
 	child_fd(o->stdin_fd, STDIN_FILENO, null_fd);

@@ -14,15 +14,16 @@
 #include <sys/types.h>
 
 struct spawn_opts {
-	int stdin_fd;	  /* -1: /dev/null */
-	int stdout_fd;	  /* -1: /dev/null; SPAWN_INHERIT: ours */
-	int stderr_fd;	  /* as stdout_fd */
-	int keep_fd;	  /* one more fd the child keeps open (e.g. a tap device); -1: none */
-	int netns_fd;	  /* join this network namespace before exec; -1: stay */
-	bool new_netns;	  /* unshare(CLONE_NEWNET) before exec */
-	bool own_group;	  /* own process group: our Ctrl-C does not reach it directly */
-	bool die_with_us; /* PR_SET_PDEATHSIG SIGKILL: gone even if we are SIGKILLed */
+	int stdin_fd;	       /* -1: /dev/null */
+	int stdout_fd;	       /* -1: /dev/null; SPAWN_INHERIT: ours */
+	int stderr_fd;	       /* as stdout_fd */
+	int keep_fd;	       /* one more fd the child keeps open (e.g. a tap device); -1: none */
+	int netns_fd;	       /* join this network namespace before exec; -1: stay */
+	bool new_netns;	       /* unshare(CLONE_NEWNET) before exec */
+	bool own_group;	       /* own process group: our Ctrl-C does not reach it directly */
+	bool die_with_us;      /* PR_SET_PDEATHSIG SIGKILL: gone even if we are SIGKILLed */
 	const cpu_set_t *cpus; /* sched_setaffinity(0) in the child before exec; NULL: ours */
+	int cwd_fd;	       /* fchdir() here before exec; -1: our working folder */
 };
 
 #define SPAWN_INHERIT (-2)

@@ -80,7 +80,7 @@ GUEST_LIB_OBJS := $(patsubst %.c,$(OUT)/%.o,$(GUEST_LIB_SRCS))
 ARCHIVES += $(OUT)/libguest.a
 BINS	 += $(OUT)/bin/bpfcost-guest
 
-$(OUT)/experiments/guest/%.o: experiments/guest/%.c $(wildcard experiments/guest/*.h)
+$(OUT)/experiments/guest/%.o: experiments/guest/%.c $(wildcard experiments/guest/*.h loader/*.h)
 	@mkdir -p $(@D)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -I. -c $< -o $@

@@ -16,7 +16,7 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char *line = malloc(size + 1), why[128], path[64];
+	char *line = malloc(size + 1), why[128];
 	struct record_set set;
 	struct record r;
 	int fd;
@@ -35,10 +35,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fd = memfd_create("samples.jsonl", 0);
 	if (fd < 0)
 		return 0;
-	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-	if (write(fd, data, size) == (ssize_t)size) {
-		records_load(path, &set, NULL);
-		records_free(&set);
+	/* records_load() does not follow /proc/self/fd/N (a link): hand it the file. */
+	if (write(fd, data, size) == (ssize_t)size && !lseek(fd, 0, SEEK_SET)) {
+		FILE *f = fdopen(fd, "r");
+
+		if (f) {
+			records_load_file(f, "samples.jsonl", &set, NULL);
+			records_free(&set);
+			fclose(f);
+			return 0;
+		}
 	}
 	close(fd);
 	return 0;
