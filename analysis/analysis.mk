@@ -17,6 +17,7 @@ ANALYSIS_SRCS := \
 	analysis/precision.c \
 	analysis/records.c \
 	analysis/robust.c \
+	analysis/samples_csv.c \
 	analysis/stats.c \
 	analysis/summary_csv.c \
 	analysis/table_md.c \

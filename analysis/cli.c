@@ -186,6 +186,7 @@ static int write_tables(const struct run *run, const struct opts *o, int outdfd)
 		{ "table.md", table_md_write },
 		{ "table.tex", table_tex_write },
 		{ "summary.csv", summary_csv_write },
+		{ "samples.csv", samples_csv_write },
 	};
 	struct outfile of;
 	size_t i;

@@ -13,6 +13,7 @@ int table_text_write(const struct run *run, const char *src, FILE *f);
 int table_md_write(const struct run *run, FILE *f);
 int table_tex_write(const struct run *run, FILE *f);
 int summary_csv_write(const struct run *run, FILE *f);
+int samples_csv_write(const struct run *run, FILE *f);
 /*
  * The plots, made by gnuplot in a private temporary folder from data files of
  * fixed names, then copied into @outdfd (and their data into its plot/).

@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * samples.csv: one row per record as loaded, in file order, with what else the
+ * host did while it ran and the runner's verdict: the evidence behind every
+ * "disturbed" and behind each row's clean samples, for a spreadsheet or R.
+ */
+#include <math.h>
+
+#include "analysis/escape.h"
+#include "analysis/report.h"
+
+static void put_num(FILE *f, double v)
+{
+	fputc(',', f);
+	if (isfinite(v))
+		fprintf(f, "%.10g", v);
+}
+
+static void put_next_str(FILE *f, const char *s)
+{
+	fputc(',', f);
+	esc_csv(f, s);
+}
+
+int samples_csv_write(const struct run *run, FILE *f)
+{
+	size_t i;
+
+	fputs("line,config,block,sample,order,value,unit,status,disturbed_why,foreign_cpu,"
+	      "psi_some_percent,steal_percent\n",
+	      f);
+	for (i = 0; i < run->recs.n; i++) {
+		const struct record *r = &run->recs.v[i];
+
+		fprintf(f, "%d", r->line);
+		put_next_str(f, r->config);
+		fprintf(f, ",%d,%d,%d", r->block, r->sample, r->order);
+		put_num(f, r->failed ? NAN : r->value);
+		put_next_str(f, r->metric.unit);
+		put_next_str(f, r->unsupported ? "unsupported"
+				: r->failed    ? "error"
+				: r->disturbed ? "disturbed"
+					       : "ok");
+		put_next_str(f, r->disturbed ? r->disturbed_why : "");
+		put_num(f, r->foreign_cpu);
+		put_num(f, r->psi_some_pct);
+		put_num(f, r->steal_pct);
+		fputc('\n', f);
+	}
+	return ferror(f) ? -1 : 0;
+}
