@@ -142,7 +142,6 @@ bool disturbance_judge(struct disturbance *d, int row, const struct interference
 	disturbed = interference_judge(f, &lim, why, len);
 	if (disturbed && usual > 0 && strlen(why) + 40 < len)
 		snprintf(why + strlen(why), len - strlen(why), "; usual in this run %.2f", usual);
-	add_foreign(d, f->foreign_cpu);
 
 	if (row >= 0 && row < d->n_rows)
 		ref = reference(d, row);
@@ -162,8 +161,11 @@ bool disturbance_judge(struct disturbance *d, int row, const struct interference
 		if (cJSON_IsObject(it))
 			cJSON_AddNumberToObject(it, "symptom_reference", ref);
 	}
-	if (!disturbed)
+	/* Clean samples only: a long disturbance must not become the usual level. */
+	if (!disturbed) {
 		add_clean(d, row, v);
+		add_foreign(d, f->foreign_cpu);
+	}
 	return disturbed;
 }
 
@@ -175,7 +177,8 @@ void disturbance_note(struct disturbance *d, int row, const cJSON *rec)
 	if (row < 0 || row >= d->n_rows || cJSON_GetObjectItemCaseSensitive(rec, "error"))
 		return;
 	/* Bounded like every figure read back: a hostile record cannot move the reference far. */
-	if (cJSON_IsNumber(fc) && fc->valuedouble >= 0 && fc->valuedouble <= 1024)
+	if (cJSON_IsNumber(fc) && fc->valuedouble >= 0 && fc->valuedouble <= 1024 &&
+	    !cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(rec, "disturbed")))
 		add_foreign(d, fc->valuedouble);
 	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(rec, "disturbed"))) {
 		if (d->redos[row] < d->redo_limit)
@@ -183,6 +186,13 @@ void disturbance_note(struct disturbance *d, int row, const cJSON *rec)
 		return;
 	}
 	add_clean(d, row, symptom_of(d, rec));
+}
+
+bool disturbance_quiet(const struct disturbance *d, const struct interference *f)
+{
+	double lim = d->limits.foreign_cpu + disturbance_usual_foreign(d);
+
+	return !(f->foreign_cpu > lim) && !(f->steal_pct > d->limits.steal_pct);
 }
 
 bool disturbance_redos_left(const struct disturbance *d, int row)

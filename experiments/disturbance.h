@@ -29,10 +29,12 @@ struct disturbance {
 	const char *symptom_field;	   /* the workload's; NULL: none */
 	double symptom_margin;
 	/*
-	 * Other processes' usual CPU in this run: the median over every sample so
-	 * far (before the first few: over the run's start-up). A sample is judged
-	 * against usual + limit: steady background work is part of the machine
-	 * the run measures; what changes during a sample is what disturbs it.
+	 * Other processes' usual CPU in this run: the median over its clean
+	 * samples so far (before the first few: over the run's start-up). A
+	 * sample is judged against usual + limit: steady background work is part
+	 * of the machine the run measures; what changes during a sample is what
+	 * disturbs it. Disturbed samples never join it: a long disturbance must
+	 * not become the usual level.
 	 */
 	double foreign_startup;
 	double *foreign_all;
@@ -59,6 +61,8 @@ void disturbance_startup(struct disturbance *d, const struct interference *f);
 double disturbance_usual_foreign(const struct disturbance *d);
 /* An existing record of row @row, on resume: counts its redos and symptom reference. */
 void disturbance_note(struct disturbance *d, int row, const struct cJSON *rec);
+/* Whether the host is as quiet as a clean sample needs (the window @f). */
+bool disturbance_quiet(const struct disturbance *d, const struct interference *f);
 /* May row @row be redone once more? Takes the redo if so. */
 bool disturbance_take_redo(struct disturbance *d, int row);
 /* Whether row @row has redos left (on resume: is a disturbed-only block still open?). */

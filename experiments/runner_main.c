@@ -438,6 +438,33 @@ static int calibrate(struct sample_settings *ss, cJSON *man, const char **values
 	return 0;
 }
 
+/*
+ * Before a redo: one-second windows of what other processes do until one is
+ * quiet, at most a minute (then the redo runs and is judged as any sample).
+ * -1 on Ctrl-C.
+ */
+static int wait_quiet(const struct disturbance *dist, struct progress *p, const char *name)
+{
+	struct interference_snap a, b;
+	struct interference f;
+	int waited;
+
+	for (waited = 0; waited < 60 && !stop_requested; waited++) {
+		interference_snap(&a, getpid(), NULL, 0);
+		usleep(1000000); /* the window measured, not a wait for an event */
+		interference_snap(&b, getpid(), NULL, 0);
+		interference_diff(&a, &b, &f);
+		if (disturbance_quiet(dist, &f))
+			break;
+		if (!waited)
+			progress_note(p,
+				      "%s: waiting for the host to quiet down before its redo "
+				      "(other processes use %.2f CPU)",
+				      name, f.foreign_cpu);
+	}
+	return stop_requested ? -1 : 0;
+}
+
 static int run(const struct run_settings *rs, const struct matrix *m, const char *dir, cJSON *man)
 {
 	struct target_settings ts = {
@@ -598,6 +625,9 @@ static int run(const struct run_settings *rs, const struct matrix *m, const char
 				stopped = "budget";
 				goto budget_spent;
 			}
+			/* A redo waits for the host to quiet down, or it is disturbed again. */
+			if (pos >= m->n && wait_quiet(&dist, &p, c->name))
+				goto interrupted;
 			t0 = bpfcost_now();
 			rec = cJSON_CreateObject();
 			/* What else the host did while the sample ran: its verdict. */
