@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,7 @@
 #include "loader/kconfig.h"
 #include "loader/spawn.h"
 #include "manifest.h"
+#include "run_settings.h"
 
 /* Kernel options that decide which attach types exist and how they work. */
 static const char *const config_flags[] = {
@@ -209,66 +211,138 @@ static const char *str(const cJSON *o, const char *k)
 	return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, k));
 }
 
-static double num(const cJSON *o, const char *k)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
-
-	return cJSON_IsNumber(v) ? v->valuedouble : -1;
-}
-
 /* The workload and its argument values back from the manifest (defaults for any missing). */
-static int workload_settings(const cJSON *obj, struct run_settings *s)
+static int workload_settings(const cJSON *obj, struct run_settings *s, char *err, size_t errlen)
 {
-	const cJSON *args = cJSON_GetObjectItemCaseSensitive(obj, "args");
+	const cJSON *args = cJSON_GetObjectItemCaseSensitive(obj, "args"), *a;
 	const struct workload_ops *w;
 	int i;
 
 	s->workload = str(obj, "name");
-	w = workload_find(s->workload);
-	if (!w)
+	w = s->workload ? workload_find(s->workload) : NULL;
+	if (!w) {
+		snprintf(err, errlen, "workload.name: missing or not a known workload");
 		return -1;
+	}
+	/* An argument the workload does not declare was not what the run used: refused. */
+	cJSON_ArrayForEach(a, args)
+	{
+		if (!a->string || workload_arg_index(w, a->string) < 0 || !cJSON_IsString(a)) {
+			snprintf(err, errlen, "workload.args: '%.64s' is not a %s argument",
+				 a->string ?: "", w->name);
+			return -1;
+		}
+	}
 	for (i = 0; i < WORKLOAD_MAX_ARGS && w->args[i].name; i++)
 		s->values[i] = str(args, w->args[i].name) ?: w->args[i].dflt;
 	return 0;
 }
 
-int manifest_settings(const cJSON *man, struct run_settings *s, const char ***names, int *count)
+/* Numbers read exactly: integers as integers, never a double cast out of range. */
+static int numbers(const cJSON *man, const cJSON *set, struct run_settings *s, char *err,
+		   size_t errlen)
+{
+	const cJSON *prec = cJSON_GetObjectItemCaseSensitive(man, "precision");
+	long long v;
+
+	if (json_exact_int(man, "N", RS_N_MIN, RS_N_MAX, &v, err, errlen))
+		return -1;
+	s->n = (int)v;
+	if (json_finite(man, "duration", &s->duration, err, errlen) ||
+	    json_exact_int(set, "vcpus", 1, RS_VCPUS_MAX, &v, err, errlen))
+		return -1;
+	s->vcpus = (int)v;
+	if (json_exact_int(set, "mem_mb", RS_MEM_MIN, RS_MEM_MAX, &v, err, errlen))
+		return -1;
+	s->mem_mb = (int)v;
+	if (json_exact_int(set, "spin_ns", 0, RS_SPIN_NS_MAX, &v, err, errlen))
+		return -1;
+	s->spin_ns = (long)v;
+	if (json_finite(set, "hit_check_s", &s->check_s, err, errlen))
+		return -1;
+	s->precision = 0;
+	s->budget_min = 0;
+	s->max_n = s->n;
+	if (!prec)
+		return 0;
+	if (!cJSON_IsObject(prec)) {
+		snprintf(err, errlen, "precision: not an object");
+		return -1;
+	}
+	if (cJSON_GetObjectItemCaseSensitive(prec, "target_pct") &&
+	    json_finite(prec, "target_pct", &s->precision, err, errlen))
+		return -1;
+	if (json_finite(prec, "budget_min", &s->budget_min, err, errlen))
+		return -1;
+	if (s->precision > 0) {
+		if (json_exact_int(prec, "max_n", RS_MAX_N_MIN, RS_N_MAX, &v, err, errlen))
+			return -1;
+		s->max_n = (int)v;
+	}
+	return 0;
+}
+
+static int seed(const char *text, uint64_t *out)
+{
+	char *end;
+
+	/* Plain decimal only: strtoull would take "-1" or " 7" as well. */
+	if (!text || !text[0] || strspn(text, "0123456789") != strlen(text))
+		return -1;
+	errno = 0;
+	*out = strtoull(text, &end, 10);
+	return errno || *end ? -1 : 0;
+}
+
+int manifest_settings(const cJSON *man, struct run_settings *s, const char ***names, int *count,
+		      char *err, size_t errlen)
 {
 	const cJSON *set = cJSON_GetObjectItemCaseSensitive(man, "settings");
-	const cJSON *list = cJSON_GetObjectItemCaseSensitive(man, "configs"), *c, *prec;
+	const cJSON *list = cJSON_GetObjectItemCaseSensitive(man, "configs"), *c;
 	int i = 0;
 
-	if (!str(man, "matrix") || !str(man, "order_seed") || !cJSON_IsArray(list) || !set)
+	*names = NULL;
+	if (!cJSON_IsObject(man) || !cJSON_IsObject(set) || !cJSON_IsArray(list)) {
+		snprintf(err, errlen, "no settings object or configs array");
 		return -1;
+	}
 	s->matrix = str(man, "matrix");
-	s->n = (int)num(man, "N");
-	s->duration = num(man, "duration");
 	s->target = str(man, "target");
-	s->clock = str(man, "clock") ?: "real";
-	if (workload_settings(cJSON_GetObjectItemCaseSensitive(man, "workload"), s))
-		return -1;
-	s->seed = strtoull(str(man, "order_seed"), NULL, 10);
+	s->clock = str(man, "clock") ?: "real"; /* absent before --clock: real time */
 	s->topology = str(man, "topology");
 	s->accel = str(set, "accel");
-	s->vcpus = (int)num(set, "vcpus");
-	s->mem_mb = (int)num(set, "mem_mb");
 	s->func = str(set, "func");
-	s->spin_ns = (long)num(set, "spin_ns");
-	s->check_s = num(set, "hit_check_s");
+	if (seed(str(man, "order_seed"), &s->seed)) {
+		snprintf(err, errlen, "order_seed: missing or not a decimal 64-bit integer");
+		return -1;
+	}
+	if (workload_settings(cJSON_GetObjectItemCaseSensitive(man, "workload"), s, err, errlen) ||
+	    numbers(man, set, s, err, errlen))
+		return -1;
 	/* Absent in manifests from before --pin/--bind: those ran unpinned and unbound. */
 	s->pin = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(set, "pin"));
 	s->bind = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(set, "bind"));
-	prec = cJSON_GetObjectItemCaseSensitive(man, "precision");
-	s->precision = fmax(num(prec, "target_pct"), 0);
-	s->budget_min = fmax(num(prec, "budget_min"), 0);
-	s->max_n = s->precision > 0 ? (int)num(prec, "max_n") : s->n;
-	if (s->precision > 1000 || s->budget_min > 525600 ||
-	    (s->precision > 0 && !(s->max_n >= s->n && s->max_n <= 100000)))
+	if (run_settings_check(s, err, errlen))
 		return -1;
 	*count = cJSON_GetArraySize(list);
-	*names = calloc(*count + 1, sizeof(**names));
-	if (!*names)
+	if (*count < 1 || *count > RS_CONFIGS_MAX) {
+		snprintf(err, errlen, "configs: %d names; 1 to %d", *count, RS_CONFIGS_MAX);
 		return -1;
-	cJSON_ArrayForEach(c, list)(*names)[i++] = cJSON_IsString(c) ? c->valuestring : "";
-	return s->n >= 1 && s->duration > 0 && s->target && s->topology ? 0 : -1;
+	}
+	*names = calloc(*count + 1, sizeof(**names));
+	if (!*names) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	cJSON_ArrayForEach(c, list)
+	{
+		if (!cJSON_IsString(c)) {
+			snprintf(err, errlen, "configs: entry %d is not a name", i + 1);
+			free(*names);
+			*names = NULL;
+			return -1;
+		}
+		(*names)[i++] = c->valuestring;
+	}
+	return 0;
 }

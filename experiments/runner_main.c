@@ -25,6 +25,7 @@
 #include "matrix.h"
 #include "progress.h"
 #include "results.h"
+#include "run_settings.h"
 #include "record_check.h"
 #include "sample.h"
 #include "schedule.h"
@@ -445,8 +446,9 @@ static int run(const struct run_settings *rs, const struct matrix *m, const char
 	d.done = calloc((size_t)m->n * blocks, 1);
 	if (!order || !d.done || !active)
 		goto out;
-	results_each(dir, mark_done, &d);
-	samples = results_open_samples(dir, err, sizeof(err));
+	samples = results_each(dir, mark_done, &d, err, sizeof(err)) < 0
+			  ? NULL
+			  : results_open_samples(dir, err, sizeof(err));
 	if (!samples) {
 		fprintf(stderr, "bpfcost-run: %s\n", err);
 		goto out;
@@ -665,11 +667,14 @@ static const char *prefixed(const char *prefix, const char *value)
 	return store[used++];
 }
 
-/* Defaults of the chosen workload's arguments, then each NAME=VALUE given, in order. */
+/*
+ * Defaults of the chosen workload's arguments, then each NAME=VALUE given, in
+ * order; run_settings_check() judges the values.
+ */
 static int set_workload_args(struct run_settings *rs, const char *const *sets, int n)
 {
 	const struct workload_ops *w = workload_find(rs->workload);
-	char valid[256] = "", err[BPFCOST_ERRLEN];
+	char valid[256] = "";
 	int i, k;
 
 	for (i = 0; i < WORKLOAD_MAX_ARGS && w->args[i].name; i++) {
@@ -688,10 +693,6 @@ static int set_workload_args(struct run_settings *rs, const char *const *sets, i
 			return -1;
 		}
 		rs->values[i] = strchr(sets[k], '=') + 1;
-	}
-	if (w->validate && w->validate(rs->values, rs->duration, err, sizeof(err))) {
-		fprintf(stderr, "bpfcost-run: %s\n", err);
-		return -1;
 	}
 	return 0;
 }
@@ -752,7 +753,7 @@ int main(int argc, char **argv)
 	const char *results_root = "results", *resume = NULL, **names = NULL;
 	const char *arg_sets[32];
 	int n_arg_sets = 0;
-	char err[BPFCOST_ERRLEN], dir[PATH_MAX], label[64], *end;
+	char err[BPFCOST_ERRLEN] = "", dir[PATH_MAX], label[64], *end;
 	bool report = true;
 	struct matrix m = { 0 };
 	cJSON *man = NULL;
@@ -767,14 +768,15 @@ int main(int argc, char **argv)
 			rs.matrix = optarg;
 			break;
 		case 'n':
-			if (parse_int(optarg, 1, 100000, &v))
+			if (parse_int(optarg, RS_N_MIN, RS_N_MAX, &v))
 				return bad("N (samples per configuration)", optarg,
 					   "an integer >= 1");
 			rs.n = (int)v;
 			break;
 		case 't':
 			rs.duration = strtod(optarg, &end);
-			if (*end || !(rs.duration >= 1 && rs.duration <= 86400))
+			if (*end || end == optarg ||
+			    !(rs.duration >= RS_DURATION_MIN && rs.duration <= RS_DURATION_MAX))
 				return bad("duration", optarg, "seconds, 1 to 86400");
 			break;
 		case 'w':
@@ -834,12 +836,12 @@ int main(int argc, char **argv)
 			rs.accel = optarg;
 			break;
 		case 'V':
-			if (parse_int(optarg, 1, 64, &v))
+			if (parse_int(optarg, 1, RS_VCPUS_MAX, &v))
 				return bad("vcpus", optarg, "1 to 64");
 			rs.vcpus = (int)v;
 			break;
 		case 'M':
-			if (parse_int(optarg, 128, 65536, &v))
+			if (parse_int(optarg, RS_MEM_MIN, RS_MEM_MAX, &v))
 				return bad("mem", optarg, "128 to 65536 (MB)");
 			rs.mem_mb = (int)v;
 			break;
@@ -847,29 +849,31 @@ int main(int argc, char **argv)
 			rs.func = optarg;
 			break;
 		case 'S':
-			if (parse_int(optarg, 0, 100000000, &v))
+			if (parse_int(optarg, 0, RS_SPIN_NS_MAX, &v))
 				return bad("spin-ns", optarg, "0 to 100000000");
 			rs.spin_ns = v;
 			break;
 		case 'C':
 			rs.check_s = strtod(optarg, &end);
-			if (*end || !(rs.check_s >= 1 && rs.check_s <= 600))
+			if (*end || end == optarg ||
+			    !(rs.check_s >= RS_CHECK_MIN && rs.check_s <= RS_CHECK_MAX))
 				return bad("check", optarg, "seconds, 1 to 600");
 			break;
 		case 'P':
 			rs.precision = strtod(optarg, &end);
-			if (*end || end == optarg || !(rs.precision > 0 && rs.precision <= 1000))
+			if (*end || end == optarg ||
+			    !(rs.precision > 0 && rs.precision <= RS_PRECISION_MAX))
 				return bad("precision", optarg,
 					   "a percentage above 0, at most 1000");
 			break;
 		case 'B':
 			rs.budget_min = strtod(optarg, &end);
 			if (*end || end == optarg ||
-			    !(rs.budget_min > 0 && rs.budget_min <= 525600))
+			    !(rs.budget_min > 0 && rs.budget_min <= RS_BUDGET_MAX))
 				return bad("budget", optarg, "minutes above 0, at most 525600");
 			break;
 		case 'X':
-			if (parse_int(optarg, 2, 100000, &v))
+			if (parse_int(optarg, RS_MAX_N_MIN, RS_N_MAX, &v))
 				return bad("max-n", optarg, "an integer, 2 to 100000");
 			rs.max_n = (int)v;
 			break;
@@ -903,22 +907,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "bpfcost-run: unexpected argument '%s'\n", argv[optind]);
 		return BPFCOST_EXIT_USAGE;
 	}
-	if (!resume && set_workload_args(&rs, arg_sets, n_arg_sets))
-		return BPFCOST_EXIT_USAGE;
-	if (!resume && rs.precision > 0 && (rs.n < 2 || rs.max_n < rs.n)) {
-		fprintf(stderr,
-			"bpfcost-run: --precision needs N >= 2 (a CI needs two samples) and "
-			"--max-n >= N; got N=%d, max-n=%d\n",
-			rs.n, rs.max_n);
-		return BPFCOST_EXIT_USAGE;
-	}
-	/* The clock is chosen, never changed behind the user's back (ACCEL=auto included). */
-	if (!strcmp(rs.clock, "instructions") &&
-	    (strcmp(rs.target, "guest") || !strcmp(rs.accel, "kvm"))) {
-		fprintf(stderr,
-			"bpfcost-run: CLOCK=instructions needs the guest under TCG "
-			"(TARGET=guest, ACCEL=tcg or auto), not TARGET=%s ACCEL=%s\n",
-			rs.target, rs.accel);
+	/* The same check as a resumed manifest gets (manifest_settings), before anything starts. */
+	if (!resume && (set_workload_args(&rs, arg_sets, n_arg_sets) ||
+			run_settings_check(&rs, err, sizeof(err)))) {
+		if (err[0])
+			fprintf(stderr, "bpfcost-run: %s\n", err);
 		return BPFCOST_EXIT_USAGE;
 	}
 	probes = bpfcost_list_probes(bpfcost_default_progs_dir(), err, sizeof(err));
@@ -928,11 +921,21 @@ int main(int argc, char **argv)
 	}
 
 	if (resume) {
-		snprintf(dir, sizeof(dir), "%s", resume);
-		man = results_read_json(dir, "manifest.json");
+		/*
+		 * The folder named is the user's choice (results/latest too): resolved
+		 * once; every file in it is then opened without following links.
+		 */
+		if (!realpath(resume, dir)) {
+			fprintf(stderr,
+				"bpfcost-run: %s: no usable manifest.json to resume from: %s\n",
+				resume, strerror(errno));
+			return BPFCOST_EXIT_USAGE;
+		}
+		man = results_read_json(dir, "manifest.json", err, sizeof(err));
 		if (!man) {
-			fprintf(stderr, "bpfcost-run: %s: no usable manifest.json to resume from\n",
-				dir);
+			fprintf(stderr,
+				"bpfcost-run: %s: no usable manifest.json to resume from: %s\n",
+				dir, err);
 			return BPFCOST_EXIT_USAGE;
 		}
 		cJSON_Delete(man);
@@ -940,10 +943,11 @@ int main(int argc, char **argv)
 			fprintf(stderr, "bpfcost-run: %s\n", err);
 			return BPFCOST_EXIT_USAGE;
 		}
-		man = results_read_json(dir, "manifest.json");
-		if (!man || manifest_settings(man, &rs, &names, &count)) {
-			fprintf(stderr, "bpfcost-run: %s: no usable manifest.json to resume from\n",
-				dir);
+		man = results_read_json(dir, "manifest.json", err, sizeof(err));
+		if (!man || manifest_settings(man, &rs, &names, &count, err, sizeof(err))) {
+			fprintf(stderr,
+				"bpfcost-run: %s: no usable manifest.json to resume from: %s\n",
+				dir, err);
 			return BPFCOST_EXIT_USAGE;
 		}
 		/* The report of a resumed run predicts from the same per-call folder. */
@@ -958,6 +962,9 @@ int main(int argc, char **argv)
 			}
 		}
 		free(names);
+		/* Row settings from the manifest are checked as the command line's are. */
+		if (!m.configs || check_settings(&m))
+			return BPFCOST_EXIT_USAGE;
 	} else {
 		if (matrix_build(rs.matrix, probes, &m, err, sizeof(err))) {
 			fprintf(stderr, "bpfcost-run: %s\n", err);

@@ -186,8 +186,10 @@ static void count_one(const cJSON *rec, void *arg)
 static int count_records(const char *dir, const char *config)
 {
 	struct config_count cc = { config, 0 };
+	char err[512];
 
-	results_each(dir, count_one, &cc);
+	if (results_each(dir, count_one, &cc, err, sizeof(err)) < 0)
+		fail_msg("%s", err);
 	return cc.n;
 }
 

@@ -303,7 +303,7 @@ static void test_guest_killed_mid_run_is_restarted(void **state)
 {
 	char *argv[] = { runner(), "-m", "quick",    "-n",	    "2",  "-t",		"1", "-w",
 			 "0",	   "-T", topology(), "--no-report", "-o", results_root, NULL };
-	char line[4096], dir[4096];
+	char line[4096], dir[4096], err[512];
 	const cJSON *restarts;
 	struct child c;
 	cJSON *man;
@@ -320,7 +320,7 @@ static void test_guest_killed_mid_run_is_restarted(void **state)
 	code = child_wait(&c, 60000);
 	assert_int_equal(code, 0);
 	assert_complete(dir, 2);
-	man = results_read_json(dir, "manifest.json");
+	man = results_read_json(dir, "manifest.json", err, sizeof(err));
 	assert_non_null(man);
 	restarts = cJSON_GetObjectItem(man, "target_restarts");
 	assert_int_equal(cJSON_GetArraySize(restarts), 1);
