@@ -194,13 +194,203 @@ static void test_run_settings_bounds(void **state)
 #undef REFUSED
 }
 
+static char folder[] = "/tmp/bpfcost-resume-XXXXXX";
+static char victim[4200];
+
+static void write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	if (!f || fputs(text, f) < 0 || fclose(f))
+		fail_msg("cannot write %s: %s", path, strerror(errno));
+}
+
+static void expect_content(const char *path, const char *expect)
+{
+	char buf[256] = "";
+	FILE *f = fopen(path, "r");
+	size_t n = f ? fread(buf, 1, sizeof(buf) - 1, f) : 0;
+
+	if (f)
+		fclose(f);
+	buf[n] = '\0';
+	if (strcmp(buf, expect))
+		fail_msg("%s holds '%s'; expected '%s' (written through?)", path, buf, expect);
+}
+
+static void expect_err(const char *what, int failed, const char *err, const char *expect)
+{
+	if (!failed)
+		fail_msg("%s: accepted; expected refused with '%s'", what, expect);
+	if (!strstr(err, expect))
+		fail_msg("%s: refused with '%s'; expected '%s' in it", what, err, expect);
+}
+
+static const char *in_folder(const char *name)
+{
+	static char path[4200];
+
+	snprintf(path, sizeof(path), "%s/%s", folder, name);
+	return path;
+}
+
+static int make_folder(void **state)
+{
+	(void)state;
+	if (!mkdtemp(folder))
+		return -1;
+	snprintf(victim, sizeof(victim), "%s.victim", folder);
+	return 0;
+}
+
+static int remove_folder(void **state)
+{
+	char *rm[] = { "rm", "-rf", folder, victim, NULL };
+	char out[64], err[256];
+
+	(void)state;
+	return run_capture(rm, out, sizeof(out), err, sizeof(err), 30000) ? -1 : 0;
+}
+
+static void no_record(const cJSON *rec, void *arg)
+{
+	(void)rec;
+	++*(int *)arg;
+}
+
+/* A planted .lock, samples.jsonl or manifest.json is refused, never followed, never hangs. */
+static void test_planted_files_refused(void **state)
+{
+	char err[512] = "";
+	int fd, seen = 0;
+	FILE *f;
+
+	(void)state;
+	write_file(victim, "precious\n");
+	assert_int_equal(symlink(victim, in_folder(".lock")), 0);
+	fd = results_lock(folder, err, sizeof(err));
+	expect_err(".lock -> victim", fd < 0, err, ".lock: a symbolic link: refused");
+	expect_content(victim, "precious\n");
+
+	assert_int_equal(symlink(victim, in_folder("samples.jsonl")), 0);
+	f = results_open_samples(folder, err, sizeof(err));
+	expect_err("samples.jsonl -> victim (append)", !f, err, "a symbolic link: refused");
+	expect_err("samples.jsonl -> victim (read)",
+		   results_each(folder, no_record, &seen, err, sizeof(err)) < 0, err,
+		   "a symbolic link: refused");
+	expect_content(victim, "precious\n");
+	assert_int_equal(unlink(in_folder("samples.jsonl")), 0);
+
+	/* A hard link to a file elsewhere would be written through as well. */
+	assert_int_equal(link(victim, in_folder("samples.jsonl")), 0);
+	f = results_open_samples(folder, err, sizeof(err));
+	expect_err("samples.jsonl hard-linked", !f, err, "2 links");
+	expect_content(victim, "precious\n");
+	assert_int_equal(unlink(in_folder("samples.jsonl")), 0);
+
+	/* A FIFO: opened non-blocking, refused by fstat, no hang. */
+	assert_int_equal(mkfifo(in_folder("manifest.json"), 0644), 0);
+	expect_err("manifest.json FIFO",
+		   !results_read_json(folder, "manifest.json", err, sizeof(err)), err,
+		   "not a plain file");
+	assert_int_equal(mkfifo(in_folder("samples.jsonl"), 0644), 0);
+	expect_err("samples.jsonl FIFO", !results_open_samples(folder, err, sizeof(err)), err,
+		   "not a plain file");
+	assert_int_equal(unlink(in_folder("samples.jsonl")), 0);
+	assert_int_equal(unlink(in_folder("manifest.json")), 0);
+	assert_int_equal(unlink(in_folder(".lock")), 0);
+}
+
+/* manifest.json planted as a link is replaced by our file; the link's target is untouched. */
+static void test_manifest_written_over_a_link(void **state)
+{
+	cJSON *man = cJSON_Parse(base_manifest), *back;
+	char err[512] = "";
+	struct stat st;
+
+	(void)state;
+	write_file(victim, "precious\n");
+	assert_int_equal(symlink(victim, in_folder("manifest.json")), 0);
+	assert_int_equal(results_write_json(folder, "manifest.json", man), 0);
+	expect_content(victim, "precious\n");
+	assert_int_equal(lstat(in_folder("manifest.json"), &st), 0);
+	if (!S_ISREG(st.st_mode))
+		fail_msg("manifest.json has type %o; expected a regular file", st.st_mode & S_IFMT);
+	back = results_read_json(folder, "manifest.json", err, sizeof(err));
+	if (!cJSON_Compare(back, man, true))
+		fail_msg("manifest.json read back differs (%s); expected what was written", err);
+	cJSON_Delete(back);
+	cJSON_Delete(man);
+	assert_int_equal(unlink(in_folder("manifest.json")), 0);
+}
+
+/* results/latest planted as a link to elsewhere is replaced; a linked root is refused. */
+static void test_latest_replaced_not_followed(void **state)
+{
+	char root[4200], dir[4300], target[4300], link[4300], err[512] = "";
+	ssize_t n;
+
+	(void)state;
+	snprintf(root, sizeof(root), "%s/results", folder);
+	assert_int_equal(mkdir(root, 0755), 0);
+	unlink(victim);
+	assert_int_equal(mkdir(victim, 0755), 0);
+	snprintf(dir, sizeof(dir), "%s/latest", root);
+	assert_int_equal(symlink(victim, dir), 0);
+	if (results_create(root, "t", dir, sizeof(dir), err, sizeof(err)))
+		fail_msg("results_create: %s; expected a new folder", err);
+	snprintf(target, sizeof(target), "%s/latest", root);
+	n = readlink(target, link, sizeof(link) - 1);
+	assert_true(n > 0);
+	link[n] = '\0';
+	if (strcmp(link, strrchr(dir, '/') + 1))
+		fail_msg("latest -> '%s'; expected '%s'", link, strrchr(dir, '/') + 1);
+	assert_int_equal(rmdir(victim), 0); /* still empty: nothing went into it */
+
+	snprintf(target, sizeof(target), "%s/linked", folder);
+	assert_int_equal(symlink(root, target), 0);
+	expect_err("results root as a link",
+		   results_create(target, "t", dir, sizeof(dir), err, sizeof(err)) != 0, err,
+		   "not a folder");
+}
+
+/* A crash mid-line: a cut record is dropped, a whole one that lost its newline is kept. */
+static void test_samples_tail_repaired(void **state)
+{
+	static const struct {
+		const char *before, *after;
+	} cases[] = {
+		{ "{\"a\":1}\n{\"a\":", "{\"a\":1}\n" },
+		{ "{\"a\":1}\n{\"a\":2}", "{\"a\":1}\n{\"a\":2}\n" },
+		{ "{\"a\":1}\n", "{\"a\":1}\n" },
+	};
+	char err[512] = "";
+	size_t i;
+	FILE *f;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		write_file(in_folder("samples.jsonl"), cases[i].before);
+		f = results_open_samples(folder, err, sizeof(err));
+		if (!f)
+			fail_msg("'%s': %s; expected opened", cases[i].before, err);
+		fclose(f);
+		expect_content(in_folder("samples.jsonl"), cases[i].after);
+	}
+	assert_int_equal(unlink(in_folder("samples.jsonl")), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_manifest_base_is_accepted),
 		cmocka_unit_test(test_manifest_bad_fields_refused),
 		cmocka_unit_test(test_run_settings_bounds),
+		cmocka_unit_test(test_planted_files_refused),
+		cmocka_unit_test(test_manifest_written_over_a_link),
+		cmocka_unit_test(test_latest_replaced_not_followed),
+		cmocka_unit_test(test_samples_tail_repaired),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests(tests, make_folder, remove_folder);
 }
