@@ -5,6 +5,7 @@
 #include <cjson/cJSON.h>
 
 #include "experiments/targets/target.h"
+#include "loader/bpfcost.h"
 #include "experiments/workloads/workload.h"
 #include "manifest.h"
 #include "run_settings.h"
@@ -109,6 +110,28 @@ int run_settings_check(const struct run_settings *rs, char *err, size_t errlen)
 			REFUSE("workload %s: argument %s missing", w->name, w->args[i].name);
 	/* The workload knows its own timeouts: it refuses a duration that would overrun them. */
 	return w->validate ? w->validate(rs->values, rs->duration, err, errlen) : 0;
+}
+
+int row_settings_check(const struct config *c, char *err, size_t errlen)
+{
+	int k;
+
+	for (k = 0; k < c->n_settings; k++) {
+		const struct config_setting *set = &c->settings[k];
+
+		/* The spin control's busy-wait has the bound --spin-ns has. */
+		if (!strcmp(c->probe, "spin") && !strcmp(set->name, "spin_ns") &&
+		    set->value > (unsigned long long)RS_SPIN_NS_MAX)
+			REFUSE("configuration '%s': spin_ns %llu: 0 to %ld", c->name, set->value,
+			       RS_SPIN_NS_MAX);
+		if (bpfcost_check_setting(NULL, c->probe, set->name, set->value, err, errlen)) {
+			char why[256];
+
+			snprintf(why, sizeof(why), "%s", err);
+			REFUSE("configuration '%s': %s", c->name, why);
+		}
+	}
+	return 0;
 }
 
 int json_exact_int(const cJSON *obj, const char *key, long long min, long long max, long long *out,

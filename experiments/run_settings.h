@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 struct cJSON;
+struct config;
 struct run_settings;
 
 #define RS_N_MIN	 1
@@ -30,6 +31,12 @@ struct run_settings;
 
 /* 0, or -1 with @err naming the setting, its value and what is valid. */
 int run_settings_check(const struct run_settings *rs, char *err, size_t errlen);
+
+/*
+ * A row's settings (tp-spin@spin_ns=400): each exists in its probe, its
+ * variable holds the value, and the runner's own bound applies (spin_ns).
+ */
+int row_settings_check(const struct config *c, char *err, size_t errlen);
 
 /*
  * An integer JSON number in [@min, @max] (no fraction, no 1e300): 0, or -1

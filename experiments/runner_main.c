@@ -638,18 +638,12 @@ out:
 static int check_settings(const struct matrix *m)
 {
 	char err[BPFCOST_ERRLEN];
-	int i, k;
+	int i;
 
 	for (i = 0; i < m->n; i++) {
-		const struct config *c = &m->configs[i];
-
-		for (k = 0; k < c->n_settings; k++) {
-			if (bpfcost_check_setting(NULL, c->probe, c->settings[k].name,
-						  c->settings[k].value, err, sizeof(err))) {
-				fprintf(stderr, "bpfcost-run: configuration '%s': %s\n", c->name,
-					err);
-				return -1;
-			}
+		if (row_settings_check(&m->configs[i], err, sizeof(err))) {
+			fprintf(stderr, "bpfcost-run: %s\n", err);
+			return -1;
 		}
 	}
 	return 0;
