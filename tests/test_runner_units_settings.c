@@ -13,6 +13,8 @@
 #include <cmocka.h>
 #include <cjson/cJSON.h>
 
+#include "experiments/iperf_args.h"
+#include "experiments/load_calibration.h"
 #include "experiments/matrix.h"
 #include "experiments/run_settings.h"
 #include "loader/settings.h"
@@ -115,12 +117,105 @@ static void test_setting_values_refused(void **state)
 	}
 }
 
+/* IPERF_ARGS read as iperf3's getopt_long reads them; only load-shaping options pass. */
+static void test_iperf_args_parsed_like_iperf3(void **state)
+{
+	static const struct {
+		const char *args, *expect; /* expect NULL: accepted */
+	} cases[] = {
+		{ "-u -P 8 -b 1G -l 64", NULL },
+		{ "-uP8 -b1G/10 -l64", NULL },
+		{ "--udp --parallel=8 --bitrate 1G --length=64", NULL },
+		{ "--bit 5M --par 2 -C cubic --dscp 0x10 -w 1M", NULL },
+		{ "", NULL },
+		{ "-t 100", "--time" },
+		{ "-t100", "--time" },
+		{ "--time 100", "--time" },
+		{ "--time=100", "--time" },
+		{ "--ti 100", "ambiguous" }, /* --time, --timestamps, --time-skew-threshold */
+		{ "--bl 5", "--blockcount" },
+		{ "-ut100", "--time" },
+		{ "-R", "--reverse" },
+		{ "-uR", "--reverse" },
+		{ "--bidir", "--bidir" },
+		{ "--logfile x", "--logfile" },
+		{ "--logf=x", "--logfile" },
+		{ "-F /etc/shadow", "--file" },
+		{ "-J", "--json" },
+		{ "-c 10.0.0.1", "--client" },
+		{ "-p5202", "--port" },
+		{ "-O 3", "--omit" },
+		{ "-n 1G", "--bytes" },
+		{ "-k 100", "--blockcount" },
+		{ "-I /tmp/pid", "--pidfile" },
+		{ "-s", "--server" },
+		{ "--b 1G", "ambiguous" },
+		{ "--nosuch", "not an iperf3 option" },
+		{ "-q", "-q is not an iperf3 option" },
+		{ "udp", "not an option" },
+		{ "-u -- -t 5", "'--' is not an option" },
+		{ "-", "not an option" },
+		{ "--udp=1", "takes no value" },
+		{ "-b", "needs a value" },
+		{ "-u --bitrate", "needs a value" },
+		{ "-P 0", "--parallel '0'" },
+		{ "-P 129", "--parallel '129'" },
+		{ "-P8x", "--parallel '8x'" },
+		{ "-b -1", "--bitrate '-1'" },
+		{ "-b 1Q", "--bitrate '1Q'" },
+		{ "-b 1G/x", "--bitrate '1G/x'" },
+		{ "-b inf", "--bitrate 'inf'" },
+		{ "-l 1e999", "--length '1e999'" },
+		{ "-C 'x;id'", "--congestion" },
+	};
+	char err[512];
+	size_t i;
+	int ret;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		err[0] = '\0';
+		ret = iperf_args_check(cases[i].args, err, sizeof(err));
+		if (!cases[i].expect && ret)
+			fail_msg("'%s': refused with '%s'; expected accepted", cases[i].args, err);
+		if (cases[i].expect && (!ret || !strstr(err, cases[i].expect)))
+			fail_msg("'%s': %s '%s'; expected refused with '%s'", cases[i].args,
+				 ret ? "refused with" : "accepted", err, cases[i].expect);
+	}
+}
+
+/* The calibrated rate replaces -b in every spelling iperf3 reads, clusters included. */
+static void test_rate_replaced_in_every_spelling(void **state)
+{
+	static const struct {
+		const char *args, *expected;
+	} cases[] = {
+		{ "-ub1G -P 2", "-u -P 2 -b 500000" },
+		{ "-u --bit=5M -P2", "-u -P2 -b 500000" },
+		{ "-u --bandwidth 5M --parallel=4", "-u --parallel=4 -b 250000" },
+		{ "-b1G -u", "-u -b 1000000" },
+	};
+	char out[256];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		out[0] = '\0';
+		if (load_args_with_rate(cases[i].args, 1e6, out, sizeof(out)) ||
+		    strcmp(out, cases[i].expected))
+			fail_msg("'%s' at 1 Mbit/s: got '%s'; expected '%s'", cases[i].args, out,
+				 cases[i].expected);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_row_settings_bounded),
 		cmocka_unit_test(test_setting_values_exact_through_json),
 		cmocka_unit_test(test_setting_values_refused),
+		cmocka_unit_test(test_iperf_args_parsed_like_iperf3),
+		cmocka_unit_test(test_rate_replaced_in_every_spelling),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
