@@ -294,6 +294,40 @@ static int seed(const char *text, uint64_t *out)
 	return errno || *end ? -1 : 0;
 }
 
+/*
+ * The calibration a resume reuses replaces some workload arguments: checked
+ * now with them in place, not after the target has started.
+ */
+static int calibrated_check(const cJSON *man, const struct run_settings *s, char *err,
+			    size_t errlen)
+{
+	const cJSON *cal = cJSON_GetObjectItemCaseSensitive(man, "calibration"), *a;
+	const struct workload_ops *w = workload_find(s->workload);
+	struct run_settings with = *s;
+	int i;
+
+	if (!cal)
+		return 0;
+	cJSON_ArrayForEach(a, cJSON_GetObjectItemCaseSensitive(cal, "args"))
+	{
+		i = a->string ? workload_arg_index(w, a->string) : -1;
+		if (i < 0 || !cJSON_IsString(a)) {
+			snprintf(err, errlen, "calibration.args: '%.64s' is not a %s argument",
+				 a->string ?: "", w->name);
+			return -1;
+		}
+		with.values[i] = a->valuestring;
+	}
+	if (run_settings_check(&with, err, errlen)) {
+		char why[256];
+
+		snprintf(why, sizeof(why), "%s", err);
+		snprintf(err, errlen, "calibration.args: %s", why);
+		return -1;
+	}
+	return 0;
+}
+
 int manifest_settings(const cJSON *man, struct run_settings *s, const char ***names, int *count,
 		      char *err, size_t errlen)
 {
@@ -322,7 +356,7 @@ int manifest_settings(const cJSON *man, struct run_settings *s, const char ***na
 	/* Absent in manifests from before --pin/--bind: those ran unpinned and unbound. */
 	s->pin = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(set, "pin"));
 	s->bind = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(set, "bind"));
-	if (run_settings_check(s, err, errlen))
+	if (run_settings_check(s, err, errlen) || calibrated_check(man, s, err, errlen))
 		return -1;
 	*count = cJSON_GetArraySize(list);
 	if (*count < 1 || *count > RS_CONFIGS_MAX) {

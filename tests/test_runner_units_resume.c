@@ -103,6 +103,10 @@ static void test_manifest_bad_fields_refused(void **state)
 		{ "\"configs\":[\"baseline\",\"tp-null\"]", "\"configs\":[\"baseline\",3]",
 		  "configs: entry 2" },
 		{ "\"settings\":{", "\"settings\":7,\"x\":{", "no settings object" },
+		{ "\"configs\":", "\"calibration\":{\"args\":{\"calls\":\"1e300\"}},\"configs\":",
+		  "calibration.args: trigger: calls '1e300'" },
+		{ "\"configs\":", "\"calibration\":{\"args\":{\"evil\":\"1\"}},\"configs\":",
+		  "calibration.args: 'evil'" },
 	};
 	char json[4096], err[512];
 	size_t i;
