@@ -923,26 +923,31 @@ int main(int argc, char **argv)
 			fprintf(stderr,
 				"bpfcost-run: %s: no usable manifest.json to resume from: %s\n",
 				resume, strerror(errno));
-			return BPFCOST_EXIT_USAGE;
+			ret = BPFCOST_EXIT_USAGE;
+			goto done;
 		}
 		man = results_read_json(dir, "manifest.json", err, sizeof(err));
 		if (!man) {
 			fprintf(stderr,
 				"bpfcost-run: %s: no usable manifest.json to resume from: %s\n",
 				dir, err);
-			return BPFCOST_EXIT_USAGE;
+			ret = BPFCOST_EXIT_USAGE;
+			goto done;
 		}
 		cJSON_Delete(man);
+		man = NULL;
 		if (results_lock(dir, err, sizeof(err)) < 0) {
 			fprintf(stderr, "bpfcost-run: %s\n", err);
-			return BPFCOST_EXIT_USAGE;
+			ret = BPFCOST_EXIT_USAGE;
+			goto done;
 		}
 		man = results_read_json(dir, "manifest.json", err, sizeof(err));
 		if (!man || manifest_settings(man, &rs, &names, &count, err, sizeof(err))) {
 			fprintf(stderr,
 				"bpfcost-run: %s: no usable manifest.json to resume from: %s\n",
 				dir, err);
-			return BPFCOST_EXIT_USAGE;
+			ret = BPFCOST_EXIT_USAGE;
+			goto done;
 		}
 		/* The report of a resumed run predicts from the same per-call folder. */
 		if (!percall_dir)
@@ -952,20 +957,27 @@ int main(int argc, char **argv)
 		for (i = 0; m.configs && i < count; i++) {
 			if (config_parse(names[i], probes, &m.configs[m.n++], err, sizeof(err))) {
 				fprintf(stderr, "bpfcost-run: %s: %s\n", dir, err);
-				return BPFCOST_EXIT_USAGE;
+				ret = BPFCOST_EXIT_USAGE;
+				goto done;
 			}
 		}
 		free(names);
+		names = NULL;
 		/* Row settings from the manifest are checked as the command line's are. */
-		if (!m.configs || check_settings(&m))
-			return BPFCOST_EXIT_USAGE;
+		if (!m.configs || check_settings(&m)) {
+			ret = BPFCOST_EXIT_USAGE;
+			goto done;
+		}
 	} else {
 		if (matrix_build(rs.matrix, probes, &m, err, sizeof(err))) {
 			fprintf(stderr, "bpfcost-run: %s\n", err);
-			return BPFCOST_EXIT_USAGE;
+			ret = BPFCOST_EXIT_USAGE;
+			goto done;
 		}
-		if (check_settings(&m))
-			return BPFCOST_EXIT_USAGE;
+		if (check_settings(&m)) {
+			ret = BPFCOST_EXIT_USAGE;
+			goto done;
+		}
 		/* A matrix file is labelled by its name, without directories or suffix. */
 		snprintf(label, sizeof(label), "%s",
 			 strrchr(rs.matrix, '/') ? strrchr(rs.matrix, '/') + 1 : rs.matrix);
@@ -979,7 +991,8 @@ int main(int argc, char **argv)
 		if (results_create(results_root, label, dir, sizeof(dir), err, sizeof(err)) ||
 		    results_lock(dir, err, sizeof(err)) < 0) {
 			fprintf(stderr, "bpfcost-run: %s\n", err);
-			return BPFCOST_EXIT_FAILURE;
+			ret = BPFCOST_EXIT_FAILURE;
+			goto done;
 		}
 		man = manifest_new(&rs, &m);
 		if (percall_dir)
@@ -987,7 +1000,8 @@ int main(int argc, char **argv)
 		if (results_write_json(dir, "manifest.json", man)) {
 			fprintf(stderr, "bpfcost-run: cannot write %s/manifest.json: %s\n", dir,
 				strerror(errno));
-			return BPFCOST_EXIT_FAILURE;
+			ret = BPFCOST_EXIT_FAILURE;
+			goto done;
 		}
 	}
 	fprintf(stderr,
@@ -1003,6 +1017,8 @@ int main(int argc, char **argv)
 	if (ret == 0 && report)
 		run_report(dir);
 	fprintf(stderr, "bpfcost-run: results in %s\n", dir);
+done:
+	free(names);
 	cJSON_Delete(man);
 	matrix_free(&m);
 	bpfcost_free_names(probes);
