@@ -197,14 +197,58 @@ int results_append(FILE *f, const cJSON *record)
 	return ret;
 }
 
+/* Each complete line of @fd to @fn, in a buffer of RECORD_MAX: memory is bounded, whatever the
+ * file. */
+static int each_line(int fd, const char *dir, void (*fn)(const cJSON *rec, void *arg), void *arg,
+		     char *err, size_t errlen)
+{
+	char *buf = malloc(RECORD_MAX), *nl;
+	size_t used = 0, start;
+	ssize_t got;
+	int n = 0;
+
+	if (!buf) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	while ((got = read(fd, buf + used, RECORD_MAX - used)) > 0 || (got < 0 && errno == EINTR)) {
+		used += got > 0 ? got : 0;
+		for (start = 0; (nl = memchr(buf + start, '\n', used - start));
+		     start = nl - buf + 1) {
+			size_t len = nl - buf - start;
+			/* cJSON skips a NUL as blank; JSON text has none: not a record. */
+			cJSON *rec = memchr(buf + start, '\0', len)
+					     ? NULL
+					     : cJSON_ParseWithLength(buf + start, len);
+
+			if (rec) {
+				fn(rec, arg);
+				n++;
+			}
+			cJSON_Delete(rec);
+		}
+		memmove(buf, buf + start, used - start);
+		used -= start;
+		if (used == RECORD_MAX) {
+			snprintf(err, errlen, "%s/samples.jsonl: a line longer than %d bytes", dir,
+				 RECORD_MAX);
+			n = -1;
+			break;
+		}
+	}
+	/* A read error is not the end of the file; a last line cut short is not a record. */
+	if (n >= 0 && got < 0) {
+		snprintf(err, errlen, "%s/samples.jsonl: %s", dir, strerror(errno));
+		n = -1;
+	}
+	free(buf);
+	return n;
+}
+
 int results_each(const char *dir, void (*fn)(const cJSON *rec, void *arg), void *arg, char *err,
 		 size_t errlen)
 {
-	int dfd = results_open_dir(dir, err, errlen), fd, n = 0;
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t len;
-	FILE *f;
+	int dfd = results_open_dir(dir, err, errlen), fd, n;
 
 	if (dfd < 0)
 		return -1;
@@ -212,39 +256,8 @@ int results_each(const char *dir, void (*fn)(const cJSON *rec, void *arg), void 
 	close(dfd);
 	if (fd < 0)
 		return errno == ENOENT ? 0 : -1;
-	f = fdopen(fd, "r");
-	if (!f) {
-		snprintf(err, errlen, "%s/samples.jsonl: %s", dir, strerror(errno));
-		close(fd);
-		return -1;
-	}
-	errno = 0;
-	while ((len = getline(&line, &cap, f)) > 0) {
-		cJSON *rec;
-
-		if (len > RECORD_MAX) {
-			snprintf(err, errlen, "%s/samples.jsonl: a line longer than %d bytes", dir,
-				 RECORD_MAX);
-			n = -1;
-			break;
-		}
-		if (line[len - 1] != '\n')
-			break; /* cut short: not a record */
-		rec = cJSON_Parse(line);
-		if (rec) {
-			fn(rec, arg);
-			n++;
-		}
-		cJSON_Delete(rec);
-		errno = 0;
-	}
-	/* A read error (ENOMEM included) is not the end of the file. */
-	if (n >= 0 && (ferror(f) || (len < 0 && errno))) {
-		snprintf(err, errlen, "%s/samples.jsonl: %s", dir, strerror(errno ?: EIO));
-		n = -1;
-	}
-	free(line);
-	fclose(f);
+	n = each_line(fd, dir, fn, arg, err, errlen);
+	close(fd);
 	return n;
 }
 

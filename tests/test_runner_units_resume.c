@@ -384,6 +384,38 @@ static void test_samples_tail_repaired(void **state)
 	assert_int_equal(unlink(in_folder("samples.jsonl")), 0);
 }
 
+/* Records counted line by line: a NUL inside one, a cut last line, a line past the cap. */
+static void test_samples_read_bounded(void **state)
+{
+	static const char text[] = "{\"a\":1}\n{\"a\":\0 2}\n{\"a\":3}\n{\"a\":4}\n{\"a\":";
+	char err[512] = "", *big;
+	int seen = 0, n;
+	FILE *f = fopen(in_folder("samples.jsonl"), "w");
+
+	(void)state;
+	assert_non_null(f);
+	assert_int_equal(fwrite(text, 1, sizeof(text) - 1, f), sizeof(text) - 1);
+	assert_int_equal(fclose(f), 0);
+	n = results_each(folder, no_record, &seen, err, sizeof(err));
+	/* The NUL line is no record; the records after it still count. */
+	if (n != 3 || seen != 3)
+		fail_msg("read %d records (callback %d times): %s; expected 3", n, seen, err);
+
+	big = malloc((2 << 20) + 2);
+	assert_non_null(big);
+	memset(big, ' ', 2 << 20);
+	memcpy(big + (2 << 20), "\n", 2);
+	f = fopen(in_folder("samples.jsonl"), "w");
+	assert_non_null(f);
+	fputs("{\"a\":1}\n", f);
+	fputs(big, f);
+	assert_int_equal(fclose(f), 0);
+	free(big);
+	expect_err("a 2 MiB line", results_each(folder, no_record, &seen, err, sizeof(err)) < 0,
+		   err, "a line longer than");
+	assert_int_equal(unlink(in_folder("samples.jsonl")), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -394,6 +426,7 @@ int main(void)
 		cmocka_unit_test(test_manifest_written_over_a_link),
 		cmocka_unit_test(test_latest_replaced_not_followed),
 		cmocka_unit_test(test_samples_tail_repaired),
+		cmocka_unit_test(test_samples_read_bounded),
 	};
 
 	return cmocka_run_group_tests(tests, make_folder, remove_folder);
