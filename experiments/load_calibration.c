@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "iperf.h"
+#include "iperf_args.h"
 #include "load_calibration.h"
 
 /* 64-byte datagrams at 2 Mbit/s are ~4,000 per second: any receiver keeps up. */
@@ -34,57 +36,63 @@ double ramp_next(struct ramp *r, double offered_bps, double received_bps)
 	return r->steps < RAMP_MAX_STEPS ? offered_bps * RAMP_FACTOR : 0;
 }
 
-/* The next word of @s after position *@pos, into @w; false at the end. */
-static bool next_word(const char *s, size_t *pos, char *w, size_t len)
+static int last_streams(const struct iperf_arg_use *u, void *arg)
 {
-	size_t n;
-
-	*pos += strspn(s + *pos, " \t");
-	n = strcspn(s + *pos, " \t");
-	if (!n)
-		return false;
-	snprintf(w, len, "%.*s", (int)n, s + *pos);
-	*pos += n;
-	return true;
+	if (u->opt->short_name == 'P')
+		*(int *)arg = atoi(u->value);
+	return 0;
 }
 
 int load_streams(const char *args)
 {
-	char w[64];
-	size_t pos = 0;
+	char err[256];
 	int p = 1;
 
-	while (next_word(args, &pos, w, sizeof(w))) {
-		if (!strcmp(w, "-P") || !strcmp(w, "--parallel")) {
-			if (!next_word(args, &pos, w, sizeof(w)))
-				break;
-			p = atoi(w);
-		} else if (!strncmp(w, "-P", 2) && w[2]) {
-			p = atoi(w + 2);
-		} else if (!strncmp(w, "--parallel=", 11)) {
-			p = atoi(w + 11);
-		}
-	}
+	iperf_args_each(args, last_streams, &p, err, sizeof(err));
 	return p >= 1 ? p : 1;
+}
+
+/* How much of each word stays: all of it, none, or a cluster cut before its -b. */
+struct keep {
+	int len[IPERF_MAX_USER_ARGS];
+};
+
+static int drop_bitrate(const struct iperf_arg_use *u, void *arg)
+{
+	struct keep *k = arg;
+
+	if (u->opt->short_name != 'b')
+		return 0;
+	k->len[u->word] = u->pos > 1 ? u->pos : 0; /* -ub1G keeps -u */
+	if (u->value_word != u->word)
+		k->len[u->value_word] = 0;
+	return 0;
 }
 
 int load_args_with_rate(const char *args, double total_bps, char *out, size_t len)
 {
+	struct keep k;
 	size_t pos = 0, used = 0;
-	char w[256];
-	int n;
+	char err[256];
+	int i, n;
 
-	while (next_word(args, &pos, w, sizeof(w))) {
-		if (!strcmp(w, "-b") || !strcmp(w, "--bitrate")) {
-			next_word(args, &pos, w, sizeof(w)); /* its value goes too */
-			continue;
+	for (i = 0; i < IPERF_MAX_USER_ARGS; i++)
+		k.len[i] = -1;
+	/* Words are numbered as iperf_args_each() splits them: at blanks. */
+	if (iperf_args_each(args, drop_bitrate, &k, err, sizeof(err)))
+		return -1;
+	for (i = 0; (pos += strspn(args + pos, " \t"), args[pos]); i++) {
+		int w = (int)strcspn(args + pos, " \t");
+		int keep = i < IPERF_MAX_USER_ARGS && k.len[i] >= 0 ? k.len[i] : w;
+
+		if (keep) {
+			n = snprintf(out + used, len - used, "%s%.*s", used ? " " : "", keep,
+				     args + pos);
+			if (n < 0 || (size_t)n >= len - used)
+				return -1;
+			used += n;
 		}
-		if ((!strncmp(w, "-b", 2) && w[2]) || !strncmp(w, "--bitrate=", 10))
-			continue;
-		n = snprintf(out + used, len - used, "%s%s", used ? " " : "", w);
-		if (n < 0 || (size_t)n >= len - used)
-			return -1;
-		used += n;
+		pos += w;
 	}
 	n = snprintf(out + used, len - used, "%s-b %.0f", used ? " " : "",
 		     total_bps / load_streams(args));

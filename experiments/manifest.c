@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +15,7 @@
 #include "loader/spawn.h"
 #include "disturbance.h"
 #include "manifest.h"
+#include "run_settings.h"
 
 /* Kernel options that decide which attach types exist and how they work. */
 static const char *const config_flags[] = {
@@ -216,113 +218,204 @@ static const char *str(const cJSON *o, const char *k)
 	return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, k));
 }
 
-static double num(const cJSON *o, const char *k)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
-
-	return cJSON_IsNumber(v) ? v->valuedouble : -1;
-}
-
-/* @k as an integer below @lim in magnitude, else -1: casting "N":1e300 is undefined. */
-static long num_int(const cJSON *o, const char *k, double lim)
-{
-	double v = num(o, k);
-
-	return v > -lim && v < lim ? (long)v : -1;
-}
-
 /* The workload and its argument values back from the manifest (defaults for any missing). */
-static int workload_settings(const cJSON *obj, struct run_settings *s)
+static int workload_settings(const cJSON *obj, struct run_settings *s, char *err, size_t errlen)
 {
-	const cJSON *args = cJSON_GetObjectItemCaseSensitive(obj, "args");
+	const cJSON *args = cJSON_GetObjectItemCaseSensitive(obj, "args"), *a;
 	const struct workload_ops *w;
 	int i;
 
 	s->workload = str(obj, "name");
-	w = workload_find(s->workload);
-	if (!w)
+	w = s->workload ? workload_find(s->workload) : NULL;
+	if (!w) {
+		snprintf(err, errlen, "workload.name: missing or not a known workload");
 		return -1;
+	}
+	/* An argument the workload does not declare was not what the run used: refused. */
+	cJSON_ArrayForEach(a, args)
+	{
+		if (!a->string || workload_arg_index(w, a->string) < 0 || !cJSON_IsString(a)) {
+			snprintf(err, errlen, "workload.args: '%.64s' is not a %s argument",
+				 a->string ?: "", w->name);
+			return -1;
+		}
+	}
 	for (i = 0; i < WORKLOAD_MAX_ARGS && w->args[i].name; i++)
 		s->values[i] = str(args, w->args[i].name) ?: w->args[i].dflt;
 	return 0;
 }
 
-/*
- * --redo, --disturb-cpu, --estimator of a resumed run. Absent in manifests from
- * before them: today's defaults. Present and out of range: refused.
- */
-static int disturbance_settings(const cJSON *set, struct run_settings *s)
+/* Numbers read exactly: integers as integers, never a double cast out of range. */
+static int numbers(const cJSON *man, const cJSON *set, struct run_settings *s, char *err,
+		   size_t errlen)
 {
-	const cJSON *redo = cJSON_GetObjectItemCaseSensitive(set, "redo");
-	const cJSON *cpu = cJSON_GetObjectItemCaseSensitive(set, "disturb_cpu");
-	const char *est = str(set, "estimator");
+	const cJSON *prec = cJSON_GetObjectItemCaseSensitive(man, "precision");
+	long long v;
 
-	s->redo_limit = DISTURB_REDO_DEFAULT;
-	s->disturb_cpu = DISTURB_CPU_DEFAULT;
-	s->estimator = "robust";
-	if (redo) {
-		if (!cJSON_IsNumber(redo) || !(redo->valuedouble >= 0 && redo->valuedouble <= 100) ||
-		    redo->valuedouble != floor(redo->valuedouble))
-			return -1;
-		s->redo_limit = (int)redo->valuedouble;
+	if (json_exact_int(man, "N", RS_N_MIN, RS_N_MAX, &v, err, errlen))
+		return -1;
+	s->n = (int)v;
+	if (json_finite(man, "duration", &s->duration, err, errlen) ||
+	    json_exact_int(set, "vcpus", 1, RS_VCPUS_MAX, &v, err, errlen))
+		return -1;
+	s->vcpus = (int)v;
+	if (json_exact_int(set, "mem_mb", RS_MEM_MIN, RS_MEM_MAX, &v, err, errlen))
+		return -1;
+	s->mem_mb = (int)v;
+	if (json_exact_int(set, "spin_ns", 0, RS_SPIN_NS_MAX, &v, err, errlen))
+		return -1;
+	s->spin_ns = (long)v;
+	if (json_finite(set, "hit_check_s", &s->check_s, err, errlen))
+		return -1;
+	s->precision = 0;
+	s->budget_min = 0;
+	s->max_n = s->n;
+	if (!prec)
+		return 0;
+	if (!cJSON_IsObject(prec)) {
+		snprintf(err, errlen, "precision: not an object");
+		return -1;
 	}
-	if (cJSON_IsNull(cpu))
-		s->disturb_cpu = NAN;
-	else if (cpu && (!cJSON_IsNumber(cpu) || !disturb_cpu_ok(cpu->valuedouble)))
+	if (cJSON_GetObjectItemCaseSensitive(prec, "target_pct") &&
+	    json_finite(prec, "target_pct", &s->precision, err, errlen))
 		return -1;
-	else if (cpu)
-		s->disturb_cpu = cpu->valuedouble;
-	if (est && strcmp(est, "robust") && strcmp(est, "mean"))
+	if (json_finite(prec, "budget_min", &s->budget_min, err, errlen))
 		return -1;
-	if (est)
-		s->estimator = est;
+	if (s->precision > 0) {
+		if (json_exact_int(prec, "max_n", RS_MAX_N_MIN, RS_N_MAX, &v, err, errlen))
+			return -1;
+		s->max_n = (int)v;
+	}
 	return 0;
 }
 
-bool disturb_cpu_ok(double v)
+/*
+ * --redo, --disturb-cpu, --estimator of a resumed run. Absent in manifests from
+ * before them: today's defaults. Their bounds are run_settings_check()'s.
+ */
+static int disturbance_settings(const cJSON *set, struct run_settings *s, char *err, size_t errlen)
 {
-	return isfinite(v) && v > 0 && v <= 1024;
+	const cJSON *cpu = cJSON_GetObjectItemCaseSensitive(set, "disturb_cpu");
+	const cJSON *est = cJSON_GetObjectItemCaseSensitive(set, "estimator");
+	long long v;
+
+	s->redo_limit = DISTURB_REDO_DEFAULT;
+	s->disturb_cpu = DISTURB_CPU_DEFAULT;
+	/* A run from before --estimator judged its rows by means, and goes on doing so. */
+	s->estimator = "mean";
+	if (cJSON_GetObjectItemCaseSensitive(set, "redo")) {
+		if (json_exact_int(set, "redo", 0, RS_REDO_MAX, &v, err, errlen))
+			return -1;
+		s->redo_limit = (int)v;
+	}
+	if (cJSON_IsNull(cpu))
+		s->disturb_cpu = NAN;
+	else if (cpu && json_finite(set, "disturb_cpu", &s->disturb_cpu, err, errlen))
+		return -1;
+	if (est && !cJSON_IsString(est)) {
+		snprintf(err, errlen, "settings.estimator: not a string");
+		return -1;
+	}
+	if (est)
+		s->estimator = est->valuestring;
+	return 0;
 }
 
-int manifest_settings(const cJSON *man, struct run_settings *s, const char ***names, int *count)
+static int seed(const char *text, uint64_t *out)
+{
+	char *end;
+
+	/* Plain decimal only: strtoull would take "-1" or " 7" as well. */
+	if (!text || !text[0] || strspn(text, "0123456789") != strlen(text))
+		return -1;
+	errno = 0;
+	*out = strtoull(text, &end, 10);
+	return errno || *end ? -1 : 0;
+}
+
+/*
+ * The calibration a resume reuses replaces some workload arguments: checked
+ * now with them in place, not after the target has started.
+ */
+static int calibrated_check(const cJSON *man, const struct run_settings *s, char *err,
+			    size_t errlen)
+{
+	const cJSON *cal = cJSON_GetObjectItemCaseSensitive(man, "calibration"), *a;
+	const struct workload_ops *w = workload_find(s->workload);
+	struct run_settings with = *s;
+	int i;
+
+	if (!cal)
+		return 0;
+	cJSON_ArrayForEach(a, cJSON_GetObjectItemCaseSensitive(cal, "args"))
+	{
+		i = a->string ? workload_arg_index(w, a->string) : -1;
+		if (i < 0 || !cJSON_IsString(a)) {
+			snprintf(err, errlen, "calibration.args: '%.64s' is not a %s argument",
+				 a->string ?: "", w->name);
+			return -1;
+		}
+		with.values[i] = a->valuestring;
+	}
+	if (run_settings_check(&with, err, errlen)) {
+		char why[256];
+
+		snprintf(why, sizeof(why), "%s", err);
+		snprintf(err, errlen, "calibration.args: %s", why);
+		return -1;
+	}
+	return 0;
+}
+
+int manifest_settings(const cJSON *man, struct run_settings *s, const char ***names, int *count,
+		      char *err, size_t errlen)
 {
 	const cJSON *set = cJSON_GetObjectItemCaseSensitive(man, "settings");
-	const cJSON *list = cJSON_GetObjectItemCaseSensitive(man, "configs"), *c, *prec;
+	const cJSON *list = cJSON_GetObjectItemCaseSensitive(man, "configs"), *c;
 	int i = 0;
 
-	if (!str(man, "matrix") || !str(man, "order_seed") || !cJSON_IsArray(list) || !set)
+	*names = NULL;
+	if (!cJSON_IsObject(man) || !cJSON_IsObject(set) || !cJSON_IsArray(list)) {
+		snprintf(err, errlen, "no settings object or configs array");
 		return -1;
+	}
 	s->matrix = str(man, "matrix");
-	s->n = (int)num_int(man, "N", 0x1p31);
-	s->duration = num(man, "duration");
 	s->target = str(man, "target");
-	s->clock = str(man, "clock") ?: "real";
-	if (workload_settings(cJSON_GetObjectItemCaseSensitive(man, "workload"), s))
-		return -1;
-	s->seed = strtoull(str(man, "order_seed"), NULL, 10);
+	s->clock = str(man, "clock") ?: "real"; /* absent before --clock: real time */
 	s->topology = str(man, "topology");
 	s->accel = str(set, "accel");
-	s->vcpus = (int)num_int(set, "vcpus", 0x1p31);
-	s->mem_mb = (int)num_int(set, "mem_mb", 0x1p31);
 	s->func = str(set, "func");
-	s->spin_ns = num_int(set, "spin_ns", 0x1p63);
-	s->check_s = num(set, "hit_check_s");
+	if (seed(str(man, "order_seed"), &s->seed)) {
+		snprintf(err, errlen, "order_seed: missing or not a decimal 64-bit integer");
+		return -1;
+	}
+	if (workload_settings(cJSON_GetObjectItemCaseSensitive(man, "workload"), s, err, errlen) ||
+	    numbers(man, set, s, err, errlen) || disturbance_settings(set, s, err, errlen))
+		return -1;
 	/* Absent in manifests from before --pin/--bind: those ran unpinned and unbound. */
 	s->pin = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(set, "pin"));
 	s->bind = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(set, "bind"));
-	if (disturbance_settings(set, s))
-		return -1;
-	prec = cJSON_GetObjectItemCaseSensitive(man, "precision");
-	s->precision = fmax(num(prec, "target_pct"), 0);
-	s->budget_min = fmax(num(prec, "budget_min"), 0);
-	s->max_n = s->precision > 0 ? (int)num_int(prec, "max_n", 0x1p31) : s->n;
-	if (s->precision > 1000 || s->budget_min > 525600 ||
-	    (s->precision > 0 && !(s->max_n >= s->n && s->max_n <= 100000)))
+	if (run_settings_check(s, err, errlen) || calibrated_check(man, s, err, errlen))
 		return -1;
 	*count = cJSON_GetArraySize(list);
-	*names = calloc(*count + 1, sizeof(**names));
-	if (!*names)
+	if (*count < 1 || *count > RS_CONFIGS_MAX) {
+		snprintf(err, errlen, "configs: %d names; 1 to %d", *count, RS_CONFIGS_MAX);
 		return -1;
-	cJSON_ArrayForEach(c, list)(*names)[i++] = cJSON_IsString(c) ? c->valuestring : "";
-	return s->n >= 1 && s->duration > 0 && s->target && s->topology ? 0 : -1;
+	}
+	*names = calloc(*count + 1, sizeof(**names));
+	if (!*names) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	cJSON_ArrayForEach(c, list)
+	{
+		if (!cJSON_IsString(c)) {
+			snprintf(err, errlen, "configs: entry %d is not a name", i + 1);
+			free(*names);
+			*names = NULL;
+			return -1;
+		}
+		(*names)[i++] = c->valuestring;
+	}
+	return 0;
 }

@@ -4,6 +4,7 @@
 #define BPFCOST_MANIFEST_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "matrix.h"
@@ -17,9 +18,9 @@ struct run_settings {
 	const char *matrix;
 	int n;
 	double duration;
-	const char *target;		       /* a target_ops name: guest, host */
-	const char *workload;		       /* a workload_ops name: iperf, ... */
-	const char *clock; /* "real", or "instructions": guest under TCG with -icount */
+	const char *target;   /* a target_ops name: guest, host */
+	const char *workload; /* a workload_ops name: iperf, ... */
+	const char *clock;    /* "real", or "instructions": guest under TCG with -icount */
 	const char *values[WORKLOAD_MAX_ARGS]; /* the workload's arguments */
 	const char *topology;
 	const char *qemu; /* NULL: the default */
@@ -39,9 +40,6 @@ struct run_settings {
 	const char *estimator; /* --estimator, passed to the report: robust, mean */
 };
 
-/* A --disturb-cpu value: CPUs of other processes, above 0, at most 1024. */
-bool disturb_cpu_ok(double v);
-
 /* A new manifest for a run about to start. */
 struct cJSON *manifest_new(const struct run_settings *s, const struct matrix *m);
 /* The target as started (what it says of itself) and its agent's info: kernel, config flags. */
@@ -49,10 +47,11 @@ void manifest_add_target(struct cJSON *man, struct target *t, const struct cJSON
 void manifest_finish(struct cJSON *man, const char *state);
 
 /*
- * Settings and configuration names back from a manifest, for --resume. String
- * settings point into @man, which must outlive @s.
+ * Settings and configuration names back from a manifest, for --resume, checked
+ * as the command line's are (run_settings_check). String settings point into
+ * @man, which must outlive @s. 0, or -1 with @err naming the field.
  */
 int manifest_settings(const struct cJSON *man, struct run_settings *s, const char ***names,
-		      int *count);
+		      int *count, char *err, size_t errlen);
 
 #endif /* BPFCOST_MANIFEST_H */

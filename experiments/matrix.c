@@ -66,7 +66,9 @@ static int config_parse_base(const char *name, char *const *probes, struct confi
 /*
  * "spin_ns=400,loops=2" after the '@': names as C identifiers, values as
  * plain decimal (no sign, no leading zero), so a name has one spelling and
- * always parses back to the same row.
+ * always parses back to the same row. A value is an exact integer up to
+ * CONFIG_SETTING_MAX (config_setting() returns it as a long long); whether
+ * the probe's variable holds it is bpfcost_check_setting()'s to say.
  */
 static int parse_settings(const char *name, const char *s, struct config *c, char *err,
 			  size_t errlen)
@@ -79,7 +81,7 @@ static int parse_settings(const char *name, const char *s, struct config *c, cha
 		int i;
 
 		if (!nlen || nlen >= sizeof(set->name) || (s[0] >= '0' && s[0] <= '9') ||
-		    s[nlen] != '=' || !(vlen = strspn(v, "0123456789")) || vlen > 19 ||
+		    s[nlen] != '=' || !(vlen = strspn(v, "0123456789")) || vlen > 20 ||
 		    (v[0] == '0' && vlen > 1) || (v[vlen] && v[vlen] != ',') ||
 		    (v[vlen] == ',' && !v[vlen + 1])) {
 			snprintf(err, errlen,
@@ -95,7 +97,13 @@ static int parse_settings(const char *name, const char *s, struct config *c, cha
 		}
 		memcpy(set->name, s, nlen);
 		set->name[nlen] = '\0';
+		errno = 0;
 		set->value = strtoull(v, NULL, 10);
+		if (errno || set->value > CONFIG_SETTING_MAX) {
+			snprintf(err, errlen, "configuration '%s': %s=%.*s: at most %llu", name,
+				 set->name, (int)vlen, v, (unsigned long long)CONFIG_SETTING_MAX);
+			return -1;
+		}
 		for (i = 0; i < c->n_settings; i++) {
 			if (!strcmp(c->settings[i].name, set->name)) {
 				snprintf(err, errlen, "configuration '%s': '%s' set twice", name,

@@ -9,6 +9,8 @@
 #define CONFIG_NAME_MAX 96
 
 #define CONFIG_MAX_SETTINGS 8
+/* A row setting's value at most: config_setting() returns it exactly. */
+#define CONFIG_SETTING_MAX 9223372036854775807ULL
 
 /* A probe's `const volatile` global set for one row: `@spin_ns=400`. */
 struct config_setting {
@@ -37,8 +39,7 @@ struct matrix {
  * NULL-terminated list). Returns 0, or -1 with @err naming the bad part and
  * listing the valid values.
  */
-int config_parse(const char *name, char *const *probes, struct config *c, char *err,
-		 size_t errlen);
+int config_parse(const char *name, char *const *probes, struct config *c, char *err, size_t errlen);
 
 /*
  * Build a matrix: "all", "seed", "quick", "full", or a path to a file with
@@ -46,8 +47,7 @@ int config_parse(const char *name, char *const *probes, struct config *c, char *
  * it, exactly once. Probes found in @probes join "all" (except the spin
  * control) and "full" by themselves.
  */
-int matrix_build(const char *spec, char *const *probes, struct matrix *m, char *err,
-		 size_t errlen);
+int matrix_build(const char *spec, char *const *probes, struct matrix *m, char *err, size_t errlen);
 void matrix_free(struct matrix *m);
 
 /* Value of setting @name in @c, or -1 when the row does not set it. */

@@ -22,8 +22,13 @@ FILE *results_open_samples(const char *dir, char *err, size_t errlen);
 /* One record, one line, on disk before returning (fflush + fsync). */
 int results_append(FILE *f, const struct cJSON *record);
 
-/* Calls @fn for each complete record in samples.jsonl; returns the count. */
-int results_each(const char *dir, void (*fn)(const struct cJSON *rec, void *arg), void *arg);
+/*
+ * Calls @fn for each complete record in samples.jsonl; returns the count (0
+ * without the file), or -1 with @err: not a plain file, a read error, a line
+ * past the cap.
+ */
+int results_each(const char *dir, void (*fn)(const struct cJSON *rec, void *arg), void *arg,
+		 char *err, size_t errlen);
 
 /*
  * One writer per results folder: an exclusive lock on <dir>/.lock holding our
@@ -33,7 +38,16 @@ int results_lock(const char *dir, char *err, size_t errlen);
 
 /* Write @json to <dir>/<name> atomically (unique temporary file, fsync, rename, fsync dir). */
 int results_write_json(const char *dir, const char *name, const struct cJSON *json);
-/* Read <dir>/<name>; NULL if missing or not JSON. */
-struct cJSON *results_read_json(const char *dir, const char *name);
+/* Read <dir>/<name>; NULL with @err if missing, not a plain file, too large or not JSON. */
+struct cJSON *results_read_json(const char *dir, const char *name, char *err, size_t errlen);
+
+/* @dir opened O_DIRECTORY|O_NOFOLLOW; -1 with @err. */
+int results_open_dir(const char *dir, char *err, size_t errlen);
+/*
+ * <@dfd>/@name opened with @flags (| O_NOFOLLOW, O_NONBLOCK, O_CLOEXEC; 0644 if
+ * created), refused unless a regular file with one link. -1 with @err
+ * (@dir names the folder in it) and errno.
+ */
+int results_openat(int dfd, const char *dir, const char *name, int flags, char *err, size_t errlen);
 
 #endif /* BPFCOST_RESULTS_H */

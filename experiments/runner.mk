@@ -42,13 +42,17 @@ DISTURB_CPU ?=
 # Settings reach the runner through the environment and "$$NAME": a matrix file
 # named bob's-matrix, or any quote in a setting, is a value, never shell syntax.
 export TARGET WORKLOAD CLOCK MATRIX N DURATION WARMUP IPERF_ARGS TOPOLOGY ACCEL VCPUS SEED RESUME \
-	PRECISION BUDGET MAX_N CALIBRATE PIN BIND REDO DISTURB_CPU
+	PRECISION BUDGET MAX_N CALIBRATE PIN BIND PERCALL REDO DISTURB_CPU
+# ARGS="name=value ..." is taken as typed ($(value ...): no make expansion) and
+# split at blanks; each word reaches the shell single-quoted, its own quotes
+# escaped ('\''), so it is a value, never syntax.
+shell_quote = '$(subst ','\'',$(1))'
 # The iperf workload's own arguments; another workload takes ARGS="name=value ...".
 IPERF_FLAGS = $(if $(filter iperf,$(WORKLOAD)),-w "$$WARMUP" -i "$$IPERF_ARGS" \
 	$(if $(CALIBRATE),--arg "calibrate=$$CALIBRATE"))
 RUN_FLAGS = $(if $(RESUME),--resume "$$RESUME",--target "$$TARGET" --workload "$$WORKLOAD" \
 	--clock "$$CLOCK" --matrix "$$MATRIX" -n "$$N" -t "$$DURATION" $(IPERF_FLAGS) \
-	$(foreach a,$(ARGS),--arg '$(a)') \
+	$(foreach a,$(value ARGS),--arg $(call shell_quote,$(a))) \
 	-T "$$TOPOLOGY" -a "$$ACCEL" --vcpus "$$VCPUS" $(if $(SEED),-s "$$SEED") \
 	$(if $(PRECISION),--precision "$$PRECISION") $(if $(BUDGET),--budget "$$BUDGET") \
 	$(if $(MAX_N),--max-n "$$MAX_N") $(if $(PIN),--pin "$$PIN") $(if $(BIND),--bind "$$BIND") \

@@ -26,6 +26,7 @@
 #include "matrix.h"
 #include "progress.h"
 #include "results.h"
+#include "run_settings.h"
 #include "record_check.h"
 #include "sample.h"
 #include "schedule.h"
@@ -520,11 +521,12 @@ static int run(const struct run_settings *rs, const struct matrix *m, const char
 	d.dist = &dist;
 	if (!order || !d.done || !active)
 		goto out;
-	results_each(dir, mark_done, &d);
+	samples = results_each(dir, mark_done, &d, err, sizeof(err)) < 0
+			  ? NULL
+			  : results_open_samples(dir, err, sizeof(err));
 	close_disturbed(&d);
 	cJSON_DeleteItemFromObjectCaseSensitive(man, "disturbance");
 	cJSON_AddItemToObject(man, "disturbance", disturbance_json(&dist));
-	samples = results_open_samples(dir, err, sizeof(err));
 	if (!samples) {
 		fprintf(stderr, "bpfcost-run: %s\n", err);
 		goto out;
@@ -752,18 +754,12 @@ out:
 static int check_settings(const struct matrix *m)
 {
 	char err[BPFCOST_ERRLEN];
-	int i, k;
+	int i;
 
 	for (i = 0; i < m->n; i++) {
-		const struct config *c = &m->configs[i];
-
-		for (k = 0; k < c->n_settings; k++) {
-			if (bpfcost_check_setting(NULL, c->probe, c->settings[k].name,
-						  c->settings[k].value, err, sizeof(err))) {
-				fprintf(stderr, "bpfcost-run: configuration '%s': %s\n", c->name,
-					err);
-				return -1;
-			}
+		if (row_settings_check(&m->configs[i], err, sizeof(err))) {
+			fprintf(stderr, "bpfcost-run: %s\n", err);
+			return -1;
 		}
 	}
 	return 0;
@@ -781,11 +777,14 @@ static const char *prefixed(const char *prefix, const char *value)
 	return store[used++];
 }
 
-/* Defaults of the chosen workload's arguments, then each NAME=VALUE given, in order. */
+/*
+ * Defaults of the chosen workload's arguments, then each NAME=VALUE given, in
+ * order; run_settings_check() judges the values.
+ */
 static int set_workload_args(struct run_settings *rs, const char *const *sets, int n)
 {
 	const struct workload_ops *w = workload_find(rs->workload);
-	char valid[256] = "", err[BPFCOST_ERRLEN];
+	char valid[256] = "";
 	int i, k;
 
 	for (i = 0; i < WORKLOAD_MAX_ARGS && w->args[i].name; i++) {
@@ -804,10 +803,6 @@ static int set_workload_args(struct run_settings *rs, const char *const *sets, i
 			return -1;
 		}
 		rs->values[i] = strchr(sets[k], '=') + 1;
-	}
-	if (w->validate && w->validate(rs->values, rs->duration, err, sizeof(err))) {
-		fprintf(stderr, "bpfcost-run: %s\n", err);
-		return -1;
 	}
 	return 0;
 }
@@ -874,7 +869,7 @@ int main(int argc, char **argv)
 	const char *results_root = "results", *resume = NULL, **names = NULL;
 	const char *arg_sets[32];
 	int n_arg_sets = 0;
-	char err[BPFCOST_ERRLEN], dir[PATH_MAX], label[64], *end;
+	char err[BPFCOST_ERRLEN] = "", dir[PATH_MAX], label[64], *end;
 	bool report = true;
 	struct matrix m = { 0 };
 	cJSON *man = NULL;
@@ -889,14 +884,15 @@ int main(int argc, char **argv)
 			rs.matrix = optarg;
 			break;
 		case 'n':
-			if (parse_int(optarg, 1, 100000, &v))
+			if (parse_int(optarg, RS_N_MIN, RS_N_MAX, &v))
 				return bad("N (samples per configuration)", optarg,
 					   "an integer >= 1");
 			rs.n = (int)v;
 			break;
 		case 't':
 			rs.duration = strtod(optarg, &end);
-			if (*end || !(rs.duration >= 1 && rs.duration <= 86400))
+			if (*end || end == optarg ||
+			    !(rs.duration >= RS_DURATION_MIN && rs.duration <= RS_DURATION_MAX))
 				return bad("duration", optarg, "seconds, 1 to 86400");
 			break;
 		case 'w':
@@ -956,12 +952,12 @@ int main(int argc, char **argv)
 			rs.accel = optarg;
 			break;
 		case 'V':
-			if (parse_int(optarg, 1, 64, &v))
+			if (parse_int(optarg, 1, RS_VCPUS_MAX, &v))
 				return bad("vcpus", optarg, "1 to 64");
 			rs.vcpus = (int)v;
 			break;
 		case 'M':
-			if (parse_int(optarg, 128, 65536, &v))
+			if (parse_int(optarg, RS_MEM_MIN, RS_MEM_MAX, &v))
 				return bad("mem", optarg, "128 to 65536 (MB)");
 			rs.mem_mb = (int)v;
 			break;
@@ -969,29 +965,31 @@ int main(int argc, char **argv)
 			rs.func = optarg;
 			break;
 		case 'S':
-			if (parse_int(optarg, 0, 100000000, &v))
+			if (parse_int(optarg, 0, RS_SPIN_NS_MAX, &v))
 				return bad("spin-ns", optarg, "0 to 100000000");
 			rs.spin_ns = v;
 			break;
 		case 'C':
 			rs.check_s = strtod(optarg, &end);
-			if (*end || !(rs.check_s >= 1 && rs.check_s <= 600))
+			if (*end || end == optarg ||
+			    !(rs.check_s >= RS_CHECK_MIN && rs.check_s <= RS_CHECK_MAX))
 				return bad("check", optarg, "seconds, 1 to 600");
 			break;
 		case 'P':
 			rs.precision = strtod(optarg, &end);
-			if (*end || end == optarg || !(rs.precision > 0 && rs.precision <= 1000))
+			if (*end || end == optarg ||
+			    !(rs.precision > 0 && rs.precision <= RS_PRECISION_MAX))
 				return bad("precision", optarg,
 					   "a percentage above 0, at most 1000");
 			break;
 		case 'B':
 			rs.budget_min = strtod(optarg, &end);
 			if (*end || end == optarg ||
-			    !(rs.budget_min > 0 && rs.budget_min <= 525600))
+			    !(rs.budget_min > 0 && rs.budget_min <= RS_BUDGET_MAX))
 				return bad("budget", optarg, "minutes above 0, at most 525600");
 			break;
 		case 'X':
-			if (parse_int(optarg, 2, 100000, &v))
+			if (parse_int(optarg, RS_MAX_N_MIN, RS_N_MAX, &v))
 				return bad("max-n", optarg, "an integer, 2 to 100000");
 			rs.max_n = (int)v;
 			break;
@@ -1045,25 +1043,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "bpfcost-run: unexpected argument '%s'\n", argv[optind]);
 		return BPFCOST_EXIT_USAGE;
 	}
-	if (!resume && set_workload_args(&rs, arg_sets, n_arg_sets))
-		return BPFCOST_EXIT_USAGE;
-	/* Mann-Whitney gives no 95% interval below 4 against 4 (P(U = 0) = 1/35 for 3 vs 4). */
-	if (!resume && rs.precision > 0 &&
-	    (rs.n < (strcmp(rs.estimator, "mean") ? 4 : 2) || rs.max_n < rs.n)) {
-		fprintf(stderr,
-			"bpfcost-run: --precision needs N >= 4 with the robust estimator (its "
-			"95%% CI needs 4 samples a side), N >= 2 with --estimator mean, and "
-			"--max-n >= N; got N=%d, max-n=%d\n",
-			rs.n, rs.max_n);
-		return BPFCOST_EXIT_USAGE;
-	}
-	/* The clock is chosen, never changed behind the user's back (ACCEL=auto included). */
-	if (!strcmp(rs.clock, "instructions") &&
-	    (strcmp(rs.target, "guest") || !strcmp(rs.accel, "kvm"))) {
-		fprintf(stderr,
-			"bpfcost-run: CLOCK=instructions needs the guest under TCG "
-			"(TARGET=guest, ACCEL=tcg or auto), not TARGET=%s ACCEL=%s\n",
-			rs.target, rs.accel);
+	/* The same check as a resumed manifest gets (manifest_settings), before anything starts. */
+	if (!resume && (set_workload_args(&rs, arg_sets, n_arg_sets) ||
+			run_settings_check(&rs, err, sizeof(err)))) {
+		if (err[0])
+			fprintf(stderr, "bpfcost-run: %s\n", err);
 		return BPFCOST_EXIT_USAGE;
 	}
 	probes = bpfcost_list_probes(bpfcost_default_progs_dir(), err, sizeof(err));
@@ -1073,23 +1057,39 @@ int main(int argc, char **argv)
 	}
 
 	if (resume) {
-		snprintf(dir, sizeof(dir), "%s", resume);
-		man = results_read_json(dir, "manifest.json");
+		/*
+		 * The folder named is the user's choice (results/latest too): resolved
+		 * once; every file in it is then opened without following links.
+		 */
+		if (!realpath(resume, dir)) {
+			fprintf(stderr,
+				"bpfcost-run: %s: no usable manifest.json to resume from: %s\n",
+				resume, strerror(errno));
+			ret = BPFCOST_EXIT_USAGE;
+			goto done;
+		}
+		man = results_read_json(dir, "manifest.json", err, sizeof(err));
 		if (!man) {
-			fprintf(stderr, "bpfcost-run: %s: no usable manifest.json to resume from\n",
-				dir);
-			return BPFCOST_EXIT_USAGE;
+			fprintf(stderr,
+				"bpfcost-run: %s: no usable manifest.json to resume from: %s\n",
+				dir, err);
+			ret = BPFCOST_EXIT_USAGE;
+			goto done;
 		}
 		cJSON_Delete(man);
+		man = NULL;
 		if (results_lock(dir, err, sizeof(err)) < 0) {
 			fprintf(stderr, "bpfcost-run: %s\n", err);
-			return BPFCOST_EXIT_USAGE;
+			ret = BPFCOST_EXIT_USAGE;
+			goto done;
 		}
-		man = results_read_json(dir, "manifest.json");
-		if (!man || manifest_settings(man, &rs, &names, &count)) {
-			fprintf(stderr, "bpfcost-run: %s: no usable manifest.json to resume from\n",
-				dir);
-			return BPFCOST_EXIT_USAGE;
+		man = results_read_json(dir, "manifest.json", err, sizeof(err));
+		if (!man || manifest_settings(man, &rs, &names, &count, err, sizeof(err))) {
+			fprintf(stderr,
+				"bpfcost-run: %s: no usable manifest.json to resume from: %s\n",
+				dir, err);
+			ret = BPFCOST_EXIT_USAGE;
+			goto done;
 		}
 		/* The report of a resumed run predicts from the same per-call folder. */
 		if (!percall_dir)
@@ -1099,17 +1099,27 @@ int main(int argc, char **argv)
 		for (i = 0; m.configs && i < count; i++) {
 			if (config_parse(names[i], probes, &m.configs[m.n++], err, sizeof(err))) {
 				fprintf(stderr, "bpfcost-run: %s: %s\n", dir, err);
-				return BPFCOST_EXIT_USAGE;
+				ret = BPFCOST_EXIT_USAGE;
+				goto done;
 			}
 		}
 		free(names);
+		names = NULL;
+		/* Row settings from the manifest are checked as the command line's are. */
+		if (!m.configs || check_settings(&m)) {
+			ret = BPFCOST_EXIT_USAGE;
+			goto done;
+		}
 	} else {
 		if (matrix_build(rs.matrix, probes, &m, err, sizeof(err))) {
 			fprintf(stderr, "bpfcost-run: %s\n", err);
-			return BPFCOST_EXIT_USAGE;
+			ret = BPFCOST_EXIT_USAGE;
+			goto done;
 		}
-		if (check_settings(&m))
-			return BPFCOST_EXIT_USAGE;
+		if (check_settings(&m)) {
+			ret = BPFCOST_EXIT_USAGE;
+			goto done;
+		}
 		/* A matrix file is labelled by its name, without directories or suffix. */
 		snprintf(label, sizeof(label), "%s",
 			 strrchr(rs.matrix, '/') ? strrchr(rs.matrix, '/') + 1 : rs.matrix);
@@ -1123,7 +1133,8 @@ int main(int argc, char **argv)
 		if (results_create(results_root, label, dir, sizeof(dir), err, sizeof(err)) ||
 		    results_lock(dir, err, sizeof(err)) < 0) {
 			fprintf(stderr, "bpfcost-run: %s\n", err);
-			return BPFCOST_EXIT_FAILURE;
+			ret = BPFCOST_EXIT_FAILURE;
+			goto done;
 		}
 		man = manifest_new(&rs, &m);
 		if (percall_dir)
@@ -1131,7 +1142,8 @@ int main(int argc, char **argv)
 		if (results_write_json(dir, "manifest.json", man)) {
 			fprintf(stderr, "bpfcost-run: cannot write %s/manifest.json: %s\n", dir,
 				strerror(errno));
-			return BPFCOST_EXIT_FAILURE;
+			ret = BPFCOST_EXIT_FAILURE;
+			goto done;
 		}
 	}
 	fprintf(stderr,
@@ -1147,6 +1159,8 @@ int main(int argc, char **argv)
 	if (ret == 0 && report)
 		run_report(dir, rs.estimator);
 	fprintf(stderr, "bpfcost-run: results in %s\n", dir);
+done:
+	free(names);
 	cJSON_Delete(man);
 	matrix_free(&m);
 	bpfcost_free_names(probes);

@@ -7,6 +7,7 @@
 #include "experiments/targets/target.h"
 #include "experiments/workloads/workload.h"
 #include "loader/bpfcost.h"
+#include "loader/settings.h"
 #include "loader/clock.h"
 #include "record_check.h"
 #include "sample.h"
@@ -44,13 +45,16 @@ static double num(const cJSON *obj, const char *key)
 	return cJSON_IsNumber(v) ? v->valuedouble : 0;
 }
 
-/* The row's settings; the spin control's busy-wait defaults to --spin-ns. */
+/*
+ * The row's settings, exactly (past 10^15 as decimal strings); the spin
+ * control's busy-wait defaults to --spin-ns.
+ */
 static void add_settings(cJSON *obj, const struct config *c, const struct sample_settings *s)
 {
 	int i;
 
 	for (i = 0; i < c->n_settings; i++)
-		cJSON_AddNumberToObject(obj, c->settings[i].name, (double)c->settings[i].value);
+		settings_value_json(obj, c->settings[i].name, c->settings[i].value);
 	if (!strcmp(c->probe, "spin") && config_setting(c, "spin_ns") < 0)
 		cJSON_AddNumberToObject(obj, "spin_ns", s->spin_ns);
 }

@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The agent's one attachment: attach, read counters, detach, via the loader library. */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cjson/cJSON.h>
 
 #include "agent.h"
 #include "bpfcost.h"
+#include "settings.h"
 
 static struct bpfcost_session *session;
 
@@ -52,19 +55,15 @@ struct cJSON *agent_attach(const struct cJSON *req)
 		return agent_error(BPFCOST_ERR_USAGE, "\"set\" must be an object of name: number");
 	cJSON_ArrayForEach(it, set)
 	{
-		double v = it->valuedouble;
-
 		if (opts.nr_settings == BPFCOST_MAX_SETTINGS)
 			return agent_error(BPFCOST_ERR_USAGE, "\"set\" takes at most %d settings",
 					   BPFCOST_MAX_SETTINGS);
-		/* Converting a double outside [0, 2^64) to uint64_t is undefined. */
-		if (!cJSON_IsNumber(it) || !it->string || !(v >= 0 && v < 0x1p64) ||
-		    v != (double)(uint64_t)v)
+		if (!it->string || settings_value_parse(it, &opts.settings[opts.nr_settings].value))
 			return agent_error(BPFCOST_ERR_USAGE,
-					   "\"set\": %s must be a whole number in [0, 2^64)",
+					   "\"set\": %s must be a whole number in [0, 10^15) or a "
+					   "decimal string in [0, 2^64)",
 					   it->string ? it->string : "each value");
-		opts.settings[opts.nr_settings].name = it->string;
-		opts.settings[opts.nr_settings++].value = (uint64_t)v;
+		opts.settings[opts.nr_settings++].name = it->string;
 	}
 
 	st = bpfcost_attach(&opts, &session, err, sizeof(err));

@@ -17,8 +17,9 @@
 #include "agent.h"
 #include "bpfcost.h"
 
-#define EXEC_MAX_ARGS	32
-#define EXEC_MAX_OUTPUT (256 * 1024)
+#define EXEC_MAX_ARGS	   32
+#define EXEC_MAX_OUTPUT	   (256 * 1024)
+#define EXEC_MAX_TIMEOUT_S 86400
 
 static double now_s(void)
 {
@@ -32,7 +33,7 @@ struct cJSON *agent_exec(const struct cJSON *req)
 {
 	const cJSON *args = cJSON_GetObjectItemCaseSensitive(req, "argv");
 	const cJSON *to = cJSON_GetObjectItemCaseSensitive(req, "timeout_s");
-	double deadline = now_s() + (cJSON_IsNumber(to) ? to->valuedouble : 10);
+	double deadline;
 	static char out[EXEC_MAX_OUTPUT + 1];
 	char *argv[EXEC_MAX_ARGS + 1], own[4096];
 	int n = 0, pfd[2], status = 0;
@@ -42,6 +43,12 @@ struct cJSON *agent_exec(const struct cJSON *req)
 	cJSON *r;
 	pid_t pid;
 
+	/* Bounded here: a deadline of 1e300 s made the poll timeout undefined. */
+	if (to &&
+	    !(cJSON_IsNumber(to) && to->valuedouble > 0 && to->valuedouble <= EXEC_MAX_TIMEOUT_S))
+		return agent_error(BPFCOST_ERR_USAGE, "timeout_s: seconds above 0, at most %d",
+				   EXEC_MAX_TIMEOUT_S);
+	deadline = now_s() + (to ? to->valuedouble : 10);
 	cJSON_ArrayForEach(a, args)
 	{
 		if (!cJSON_IsString(a) || n == EXEC_MAX_ARGS)

@@ -5,7 +5,9 @@
  * (seeded, so a failure can be replayed with BPFCOST_FAULT_SEED), each time
  * followed by --resume, until the run completes. Then every (configuration,
  * block) has exactly one record, and no network namespace, veth device, BPF
- * program or temporary folder of ours is left.
+ * program or temporary folder of ours is left. The same on the guest target
+ * (the trigger workload, TCG): no QEMU, tap device or bpfcost-guest.* folder
+ * left either; BPFCOST_FAULT_GUEST_KILLS sets its kills (default 20, 0 skips).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -31,6 +33,8 @@
 #define RUN_TIMEOUT_MS (5 * 60 * 1000)
 
 static char results[] = "/tmp/bpfcost-test-faults-XXXXXX";
+/* The guest runs' TMPDIR: their temporary folders counted here, apart from other runs'. */
+static char guest_tmp[] = "/tmp/bpfcost-test-faults-tmp-XXXXXX";
 
 static char *runner(void)
 {
@@ -41,9 +45,9 @@ static char *runner(void)
 }
 
 /* Our runner's temporary folders (the guest's are bpfcost-guest.*; the host target has none). */
-static int count_tmp_dirs(void)
+static int count_tmp_dirs(const char *parent)
 {
-	DIR *d = opendir("/tmp");
+	DIR *d = opendir(parent);
 	struct dirent *de;
 	int n = 0;
 
@@ -101,17 +105,12 @@ static void check_exactly_once(const char *dir)
 					 b, count[i][b]);
 }
 
-/* Run one folder to completion through SIGKILLs at random moments; returns the kills. */
-static int run_through_kills(char *dir, size_t len, int budget)
+/*
+ * Run one folder to completion through SIGKILLs at random moments, the first
+ * 200 ms to @max_ms into each run or resume; returns the kills.
+ */
+static int run_through_kills(char *const start[], int max_ms, char *dir, size_t len, int budget)
 {
-	/*
-	 * No calibration ramp: it takes longer than the kill interval, so every
-	 * kill would land in it and none in a sample (Ctrl-C in the ramp is
-	 * test_host_target's).
-	 */
-	char *start[] = { runner(),	 "--target", "host",	    "-m", "quick", "-n", "2",
-			  "-t",		 "1",	     "-w",	    "0",  "--arg", "calibrate=off",
-			  "--no-report", "-o",	     results,	    NULL };
 	char *resume[] = { runner(), "--resume", dir, "--no-report", NULL };
 	char line[4096];
 	int kills = 0, code = -1;
@@ -133,7 +132,7 @@ static int run_through_kills(char *dir, size_t len, int budget)
 		}
 		if (kills < budget) {
 			/* The fault point: a random moment of the run, not a wait for anything. */
-			poll(NULL, 0, 200 + rand() % 2500);
+			poll(NULL, 0, 200 + rand() % (max_ms - 200));
 			if (!child_exited(&c)) {
 				kill(c.pid, SIGKILL);
 				kills++;
@@ -147,9 +146,36 @@ static int run_through_kills(char *dir, size_t len, int budget)
 	return kills;
 }
 
+static int run_host_through_kills(char *dir, size_t len, int budget)
+{
+	/*
+	 * No calibration ramp: it takes longer than the kill interval, so every
+	 * kill would land in it and none in a sample (Ctrl-C in the ramp is
+	 * test_host_target's).
+	 */
+	char *start[] = { runner(),
+			  "--target",
+			  "host",
+			  "-m",
+			  "quick",
+			  "-n",
+			  "2",
+			  "-t",
+			  "1",
+			  "-w",
+			  "0",
+			  "--arg",
+			  "calibrate=off",
+			  "--no-report",
+			  "-o",
+			  results,
+			  NULL };
+	return run_through_kills(start, 2700, dir, len, budget);
+}
+
 static void test_sigkill_at_random_points_then_resume(void **state)
 {
-	int ns = count_net_namespaces(), devs = count_bpfc_devices(), tmps = count_tmp_dirs();
+	int ns = count_net_namespaces(), devs = count_bpfc_devices(), tmps = count_tmp_dirs("/tmp");
 	unsigned int seed = getenv("BPFCOST_FAULT_SEED")
 				    ? (unsigned int)atoi(getenv("BPFCOST_FAULT_SEED"))
 				    : (unsigned int)time(NULL);
@@ -161,7 +187,7 @@ static void test_sigkill_at_random_points_then_resume(void **state)
 	srand(seed);
 	/* A run that completes before all the kills are spent: the next one takes the rest. */
 	while (kills < KILLS && runs < KILLS) {
-		kills += run_through_kills(dir, sizeof(dir), KILLS - kills);
+		kills += run_host_through_kills(dir, sizeof(dir), KILLS - kills);
 		runs++;
 		check_exactly_once(dir);
 	}
@@ -174,12 +200,64 @@ static void test_sigkill_at_random_points_then_resume(void **state)
 	assert_int_equal(count_net_namespaces(), ns);
 	assert_int_equal(count_bpfc_devices(), devs);
 	assert_int_equal(count_bpfcost_programs(), 0);
-	assert_int_equal(count_tmp_dirs(), tmps);
+	assert_int_equal(count_tmp_dirs("/tmp"), tmps);
+}
+
+/*
+ * The guest target: each kill may land while QEMU boots, in a hit check or a
+ * sample; every resume boots a new guest, which reclaims the killed run's
+ * temporary folder. Runs until the kills are spent, then to completion.
+ */
+static void test_guest_sigkill_at_random_points_then_resume(void **state)
+{
+	char *start[] = { runner(),	"--target",    "guest", "--workload", "trigger", "--arg",
+			  "calls=2000", "-m",	       "quick", "-n",	      "2",	 "--check",
+			  "1",		"--accel",     "tcg",	"--pin",      "off",	 "--bind",
+			  "off",	"--no-report", "-o",	results,      NULL };
+	const char *env = getenv("BPFCOST_FAULT_GUEST_KILLS");
+	int budget = env ? atoi(env) : KILLS, devs = count_bpfc_devices(), kills = 0, runs = 0;
+	unsigned int seed = getenv("BPFCOST_FAULT_SEED")
+				    ? (unsigned int)atoi(getenv("BPFCOST_FAULT_SEED"))
+				    : (unsigned int)time(NULL);
+	char dir[4096], mark[32];
+	int i;
+
+	(void)state;
+	if (budget <= 0)
+		skip();
+	print_message("    seed %u, %d kills (BPFCOST_FAULT_SEED, BPFCOST_FAULT_GUEST_KILLS)\n",
+		      seed, budget);
+	srand(seed);
+	snprintf(mark, sizeof(mark), "%d", (int)getpid());
+	setenv("BPFCOST_TEST_MARK", mark, 1);
+	setenv("TMPDIR", guest_tmp, 1);
+	/*
+	 * Boot under TCG takes seconds: kills spread over boot, checks and samples
+	 * (a resume that finishes first ends its run; the next run takes the rest).
+	 */
+	while (kills < budget && runs < 3 * budget) {
+		kills += run_through_kills(start, 10000, dir, sizeof(dir), budget - kills);
+		runs++;
+		check_exactly_once(dir);
+	}
+	unsetenv("TMPDIR");
+	print_message("    %d SIGKILLs over %d runs, each completed by --resume\n", kills, runs);
+	/* QEMU dies with the runner (its parent-death signal) a moment after it. */
+	for (i = 0; i < 1000 && (count_marked_qemu() || count_bpfc_devices() > devs); i++)
+		poll(NULL, 0, 10);
+	if (count_marked_qemu() || count_bpfc_devices() > devs || count_tmp_dirs(guest_tmp) ||
+	    count_bpfcost_programs())
+		fail_msg("left behind: %d QEMU, %d bpfc* devices (%d before), %d bpfcost-guest.* "
+			 "folders, %d BPF programs; expected none new",
+			 count_marked_qemu(), count_bpfc_devices(), devs, count_tmp_dirs(guest_tmp),
+			 count_bpfcost_programs());
+	if (kills != budget)
+		fail_msg("%d SIGKILLs landed in %d runs; expected %d", kills, runs, budget);
 }
 
 static int teardown(void **state)
 {
-	char *rm[] = { "rm", "-rf", results, NULL };
+	char *rm[] = { "rm", "-rf", results, guest_tmp, NULL };
 	char out[64], err[256];
 
 	(void)state;
@@ -190,9 +268,10 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sigkill_at_random_points_then_resume),
+		cmocka_unit_test(test_guest_sigkill_at_random_points_then_resume),
 	};
 
-	if (!mkdtemp(results))
+	if (!mkdtemp(results) || !mkdtemp(guest_tmp))
 		return 1;
 	return cmocka_run_group_tests(tests, NULL, teardown);
 }

@@ -188,8 +188,10 @@ static void count_one(const cJSON *rec, void *arg)
 static int count_records(const char *dir, const char *config)
 {
 	struct config_count cc = { config, 0 };
+	char err[512];
 
-	results_each(dir, count_one, &cc);
+	if (results_each(dir, count_one, &cc, err, sizeof(err)) < 0)
+		fail_msg("%s", err);
 	return cc.n;
 }
 
@@ -619,7 +621,12 @@ static void test_hog_marks_and_redoes(void **state)
 		fail_msg("run exited %d, expected 0: %s", code, c.last_err);
 
 	t.target = before + 2;
-	results_each(dir, tally_disturbed, &t);
+	{
+		char err[256];
+
+		if (results_each(dir, tally_disturbed, &t, err, sizeof(err)) < 0)
+			fail_msg("%s", err);
+	}
 	print_message("    %d measured records, %d disturbed; sample %d (under the hog): %s "
 		      "(%s)\n",
 		      t.measured, t.disturbed, t.target,
@@ -634,7 +641,12 @@ static void test_hog_marks_and_redoes(void **state)
 	for (i = 0; i < t.n_pairs; i++) {
 		struct clean_in_block cb = { t.pairs[i], 0 };
 
-		results_each(dir, count_clean_in_block, &cb);
+		{
+			char err[256];
+
+			if (results_each(dir, count_clean_in_block, &cb, err, sizeof(err)) < 0)
+				fail_msg("%s", err);
+		}
 		if (cb.clean != 1)
 			fail_msg("%s: %d clean records in the block of a disturbed one, expected "
 				 "1 (its redo)",

@@ -44,45 +44,6 @@ static char *topology(void)
 	return t && *t ? t : "tap";
 }
 
-/*
- * QEMU processes started by this test's runs: they inherit BPFCOST_TEST_MARK
- * from us, so other guests on the machine do not count. None may outlive a run.
- */
-static int qemu_count(void)
-{
-	char path[300], comm[64], env[1 << 15], mark[64];
-	struct dirent *de;
-	DIR *d = opendir("/proc");
-	int n = 0;
-	size_t len, i;
-	FILE *f;
-
-	snprintf(mark, sizeof(mark), "BPFCOST_TEST_MARK=%d", (int)getpid());
-	while (d && (de = readdir(d))) {
-		snprintf(path, sizeof(path), "/proc/%s/comm", de->d_name);
-		f = fopen(path, "r");
-		if (!f)
-			continue;
-		comm[0] = '\0';
-		if (!fgets(comm, sizeof(comm), f))
-			comm[0] = '\0';
-		fclose(f);
-		if (strncmp(comm, "qemu-system", 11))
-			continue;
-		snprintf(path, sizeof(path), "/proc/%s/environ", de->d_name);
-		f = fopen(path, "r");
-		if (!f)
-			continue;
-		len = fread(env, 1, sizeof(env), f);
-		fclose(f);
-		for (i = 0; i < len; i += strlen(env + i) + 1)
-			n += !strcmp(env + i, mark);
-	}
-	if (d)
-		closedir(d);
-	return n;
-}
-
 /* SIGKILL the QEMU processes of this test's runs; returns how many. */
 static int kill_our_qemu(void)
 {
@@ -238,7 +199,7 @@ static void test_quick_matrix_n2(void **state)
 	/* the report step ran at the end */
 	snprintf(path, sizeof(path), "%s/table.txt", dir);
 	assert_int_equal(access(path, R_OK), 0);
-	assert_int_equal(qemu_count(), 0);
+	assert_int_equal(count_marked_qemu(), 0);
 }
 
 static int count_lines(const char *dir)
@@ -285,7 +246,7 @@ static void test_interrupt_then_resume(void **state)
 	print_message("    interrupted after %d records, exit %d\n", lines, code);
 	assert_int_equal(code, 130);
 	assert_in_range(lines, 3, QUICK_CONFIGS * 2 - 1);
-	assert_int_equal(qemu_count(), 0);
+	assert_int_equal(count_marked_qemu(), 0);
 
 	{
 		char *resume[] = { runner(), "--resume", dir, "--no-report", NULL };
@@ -297,7 +258,7 @@ static void test_interrupt_then_resume(void **state)
 		assert_non_null(strstr(err, "resuming:"));
 	}
 	assert_complete(dir, 2);
-	assert_int_equal(qemu_count(), 0);
+	assert_int_equal(count_marked_qemu(), 0);
 }
 
 /*
@@ -309,7 +270,7 @@ static void test_guest_killed_mid_run_is_restarted(void **state)
 {
 	char *argv[] = { runner(), "-m", "quick",    "-n",	    "2",  "-t",		"1", "-w",
 			 "0",	   "-T", topology(), "--no-report", "-o", results_root, NULL };
-	char line[4096], dir[4096];
+	char line[4096], dir[4096], err[512];
 	const cJSON *restarts;
 	struct child c;
 	cJSON *man;
@@ -326,12 +287,12 @@ static void test_guest_killed_mid_run_is_restarted(void **state)
 	code = child_wait(&c, 60000);
 	assert_int_equal(code, 0);
 	assert_complete(dir, 2);
-	man = results_read_json(dir, "manifest.json");
+	man = results_read_json(dir, "manifest.json", err, sizeof(err));
 	assert_non_null(man);
 	restarts = cJSON_GetObjectItem(man, "target_restarts");
 	assert_int_equal(cJSON_GetArraySize(restarts), 1);
 	cJSON_Delete(man);
-	assert_int_equal(qemu_count(), 0);
+	assert_int_equal(count_marked_qemu(), 0);
 }
 
 static void expect_usage(char *const argv[], const char *needle)
@@ -353,7 +314,9 @@ static void test_bad_input_exits_2(void **state)
 	char *resume[] = { runner(), "--resume", "/nonexistent", NULL };
 
 	(void)state;
-	expect_usage(matrix, "'nosuch': not a named matrix ( all seed quick full spin-ladder flood-ladder )");
+	expect_usage(
+		matrix,
+		"'nosuch': not a named matrix ( all seed quick full spin-ladder flood-ladder )");
 	expect_usage(n0, "bad N (samples per configuration) '0'");
 	expect_usage(dur, "bad duration 'ten'");
 	expect_usage(topo, "bad topology 'bridge'; valid: user tap");

@@ -307,3 +307,42 @@ int count_bpfc_devices(void)
 		closedir(d);
 	return n;
 }
+
+/*
+ * QEMU processes started by this test's runs: they inherit BPFCOST_TEST_MARK
+ * from us, so other guests on the machine do not count. None may outlive a run.
+ */
+int count_marked_qemu(void)
+{
+	char path[300], comm[64], env[1 << 15], mark[64];
+	struct dirent *de;
+	DIR *d = opendir("/proc");
+	int n = 0;
+	size_t len, i;
+	FILE *f;
+
+	snprintf(mark, sizeof(mark), "BPFCOST_TEST_MARK=%d", (int)getpid());
+	while (d && (de = readdir(d))) {
+		snprintf(path, sizeof(path), "/proc/%s/comm", de->d_name);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		comm[0] = '\0';
+		if (!fgets(comm, sizeof(comm), f))
+			comm[0] = '\0';
+		fclose(f);
+		if (strncmp(comm, "qemu-system", 11))
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/environ", de->d_name);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		len = fread(env, 1, sizeof(env), f);
+		fclose(f);
+		for (i = 0; i < len; i += strlen(env + i) + 1)
+			n += !strcmp(env + i, mark);
+	}
+	if (d)
+		closedir(d);
+	return n;
+}

@@ -13,7 +13,7 @@ struct child {
 	int out; /* read end of its stdout */
 	int err; /* read end of its stderr */
 	bool reaped;
-	int status;	     /* wait status, once reaped */
+	int status;	    /* wait status, once reaped */
 	char last_err[512]; /* last stderr line child_wait_line() read, for messages */
 };
 
@@ -52,6 +52,11 @@ int count_bpfcost_programs(void);
 /* Distinct network namespaces any process is in, and network devices named bpfc* in ours. */
 int count_net_namespaces(void);
 int count_bpfc_devices(void);
+/*
+ * QEMU processes whose environment holds BPFCOST_TEST_MARK=<our pid> (set it
+ * before starting runs): this test's guests, not others on the machine.
+ */
+int count_marked_qemu(void);
 
 /*
  * Send @count UDP datagrams of @size bytes over loopback to a socket bound to

@@ -222,7 +222,7 @@ static int boot(struct guest *g, const struct guest_config *c, const char *accel
 		 qemu_opt_escape(g->sock_path, esc));
 	unlink(g->sock_path);
 	unlink(g->console_path);
-	snprintf(g->qemu_log, sizeof(g->qemu_log), "%s/qemu-%s.log", g->dir, accel);
+	snprintf(g->qemu_log, sizeof(g->qemu_log), "%s/qemu-%s.log", g->tmp.path, accel);
 
 	argv[n++] = c->qemu;
 	argv[n++] = "-nodefaults";
@@ -388,16 +388,16 @@ int guest_start(const struct guest_config *c, struct guest **out, char *err, siz
 	tmp = getenv("TMPDIR");
 	if (!tmp || strlen(tmp) > 64)
 		tmp = "/tmp";
-	snprintf(g->dir, sizeof(g->dir), "%s/bpfcost-guest.XXXXXX", tmp);
-	if (!mkdtemp(g->dir)) {
-		snprintf(err, errlen, "mkdtemp %s: %s", g->dir, strerror(errno));
+	/* Folders a SIGKILLed run left (their lock is free) go first. */
+	guest_tmp_reclaim(tmp);
+	if (guest_tmp_create(&g->tmp, tmp, err, errlen)) {
 		free(g);
 		return -1;
 	}
-	snprintf(g->sock_path, sizeof(g->sock_path), "%s/ctl.sock", g->dir);
+	snprintf(g->sock_path, sizeof(g->sock_path), "%s/ctl.sock", g->tmp.path);
 	g->own_console = !c->log_path;
 	if (g->own_console)
-		snprintf(g->console_path, sizeof(g->console_path), "%s/console.log", g->dir);
+		snprintf(g->console_path, sizeof(g->console_path), "%s/console.log", g->tmp.path);
 	else
 		snprintf(g->console_path, sizeof(g->console_path), "%s", c->log_path);
 
@@ -483,17 +483,9 @@ void guest_stop(struct guest *g)
 		close(g->tap_fd);
 		g->tap_fd = -1;
 	}
-	if (g->dir[0]) {
-		unlink(g->sock_path);
-		snprintf(g->qemu_log, sizeof(g->qemu_log), "%s/qemu-kvm.log", g->dir);
-		unlink(g->qemu_log);
-		snprintf(g->qemu_log, sizeof(g->qemu_log), "%s/qemu-tcg.log", g->dir);
-		unlink(g->qemu_log);
-		if (g->own_console)
-			unlink(g->console_path);
-		rmdir(g->dir);
-		g->dir[0] = '\0';
-	}
+	/* The socket and logs go with the folder (a console log elsewhere stays). */
+	if (g->tmp.path[0])
+		guest_tmp_remove(&g->tmp);
 }
 
 void guest_free(struct guest *g)

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include "guest_tmp.h"
 #include "loader/jsonl_chan.h"
 
 #define GUEST_PATH_MAX 512
@@ -15,7 +16,7 @@ struct guest {
 	pid_t pid;  /* QEMU; 0 when gone */
 	int tap_fd; /* held only until QEMU has it; -1 after */
 	char tap_name[IFNAMSIZ];
-	char dir[96]; /* temporary: control socket, logs; short for sun_path */
+	struct guest_tmp tmp; /* control socket, logs; tmp.path short for sun_path */
 	char sock_path[108];
 	char console_path[GUEST_PATH_MAX];
 	char qemu_log[GUEST_PATH_MAX]; /* this boot attempt's QEMU output: qemu-<accel>.log */

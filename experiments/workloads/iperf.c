@@ -12,6 +12,7 @@
 #include <cjson/cJSON.h>
 
 #include "experiments/iperf.h"
+#include "experiments/iperf_args.h"
 #include "experiments/load_calibration.h"
 #include "experiments/targets/target.h"
 #include "workload.h"
@@ -221,9 +222,6 @@ static bool whole(const char *s, long min, long max)
 
 static int validate(const char *const *values, double duration, char *err, size_t errlen)
 {
-	char *copy, *tok, *save;
-	int n = 0;
-
 	/* iperf3 reads -t with atoi(): 2.5 would silently become 2. */
 	if (duration != (long)duration) {
 		snprintf(err, errlen, "iperf: DURATION %g: iperf3 takes whole seconds", duration);
@@ -246,23 +244,12 @@ static int validate(const char *const *values, double duration, char *err, size_
 			 values[ARG_WARMUP]);
 		return -1;
 	}
-	copy = strdup(values[ARG_IPERF_ARGS]);
-	for (tok = copy ? strtok_r(copy, " \t", &save) : NULL; tok;
-	     tok = strtok_r(NULL, " \t", &save)) {
-		/* The runner sets these itself; a second value would change what is measured. */
-		if (!strcmp(tok, "-c") || !strcmp(tok, "-p") || !strcmp(tok, "-J") ||
-		    !strcmp(tok, "-t") || !strcmp(tok, "-O") || !strcmp(tok, "-s")) {
-			snprintf(err, errlen, "iperf: IPERF_ARGS: '%s' is set by bpfcost itself",
-				 tok);
-			free(copy);
-			return -1;
-		}
-		n++;
-	}
-	free(copy);
-	if (n > IPERF_MAX_USER_ARGS) {
-		snprintf(err, errlen, "iperf: IPERF_ARGS has %d words; at most %d", n,
-			 IPERF_MAX_USER_ARGS);
+	/* Read as iperf3 reads it: -t100, --time=100 and --ti 100 are all -t. */
+	if (iperf_args_check(values[ARG_IPERF_ARGS], err, errlen)) {
+		char why[256];
+
+		snprintf(why, sizeof(why), "%s", err);
+		snprintf(err, errlen, "iperf: %s", why);
 		return -1;
 	}
 	return 0;

@@ -20,6 +20,8 @@ enum { ARG_CALLS, ARG_CPU, ARG_REF, ARG_REF_NS };
 
 /* Guest time under -icount runs far behind host time: allow for it. */
 #define TRIGGER_TIMEOUT_S 900
+/* A timed loop's start, warm-up and report, inside the agent's exec timeout. */
+#define TRIGGER_SLACK_S 60
 
 static const char *last_json_line(const char *out)
 {
@@ -115,10 +117,21 @@ static bool whole(const char *s, long min, long max)
 
 static int validate(const char *const *values, double duration, char *err, size_t errlen)
 {
-	(void)duration;
+	char *end;
+	double ref_ns;
+
 	if (!whole(values[ARG_CALLS], 0, 1000000000)) {
 		snprintf(err, errlen, "trigger: calls '%s': 0 (DURATION) to 1000000000",
 			 values[ARG_CALLS]);
+		return -1;
+	}
+	/* A timed loop must end before the agent's exec timeout kills it: refused now. */
+	if (!strcmp(values[ARG_CALLS], "0") &&
+	    !(duration > 0 && duration <= TRIGGER_TIMEOUT_S - TRIGGER_SLACK_S)) {
+		snprintf(err, errlen,
+			 "trigger: DURATION %g with calls=0: at most %d s (the agent stops a "
+			 "command after %d s)",
+			 duration, TRIGGER_TIMEOUT_S - TRIGGER_SLACK_S, TRIGGER_TIMEOUT_S);
 		return -1;
 	}
 	if (!whole(values[ARG_CPU], 0, 4095)) {
@@ -129,8 +142,9 @@ static int validate(const char *const *values, double duration, char *err, size_
 		snprintf(err, errlen, "trigger: ref '%s': 0 or 1", values[ARG_REF]);
 		return -1;
 	}
-	if (!(atof(values[ARG_REF_NS]) >= 0) ||
-	    (atof(values[ARG_REF_NS]) > 0 && strcmp(values[ARG_REF], "1"))) {
+	ref_ns = strtod(values[ARG_REF_NS], &end);
+	if (end == values[ARG_REF_NS] || *end || !(ref_ns >= 0 && ref_ns <= 1e9) ||
+	    (ref_ns > 0 && strcmp(values[ARG_REF], "1"))) {
 		snprintf(err, errlen, "trigger: ref_ns '%s': a getppid() time in ns, with ref=1",
 			 values[ARG_REF_NS]);
 		return -1;

@@ -1,0 +1,39 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * libFuzzer: manifest.json as --resume reads it (every setting back and
+ * checked, calibration.args included), and IPERF_ARGS as iperf3 would read
+ * them, with the calibration's rate rewrite.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cjson/cJSON.h>
+
+#include "experiments/iperf_args.h"
+#include "experiments/load_calibration.h"
+#include "experiments/manifest.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char *text = malloc(size + 1), err[512], out[1024];
+	struct run_settings rs = { 0 };
+	const char **names = NULL;
+	cJSON *man;
+	int count;
+
+	if (!text)
+		return 0;
+	memcpy(text, data, size);
+	text[size] = '\0';
+	man = cJSON_Parse(text);
+	if (man) {
+		manifest_settings(man, &rs, &names, &count, err, sizeof(err));
+		free(names);
+		cJSON_Delete(man);
+	}
+	if (!iperf_args_check(text, err, sizeof(err)))
+		load_args_with_rate(text, 1e9, out, sizeof(out));
+	load_streams(text);
+	free(text);
+	return 0;
+}
