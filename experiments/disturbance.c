@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cjson/cJSON.h>
 
 #include "disturbance.h"
@@ -131,14 +132,31 @@ static void add_foreign(struct disturbance *d, double v)
 	d->foreign_all[d->n_foreign++] = v;
 }
 
+/*
+ * The limits for one window: the CPU limit above the run's usual level, and
+ * both widened by what /proc's tick counts cannot resolve. Times come in clock
+ * ticks (10 ms): over a 0.1 s sample one stray tick per CPU would read as
+ * 0.1 CPU of other work, so two ticks per CPU are allowed for.
+ */
+static struct interference_limits limits_for(const struct disturbance *d,
+					     const struct interference *f, double usual)
+{
+	struct interference_limits lim = d->limits;
+	double hz = (double)sysconf(_SC_CLK_TCK), cpus = f->ncpus > 0 ? f->ncpus : 1;
+	double quantum = f->elapsed_s > 0 && hz > 0 ? 2 * cpus / hz / f->elapsed_s : INFINITY;
+
+	lim.foreign_cpu += usual + quantum;
+	lim.steal_pct += quantum / cpus * 100;
+	return lim;
+}
+
 bool disturbance_judge(struct disturbance *d, int row, const struct interference *f, cJSON *rec,
 		       char *why, size_t len)
 {
-	struct interference_limits lim = d->limits;
 	double usual = disturbance_usual_foreign(d), v = symptom_of(d, rec), ref = NAN;
+	struct interference_limits lim = limits_for(d, f, usual);
 	bool disturbed;
 
-	lim.foreign_cpu += usual;
 	disturbed = interference_judge(f, &lim, why, len);
 	if (disturbed && usual > 0 && strlen(why) + 40 < len)
 		snprintf(why + strlen(why), len - strlen(why), "; usual in this run %.2f", usual);
@@ -190,9 +208,9 @@ void disturbance_note(struct disturbance *d, int row, const cJSON *rec)
 
 bool disturbance_quiet(const struct disturbance *d, const struct interference *f)
 {
-	double lim = d->limits.foreign_cpu + disturbance_usual_foreign(d);
+	struct interference_limits lim = limits_for(d, f, disturbance_usual_foreign(d));
 
-	return !(f->foreign_cpu > lim) && !(f->steal_pct > d->limits.steal_pct);
+	return !(f->foreign_cpu > lim.foreign_cpu) && !(f->steal_pct > lim.steal_pct);
 }
 
 bool disturbance_redos_left(const struct disturbance *d, int row)

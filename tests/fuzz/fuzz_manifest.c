@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * libFuzzer: manifest.json as --resume reads it (every setting back and
- * checked, calibration.args included), and IPERF_ARGS as iperf3 would read
- * them, with the calibration's rate rewrite.
+ * checked, calibration.args included, then each configuration name parsed
+ * against the probes as the runner does before anything starts), and
+ * IPERF_ARGS as iperf3 would read them, with the calibration's rate rewrite.
+ * Nothing is started: see no_side_effects.c.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -12,6 +14,10 @@
 #include "experiments/iperf_args.h"
 #include "experiments/load_calibration.h"
 #include "experiments/manifest.h"
+#include "experiments/matrix.h"
+
+/* The probes in progs/: what the runner passes. */
+static char *probes[] = { "map", "null", "spin", NULL };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -27,7 +33,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	text[size] = '\0';
 	man = cJSON_Parse(text);
 	if (man) {
-		manifest_settings(man, &rs, &names, &count, err, sizeof(err));
+		if (!manifest_settings(man, &rs, &names, &count, err, sizeof(err))) {
+			for (int i = 0; i < count; i++) {
+				struct config c;
+
+				config_parse(names[i], probes, &c, err, sizeof(err));
+			}
+		}
 		free(names);
 		cJSON_Delete(man);
 	}
