@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -143,6 +144,19 @@ void esc_csv(FILE *f, const char *s)
 		p += n;
 	}
 	fputc('"', f);
+}
+
+void csv_next_str(FILE *f, const char *s)
+{
+	fputc(',', f);
+	esc_csv(f, s);
+}
+
+void csv_next_num(FILE *f, double v)
+{
+	fputc(',', f);
+	if (isfinite(v))
+		fprintf(f, "%.10g", v);
 }
 
 void esc_tex(FILE *f, const char *s)

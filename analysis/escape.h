@@ -18,6 +18,9 @@ char *esc_text_str(char *buf, size_t len, const char *s);
 void esc_md(FILE *f, const char *s);
 /* summary.csv: one cell; a formula lead (= + - @ tab CR) gets a leading quote. */
 void esc_csv(FILE *f, const char *s);
+/* ",cell" for text and ",number" (empty for no value, read as NA, never "nan"). */
+void csv_next_str(FILE *f, const char *s);
+void csv_next_num(FILE *f, double v);
 /* table.tex: LaTeX specials escaped; anything but printable ASCII becomes '?'. */
 void esc_tex(FILE *f, const char *s);
 

@@ -9,19 +9,6 @@
 #include "analysis/escape.h"
 #include "analysis/report.h"
 
-static void put_num(FILE *f, double v)
-{
-	fputc(',', f);
-	if (isfinite(v))
-		fprintf(f, "%.10g", v);
-}
-
-static void put_next_str(FILE *f, const char *s)
-{
-	fputc(',', f);
-	esc_csv(f, s);
-}
-
 int samples_csv_write(const struct run *run, FILE *f)
 {
 	size_t i;
@@ -33,18 +20,18 @@ int samples_csv_write(const struct run *run, FILE *f)
 		const struct record *r = &run->recs.v[i];
 
 		fprintf(f, "%d", r->line);
-		put_next_str(f, r->config);
+		csv_next_str(f, r->config);
 		fprintf(f, ",%d,%d,%d", r->block, r->sample, r->order);
-		put_num(f, r->failed ? NAN : r->value);
-		put_next_str(f, r->metric.unit);
-		put_next_str(f, r->unsupported ? "unsupported"
+		csv_next_num(f, r->failed ? NAN : r->value);
+		csv_next_str(f, r->metric.unit);
+		csv_next_str(f, r->unsupported ? "unsupported"
 				: r->failed    ? "error"
 				: r->disturbed ? "disturbed"
 					       : "ok");
-		put_next_str(f, r->disturbed ? r->disturbed_why : "");
-		put_num(f, r->foreign_cpu);
-		put_num(f, r->psi_some_pct);
-		put_num(f, r->steal_pct);
+		csv_next_str(f, r->disturbed ? r->disturbed_why : "");
+		csv_next_num(f, r->foreign_cpu);
+		csv_next_num(f, r->psi_some_pct);
+		csv_next_num(f, r->steal_pct);
 		fputc('\n', f);
 	}
 	return ferror(f) ? -1 : 0;

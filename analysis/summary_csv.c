@@ -6,26 +6,6 @@
 #include "analysis/escape.h"
 #include "analysis/report.h"
 
-/* Text cells from the folder: quoted as needed, never a formula (escape.c). */
-static void put_str(FILE *f, const char *s)
-{
-	esc_csv(f, s);
-}
-
-/* Empty field for "no value", so spreadsheets and R read NA rather than the string "nan". */
-static void put_num(FILE *f, double v)
-{
-	fputc(',', f);
-	if (isfinite(v))
-		fprintf(f, "%.10g", v);
-}
-
-static void put_next_str(FILE *f, const char *s)
-{
-	fputc(',', f);
-	put_str(f, s);
-}
-
 static const char header[] =
 	"config,attach,probe,stats,n,n_errors,n_unsupported,error,"
 	"metric,unit,mean,sd,ci95,"
@@ -59,93 +39,94 @@ int summary_csv_write(const struct run *run, FILE *f)
 	for (size_t i = 0; i < run->n_cfgs; i++) {
 		const struct cfg *c = &run->cfgs[i];
 
-		put_str(f, c->name);
-		put_next_str(f, c->attach);
-		put_next_str(f, c->probe);
+		esc_csv(f, c->name);
+		csv_next_str(f, c->attach);
+		csv_next_str(f, c->probe);
 		fprintf(f, ",%d,%zu,%zu,%zu", c->stats, c->n_ok, c->n_err, c->n_unsupported);
-		put_next_str(f, c->first_error);
-		put_next_str(f, run->metric.name);
-		put_next_str(f, run->metric.unit);
-		put_num(f, c->value.mean);
-		put_num(f, c->value.sd);
-		put_num(f, c->value.ci95);
-		put_num(f, c->mb.mean);
-		put_num(f, c->mb.sd);
-		put_num(f, c->mb.ci95);
-		put_num(f, c->pps.mean);
-		put_num(f, c->pps.sd);
-		put_num(f, c->lost.mean);
-		put_num(f, c->cpu_host.mean);
-		put_num(f, c->cpu_remote.mean);
-		put_num(f, c->impact_pct);
-		put_num(f, c->impact_lo);
-		put_num(f, c->impact_hi);
-		put_num(f, c->transfer_impact_pct);
-		put_num(f, c->diff);
-		put_num(f, c->diff_lo);
-		put_num(f, c->diff_hi);
-		put_num(f, c->welch.df);
-		put_num(f, c->welch.t);
-		put_num(f, c->welch.p);
-		put_num(f, c->p_holm);
-		put_next_str(f, c->sig);
-		put_num(f, c->mde_pct);
-		put_num(f, c->mde_abs);
-		put_num(f, c->ns_per_pkt);
-		put_num(f, c->ns_per_run);
-		put_num(f, c->run_cnt > 0 ? c->run_cnt : NAN);
-		put_num(f, c->run_cnt > 0 ? c->run_time_ns : NAN);
-		put_num(f, c->hits_mean);
-		put_num(f, c->hits_min);
-		put_num(f, c->hits_max);
-		put_next_str(f, run->metric.event);
+		csv_next_str(f, c->first_error);
+		csv_next_str(f, run->metric.name);
+		csv_next_str(f, run->metric.unit);
+		csv_next_num(f, c->value.mean);
+		csv_next_num(f, c->value.sd);
+		csv_next_num(f, c->value.ci95);
+		csv_next_num(f, c->mb.mean);
+		csv_next_num(f, c->mb.sd);
+		csv_next_num(f, c->mb.ci95);
+		csv_next_num(f, c->pps.mean);
+		csv_next_num(f, c->pps.sd);
+		csv_next_num(f, c->lost.mean);
+		csv_next_num(f, c->cpu_host.mean);
+		csv_next_num(f, c->cpu_remote.mean);
+		csv_next_num(f, c->impact_pct);
+		csv_next_num(f, c->impact_lo);
+		csv_next_num(f, c->impact_hi);
+		csv_next_num(f, c->transfer_impact_pct);
+		csv_next_num(f, c->diff);
+		csv_next_num(f, c->diff_lo);
+		csv_next_num(f, c->diff_hi);
+		csv_next_num(f, c->welch.df);
+		csv_next_num(f, c->welch.t);
+		csv_next_num(f, c->welch.p);
+		csv_next_num(f, c->p_holm);
+		csv_next_str(f, c->sig);
+		csv_next_num(f, c->mde_pct);
+		csv_next_num(f, c->mde_abs);
+		csv_next_num(f, c->ns_per_pkt);
+		csv_next_num(f, c->ns_per_run);
+		csv_next_num(f, c->run_cnt > 0 ? c->run_cnt : NAN);
+		csv_next_num(f, c->run_cnt > 0 ? c->run_time_ns : NAN);
+		csv_next_num(f, c->hits_mean);
+		csv_next_num(f, c->hits_min);
+		csv_next_num(f, c->hits_max);
+		csv_next_str(f, run->metric.event);
 		fprintf(f, ",%d", c->hits_bad);
-		put_next_str(f, c->hits_source);
-		put_next_str(f, c->mechanism);
-		put_num(f, c->spin_ns);
-		put_num(f, run->mde_pct);
-		put_num(f, run->mde_abs);
-		put_next_str(f, run->metric.clock);
-		put_num(f, c->half_width_pct);
-		put_num(f, run->precision_pct);
+		csv_next_str(f, c->hits_source);
+		csv_next_str(f, c->mechanism);
+		csv_next_num(f, c->spin_ns);
+		csv_next_num(f, run->mde_pct);
+		csv_next_num(f, run->mde_abs);
+		csv_next_str(f, run->metric.clock);
+		csv_next_num(f, c->half_width_pct);
+		csv_next_num(f, run->precision_pct);
 		/* Empty without a target, and for rows that have no impact. */
-		put_num(f, !isnan(run->precision_pct) && isfinite(c->half_width_pct) ? c->reached
-										     : NAN);
-		put_num(f, c->projected_n);
-		put_next_str(f, estimator_name(run->estimator));
-		put_num(f, c->value.median);
-		put_num(f, c->value.robust_sd);
+		csv_next_num(f, !isnan(run->precision_pct) && isfinite(c->half_width_pct)
+					? c->reached
+					: NAN);
+		csv_next_num(f, c->projected_n);
+		csv_next_str(f, estimator_name(run->estimator));
+		csv_next_num(f, c->value.median);
+		csv_next_num(f, c->value.robust_sd);
 		for (int e = EST_MEAN;; e = EST_ROBUST) {
 			const struct estimate *x = &c->est[e];
 
 			if (e == EST_ROBUST) {
-				put_num(f, x->diff);
-				put_num(f, x->diff_lo);
-				put_num(f, x->diff_hi);
+				csv_next_num(f, x->diff);
+				csv_next_num(f, x->diff_lo);
+				csv_next_num(f, x->diff_hi);
 			}
-			put_num(f, x->impact_pct);
-			put_num(f, x->impact_lo);
-			put_num(f, x->impact_hi);
+			csv_next_num(f, x->impact_pct);
+			csv_next_num(f, x->impact_lo);
+			csv_next_num(f, x->impact_hi);
 			if (e == EST_ROBUST)
-				put_num(f, x->p);
-			put_num(f, x->p_holm);
-			put_next_str(f, x->sig);
-			put_num(f, x->mde_pct);
-			put_num(f, x->n_for_sig);
+				csv_next_num(f, x->p);
+			csv_next_num(f, x->p_holm);
+			csv_next_str(f, x->sig);
+			csv_next_num(f, x->mde_pct);
+			csv_next_num(f, x->n_for_sig);
 			if (e == EST_ROBUST)
 				break;
 		}
 		fprintf(f, ",%zu,%zu", c->n_disturbed, c->n_unclean);
-		put_num(f, c->foreign_cpu_max);
-		put_num(f, c->psi_some_mean);
-		put_num(f, c->steal_max);
+		csv_next_num(f, c->foreign_cpu_max);
+		csv_next_num(f, c->psi_some_mean);
+		csv_next_num(f, c->steal_max);
 		if (run->percall.asked) {
-			put_num(f, c->predicted_pct);
-			put_num(f, c->predicted_lo);
-			put_num(f, c->predicted_hi);
+			csv_next_num(f, c->predicted_pct);
+			csv_next_num(f, c->predicted_lo);
+			csv_next_num(f, c->predicted_hi);
 			/* Empty where no flag was judged ("-" in the tables). */
-			put_num(f,
-				strcmp(percall_flag(run, c), "-") ? c->predicted_disagrees : NAN);
+			csv_next_num(f, strcmp(percall_flag(run, c), "-") ? c->predicted_disagrees
+									  : NAN);
 		}
 		fputc('\n', f);
 	}

@@ -7,7 +7,9 @@
 #include <unistd.h>
 #include <cjson/cJSON.h>
 
+#include "analysis/stats.h"
 #include "disturbance.h"
+#include "record_check.h"
 #include "workloads/workload.h"
 
 /* A row's symptom is judged against its own clean samples, once it has this many. */
@@ -75,32 +77,11 @@ static void add_clean(struct disturbance *d, int row, double v)
 	d->clean[row][d->n_clean[row]++] = v;
 }
 
-static int dbl_cmp(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-static double median_of(const double *v, size_t n)
-{
-	double *s, m;
-
-	s = malloc(n * sizeof(*s));
-	if (!s)
-		return NAN;
-	memcpy(s, v, n * sizeof(*s));
-	qsort(s, n, sizeof(*s), dbl_cmp);
-	m = n % 2 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
-	free(s);
-	return m;
-}
-
 /* The median of the row's clean symptom values, NAN with too few. */
 static double reference(const struct disturbance *d, int row)
 {
 	return d->n_clean[row] < SYMPTOM_MIN_CLEAN ? NAN
-						   : median_of(d->clean[row], d->n_clean[row]);
+						   : stats_median(d->clean[row], d->n_clean[row]);
 }
 
 void disturbance_startup(struct disturbance *d, const struct interference *f)
@@ -110,7 +91,7 @@ void disturbance_startup(struct disturbance *d, const struct interference *f)
 
 double disturbance_usual_foreign(const struct disturbance *d)
 {
-	double u = d->n_foreign >= FOREIGN_MIN_SAMPLES ? median_of(d->foreign_all, d->n_foreign)
+	double u = d->n_foreign >= FOREIGN_MIN_SAMPLES ? stats_median(d->foreign_all, d->n_foreign)
 						       : d->foreign_startup;
 
 	return isfinite(u) && u > 0 ? u : 0;
@@ -191,18 +172,21 @@ void disturbance_note(struct disturbance *d, int row, const cJSON *rec)
 {
 	const cJSON *it = cJSON_GetObjectItemCaseSensitive(rec, "interference");
 	const cJSON *fc = cJSON_GetObjectItemCaseSensitive(it, "foreign_cpu");
+	bool disturbed = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(rec, "disturbed"));
+	char why[128];
 
-	if (row < 0 || row >= d->n_rows || cJSON_GetObjectItemCaseSensitive(rec, "error"))
+	/* Read back from a folder: an impossible record feeds no reference. */
+	if (row < 0 || row >= d->n_rows || cJSON_GetObjectItemCaseSensitive(rec, "error") ||
+	    record_check_values(rec, why, sizeof(why)))
 		return;
-	/* Bounded like every figure read back: a hostile record cannot move the reference far. */
-	if (cJSON_IsNumber(fc) && fc->valuedouble >= 0 && fc->valuedouble <= 1024 &&
-	    !cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(rec, "disturbed")))
-		add_foreign(d, fc->valuedouble);
-	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(rec, "disturbed"))) {
+	if (disturbed) {
 		if (d->redos[row] < d->redo_limit)
 			d->redos[row]++;
 		return;
 	}
+	/* Bounded like every figure read back: a hostile record cannot move the reference far. */
+	if (cJSON_IsNumber(fc) && fc->valuedouble >= 0 && fc->valuedouble <= 1024)
+		add_foreign(d, fc->valuedouble);
 	add_clean(d, row, symptom_of(d, rec));
 }
 

@@ -2,11 +2,14 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 #include <cjson/cJSON.h>
 
 #include "experiments/targets/target.h"
 #include "loader/bpfcost.h"
 #include "experiments/workloads/workload.h"
+#include "disturbance.h"
 #include "manifest.h"
 #include "run_settings.h"
 
@@ -70,6 +73,32 @@ static int check_names(const struct run_settings *rs, char *err, size_t errlen)
 		       "auto), not TARGET=%s ACCEL=%s",
 		       rs->target, rs->accel);
 	return 0;
+}
+
+struct run_settings run_settings_defaults(void)
+{
+	return (struct run_settings){
+		.matrix = "all",
+		.n = 10,
+		.duration = 10,
+		.target = "guest",
+		.workload = "iperf",
+		.clock = "real",
+		.topology = "tap",
+		.accel = "auto",
+		.vcpus = 2,
+		.mem_mb = 512,
+		.func = "udp_recvmsg",
+		.spin_ns = 1000,
+		.check_s = 2,
+		.seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32),
+		.max_n = 1000,
+		.pin = true,
+		.bind = true,
+		.redo_limit = DISTURB_REDO_DEFAULT,
+		.disturb_cpu = DISTURB_CPU_DEFAULT,
+		.estimator = "robust",
+	};
 }
 
 bool disturb_cpu_ok(double v)

@@ -843,28 +843,7 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct run_settings rs = {
-		.matrix = "all",
-		.n = 10,
-		.duration = 10,
-		.target = "guest",
-		.workload = "iperf",
-		.clock = "real",
-		.topology = "tap",
-		.accel = "auto",
-		.vcpus = 2,
-		.mem_mb = 512,
-		.func = "udp_recvmsg",
-		.spin_ns = 1000,
-		.check_s = 2,
-		.seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32),
-		.max_n = 1000,
-		.pin = true,
-		.bind = true,
-		.redo_limit = DISTURB_REDO_DEFAULT,
-		.disturb_cpu = DISTURB_CPU_DEFAULT,
-		.estimator = "robust",
-	};
+	struct run_settings rs = run_settings_defaults();
 	struct sigaction sa = { .sa_handler = on_signal };
 	const char *results_root = "results", *resume = NULL, **names = NULL;
 	const char *arg_sets[32];

@@ -136,25 +136,7 @@ static void test_manifest_bad_fields_refused(void **state)
 static struct run_settings good_settings(void)
 {
 	static const char *const iperf_values[] = { "-u -P 8 -b 1G -l 64", "1", "1.2" };
-	struct run_settings rs = {
-		.matrix = "all",
-		.n = 10,
-		.duration = 10,
-		.target = "guest",
-		.workload = "iperf",
-		.clock = "real",
-		.topology = "tap",
-		.accel = "auto",
-		.vcpus = 2,
-		.mem_mb = 512,
-		.func = "udp_recvmsg",
-		.spin_ns = 1000,
-		.check_s = 2,
-		.max_n = 1000,
-		.redo_limit = 3,
-		.disturb_cpu = 0.25,
-		.estimator = "robust",
-	};
+	struct run_settings rs = run_settings_defaults();
 
 	memcpy(rs.values, iperf_values, sizeof(iperf_values));
 	return rs;
