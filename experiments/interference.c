@@ -443,6 +443,14 @@ int interference_snap(struct interference_snap *s, pid_t root, const int *cpus, 
 	return interference_snap_at("/proc", s, root, cpus, ncpus);
 }
 
+void interference_since(const struct interference_snap *a, pid_t root, struct interference *out)
+{
+	struct interference_snap b;
+
+	interference_snap(&b, root, NULL, 0);
+	interference_diff(a, &b, out);
+}
+
 /* b - a in seconds, NAN if a counter went backwards. */
 static double tick_delta_s(unsigned long long a, unsigned long long b, long hz)
 {

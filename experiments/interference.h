@@ -78,6 +78,8 @@ int interference_snap_at(const char *procdir, struct interference_snap *s, pid_t
 /* Figures for the window from @a to @b (both taken with the same root and CPUs). */
 void interference_diff(const struct interference_snap *a, const struct interference_snap *b,
 		       struct interference *out);
+/* Figures from @a (taken with @root, all CPUs) to now. */
+void interference_since(const struct interference_snap *a, pid_t root, struct interference *out);
 /*
  * True if a criterion exceeds its limit; @why (may be NULL) then says which,
  * e.g. "other processes used 0.62 CPU (limit 0.25)", else it is "". A NAN

@@ -446,15 +446,14 @@ static int calibrate(struct sample_settings *ss, cJSON *man, const char **values
  */
 static int wait_quiet(const struct disturbance *dist, struct progress *p, const char *name)
 {
-	struct interference_snap a, b;
+	struct interference_snap a;
 	struct interference f;
 	int waited;
 
 	for (waited = 0; waited < 60 && !stop_requested; waited++) {
 		interference_snap(&a, getpid(), NULL, 0);
 		usleep(1000000); /* the window measured, not a wait for an event */
-		interference_snap(&b, getpid(), NULL, 0);
-		interference_diff(&a, &b, &f);
+		interference_since(&a, getpid(), &f);
 		if (disturbance_quiet(dist, &f))
 			break;
 		if (!waited)
@@ -505,7 +504,7 @@ static int run(const struct run_settings *rs, const struct matrix *m, const char
 	int *order = calloc((size_t)m->n * (rs->redo_limit + 1), sizeof(int)), block, pos, qlen,
 	    restarts = 0;
 	struct disturbance dist;
-	struct interference_snap snap0, snap1;
+	struct interference_snap snap0;
 	struct interference fig;
 	int ret = BPFCOST_EXIT_FAILURE;
 	cJSON *info = NULL, *req = NULL;
@@ -578,8 +577,7 @@ static int run(const struct run_settings *rs, const struct matrix *m, const char
 		goto out;
 	}
 	/* Other processes' CPU while the target started and was checked: the first reference. */
-	interference_snap(&snap1, getpid(), NULL, 0);
-	interference_diff(&snap0, &snap1, &fig);
+	interference_since(&snap0, getpid(), &fig);
 	disturbance_startup(&dist, &fig);
 	progress_start(&p, m->n * rs->n, d.count); /* the ETA counts samples only */
 	for (block = 0; block < blocks; block++) {
@@ -636,8 +634,7 @@ static int run(const struct run_settings *rs, const struct matrix *m, const char
 			interference_snap(&snap0, getpid(), NULL, 0);
 			o = sample_run(c, &ss, cJSON_GetObjectItemCaseSensitive(checks, c->name),
 				       rec, &stop_requested);
-			interference_snap(&snap1, getpid(), NULL, 0);
-			interference_diff(&snap0, &snap1, &fig);
+			interference_since(&snap0, getpid(), &fig);
 			if (o == SAMPLE_INTERRUPTED || stop_requested) {
 				cJSON_Delete(rec);
 				goto interrupted;
