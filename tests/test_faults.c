@@ -144,9 +144,14 @@ static int run_through_kills(char *const start[], int max_ms, char *dir, size_t 
 			}
 		}
 		code = child_wait(&c, RUN_TIMEOUT_MS);
-		if (code != 0 && code != -SIGKILL)
-			fail_msg("run or resume ended with %d (expected 0 or SIGKILL): %s", code,
-				 c.last_err);
+		if (code != 0 && code != -SIGKILL) {
+			static char rest[16384];
+
+			/* What it said after the lines read: the reason is there. */
+			read_all(c.err, rest, sizeof(rest) - 1, 1000);
+			fail_msg("run or resume ended with %d (expected 0 or SIGKILL): %s\n%s",
+				 code, c.last_err, rest);
+		}
 	}
 	return kills;
 }
