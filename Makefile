@@ -8,6 +8,9 @@ BPFTOOL	?= $(shell command -v bpftool || echo /usr/sbin/bpftool)
 VMLINUX_BTF ?= /sys/kernel/btf/vmlinux
 
 CFLAGS	:= -g -O2 -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE -I. -Iloader
+# Every object, host or BPF, gets a .d file from the compiler listing the headers
+# it read: touching a header rebuilds exactly the objects that include it.
+DEPFLAGS = -MMD -MP -MF $@.d -MT $@
 
 # SANITIZE=1: AddressSanitizer and UBSan in every program and test, built apart
 # (build-san/) so sanitized and normal objects never mix; the guest kernel
@@ -17,7 +20,6 @@ OUT	    := build-san
 CFLAGS	    += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 GUEST_CACHE ?= build/guest/cache
 endif
-LDLIBS_ALL := -lbpf -lelf -lz -lcjson -lgsl -lgslcblas -lcmocka -lm
 BPF_CFLAGS := -g -O2 -Wall -Werror -target bpf -D__TARGET_ARCH_x86 \
 	      -I$(OUT)/progs -Iprogs/include
 
@@ -56,7 +58,9 @@ DEB_PACKAGES := \
 	texlive-latex-recommended \
 	zlib1g-dev
 
-# Filled in by the included module makefiles.
+# Filled in by the included module makefiles: BINS names programs (bin/<name>),
+# each with <name>_OBJS (objects and archives) and <name>_PKGS (pkg-config
+# packages it links); ARCHIVES are $(OUT)/lib<name>.a with lib<name>_OBJS.
 BINS	  :=
 ARCHIVES  :=
 TEST_DEPS :=
@@ -64,7 +68,7 @@ TEST_DEPS :=
 .DEFAULT_GOAL := all
 .DELETE_ON_ERROR:
 .SECONDARY:
-.PHONY: all deps test help clean FORCE
+.PHONY: all deps test build-tests help clean FORCE
 
 # Every progs/<name>.bpf.c is a probe; nothing else needs to list it.
 PROBES	   := $(patsubst progs/%.bpf.c,%,$(wildcard progs/*.bpf.c))
@@ -76,12 +80,53 @@ $(error $(BAD_PROBES): a probe name may not contain '-' or '@'; rename the file)
 endif
 
 include loader/loader.mk
--include analysis/analysis.mk
--include experiments/guest/guest.mk
--include experiments/runner.mk
--include tests/fuzz/fuzz.mk
+include analysis/analysis.mk
+include experiments/guest/guest.mk
+include experiments/runner.mk
+include tests/fuzz/fuzz.mk
 
-all: $(PROBE_OBJS) $(BINS)
+ARCHIVE_FILES := $(patsubst %,$(OUT)/%.a,$(ARCHIVES))
+BIN_FILES     := $(addprefix $(OUT)/bin/,$(BINS))
+
+all: $(PROBE_OBJS) $(BIN_FILES)
+
+# Libraries come from pkg-config, asked once per make and only when something
+# links (so `make deps` works before pkg-config is installed).
+pkg_missing = $(strip $(foreach p,$(1),$(if $(shell pkg-config --exists $(p) && echo y),,$(p))))
+pkg_libs = $(if $(call pkg_missing,$(1)),$(error pkg-config knows no $(call pkg_missing,$(1)) \
+	   (run `make deps`; PKG_CONFIG_PATH=$(PKG_CONFIG_PATH))),$(shell pkg-config --libs $(1)))
+empty :=
+space := $(empty) $(empty)
+PKG_CACHE_KEY = $(subst $(space),+,$(sort $(1)))
+# $(call libs_of,packages): cached, so linking ten programs asks pkg-config once per set.
+libs_of = $(if $(1),$(or $(LIBS_$(PKG_CACHE_KEY)),$(eval LIBS_$(PKG_CACHE_KEY) := \
+	  $$(call pkg_libs,$(1)))$(LIBS_$(PKG_CACHE_KEY))))
+
+# The one compile rule: any C source of the project, or one the build generated,
+# becomes $(OUT)/<same path>.o. CFLAGS_<dir> adds a directory's own flags.
+COMPILE = $(CC) $(CFLAGS) $(CFLAGS_$(patsubst $(OUT)/%/,%,$(dir $@))) $(DEPFLAGS) -c $< -o $@
+$(OUT)/%.o: %.c
+	@mkdir -p $(@D)
+	$(call msg,CC,$@)
+	$(Q)$(COMPILE)
+$(OUT)/%.o: $(OUT)/%.c
+	$(call msg,CC,$@)
+	$(Q)$(COMPILE)
+
+# The one archive rule: $(OUT)/<name>.a holds <name>_OBJS.
+ARCHIVE = rm -f $@ && $(AR) rcs $@ $^
+$(foreach a,$(ARCHIVES),$(eval $(OUT)/$(a).a: $$($(a)_OBJS)))
+$(ARCHIVE_FILES): $(OUT)/%.a:
+	@mkdir -p $(@D)
+	$(call msg,AR,$@)
+	$(Q)$(ARCHIVE)
+
+# The one link rule: $(OUT)/bin/<name> from <name>_OBJS and <name>_PKGS.
+$(foreach b,$(BINS),$(eval $(OUT)/bin/$(b): $$($(b)_OBJS)))
+$(BIN_FILES): $(OUT)/bin/%:
+	@mkdir -p $(@D)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $^ $(call libs_of,$($*_PKGS)) -o $@
 
 $(OUT)/progs/vmlinux.h: $(VMLINUX_BTF)
 	@mkdir -p $(@D)
@@ -89,28 +134,35 @@ $(OUT)/progs/vmlinux.h: $(VMLINUX_BTF)
 	$(Q)$(BPFTOOL) btf dump file $< format c > $@
 
 # The build stamps the body into every attach type: probe file + variants.
-$(OUT)/progs/%.stamped.bpf.c: progs/%.bpf.c progs/include/bpfcost_variants.bpf.h
+$(PROBE_OBJS:.bpf.o=.stamped.bpf.c): $(OUT)/progs/%.stamped.bpf.c: progs/%.bpf.c
 	@mkdir -p $(@D)
 	$(Q)printf '#include "%s"\n#include "bpfcost_variants.bpf.h"\n' "$(CURDIR)/$<" > $@
 
-$(OUT)/progs/%.bpf.o: $(OUT)/progs/%.stamped.bpf.c $(OUT)/progs/vmlinux.h progs/include/bpfcost_probe.h
+# vmlinux.h is generated: named here so that it exists before the first compile.
+$(PROBE_OBJS): $(OUT)/progs/%.bpf.o: $(OUT)/progs/%.stamped.bpf.c $(OUT)/progs/vmlinux.h
 	$(call msg,BPF,$@)
-	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@.tmp
+	$(Q)$(CLANG) $(BPF_CFLAGS) $(DEPFLAGS) -c $< -o $@.tmp
 	$(Q)$(BPFTOOL) gen object $@ $@.tmp && rm -f $@.tmp
 
 # Tests: every tests/test_*.c is a cmocka program; nothing lists them by hand.
-TEST_SRCS := $(wildcard tests/test_*.c)
-TEST_BINS := $(patsubst tests/%.c,$(OUT)/tests/%,$(TEST_SRCS))
-TEST_HELPERS := $(filter-out tests/test_%,$(wildcard tests/*.c))
+# Each links its own object, the helpers (tests/*.c that are not tests) and
+# every archive.
+TEST_SRCS    := $(wildcard tests/test_*.c)
+TEST_BINS    := $(patsubst tests/%.c,$(OUT)/tests/%,$(TEST_SRCS))
+TEST_HELPERS := $(patsubst %.c,$(OUT)/%.o,$(filter-out tests/test_%,$(wildcard tests/*.c)))
+TEST_PKGS    := $(sort $(foreach b,$(BINS),$($(b)_PKGS)) cmocka)
+CFLAGS_tests := -Itests
 
-$(OUT)/tests/%: tests/%.c $(TEST_HELPERS) tests/*.h $(ARCHIVES)
+$(TEST_BINS): $(OUT)/tests/%: $(OUT)/tests/%.o $(TEST_HELPERS) $(ARCHIVE_FILES)
 	@mkdir -p $(@D)
-	$(call msg,TEST-CC,$@)
-	$(Q)$(CC) $(CFLAGS) -Itests $< $(TEST_HELPERS) \
-		-Wl,--start-group $(ARCHIVES) -Wl,--end-group $(LDLIBS_ALL) -o $@
+	$(call msg,TEST-LD,$@)
+	$(Q)$(CC) $(CFLAGS) $< $(TEST_HELPERS) -Wl,--start-group $(filter %.a,$^) -Wl,--end-group \
+		$(call libs_of,$(TEST_PKGS)) -o $@
+
+build-tests: all $(TEST_BINS)
 
 # T=<area> runs only tests/test_<area>*.c
-test: all $(TEST_BINS) $(TEST_DEPS)
+test: build-tests $(TEST_DEPS)
 	$(Q)BPFCOST_ROOT=$(CURDIR) BPFCOST_OUT=$(CURDIR)/$(OUT) \
 		UBSAN_OPTIONS="$${UBSAN_OPTIONS:-print_stacktrace=1}" \
 		tests/run-tests.sh $(filter $(OUT)/tests/test_$(T)%,$(TEST_BINS))
@@ -127,6 +179,9 @@ deps:
 
 clean:
 	rm -rf $(OUT)
+
+# What the compiler found each object to include (see DEPFLAGS).
+-include $(wildcard $(OUT)/*/*.d $(OUT)/*/*/*.d $(OUT)/*/*/*/*.d)
 
 help:
 	@echo 'bpfcost: measure what attaching a BPF program costs'

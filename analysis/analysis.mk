@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # Analysis: libanalysis.a (everything but main) and bpfcost-report.
-# Included by the top Makefile, which defines OUT, CC, CFLAGS, Q and LDLIBS_ALL.
+# Sources and programs only: the top Makefile's rules compile, archive and link.
 
-ANALYSIS_SRCS := \
+ARCHIVES += libanalysis
+libanalysis_OBJS := $(patsubst %.c,$(OUT)/%.o, \
 	analysis/analyse.c \
 	analysis/cli.c \
 	analysis/escape.c \
@@ -22,31 +23,15 @@ ANALYSIS_SRCS := \
 	analysis/summary_csv.c \
 	analysis/table_md.c \
 	analysis/table_tex.c \
-	analysis/table_text.c
+	analysis/table_text.c)
 
-ANALYSIS_OBJS := $(patsubst analysis/%.c,$(OUT)/analysis/%.o,$(ANALYSIS_SRCS))
-ANALYSIS_HDRS := $(wildcard analysis/*.h)
 # Fallback for the gnuplot scripts when the binary is not run from build/bin in the tree.
-ANALYSIS_CFLAGS := -I. -DBPFCOST_ANALYSIS_DIR=\"$(CURDIR)/analysis\"
-
-BINS += $(OUT)/bin/bpfcost-report
-ARCHIVES += $(OUT)/libanalysis.a
-
-$(OUT)/analysis/%.o: analysis/%.c $(ANALYSIS_HDRS) $(wildcard loader/*.h)
-	@mkdir -p $(@D)
-	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) $(ANALYSIS_CFLAGS) -c $< -o $@
-
-$(OUT)/libanalysis.a: $(ANALYSIS_OBJS)
-	@mkdir -p $(@D)
-	$(call msg,AR,$@)
-	$(Q)rm -f $@ && $(AR) rcs $@ $^
+CFLAGS_analysis := -DBPFCOST_ANALYSIS_DIR=\"$(CURDIR)/analysis\"
 
 # libloader for spawn(): gnuplot is started the one way every program is.
-$(OUT)/bin/bpfcost-report: $(OUT)/analysis/report_main.o $(OUT)/libanalysis.a $(OUT)/libloader.a
-	@mkdir -p $(@D)
-	$(call msg,BINARY,$@)
-	$(Q)$(CC) $(CFLAGS) $^ -lcjson -lgsl -lgslcblas -lm -o $@
+BINS			+= bpfcost-report
+bpfcost-report_OBJS	:= $(OUT)/analysis/report_main.o $(OUT)/libanalysis.a $(OUT)/libloader.a
+bpfcost-report_PKGS	:= libcjson gsl
 
 RESULTS ?= results/latest
 export RESULTS

@@ -5,13 +5,29 @@
 #   make experiment TARGET=host MATRIX=quick
 #   make experiment RESUME=results/<dir>
 
-RUNNER_SRCS := $(filter-out experiments/%_main.c,$(wildcard experiments/*.c)) \
-	       $(wildcard experiments/targets/*.c experiments/workloads/*.c)
-RUNNER_OBJS := $(patsubst %.c,$(OUT)/%.o,$(RUNNER_SRCS)) $(OUT)/experiments/registry.o
-RUNNER_HDRS := $(wildcard experiments/*.h experiments/targets/*.h experiments/workloads/*.h)
+# Sources and programs only: the top Makefile's rules compile, archive and link.
 
-ARCHIVES += $(OUT)/libexperiments.a
-BINS	 += $(OUT)/bin/bpfcost-run $(OUT)/bin/bpfcost-trigger
+ARCHIVES += libexperiments
+libexperiments_OBJS := $(patsubst %.c,$(OUT)/%.o, \
+	$(filter-out experiments/%_main.c,$(wildcard experiments/*.c)) \
+	$(wildcard experiments/targets/*.c experiments/workloads/*.c)) \
+	$(OUT)/experiments/registry.o
+
+# libanalysis: PRECISION stops rows by the report's own widths.
+BINS			+= bpfcost-run
+bpfcost-run_OBJS	:= $(OUT)/experiments/runner_main.o $(OUT)/libexperiments.a \
+			   $(OUT)/libguest.a $(OUT)/libloader.a $(OUT)/libanalysis.a
+bpfcost-run_PKGS	:= libbpf libcjson zlib gsl
+
+# The trigger workload's loop; shipped into the guest as well. Nothing but libc.
+BINS			+= bpfcost-trigger
+bpfcost-trigger_OBJS	:= $(OUT)/experiments/trigger_main.o
+
+# The per-call benchmarks (figures, not tests): make bench [BENCH_ARGS="--only host -n 20"]
+BINS			+= bpfcost-bench
+bpfcost-bench_OBJS	:= $(OUT)/experiments/bench_main.o $(OUT)/libexperiments.a \
+			   $(OUT)/libguest.a $(OUT)/libanalysis.a $(OUT)/libloader.a
+bpfcost-bench_PKGS	:= libbpf libcjson zlib gsl
 
 TARGET	   ?= guest
 WORKLOAD   ?= iperf
@@ -80,41 +96,6 @@ $(OUT)/experiments/registry.c: FORCE
 	  echo 'const struct workload_ops *const workload_registry[] = {'; \
 	  for n in $$w; do echo "	&$$n,"; done; echo '	NULL,'; echo '};'; } > $@.tmp
 	$(Q)if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; echo '  GEN      $@'; fi
-
-$(OUT)/experiments/registry.o: $(OUT)/experiments/registry.c $(RUNNER_HDRS)
-	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) -c $< -o $@
-
-$(OUT)/experiments/%.o: experiments/%.c $(RUNNER_HDRS) $(wildcard loader/*.h)
-	@mkdir -p $(@D)
-	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) -c $< -o $@
-
-$(OUT)/libexperiments.a: $(RUNNER_OBJS)
-	$(call msg,AR,$@)
-	$(Q)rm -f $@ && ar rcs $@ $^
-
-# libanalysis: PRECISION stops rows by the report's own widths.
-$(OUT)/bin/bpfcost-run: $(OUT)/experiments/runner_main.o $(OUT)/libexperiments.a \
-			$(OUT)/libguest.a $(OUT)/libloader.a $(OUT)/libanalysis.a
-	@mkdir -p $(@D)
-	$(call msg,LINK,$@)
-	$(Q)$(CC) $(CFLAGS) $^ -lbpf -lelf -lz -lcjson -lgsl -lgslcblas -lm -o $@
-
-# The trigger workload's loop; shipped into the guest as well. Nothing but libc.
-$(OUT)/bin/bpfcost-trigger: $(OUT)/experiments/trigger_main.o
-	@mkdir -p $(@D)
-	$(call msg,LINK,$@)
-	$(Q)$(CC) $(CFLAGS) $^ -o $@
-
-# The per-call benchmarks (figures, not tests): make bench [BENCH_ARGS="--only host -n 20"]
-$(OUT)/bin/bpfcost-bench: $(OUT)/experiments/bench_main.o $(OUT)/libexperiments.a \
-			  $(OUT)/libguest.a $(OUT)/libanalysis.a $(OUT)/libloader.a
-	@mkdir -p $(@D)
-	$(call msg,LINK,$@)
-	$(Q)$(CC) $(CFLAGS) $^ -lbpf -lelf -lz -lcjson -lgsl -lgslcblas -lm -o $@
-
-BINS += $(OUT)/bin/bpfcost-bench
 
 .PHONY: bench bench-report
 bench: all guest

@@ -75,24 +75,14 @@ guest-clean:
 	$(Q)rm -rf $(GUEST_DIR)/initramfs* $(GUEST_DIR)/kernel-* $(GUEST_BZIMAGE)
 
 # Host-side library the runner and the smoke test use to drive a guest.
-GUEST_LIB_SRCS := $(filter-out experiments/guest/guest_main.c,$(wildcard experiments/guest/*.c))
-GUEST_LIB_OBJS := $(patsubst %.c,$(OUT)/%.o,$(GUEST_LIB_SRCS))
-ARCHIVES += $(OUT)/libguest.a
-BINS	 += $(OUT)/bin/bpfcost-guest
-
-$(OUT)/experiments/guest/%.o: experiments/guest/%.c $(wildcard experiments/guest/*.h loader/*.h)
-	@mkdir -p $(@D)
-	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) -I. -c $< -o $@
-
-$(OUT)/libguest.a: $(GUEST_LIB_OBJS)
-	$(call msg,AR,$@)
-	$(Q)rm -f $@ && ar rcs $@ $^
+ARCHIVES	+= libguest
+libguest_OBJS	:= $(patsubst %.c,$(OUT)/%.o, \
+		   $(filter-out experiments/guest/guest_main.c,$(wildcard experiments/guest/*.c)))
 
 # By-hand access to a guest: JSON requests on stdin, replies on stdout.
-$(OUT)/bin/bpfcost-guest: $(OUT)/experiments/guest/guest_main.o $(OUT)/libguest.a $(OUT)/libloader.a
-	@mkdir -p $(@D)
-	$(call msg,LINK,$@)
-	$(Q)$(CC) $(CFLAGS) $^ -lcjson -o $@
+BINS			+= bpfcost-guest
+bpfcost-guest_OBJS	:= $(OUT)/experiments/guest/guest_main.o $(OUT)/libguest.a \
+			   $(OUT)/libloader.a
+bpfcost-guest_PKGS	:= libcjson
 
 TEST_DEPS += guest

@@ -19,12 +19,14 @@ FUZZ_SAN       := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 # The project's flags, with SANITIZE=1's sanitizers (if any) replaced by the fuzzer's.
 FUZZ_CFLAGS    := $(filter-out -fsanitize=% -fno-sanitize-recover=% -fno-omit-frame-pointer, \
 		  $(CFLAGS)) -fsanitize=fuzzer-no-link $(FUZZ_SAN)
-FUZZ_LIBS      := $(filter-out -lcmocka,$(LDLIBS_ALL))
+FUZZ_LIBS       = $(call libs_of,$(filter-out cmocka,$(TEST_PKGS)))
 # The archives the tests link, built from the same rules with OUT=$(FUZZ_OUT),
 # and the agent's handlers (its main() left out) in an archive of their own.
-FUZZ_PROJ_LIBS := $(patsubst $(OUT)/%,$(FUZZ_OUT)/%,$(ARCHIVES))
+FUZZ_PROJ_LIBS := $(patsubst %,$(FUZZ_OUT)/%.a,$(ARCHIVES))
 FUZZ_AGENT_OBJS := $(filter-out %/loader/agent.o,$(patsubst $(OUT)/%,$(FUZZ_OUT)/%,$(AGENT_OBJS)))
 FUZZ_ARCHIVES  := $(FUZZ_PROJ_LIBS) $(FUZZ_OUT)/libagent.a
+# Harnesses are compiled by the project's one compile rule (with OUT=$(FUZZ_OUT)).
+FUZZ_OBJS      := $(patsubst %.c,$(FUZZ_OUT)/%.o,$(wildcard tests/fuzz/*.c))
 # No harness may start a process or load BPF: see tests/fuzz/no_side_effects.c.
 # (libFuzzer itself needs system() and popen(), so those stay.)
 FUZZ_WRAP := \
@@ -50,24 +52,24 @@ FUZZ_SUBMAKE   := $(MAKE) --no-print-directory $(if $(Q),-s)
 # harness is linked again only if its source or an archive changed.
 fuzz-build:
 	$(Q)$(FUZZ_SUBMAKE) OUT=$(FUZZ_OUT) CC=$(CLANG) SANITIZE= CFLAGS='$(FUZZ_CFLAGS)' \
-		$(FUZZ_PROJ_LIBS) $(FUZZ_AGENT_OBJS)
+		$(FUZZ_PROJ_LIBS) $(FUZZ_AGENT_OBJS) $(FUZZ_OBJS)
 	$(Q)$(FUZZ_SUBMAKE) $(patsubst %,$(FUZZ_OUT)/fuzz_%,$(FUZZ_HARNESSES))
 
 # For a harness asked for by name before fuzz-build ever ran.
 ifneq ($(OUT),$(FUZZ_OUT))
-$(FUZZ_PROJ_LIBS) $(FUZZ_AGENT_OBJS) &:
+$(FUZZ_PROJ_LIBS) $(FUZZ_AGENT_OBJS) $(FUZZ_OBJS) &:
 	$(Q)$(FUZZ_SUBMAKE) OUT=$(FUZZ_OUT) CC=$(CLANG) SANITIZE= CFLAGS='$(FUZZ_CFLAGS)' \
-		$(FUZZ_PROJ_LIBS) $(FUZZ_AGENT_OBJS)
+		$(FUZZ_PROJ_LIBS) $(FUZZ_AGENT_OBJS) $(FUZZ_OBJS)
 endif
 
 $(FUZZ_OUT)/libagent.a: $(FUZZ_AGENT_OBJS)
 	$(call msg,AR,$@)
-	$(Q)rm -f $@ && $(AR) rcs $@ $^
+	$(Q)$(ARCHIVE)
 
-$(FUZZ_OUT)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/no_side_effects.c $(FUZZ_ARCHIVES)
-	@mkdir -p $(@D)
-	$(call msg,FUZZ-CC,$@)
-	$(Q)$(CLANG) $(FUZZ_CFLAGS) $(FUZZ_LDFLAGS) $< tests/fuzz/no_side_effects.c \
+$(FUZZ_OUT)/fuzz_%: $(FUZZ_OUT)/tests/fuzz/fuzz_%.o $(FUZZ_OUT)/tests/fuzz/no_side_effects.o \
+		    $(FUZZ_ARCHIVES)
+	$(call msg,FUZZ-LD,$@)
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) $(FUZZ_LDFLAGS) $(filter %.o,$^) \
 		-Wl,--start-group $(FUZZ_ARCHIVES) -Wl,--end-group $(FUZZ_LIBS) -o $@
 
 # Every harness runs even after another failed; the exit status says if any did.
