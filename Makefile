@@ -94,7 +94,7 @@ all: $(PROBE_OBJS) $(BIN_FILES)
 # links (so `make deps` works before pkg-config is installed).
 pkg_missing = $(strip $(foreach p,$(1),$(if $(shell pkg-config --exists $(p) && echo y),,$(p))))
 pkg_libs = $(if $(call pkg_missing,$(1)),$(error pkg-config knows no $(call pkg_missing,$(1)) \
-	   (run `make deps`; PKG_CONFIG_PATH=$(PKG_CONFIG_PATH))),$(shell pkg-config --libs $(1)))
+	   (run `make deps`)),$(shell pkg-config --libs $(1)))
 empty :=
 space := $(empty) $(empty)
 PKG_CACHE_KEY = $(subst $(space),+,$(sort $(1)))
@@ -180,25 +180,43 @@ deps:
 clean:
 	rm -rf $(OUT)
 
-# What the compiler found each object to include (see DEPFLAGS).
--include $(wildcard $(OUT)/*/*.d $(OUT)/*/*/*.d $(OUT)/*/*/*/*.d)
-
 help:
 	@echo 'bpfcost: measure what attaching a BPF program costs'
 	@echo
+	@echo '  make help                  this text'
 	@echo '  make deps                  install the Debian packages needed (root)'
-	@echo '  make                       build probes (progs/), loader, agent, tools'
+	@echo '  make [all]                 build probes (progs/), loader, agent, tools'
+	@echo '  make build-tests           build everything make test runs, run nothing'
 	@echo '  make test [T=area]         run the tests (tests/test_<area>*.c)'
+	@echo '  make clean                 remove the build folder ($(OUT)/)'
 	@echo '  make guest                 build the QEMU guest (kernel + initramfs)'
+	@echo '    GUEST_KERNEL_VERSION=$(GUEST_KERNEL_VERSION) GUEST_KERNEL_FLAVOUR=$(GUEST_KERNEL_FLAVOUR)'
+	@echo '                             the Debian kernel package it boots'
+	@echo '    GUEST_CACHE=dir          where the kernel package is kept (default build/guest/cache)'
+	@echo '    KERNEL=bzImage MODULES=lib/modules/<release> KERNEL_CONFIG=.config  your own kernel'
+	@echo '  make guest-clean           remove the guest (not the downloaded package)'
 	@echo '  make experiment MATRIX=all run a matrix; results in results/latest'
 	@echo '  make report RESULTS=dir    regenerate tables and plots from a results dir'
 	@echo '    PERCALL=results/<dir>    a trigger run of the same kernel: predicted vs measured'
 	@echo '    ESTIMATOR=robust|mean    impact columns: Hodges-Lehmann/Mann-Whitney (default) or Welch'
 	@echo '  experiment settings: TARGET=guest|host WORKLOAD=iperf|trigger CLOCK=real|instructions'
-	@echo '    MATRIX=all|seed|quick|full|file N=10 DURATION=10 WARMUP=1 ARGS="name=value ..."'
-	@echo '    TOPOLOGY=tap|user ACCEL=auto|kvm|tcg VCPUS=2 SEED=n IPERF_ARGS="-u -P 8 -b 1G -l 64"'
+	@echo '    MATRIX=all|seed|quick|full|spin-ladder|flood-ladder|file N=10 DURATION=10 WARMUP=1'
+	@echo '    ARGS="name=value ..." TOPOLOGY=tap|user ACCEL=auto|kvm|tcg VCPUS=2 SEED=n'
+	@echo '    IPERF_ARGS="-u -P 8 -b 1G -l 64"'
+	@echo '    CALIBRATE=<multiple>|off offered load as a multiple of the capacity found (iperf: 1.2)'
+	@echo '    PRECISION=<percent>      sample past N until each impact CI is that narrow'
+	@echo '    MAX_N=<n> BUDGET=<min>   caps on PRECISION samples and on the whole run'
+	@echo '    PIN=on|off BIND=on|off   pin the target to CPUs, bind its interrupts (default on)'
 	@echo '    RESUME=results/<dir>       continue an interrupted run'
 	@echo '    REDO=3 DISTURB_CPU=0.25    redo samples disturbed by other work (CPUs above usual; off)'
+	@echo '  make bench [BENCH_ARGS="--only host -n 20"]  per-call benchmarks (figures, not tests)'
+	@echo '  make bench-report          bpfcost-report on 20,000 and 80,000 generated records'
 	@echo '  SANITIZE=1                 build and test with ASan and UBSan (in build-san/)'
 	@echo '  make fuzz [FUZZ_SECONDS=60] fuzz the parsers of untrusted input (libFuzzer)'
+	@echo '  make fuzz-build            build the fuzz harnesses only (build-fuzz/)'
+	@echo '  CC=gcc CLANG=clang BPFTOOL=path  the compilers and bpftool used'
+	@echo '  VMLINUX_BTF=$(VMLINUX_BTF)  the BTF the probes are built against'
 	@echo '  V=1                        show full commands'
+
+# What the compiler found each object to include (see DEPFLAGS).
+-include $(wildcard $(OUT)/*/*.d $(OUT)/*/*/*.d $(OUT)/*/*/*/*.d)

@@ -1,0 +1,27 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * No source file outside tests/ is over 500 lines; runner_main.c at most 150.
+ * The work is done by tests/checks/size.sh; this runs it as part of `make test`.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "check_script.h"
+
+static void test_size(void **state)
+{
+	(void)state;
+	check_script("size.sh", 120);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_size),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
