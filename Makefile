@@ -32,13 +32,18 @@ msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
 # Debian packages the build, the tests and the experiment need.
+# tests/checks/programs.sh finds every program the code runs and fails if
+# none of these (or what they depend on) provides it.
 DEB_PACKAGES := \
+	binutils \
 	bpftool \
 	busybox-static \
 	ca-certificates \
 	clang \
+	clang-format \
 	cpio \
 	gcc \
+	git \
 	gnuplot-nox \
 	iperf3 \
 	iproute2 \
@@ -56,7 +61,8 @@ DEB_PACKAGES := \
 	xz-utils \
 	texlive-latex-base \
 	texlive-latex-recommended \
-	zlib1g-dev
+	zlib1g-dev \
+	zstd
 
 # Filled in by the included module makefiles: BINS names programs (bin/<name>),
 # each with <name>_OBJS (objects and archives) and <name>_PKGS (pkg-config
