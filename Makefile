@@ -224,5 +224,8 @@ help:
 	@echo '  VMLINUX_BTF=$(VMLINUX_BTF)  the BTF the probes are built against'
 	@echo '  V=1                        show full commands'
 
-# What the compiler found each object to include (see DEPFLAGS).
--include $(wildcard $(OUT)/*/*.d $(OUT)/*/*/*.d $(OUT)/*/*/*/*.d)
+# What the compiler found each object of this $(OUT) to include (see DEPFLAGS).
+OBJS := $(foreach a,$(ARCHIVES),$($(a)_OBJS)) $(foreach b,$(BINS),$(filter %.o,$($(b)_OBJS))) \
+	$(TEST_BINS:=.o) $(TEST_HELPERS) $(PROBE_OBJS) $(FUZZ_OBJS)
+DEPS := $(addsuffix .d,$(sort $(filter $(OUT)/%,$(OBJS))))
+-include $(DEPS)
