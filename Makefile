@@ -66,7 +66,7 @@ DEB_PACKAGES := \
 
 # Filled in by the included module makefiles: BINS names programs (bin/<name>),
 # each with <name>_OBJS (objects and archives) and <name>_PKGS (pkg-config
-# packages it links); ARCHIVES are $(OUT)/lib<name>.a with lib<name>_OBJS.
+# packages it links); ARCHIVES names archives, $(OUT)/<name>.a from <name>_OBJS.
 BINS	  :=
 ARCHIVES  :=
 TEST_DEPS :=
