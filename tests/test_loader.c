@@ -193,7 +193,7 @@ static void test_unsupported_is_an_answer(void **state)
 		if (code == BPFCOST_EXIT_UNSUPPORTED) {
 			snprintf(want, sizeof(want), "bpfcost-loader: unsupported: %s: ", t->name);
 			assert_memory_equal(err, want, strlen(want));
-			assert_non_null(strstr(err, "errno"));
+			assert_contains(err, "errno");
 			/* one line, not a libbpf dump */
 			assert_ptr_equal(strchr(err, '\n'), err + strlen(err) - 1);
 			checked++;

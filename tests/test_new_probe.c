@@ -53,7 +53,7 @@ static void test_dropped_in_probe_is_listed_and_attaches(void **state)
 		fail_msg("--list lacks '%s':\n%s", want + 1, out);
 	assert_int_equal(run_capture(run, out, sizeof(out), err, sizeof(err), 30000), 0);
 	snprintf(want, sizeof(want), "\"probe\":\"%s\"", name);
-	assert_non_null(strstr(out, want));
+	assert_contains(out, want);
 	free(list[0]);
 }
 

@@ -261,7 +261,7 @@ static void test_interrupt_then_resume(void **state)
 		code = run_capture(resume, out, sizeof(out), err, sizeof(err), RUN_TIMEOUT_MS);
 		if (code)
 			fail_msg("resume exit %d: %s", code, err);
-		assert_non_null(strstr(err, "resuming:"));
+		assert_contains(err, "resuming:");
 	}
 	assert_complete(dir, 2);
 	assert_int_equal(count_marked_qemu(), 0);

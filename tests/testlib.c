@@ -42,6 +42,42 @@ const char *test_root_path(const char *rel)
 	return path;
 }
 
+/* Failure messages may name two texts: a few buffers in turn. */
+static char *excerpt_buf(void)
+{
+	static char bufs[4][4096];
+	static unsigned int next;
+
+	return bufs[next++ % 4];
+}
+
+const char *test_excerpt(const char *s)
+{
+	const size_t keep = 1500; /* of the head and of the tail */
+	char *buf = excerpt_buf();
+	size_t len;
+
+	if (!s)
+		return "(NULL)";
+	len = strlen(s);
+	if (len <= 2 * keep)
+		return s;
+	snprintf(buf, 4096, "%.*s\n[... %zu bytes left out ...]\n%s", (int)keep, s,
+		 len - 2 * keep, s + len - keep);
+	return buf;
+}
+
+const char *test_excerpt_at(const char *s, size_t at)
+{
+	const size_t around = 200;
+	size_t from = at > around ? at - around : 0;
+	char *buf = excerpt_buf();
+
+	snprintf(buf, 4096, "%s%.*s%s", from ? "..." : "", (int)(2 * around), s + from,
+		 strlen(s + from) > 2 * around ? "..." : "");
+	return buf;
+}
+
 static long now_ms(void)
 {
 	struct timespec ts;
