@@ -40,17 +40,17 @@ static void folder(char *dir, size_t len, const char *name, const char *manifest
 
 	snprintf(dir, len, "%s/%s", base, name);
 	if (mkdir(dir, 0755))
-		fail_msg("mkdir %s failed", dir);
+		fail_msg("mkdir %s: %s", dir, strerror(errno));
 	if (manifest) {
 		snprintf(path, sizeof(path), "%s/manifest.json", dir);
 		f = fopen(path, "w");
-		assert_non_null(f);
+		assert_sys_ok(f, path);
 		fputs(manifest, f);
 		fclose(f);
 	}
 	snprintf(path, sizeof(path), "%s/samples.jsonl", dir);
 	f = fopen(path, "w");
-	assert_non_null(f);
+	assert_sys_ok(f, path);
 	for (size_t i = 0; i < n; i++)
 		fprintf(f, "%s\n", lines[i]);
 	fclose(f);
@@ -65,9 +65,9 @@ static void push(struct rows *r, const char *fmt, ...)
 {
 	va_list ap;
 
-	assert_true(r->n < 64);
+	assert_cmp_int(r->n, <, 64);
 	va_start(ap, fmt);
-	assert_true(vasprintf(&r->v[r->n++], fmt, ap) > 0);
+	assert_cmp_int(vasprintf(&r->v[r->n++], fmt, ap), >, 0);
 	va_end(ap);
 }
 

@@ -78,6 +78,23 @@ const char *test_excerpt_at(const char *s, size_t at)
 	return buf;
 }
 
+const char *test_file_kind(const char *path)
+{
+	struct stat st;
+
+	if (lstat(path, &st))
+		return errno == ENOENT ? "nothing" : "something lstat cannot read";
+	if (S_ISREG(st.st_mode))
+		return "a regular file";
+	if (S_ISLNK(st.st_mode))
+		return "a symbolic link";
+	if (S_ISFIFO(st.st_mode))
+		return "a FIFO";
+	if (S_ISDIR(st.st_mode))
+		return "a directory";
+	return "a special file";
+}
+
 static long now_ms(void)
 {
 	struct timespec ts;

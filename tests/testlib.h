@@ -76,6 +76,8 @@ long udp_loopback_flood(long count, size_t size);
 
 /* @s cut to a readable length (head and tail of a long text); for messages. */
 const char *test_excerpt(const char *s);
+/* "nothing", "a regular file", "a symbolic link", "a FIFO"...: what is at @path (lstat). */
+const char *test_file_kind(const char *path);
 /* The text around offset @at of @s, for "found it here" messages. */
 const char *test_excerpt_at(const char *s, size_t at);
 
