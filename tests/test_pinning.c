@@ -17,6 +17,7 @@
 
 #include "experiments/pinning.h"
 #include "loader/spawn.h"
+#include "testlib.h"
 
 static struct pin_plan plan;
 
@@ -182,7 +183,7 @@ static void test_spawn_cpus(void **state)
 	spawn_opts_init(&o);
 	o.cpus = &set;
 	pid = spawn(argv, &o);
-	assert_true(pid > 0);
+	assert_cmp_int(pid, >, 0);
 	/* Past exec once /proc/<pid>/comm says sleep. */
 	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
 	for (int i = 0; i < 200; i++) {
