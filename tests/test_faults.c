@@ -68,7 +68,7 @@ static void check_exactly_once(const char *dir)
 
 	snprintf(path, sizeof(path), "%s/samples.jsonl", dir);
 	f = fopen(path, "r");
-	assert_non_null(f);
+	assert_sys_ok(f, path);
 	while (fgets(line, sizeof(line), f)) {
 		cJSON *rec = cJSON_Parse(line);
 		const char *name;
@@ -78,12 +78,15 @@ static void check_exactly_once(const char *dir)
 				 line);
 		name = cJSON_GetStringValue(cJSON_GetObjectItem(rec, "config"));
 		b = (int)cJSON_GetNumberValue(cJSON_GetObjectItem(rec, "block"));
-		assert_non_null(name);
+		if (!name)
+			fail_msg("line %d of %s has no config: %s", records + 1, path, line);
 		assert_in_range(b, 0, N - 1);
 		for (i = 0; i < n_names && strcmp(names[i], name); i++)
 			;
 		if (i == n_names) {
-			assert_true(n_names < QUICK_CONFIGS);
+			if (n_names >= QUICK_CONFIGS)
+				fail_msg("%s: configuration %s beyond the quick matrix's %d", path,
+					 name, QUICK_CONFIGS);
 			snprintf(names[n_names++], sizeof(names[0]), "%s", name);
 		}
 		/* A disturbed record is kept beside its redo: not a second sample. */

@@ -28,6 +28,7 @@
 #include "experiments/pinning.h"
 #include "experiments/targets/target.h"
 #include "loader/bpfcost.h"
+#include "testlib.h"
 
 #define CALL_TIMEOUT 60
 
@@ -49,7 +50,8 @@ static struct target *boot(int vcpus, const char *clock)
 	const struct target_ops *ops = target_find("guest");
 	char err[1024];
 
-	assert_non_null(ops);
+	if (!ops)
+		fail_msg("no target \"guest\" in the registry");
 	if (ops->start(&ts, &target, err, sizeof(err)))
 		fail_msg("guest target start (%d vCPUs, clock %s): %s", vcpus, clock, err);
 	return target;
@@ -86,7 +88,8 @@ static cJSON *call(const char *fmt, ...)
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
 	req = cJSON_Parse(buf);
-	assert_non_null(req);
+	if (!req)
+		fail_msg("request is not JSON: %s", buf);
 	r = target_call(target, req, CALL_TIMEOUT, err, sizeof(err));
 	cJSON_Delete(req);
 	if (!r)
