@@ -265,7 +265,8 @@ static void test_crafted_strings_stay_text(void **state)
 	unlink("/tmp/bpfcost-pwned");
 	assert_int_equal(report(dir), 0);
 	if (!access("/tmp/bpfcost-pwned", F_OK))
-		fail_msg("a crafted record ran a command through the plots");
+		fail_msg("/tmp/bpfcost-pwned exists: a crafted record ran a command through the "
+			 "plots, expected none to run");
 	tex = slurp(dir, "table.tex");
 	for (char *l = tex; (l = strstr(l, "\\input")); l++) {
 		char *start = l;

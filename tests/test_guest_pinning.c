@@ -277,7 +277,8 @@ static void test_bind_two_vcpus(void **state)
 	 * an interrupt when it next fires on its old CPU: one flood first.
 	 */
 	if (flood(&rx))
-		fail_msg("iperf3 flood into the bound guest failed");
+		fail_msg("iperf3 flood into the bound guest: failed 3 times (errors above), "
+			 "expected to succeed");
 	cJSON_ArrayForEach(irq, irqs)
 	{
 		snprintf(path, sizeof(path), "/proc/irq/%d/effective_affinity_list",
@@ -292,7 +293,8 @@ static void test_bind_two_vcpus(void **state)
 	}
 	before = guest_file("/proc/interrupts");
 	if (flood(&rx))
-		fail_msg("iperf3 flood into the bound guest failed");
+		fail_msg("iperf3 flood into the bound guest: failed 3 times (errors above), "
+			 "expected to succeed");
 	after = guest_file("/proc/interrupts");
 	cJSON_ArrayForEach(irq, irqs)
 	{
