@@ -60,6 +60,11 @@ int count_bpfc_devices(void);
  * before starting runs): this test's guests, not others on the machine.
  */
 int count_marked_qemu(void);
+/*
+ * Network namespaces, other than ours, that processes marked as above are in:
+ * namespaces our runs left behind, not those of other runs on the machine.
+ */
+int count_marked_net_namespaces(void);
 
 /*
  * Send @count UDP datagrams of @size bytes over loopback to a socket bound to
@@ -74,7 +79,7 @@ long udp_loopback_flood(long count, size_t size);
  * reported at the caller's line.
  */
 
-/* @s cut to a readable length (head and tail of a long text); for messages. */
+/* @s cut to its head and tail, 600 bytes: cmocka prints at most 1024 of a message. */
 const char *test_excerpt(const char *s);
 /* "nothing", "a regular file", "a symbolic link", "a FIFO"...: what is at @path (lstat). */
 const char *test_file_kind(const char *path);
