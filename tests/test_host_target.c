@@ -468,9 +468,8 @@ static void test_sigkill_mid_sample_leaves_nothing(void **state)
 	kill(c.pid, SIGKILL);
 	code = child_wait(&c, 30000);
 	assert_int_equal(code, -SIGKILL);
-	for (i = 0; i < 1000 &&
-		    (count_marked_net_namespaces() != namespaces_before ||
-		     count_bpfcost_programs() != 0);
+	for (i = 0; i < 1000 && (count_marked_net_namespaces() != namespaces_before ||
+				 count_bpfcost_programs() != 0);
 	     i++)
 		poll(NULL, 0, 10);
 	assert_nothing_left("after SIGKILL");

@@ -107,7 +107,8 @@ static void test_sigkilled_holder_is_undone_at_next_start(void **state_)
 	assert_int_equal(write(cmd[1], "k", 1), 1);
 	assert_int_equal(waitpid(victim, &status, 0), victim);
 	if (!WIFSIGNALED(status))
-		fail_msg("holder exited with %d, expected it killed (SIGKILL)", WEXITSTATUS(status));
+		fail_msg("holder exited with %d, expected it killed (SIGKILL)",
+			 WEXITSTATUS(status));
 	/* SIGKILL: nothing could restore it then */
 	assert_int_equal(sysctl_value(), 0);
 	kprobes_optimizer_recover();

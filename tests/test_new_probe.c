@@ -88,9 +88,10 @@ static int make_in_copy(char *out, size_t outlen, char *err, size_t errlen)
 static int make_copy(void **state)
 {
 	static char out[1 << 16], err[1 << 16];
-	char script[] = "cd \"$1\" && git ls-files -z | tar --null -T - -cf - | tar -xf - -C \"$3\" "
-			"&& cd \"$2\" && mkdir -p \"$3/$4\" && "
-			"tar --exclude=./guest --exclude=./tests -cf - . | tar -xf - -C \"$3/$4\"";
+	char script[] =
+		"cd \"$1\" && git ls-files -z | tar --null -T - -cf - | tar -xf - -C \"$3\" "
+		"&& cd \"$2\" && mkdir -p \"$3/$4\" && "
+		"tar --exclude=./guest --exclude=./tests -cf - . | tar -xf - -C \"$3/$4\"";
 	char root[PATH_MAX], build[PATH_MAX];
 	char *argv[] = { "sh", "-c", script, "sh", root, build, copy, out_name, NULL };
 	int code;

@@ -140,8 +140,8 @@ static void test_failures_print_actual_and_expected(void **state)
 				 cases[i].name, both);
 		for (size_t k = 0; k < 4 && cases[i].want[k]; k++)
 			if (!strstr(both, cases[i].want[k]))
-				fail_msg("case %s: output lacks \"%s\"; it was:\n%s",
-					 cases[i].name, cases[i].want[k], both);
+				fail_msg("case %s: output lacks \"%s\"; it was:\n%s", cases[i].name,
+					 cases[i].want[k], both);
 	}
 }
 

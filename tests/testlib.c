@@ -63,8 +63,8 @@ const char *test_excerpt(const char *s)
 	len = strlen(s);
 	if (len <= 2 * keep)
 		return s;
-	snprintf(buf, 4096, "%.*s\n[... %zu bytes left out ...]\n%s", (int)keep, s,
-		 len - 2 * keep, s + len - keep);
+	snprintf(buf, 4096, "%.*s\n[... %zu bytes left out ...]\n%s", (int)keep, s, len - 2 * keep,
+		 s + len - keep);
 	return buf;
 }
 

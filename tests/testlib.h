@@ -86,73 +86,70 @@ const char *test_file_kind(const char *path);
 /* The text around offset @at of @s, for "found it here" messages. */
 const char *test_excerpt_at(const char *s, size_t at);
 
-#define assert_contains(haystack, needle)                                                    \
-	do {                                                                                 \
-		const char *h_ = (haystack), *n_ = (needle);                                 \
-		if (!h_ || !strstr(h_, n_))                                                  \
-			fail_msg("%s lacks \"%s\"; it holds:\n%s", #haystack, n_,             \
-				 test_excerpt(h_));                                           \
+#define assert_contains(haystack, needle)                                                          \
+	do {                                                                                       \
+		const char *h_ = (haystack), *n_ = (needle);                                       \
+		if (!h_ || !strstr(h_, n_))                                                        \
+			fail_msg("%s lacks \"%s\"; it holds:\n%s", #haystack, n_,                  \
+				 test_excerpt(h_));                                                \
 	} while (0)
 
-#define assert_not_contains(haystack, needle)                                                \
-	do {                                                                                 \
-		const char *h_ = (haystack), *n_ = (needle), *at_;                           \
-		if (!h_)                                                                     \
-			fail_msg("%s is NULL, expected a text without \"%s\"", #haystack, n_); \
-		at_ = strstr(h_, n_);                                                        \
-		if (at_)                                                                     \
-			fail_msg("%s holds \"%s\" (expected not) at offset %zu:\n%s",          \
-				 #haystack, n_, (size_t)(at_ - h_),                           \
-				 test_excerpt_at(h_, (size_t)(at_ - h_)));                    \
+#define assert_not_contains(haystack, needle)                                                      \
+	do {                                                                                       \
+		const char *h_ = (haystack), *n_ = (needle), *at_;                                 \
+		if (!h_)                                                                           \
+			fail_msg("%s is NULL, expected a text without \"%s\"", #haystack, n_);     \
+		at_ = strstr(h_, n_);                                                              \
+		if (at_)                                                                           \
+			fail_msg("%s holds \"%s\" (expected not) at offset %zu:\n%s", #haystack,   \
+				 n_, (size_t)(at_ - h_), test_excerpt_at(h_, (size_t)(at_ - h_))); \
 	} while (0)
 
 /* assert_cmp_int(n, >=, 2): both sides as integers, with the expression. */
-#define assert_cmp_int(a, op, b)                                                             \
-	do {                                                                                 \
-		long long a_ = (long long)(a), b_ = (long long)(b);                          \
-		if (!(a_ op b_))                                                             \
-			fail_msg("expected %s %s %s, got %lld %s %lld", #a, #op, #b, a_, #op,  \
-				 b_);                                                         \
+#define assert_cmp_int(a, op, b)                                                                   \
+	do {                                                                                       \
+		long long a_ = (long long)(a), b_ = (long long)(b);                                \
+		if (!(a_ op b_))                                                                   \
+			fail_msg("expected %s %s %s, got %lld %s %lld", #a, #op, #b, a_, #op, b_); \
 	} while (0)
 
-#define assert_cmp_double(a, op, b)                                                          \
-	do {                                                                                 \
-		double a_ = (a), b_ = (b);                                                   \
-		if (!(a_ op b_))                                                             \
-			fail_msg("expected %s %s %s, got %.10g %s %.10g", #a, #op, #b, a_,     \
-				 #op, b_);                                                    \
+#define assert_cmp_double(a, op, b)                                                                \
+	do {                                                                                       \
+		double a_ = (a), b_ = (b);                                                         \
+		if (!(a_ op b_))                                                                   \
+			fail_msg("expected %s %s %s, got %.10g %s %.10g", #a, #op, #b, a_, #op,    \
+				 b_);                                                              \
 	} while (0)
 
 /* |actual - expected| <= tol, for doubles; NaN fails. */
-#define assert_near(actual, expected, tol)                                                   \
-	do {                                                                                 \
-		double a_ = (actual), e_ = (expected);                                       \
-		if (!(fabs(a_ - e_) <= (tol)))                                               \
-			fail_msg("%s = %.10g, expected %.10g (within %g)", #actual, a_, e_,    \
-				 (double)(tol));                                              \
+#define assert_near(actual, expected, tol)                                                         \
+	do {                                                                                       \
+		double a_ = (actual), e_ = (expected);                                             \
+		if (!(fabs(a_ - e_) <= (tol)))                                                     \
+			fail_msg("%s = %.10g, expected %.10g (within %g)", #actual, a_, e_,        \
+				 (double)(tol));                                                   \
 	} while (0)
 
 /* lo <= x <= hi for doubles (cmocka's assert_in_range is for integers); NaN fails. */
-#define assert_double_in_range(x, lo, hi)                                                    \
-	do {                                                                                 \
-		double x_ = (x), lo_ = (lo), hi_ = (hi);                                     \
-		if (!(x_ >= lo_ && x_ <= hi_))                                               \
-			fail_msg("%s = %.10g, expected within [%.10g, %.10g]", #x, x_, lo_,    \
-				 hi_);                                                        \
+#define assert_double_in_range(x, lo, hi)                                                          \
+	do {                                                                                       \
+		double x_ = (x), lo_ = (lo), hi_ = (hi);                                           \
+		if (!(x_ >= lo_ && x_ <= hi_))                                                     \
+			fail_msg("%s = %.10g, expected within [%.10g, %.10g]", #x, x_, lo_, hi_);  \
 	} while (0)
 
-#define assert_nan(x)                                                                        \
-	do {                                                                                 \
-		double x_ = (x);                                                             \
-		if (!isnan(x_))                                                              \
-			fail_msg("%s = %.10g, expected NaN", #x, x_);                          \
+#define assert_nan(x)                                                                              \
+	do {                                                                                       \
+		double x_ = (x);                                                                   \
+		if (!isnan(x_))                                                                    \
+			fail_msg("%s = %.10g, expected NaN", #x, x_);                              \
 	} while (0)
 
 /* A system call's result was usable; else print what it was about and errno. */
-#define assert_sys_ok(ok, what)                                                              \
-	do {                                                                                 \
-		if (!(ok))                                                                   \
-			fail_msg("%s failed for %s: %s", #ok, (what), strerror(errno));       \
+#define assert_sys_ok(ok, what)                                                                    \
+	do {                                                                                       \
+		if (!(ok))                                                                         \
+			fail_msg("%s failed for %s: %s", #ok, (what), strerror(errno));            \
 	} while (0)
 
 #endif /* BPFCOST_TESTLIB_H */
