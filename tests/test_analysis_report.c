@@ -103,18 +103,18 @@ static void test_text_layout(void **state)
 	(void)state;
 	/* The seed's two tables, with their headers, and baseline as the first row. */
 	assert_contains(t, "Configuration             Bitrate (Mbit/s)    Transfer (MB)     "
-				  "Samples");
+			   "Samples");
 	assert_contains(t, "\nbaseline                  19.0±0.8            23.8±1.0");
 	assert_contains(t, "PERFORMANCE IMPACT vs BASELINE");
 	assert_contains(t, "Bitrate Impact (%)   Transfer Impact (%)");
 	assert_contains(t, "+10.5%");
 	assert_contains(t, "Minimum detectable effect of this run: 8.4% of the baseline "
-				  "bitrate, 1.6 Mbit/s");
+			   "bitrate, 1.6 Mbit/s");
 	/* MDE 8.41% at 1e9/37109.4 = 26947 ns per packet: 0.0841 x 26947 / 0.9159 = 2474 ns */
 	assert_contains(t, "Detection limit: a cost below about 2474 ns per packet");
 	assert_contains(t, "spin_ns=5000 set (1.01x); above twice the limit, as expected");
 	assert_contains(t, "Detection limit check: 1 of 1 spin rows set at or above twice "
-				  "the limit (4947 ns/packet) were detected\n");
+			   "the limit (4947 ns/packet) were detected\n");
 	/* the absolute difference beside the impact, in the metric's unit */
 	assert_contains(t, "+2.0 [+0.8, +3.2]");
 	assert_contains(t, "kretprobe-fprobe-null     unsupported");

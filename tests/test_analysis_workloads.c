@@ -205,17 +205,18 @@ static void test_spin_ladder_fit(void **state)
 				 k, 200.0 + k),
 			>, 0);
 		for (i = 0; i < 6; i++)
-			assert_cmp_int(asprintf(&lines[n++],
-					     "{\"config\":\"tp-spin@spin_ns=%d\",\"attach\":\"tp\","
-					     "\"probe\":\"spin\",\"block\":%d,\"spin_ns\":%d,"
-					     "\"metric\":{"
-					     "\"name\":\"time per call\",\"field\":\"ns_per_call\","
-					     "\"unit\":\"ns/"
-					     "call\",\"scale\":1,\"higher_is_better\":false,"
-					     "\"event\":\"call\"},\"ns_per_call\":%g}",
-					     set[i], k, set[i],
-					     200.5 + 100 + set[i] + noise[i] * (k ? 1 : -0.5)),
-				       >, 0);
+			assert_cmp_int(
+				asprintf(&lines[n++],
+					 "{\"config\":\"tp-spin@spin_ns=%d\",\"attach\":\"tp\","
+					 "\"probe\":\"spin\",\"block\":%d,\"spin_ns\":%d,"
+					 "\"metric\":{"
+					 "\"name\":\"time per call\",\"field\":\"ns_per_call\","
+					 "\"unit\":\"ns/"
+					 "call\",\"scale\":1,\"higher_is_better\":false,"
+					 "\"event\":\"call\"},\"ns_per_call\":%g}",
+					 set[i], k, set[i],
+					 200.5 + 100 + set[i] + noise[i] * (k ? 1 : -0.5)),
+				>, 0);
 	}
 	lines[n] = NULL;
 	dir = folder("ladder", (const char *const *)lines);
