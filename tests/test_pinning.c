@@ -189,7 +189,7 @@ static void test_spawn_cpus(void **state)
 	for (int i = 0; i < 200; i++) {
 		/* An exited child never turns into sleep: stop waiting for it. */
 		if (waitpid(pid, &status, WNOHANG) == pid)
-			fail_msg("the pinned child ended (wait status 0x%x), expected sleep running",
+			fail_msg("the pinned child ended (status 0x%x), expected it running",
 				 status);
 		f = fopen(path, "r");
 		if (f && fgets(line, sizeof(line), f) && !strncmp(line, "sleep", 5)) {
