@@ -69,8 +69,8 @@ static const char *fixture_copy(const char *name)
 	char *samples = slurp(test_root_path("tests/fixtures/analysis/basic/samples.jsonl"));
 	char *manifest = slurp(test_root_path("tests/fixtures/analysis/basic/manifest.json"));
 
-	assert_non_null(samples);
-	assert_non_null(manifest);
+	assert_sys_ok(samples, "tests/fixtures/analysis/basic/samples.jsonl");
+	assert_sys_ok(manifest, "tests/fixtures/analysis/basic/manifest.json");
 	snprintf(dir, sizeof(dir), "%s/%s", base, name);
 	if (mkdir(dir, 0755))
 		fail_msg("mkdir %s: %s", dir, strerror(errno));
@@ -106,14 +106,14 @@ static void expect_png(const char *dir, const char *name)
 
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
 	if (lstat(path, &st) || !S_ISREG(st.st_mode))
-		fail_msg("%s: expected a regular file, found %s", path,
-			 errno == ENOENT ? "nothing" : "something else");
+		fail_msg("%s: expected a regular file, found %s", path, test_file_kind(path));
 	fd = open(path, O_RDONLY);
-	assert_true(fd >= 0);
+	assert_sys_ok(fd >= 0, path);
 	assert_int_equal(read(fd, head, sizeof(head)), sizeof(head));
 	close(fd);
 	if (memcmp(head, png, sizeof(png)))
-		fail_msg("%s is not a PNG file", path);
+		fail_msg("%s starts %02x %02x %02x %02x, expected a PNG file (89 50 4e 47)", path,
+			 head[0], head[1], head[2], head[3]);
 }
 
 /* /tmp/bpfcost-plot.* now: every private folder must be gone after a report. */
@@ -123,7 +123,7 @@ static int private_folders(void)
 	struct dirent *e;
 	int n = 0;
 
-	assert_non_null(d);
+	assert_sys_ok(d, "/tmp");
 	while ((e = readdir(d)))
 		n += !strncmp(e->d_name, "bpfcost-plot.", 13);
 	closedir(d);
@@ -150,7 +150,7 @@ static void test_folder_name_runs_nothing(void **state)
 
 	(void)state;
 	snprintf(pwned, sizeof(pwned), "%s/PWNED", base);
-	assert_non_null(getcwd(cwd, sizeof(cwd)));
+	assert_sys_ok(getcwd(cwd, sizeof(cwd)), "the working directory");
 	/* Relative names, as a user would type them: "|..." is what gnuplot sees first. */
 	assert_int_equal(chdir(base), 0);
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
@@ -239,7 +239,7 @@ static void test_private_folder_removed_on_signal(void **state)
 	assert_int_equal(mkdir(dir, 0755), 0);
 	snprintf(path, sizeof(path), "%s/samples.jsonl", dir);
 	f = fopen(path, "w");
-	assert_non_null(f);
+	assert_sys_ok(f, path);
 	for (int i = 0; i < 80000; i++)
 		fprintf(f, "{\"config\":\"%s\",\"block\":%d,\"rx_bps\":%d}\n",
 			i % 2 ? "tp-null" : "baseline", i / 2, 10000000 + i % 1000);
@@ -325,8 +325,8 @@ static void test_planted_links_not_written_through(void **state)
 		if (strstr(outputs[i], ".tmp"))
 			continue; /* not ours: left as it is */
 		if (lstat(path, &st) || !S_ISREG(st.st_mode))
-			fail_msg("%s: expected the report's regular file in place of the link",
-				 outputs[i]);
+			fail_msg("%s: %s, expected the report's regular file in place of the link",
+				 outputs[i], test_file_kind(path));
 	}
 }
 
@@ -354,7 +354,8 @@ static void test_planted_plot_folder_link(void **state)
 			 outside, out);
 	snprintf(path, sizeof(path), "%s/table.txt", dir);
 	if (access(path, R_OK))
-		fail_msg("table.txt was not written beside the refused plot/");
+		fail_msg("%s: %s, expected table.txt written beside the refused plot/", path,
+			 strerror(errno));
 }
 
 /* A FIFO at any output name: nothing blocks on it, and the report's file replaces it. */
@@ -380,8 +381,8 @@ static void test_planted_fifos_do_not_hang(void **state)
 		if (strstr(outputs[i], ".tmp"))
 			continue;
 		if (lstat(path, &st) || !S_ISREG(st.st_mode))
-			fail_msg("%s: expected the report's regular file in place of the FIFO",
-				 outputs[i]);
+			fail_msg("%s: %s, expected the report's regular file in place of the FIFO",
+				 outputs[i], test_file_kind(path));
 	}
 }
 
@@ -486,7 +487,7 @@ static void test_read_error_is_an_error(void **state)
 	int rc;
 
 	(void)state;
-	assert_non_null(f);
+	assert_sys_ok(f, "fopencookie");
 	rc = records_load_file(f, "samples.jsonl", &set, NULL);
 	fclose(f);
 	if (rc != -EIO)
@@ -510,7 +511,7 @@ static void test_verbatim_copies_count_once(void **state)
 	FILE *f = fmemopen((void *)text, sizeof(text) - 1, "r");
 
 	(void)state;
-	assert_non_null(f);
+	assert_sys_ok(f, "fmemopen");
 	assert_int_equal(records_load_file(f, "samples.jsonl", &set, NULL), 0);
 	fclose(f);
 	/* lines 1, 2, 5, 6 stay; 3 and 4 repeat 1, 7 repeats 6 */

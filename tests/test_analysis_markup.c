@@ -47,17 +47,17 @@ static const char *folder(const char *name, const char *const *lines, const char
 
 	snprintf(dir, sizeof(dir), "%s/%s", base, name);
 	if (mkdir(dir, 0755))
-		fail_msg("mkdir %s failed", dir);
+		fail_msg("mkdir %s: %s", dir, strerror(errno));
 	snprintf(path, sizeof(path), "%s/samples.jsonl", dir);
 	f = fopen(path, "w");
-	assert_non_null(f);
+	assert_sys_ok(f, path);
 	for (; lines && *lines; lines++)
 		fprintf(f, "%s\n", *lines);
 	fclose(f);
 	if (manifest) {
 		snprintf(path, sizeof(path), "%s/manifest.json", dir);
 		f = fopen(path, "w");
-		assert_non_null(f);
+		assert_sys_ok(f, path);
 		fputs(manifest, f);
 		fclose(f);
 	}
@@ -128,7 +128,7 @@ static void expect_no_long_number(const char *what, const char *t)
 static void expect_in(const char *what, const char *t, const char *needle)
 {
 	if (!strstr(t, needle))
-		fail_msg("%s lacks \"%s\"; it has:\n%s", what, needle, t);
+		fail_msg("%s lacks \"%s\"; it has:\n%s", what, needle, test_excerpt(t));
 }
 
 static void expect_not_in(const char *what, const char *t, const char *needle)
@@ -461,8 +461,7 @@ static void test_hostile_strings_neutralised(void **state)
 	free(t);
 	expect_plain_text("stdout", out);
 	expect_plain_text("stderr", err);
-	if (!strstr(out, "bpfcost report: "))
-		fail_msg("stdout lacks the table; it has:\n%s", out);
+	assert_contains(out, "bpfcost report: ");
 }
 
 /* pdflatex stopped on a 0xFF byte: the table from the hostile folder must compile. */
@@ -496,7 +495,7 @@ static void test_pdflatex_accepts_hostile_table(void **state)
 	assert_int_equal(mkdir(doc, 0755), 0);
 	snprintf(path, sizeof(path), "%s/doc.tex", doc);
 	f = fopen(path, "w");
-	assert_non_null(f);
+	assert_sys_ok(f, path);
 	fprintf(f,
 		"\\documentclass{article}\n\\usepackage{booktabs}\n\\begin{document}\n%s\n"
 		"\\end{document}\n",

@@ -31,15 +31,6 @@
 static char base[] = "/tmp/bpfcost-test-percall-XXXXXX";
 static char flood[PATH_MAX];
 
-/* Actual and expected on failure, for doubles. */
-#define expect_near(actual, expected, tol)                                                         \
-	do {                                                                                       \
-		double a_ = (actual), e_ = (expected);                                             \
-		if (!(fabs(a_ - e_) <= (tol)))                                                     \
-			fail_msg("%s = %.10g, expected %.10g (within %g)", #actual, a_, e_,        \
-				 (double)(tol));                                                   \
-	} while (0)
-
 /* <base>/<name> with @manifest (NULL: none) and samples.jsonl from @lines; path into @dir. */
 static void folder(char *dir, size_t len, const char *name, const char *manifest,
 		   char *const *lines, size_t n)
@@ -49,17 +40,17 @@ static void folder(char *dir, size_t len, const char *name, const char *manifest
 
 	snprintf(dir, len, "%s/%s", base, name);
 	if (mkdir(dir, 0755))
-		fail_msg("mkdir %s failed", dir);
+		fail_msg("mkdir %s: %s", dir, strerror(errno));
 	if (manifest) {
 		snprintf(path, sizeof(path), "%s/manifest.json", dir);
 		f = fopen(path, "w");
-		assert_non_null(f);
+		assert_sys_ok(f, path);
 		fputs(manifest, f);
 		fclose(f);
 	}
 	snprintf(path, sizeof(path), "%s/samples.jsonl", dir);
 	f = fopen(path, "w");
-	assert_non_null(f);
+	assert_sys_ok(f, path);
 	for (size_t i = 0; i < n; i++)
 		fprintf(f, "%s\n", lines[i]);
 	fclose(f);
@@ -74,9 +65,9 @@ static void push(struct rows *r, const char *fmt, ...)
 {
 	va_list ap;
 
-	assert_true(r->n < 64);
+	assert_cmp_int(r->n, <, 64);
 	va_start(ap, fmt);
-	assert_true(vasprintf(&r->v[r->n++], fmt, ap) > 0);
+	assert_cmp_int(vasprintf(&r->v[r->n++], fmt, ap), >, 0);
 	va_end(ap);
 }
 
@@ -258,7 +249,7 @@ static void test_predicted_value(void **state)
 	assert_string_equal(run.percall.refused, "");
 	assert_int_equal(run.percall.used, 1);
 	assert_int_equal(run.percall.kernel_unknown, 0);
-	expect_near(run.percall.pps_baseline, 100000, 1e-6);
+	assert_near(run.percall.pps_baseline, 100000, 1e-6);
 	for (size_t i = 0; i < run.n_cfgs; i++) {
 		const struct cfg *c = &run.cfgs[i];
 
@@ -267,12 +258,12 @@ static void test_predicted_value(void **state)
 		found++;
 		x_lo = (500 - t * se) * 1e-9 * 100000;
 		x_hi = (500 + t * se) * 1e-9 * 100000;
-		expect_near(c->predicted_pct, -100 * 0.05 / 1.05, 1e-9);
-		expect_near(c->predicted_pct, -4.7619048, 1e-6);
-		expect_near(c->predicted_lo, -100 * x_hi / (1 + x_hi), 1e-4);
-		expect_near(c->predicted_lo, -4.889871, 1e-5);
-		expect_near(c->predicted_hi, -100 * x_lo / (1 + x_lo), 1e-4);
-		expect_near(c->predicted_hi, -4.633594, 1e-5);
+		assert_near(c->predicted_pct, -100 * 0.05 / 1.05, 1e-9);
+		assert_near(c->predicted_pct, -4.7619048, 1e-6);
+		assert_near(c->predicted_lo, -100 * x_hi / (1 + x_hi), 1e-4);
+		assert_near(c->predicted_lo, -4.889871, 1e-5);
+		assert_near(c->predicted_hi, -100 * x_lo / (1 + x_lo), 1e-4);
+		assert_near(c->predicted_hi, -4.633594, 1e-5);
 	}
 	assert_int_equal(found, 1);
 	run_free(&run);
@@ -321,7 +312,7 @@ static void test_disagreement_flag(void **state)
 			assert_int_equal(c->predicted_disagrees, 0);
 			assert_string_equal(percall_flag(&run, c), "ok");
 		} else if (!strcmp(c->name, "tp-map")) {
-			expect_near(c->impact_pct, -30, 1e-6);
+			assert_near(c->impact_pct, -30, 1e-6);
 			assert_int_equal(c->predicted_disagrees, 1);
 			assert_string_equal(percall_flag(&run, c), "!");
 		} else if (!strcmp(c->name, "fentry-null")) {

@@ -16,14 +16,7 @@
 #include <cmocka.h>
 
 #include "analysis/run.h"
-
-#define assert_near(actual, expected, tol)                                                         \
-	do {                                                                                       \
-		double a_ = (actual), e_ = (expected);                                             \
-		if (!(fabs(a_ - e_) <= (tol)))                                                     \
-			fail_msg("%s = %.9g, expected %.9g (tol %g)", #actual, a_, e_,             \
-				 (double)(tol));                                                   \
-	} while (0)
+#include "testlib.h"
 
 static char fixture[4200];
 
@@ -48,7 +41,7 @@ static void test_parse_one(void **state)
 			 0);
 	/* attach/probe absent: left for records_load(), which knows the attach names seen */
 	assert_string_equal(r.attach, "");
-	assert_true(r.stats);
+	assert_int_equal(r.stats, true);
 	{
 		const char *const seen[] = { "kprobe", "kprobe-fprobe", "tp", NULL };
 		char attach[REC_NAME_LEN], probe[REC_NAME_LEN];
@@ -59,9 +52,9 @@ static void test_parse_one(void **state)
 				    sizeof(attach), &stats);
 		assert_string_equal(attach, "kprobe-fprobe");
 		assert_string_equal(probe, "null");
-		assert_true(stats);
+		assert_int_equal(stats, true);
 	}
-	assert_true(isnan(r.run_cnt));
+	assert_nan(r.run_cnt);
 	assert_near(r.rx_bps, 1e7, 0);
 	assert_string_equal(r.mechanism, "fprobe");
 
@@ -69,14 +62,15 @@ static void test_parse_one(void **state)
 				      "\"rx_bps\":5}",
 				      &r, why, sizeof(why)),
 			 0);
-	assert_true(r.baseline);
+	assert_int_equal(r.baseline, true);
 	assert_string_equal(r.attach, "");
 
 	assert_int_equal(record_parse("{\"config\":\"tp-null\",\"error\":\"boom\","
 				      "\"unsupported\":true}",
 				      &r, why, sizeof(why)),
 			 0);
-	assert_true(r.failed && r.unsupported);
+	assert_int_equal(r.failed, true);
+	assert_int_equal(r.unsupported, true);
 	assert_string_equal(r.error, "boom");
 
 	assert_int_equal(record_parse("{\"config\":\"tp-null\",\"rx_bps\":", &r, why, sizeof(why)),
@@ -93,13 +87,13 @@ static void test_load_reports_line_numbers(void **state)
 	FILE *diag = tmpfile();
 
 	(void)state;
-	assert_non_null(diag);
+	assert_sys_ok(diag, "tmpfile()");
 	assert_int_equal(records_load(fixture, &set, diag), 0);
 	rewind(diag);
-	assert_true(fread(buf, 1, sizeof(buf) - 1, diag) > 0);
+	assert_cmp_int(fread(buf, 1, sizeof(buf) - 1, diag), >, 0);
 	fclose(diag);
-	assert_non_null(strstr(buf, "samples.jsonl:15:"));
-	assert_non_null(strstr(buf, "samples.jsonl:31:"));
+	assert_contains(buf, "samples.jsonl:15:");
+	assert_contains(buf, "samples.jsonl:31:");
 	assert_int_equal(set.n_malformed, 2);
 	assert_int_equal(set.first_malformed_line, 15);
 	/* 25 good + 2 unsupported + 1 failed; the blank line 8 is not a record */
@@ -127,7 +121,7 @@ static void test_group_order(void **state)
 	assert_int_equal(find(&run, "kretprobe-fprobe-null")->n_unsupported, 2);
 	assert_int_equal(run.n_failed, 3);
 	/* manifest is optional decoration, but read when present */
-	assert_true(run.n_manifest >= 2);
+	assert_cmp_int(run.n_manifest, >=, 2);
 	run_free(&run);
 }
 
@@ -153,16 +147,20 @@ static void test_analyse_fixture(void **state)
 	assert_string_equal(c->sig, "*");
 	/* pps = bps / 512 in the fixture: 1e9 * 512 / 21e6 - 1e9 * 512 / 19e6 */
 	assert_near(c->ns_per_pkt, 512e9 / 21e6 - 512e9 / 19e6, 1e-6);
-	assert_true(isnan(c->ns_per_run));
+	assert_nan(c->ns_per_run);
 	assert_string_equal(c->mechanism, "trampoline");
-	assert_false(c->hits_bad);
+	if (c->hits_bad)
+		fail_msg("fentry-map hits flagged bad (lowest %g per packet), expected fine",
+			 c->hits_min);
 
 	/* -stat row: run_time_ns = 50 * run_cnt in every sample */
 	assert_near(find(&run, "fentry-map-stat")->ns_per_run, 50.0, 1e-9);
 	assert_near(find(&run, "fentry-map-stat")->p_holm, 1.0, 1e-9);
 
 	/* one sample at 0.5 hits/packet: loud flag */
-	assert_true(find(&run, "kprobe-null")->hits_bad);
+	if (!find(&run, "kprobe-null")->hits_bad)
+		fail_msg("kprobe-null hits not flagged (lowest %g per packet), expected flagged",
+			 find(&run, "kprobe-null")->hits_min);
 	assert_near(find(&run, "kprobe-null")->hits_min, 0.5, 0);
 
 	c = find(&run, "tp-spin");
@@ -173,8 +171,8 @@ static void test_analyse_fixture(void **state)
 
 	/* run MDE, n = 5 per group: 8.4076% (test_analysis_stats) */
 	assert_near(run.mde_pct, 8.4076148762, 1e-5);
-	assert_true(isnan(run.baseline->impact_pct));
-	assert_true(isnan(find(&run, "kretprobe-fprobe-null")->p_holm));
+	assert_nan(run.baseline->impact_pct);
+	assert_nan(find(&run, "kretprobe-fprobe-null")->p_holm);
 	run_free(&run);
 }
 
@@ -195,9 +193,13 @@ static void test_notes(void **state)
 		hits |= strstr(n.v[i], "WARNING: kprobe-null") != NULL;
 		unsup |= strstr(n.v[i], "unsupported by this kernel") != NULL;
 	}
-	assert_true(spin);
-	assert_true(hits);
-	assert_true(unsup);
+	if (!spin || !hits || !unsup) {
+		for (size_t i = 0; i < n.n; i++)
+			print_message("note: %s\n", n.v[i]);
+		fail_msg("notes above: spin DETECTED %d, kprobe-null WARNING %d, unsupported %d; "
+			 "expected all 1",
+			 spin, hits, unsup);
+	}
 	notes_free(&n);
 	run_free(&run);
 }
@@ -211,7 +213,9 @@ static void test_no_baseline(void **state)
 	(void)state;
 	snprintf(dir, sizeof(dir), "%s/tests/fixtures/analysis/no_baseline", root ? root : ".");
 	assert_int_equal(run_load(&run, dir, NULL), 0);
-	assert_null(run.baseline); /* the only baseline sample failed */
+	if (run.baseline) /* the only baseline sample failed */
+		fail_msg("baseline %s with %zu good samples, expected none", run.baseline->name,
+			 run.baseline->n_ok);
 	assert_int_equal(run_analyse(&run), -2 /* ENOENT */);
 	run_free(&run);
 }

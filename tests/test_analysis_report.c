@@ -56,11 +56,20 @@ static long file_size(const char *name, char *head, size_t n)
 	if (stat(p, &st))
 		fail_msg("%s was not written", p);
 	f = fopen(p, "rb");
-	assert_non_null(f);
+	assert_sys_ok(f, p);
 	memset(head, 0, n);
-	assert_true(fread(head, 1, n, f) > 0);
+	assert_cmp_int(fread(head, 1, n, f), >, 0);
 	fclose(f);
 	return (long)st.st_size;
+}
+
+/* @name is over @min bytes; its first @n bytes into @head. */
+static void assert_size_over(const char *name, char *head, size_t n, long min)
+{
+	long size = file_size(name, head, n);
+
+	if (size <= min)
+		fail_msg("%s/%s is %ld bytes, expected over %ld", outdir, name, size, min);
 }
 
 static void test_tables_exist(void **state)
@@ -70,7 +79,7 @@ static void test_tables_exist(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		assert_true(file_size(names[i], head, sizeof(head)) > 200);
+		assert_size_over(names[i], head, sizeof(head), 200);
 }
 
 static char *slurp(const char *name)
@@ -81,8 +90,8 @@ static char *slurp(const char *name)
 
 	snprintf(p, sizeof(p), "%s/%s", outdir, name);
 	f = fopen(p, "r");
-	assert_non_null(f);
-	assert_true(getdelim(&buf, &len, '\0', f) > 0);
+	assert_sys_ok(f, p);
+	assert_cmp_int(getdelim(&buf, &len, '\0', f), >, 0);
 	fclose(f);
 	return buf;
 }
@@ -93,23 +102,23 @@ static void test_text_layout(void **state)
 
 	(void)state;
 	/* The seed's two tables, with their headers, and baseline as the first row. */
-	assert_non_null(strstr(t, "Configuration             Bitrate (Mbit/s)    Transfer (MB)     "
-				  "Samples"));
-	assert_non_null(strstr(t, "\nbaseline                  19.0±0.8            23.8±1.0"));
-	assert_non_null(strstr(t, "PERFORMANCE IMPACT vs BASELINE"));
-	assert_non_null(strstr(t, "Bitrate Impact (%)   Transfer Impact (%)"));
-	assert_non_null(strstr(t, "+10.5%"));
-	assert_non_null(strstr(t, "Minimum detectable effect of this run: 8.4% of the baseline "
-				  "bitrate, 1.6 Mbit/s"));
+	assert_contains(t, "Configuration             Bitrate (Mbit/s)    Transfer (MB)     "
+			   "Samples");
+	assert_contains(t, "\nbaseline                  19.0±0.8            23.8±1.0");
+	assert_contains(t, "PERFORMANCE IMPACT vs BASELINE");
+	assert_contains(t, "Bitrate Impact (%)   Transfer Impact (%)");
+	assert_contains(t, "+10.5%");
+	assert_contains(t, "Minimum detectable effect of this run: 8.4% of the baseline "
+			   "bitrate, 1.6 Mbit/s");
 	/* MDE 8.41% at 1e9/37109.4 = 26947 ns per packet: 0.0841 x 26947 / 0.9159 = 2474 ns */
-	assert_non_null(strstr(t, "Detection limit: a cost below about 2474 ns per packet"));
-	assert_non_null(strstr(t, "spin_ns=5000 set (1.01x); above twice the limit, as expected"));
-	assert_non_null(strstr(t, "Detection limit check: 1 of 1 spin rows set at or above twice "
-				  "the limit (4947 ns/packet) were detected\n"));
+	assert_contains(t, "Detection limit: a cost below about 2474 ns per packet");
+	assert_contains(t, "spin_ns=5000 set (1.01x); above twice the limit, as expected");
+	assert_contains(t, "Detection limit check: 1 of 1 spin rows set at or above twice "
+			   "the limit (4947 ns/packet) were detected\n");
 	/* the absolute difference beside the impact, in the metric's unit */
-	assert_non_null(strstr(t, "+2.0 [+0.8, +3.2]"));
-	assert_non_null(strstr(t, "kretprobe-fprobe-null     unsupported"));
-	assert_non_null(strstr(t, "0.90 !!"));
+	assert_contains(t, "+2.0 [+0.8, +3.2]");
+	assert_contains(t, "kretprobe-fprobe-null     unsupported");
+	assert_contains(t, "0.90 !!");
 	free(t);
 }
 
@@ -123,7 +132,7 @@ static void test_csv_rows(void **state)
 	for (line = strchr(t, '\n'); line && line[1]; line = strchr(line + 1, '\n'))
 		rows++;
 	assert_int_equal(rows, 6); /* one per configuration, baseline and unsupported included */
-	assert_non_null(strstr(t, "\nbaseline,,,0,5,0,0,,bitrate,Mbit/s,19,"));
+	assert_contains(t, "\nbaseline,,,0,5,0,0,,bitrate,Mbit/s,19,");
 	free(t);
 }
 
@@ -136,14 +145,14 @@ static void test_plots_valid(void **state)
 	(void)state;
 	for (size_t i = 0; i < 2; i++) {
 		snprintf(name, sizeof(name), "%s.png", bases[i]);
-		assert_true(file_size(name, head, sizeof(head)) > 10000);
+		assert_size_over(name, head, sizeof(head), 10000);
 		assert_memory_equal(head, png, sizeof(png));
 		snprintf(name, sizeof(name), "%s.pdf", bases[i]);
-		assert_true(file_size(name, head, sizeof(head)) > 5000);
+		assert_size_over(name, head, sizeof(head), 5000);
 		assert_memory_equal(head, "%PDF-", 5);
 		snprintf(name, sizeof(name), "%s.svg", bases[i]);
-		assert_true(file_size(name, head, sizeof(head) - 1) > 5000);
-		assert_non_null(strstr(head, "<svg"));
+		assert_size_over(name, head, sizeof(head) - 1, 5000);
+		assert_contains(head, "<svg");
 	}
 }
 
@@ -170,7 +179,7 @@ static void test_latex_compiles(void **state)
 		skip();
 	snprintf(p, sizeof(p), "%s/doc.tex", outdir);
 	f = fopen(p, "w");
-	assert_non_null(f);
+	assert_sys_ok(f, p);
 	fputs("\\documentclass{article}\n\\usepackage[T1]{fontenc}\n"
 	      "\\usepackage[utf8]{inputenc}\n\\usepackage{booktabs}\n"
 	      "\\usepackage[landscape,margin=1cm]{geometry}\n"

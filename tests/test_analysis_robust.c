@@ -17,14 +17,7 @@
 #include <cmocka.h>
 
 #include "analysis/stats.h"
-
-#define assert_near(actual, expected, tol)                                                         \
-	do {                                                                                       \
-		double a_ = (actual), e_ = (expected);                                             \
-		if (!(fabs(a_ - e_) <= (tol)))                                                     \
-			fail_msg("%s = %.9g, expected %.9g (tol %g)", #actual, a_, e_,             \
-				 (double)(tol));                                                   \
-	} while (0)
+#include "testlib.h"
 
 static void test_median_mad(void **state)
 {
@@ -35,8 +28,8 @@ static void test_median_mad(void **state)
 	assert_near(stats_median(even, 4), 2.5, 0);
 	/* |x - 3| = 1, 2, 97, 0, 1: median 1, so 1.4826 whatever the outlier is. */
 	assert_near(stats_robust_sd(odd, 5), 1.482602218505602, 1e-12);
-	assert_true(isnan(stats_robust_sd(odd, 1)));
-	assert_true(isnan(stats_median(odd, 0)));
+	assert_nan(stats_robust_sd(odd, 1));
+	assert_nan(stats_median(odd, 0));
 }
 
 static void test_hl_distinct(void **state)
@@ -57,7 +50,7 @@ static void test_hl_distinct(void **state)
 	assert_near(s.lo, 6, 0);
 	assert_near(s.hi, 12, 0);
 	assert_int_equal(s.k, 1);
-	assert_true(s.exact);
+	assert_int_equal(s.exact, true);
 	assert_near(s.confidence, 1 - 2.0 / 70, 1e-12);
 	assert_near(s.u, 16, 0);
 	assert_near(s.p, 2.0 / 70, 1e-12);
@@ -104,7 +97,7 @@ static void test_hl_degenerate(void **state)
 	assert_near(s.est, 2, 0);
 	assert_near(s.lo, 2, 0);
 	assert_near(s.hi, 2, 0);
-	assert_true(isnan(s.p));
+	assert_nan(s.p);
 	assert_int_equal(stats_hodges_lehmann(five, 3, five, 3, 0.05, &s), 0);
 	assert_near(s.est, 0, 0);
 	/* 3 against 3: P(U <= 0) = 1/20 > 0.025, no 95% interval exists. */
@@ -171,12 +164,13 @@ static void test_hl_large(void **state)
 		y[i] = (double)((i * 53) % 300) / 100;
 	}
 	assert_int_equal(stats_hodges_lehmann(x, 300, y, 300, 0.05, &s), 0);
-	assert_false(s.exact);
+	assert_int_equal(s.exact, false);
 	/* floor(45000 - 1.959964 sqrt(90000 * 601 / 12)) */
 	assert_int_equal(s.k, 40838);
 	assert_near(s.est, 10, 1e-9);
-	assert_true(s.lo < 10 && s.hi > 10);
-	assert_true(s.p < 1e-6);
+	assert_cmp_double(s.lo, <, 10);
+	assert_cmp_double(s.hi, >, 10);
+	assert_cmp_double(s.p, <, 1e-6);
 }
 
 int main(void)

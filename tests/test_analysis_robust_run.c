@@ -40,13 +40,13 @@ static void csv_load(const char *path, struct csv *c)
 	char *p;
 
 	if (!f)
-		fail_msg("cannot open %s", path);
+		fail_msg("cannot open %s: %s", path, strerror(errno));
 	memset(c, 0, sizeof(*c));
 	fseek(f, 0, SEEK_END);
 	len = ftell(f);
 	rewind(f);
 	c->text = calloc(1, len + 1);
-	assert_non_null(c->text);
+	assert_sys_ok(c->text, path);
 	assert_int_equal(fread(c->text, 1, len, f), len);
 	fclose(f);
 	for (p = c->text; *p && c->rows < MAX_ROWS; c->rows++) {
@@ -180,8 +180,8 @@ static void test_mean_reproduces_release(void **state)
 	snprintf(gpath, sizeof(gpath), "%s/table.txt", golden);
 	f = fopen(path, "r");
 	g = fopen(gpath, "r");
-	assert_non_null(f);
-	assert_non_null(g);
+	assert_sys_ok(f, path);
+	assert_sys_ok(g, gpath);
 	while (fgets(line, sizeof(line), g)) {
 		char got[1024];
 		bool found = false;

@@ -14,14 +14,7 @@
 #include <cmocka.h>
 
 #include "analysis/stats.h"
-
-#define assert_near(actual, expected, tol)                                                         \
-	do {                                                                                       \
-		double a_ = (actual), e_ = (expected);                                             \
-		if (!(fabs(a_ - e_) <= (tol)))                                                     \
-			fail_msg("%s = %.9g, expected %.9g (tol %g)", #actual, a_, e_,             \
-				 (double)(tol));                                                   \
-	} while (0)
+#include "testlib.h"
 
 static const double base[] = { 18.0, 18.5, 19.0, 19.5, 20.0 };
 static const double fmap[] = { 20.0, 20.5, 21.0, 21.5, 22.0 };
@@ -35,7 +28,7 @@ static void test_t_quantiles(void **state)
 	/* One-sided 80% table: t(0.80, 8) = 0.889, t(0.80, 18) = 0.862. */
 	assert_near(stats_t_quantile(0.80, 8), 0.8888895178, 1e-6);
 	assert_near(stats_t_quantile(0.80, 18), 0.8620486680, 1e-6);
-	assert_true(isnan(stats_t_quantile(0.975, 0)));
+	assert_nan(stats_t_quantile(0.975, 0));
 }
 
 static void test_describe(void **state)
@@ -54,8 +47,8 @@ static void test_describe(void **state)
 
 	stats_describe(one, 1, &s);
 	assert_near(s.mean, 5.0, 0);
-	assert_true(isnan(s.sd));
-	assert_true(isnan(s.ci95));
+	assert_nan(s.sd);
+	assert_nan(s.ci95);
 }
 
 static void test_welch_equal_spread(void **state)
@@ -118,7 +111,7 @@ static void test_welch_degenerate(void **state)
 	assert_near(w.ci_hi, -1.0, 0);
 	stats_describe(k1, 1, &a);
 	assert_int_equal(stats_welch(&a, &b, &w), -1);
-	assert_true(isnan(w.p));
+	assert_nan(w.p);
 }
 
 static void test_holm(void **state)
@@ -132,7 +125,7 @@ static void test_holm(void **state)
 	stats_holm(p, 5, adj);
 	assert_near(adj[0], 0.03, 1e-12);
 	assert_near(adj[1], 0.06, 1e-12);
-	assert_true(isnan(adj[2]));
+	assert_nan(adj[2]);
 	assert_near(adj[3], 0.06, 1e-12);
 	assert_near(adj[4], 0.02, 1e-12);
 
@@ -149,7 +142,7 @@ static void test_impact_seed(void **state)
 	/* The seed's own means: fentry-map 19.9 vs baseline 18.6 is +6.989% = +7.0%. */
 	assert_near(stats_impact_percent(19.9, 18.6), 6.9892473118, 1e-9);
 	assert_near(stats_impact_percent(16.0, 19.0), -15.7894736842, 1e-9);
-	assert_true(isnan(stats_impact_percent(1.0, 0.0)));
+	assert_nan(stats_impact_percent(1.0, 0.0));
 }
 
 static void test_mde(void **state)
@@ -160,7 +153,7 @@ static void test_mde(void **state)
 	/* Seed-sized run: n = 10, sd 1.2, mean 18.6: (2.100922 + 0.862049) * 1.2 * sqrt(0.2)
 	 * / 18.6 * 100 = 8.5489% */
 	assert_near(stats_mde(1.2, 10, 10, 0.05, 0.80) / 18.6 * 100, 8.5489082825, 1e-5);
-	assert_true(isnan(stats_mde(1.2, 1, 10, 0.05, 0.80)));
+	assert_nan(stats_mde(1.2, 1, 10, 0.05, 0.80));
 }
 
 static void test_sig_mark(void **state)

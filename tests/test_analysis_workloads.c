@@ -38,7 +38,7 @@ static const char *folder(const char *name, const char *const *lines)
 	mkdir(dir, 0755);
 	snprintf(path, sizeof(path), "%s/samples.jsonl", dir);
 	f = fopen(path, "w");
-	assert_non_null(f);
+	assert_sys_ok(f, path);
 	for (; *lines; lines++)
 		fprintf(f, "%s\n", *lines);
 	fclose(f);
@@ -196,24 +196,27 @@ static void test_spin_ladder_fit(void **state)
 
 	(void)state;
 	for (k = 0; k < 2; k++) {
-		assert_true(
+		assert_cmp_int(
 			asprintf(&lines[n++],
 				 "{\"config\":\"baseline\",\"block\":%d,\"metric\":{\"name\":"
 				 "\"time per call\",\"field\":\"ns_per_call\",\"unit\":\"ns/call\","
 				 "\"scale\":1,\"higher_is_better\":false,\"event\":\"call\"},"
 				 "\"ns_per_call\":%g}",
-				 k, 200.0 + k) > 0);
+				 k, 200.0 + k),
+			>, 0);
 		for (i = 0; i < 6; i++)
-			assert_true(asprintf(&lines[n++],
-					     "{\"config\":\"tp-spin@spin_ns=%d\",\"attach\":\"tp\","
-					     "\"probe\":\"spin\",\"block\":%d,\"spin_ns\":%d,"
-					     "\"metric\":{"
-					     "\"name\":\"time per call\",\"field\":\"ns_per_call\","
-					     "\"unit\":\"ns/"
-					     "call\",\"scale\":1,\"higher_is_better\":false,"
-					     "\"event\":\"call\"},\"ns_per_call\":%g}",
-					     set[i], k, set[i],
-					     200.5 + 100 + set[i] + noise[i] * (k ? 1 : -0.5)) > 0);
+			assert_cmp_int(
+				asprintf(&lines[n++],
+					 "{\"config\":\"tp-spin@spin_ns=%d\",\"attach\":\"tp\","
+					 "\"probe\":\"spin\",\"block\":%d,\"spin_ns\":%d,"
+					 "\"metric\":{"
+					 "\"name\":\"time per call\",\"field\":\"ns_per_call\","
+					 "\"unit\":\"ns/"
+					 "call\",\"scale\":1,\"higher_is_better\":false,"
+					 "\"event\":\"call\"},\"ns_per_call\":%g}",
+					 set[i], k, set[i],
+					 200.5 + 100 + set[i] + noise[i] * (k ? 1 : -0.5)),
+				>, 0);
 	}
 	lines[n] = NULL;
 	dir = folder("ladder", (const char *const *)lines);
@@ -221,14 +224,14 @@ static void test_spin_ladder_fit(void **state)
 		free(lines[i]);
 	assert_int_equal(report(dir), 0);
 	table = slurp(dir, "table.txt");
+	assert_contains(table, "Spin ladder: added = ");
 	ladder = strstr(table, "Spin ladder: added = ");
-	assert_non_null(ladder);
 	assert_int_equal(sscanf(ladder, "Spin ladder: added = %lf [%lf, %lf]", &slope, &lo, &hi),
 			 3);
 	print_message("    %.60s\n", ladder);
 	if (!(lo <= 1.0 && 1.0 <= hi))
 		fail_msg("slope %g [%g, %g] does not cover the true 1.0", slope, lo, hi);
-	assert_true(hi - lo < 0.1);
+	assert_cmp_double(hi - lo, <, 0.1);
 	free(table);
 }
 
@@ -263,7 +266,8 @@ static void test_crafted_strings_stay_text(void **state)
 	unlink("/tmp/bpfcost-pwned");
 	assert_int_equal(report(dir), 0);
 	if (!access("/tmp/bpfcost-pwned", F_OK))
-		fail_msg("a crafted record ran a command through the plots");
+		fail_msg("/tmp/bpfcost-pwned exists: a crafted record ran a command through the "
+			 "plots, expected none to run");
 	tex = slurp(dir, "table.tex");
 	for (char *l = tex; (l = strstr(l, "\\input")); l++) {
 		char *start = l;
@@ -366,14 +370,14 @@ static void test_precision_widths_and_projection(void **state)
 
 	/* The run's own target and stop code come from its manifest; unknown codes are not shown. */
 	f = fopen(in_dir(dir, "manifest.json"), "w");
-	assert_non_null(f);
+	assert_sys_ok(f, in_dir(dir, "manifest.json"));
 	fputs("{\"precision\":{\"target_pct\":30,\"stopped\":\"budget\"}}", f);
 	fclose(f);
 	assert_int_equal(report(dir), 0);
 	expect_in(dir, "table.txt", "±30% of the baseline; 2 of 2 rows reached it; the run "
 				    "stopped because the time budget was spent");
 	f = fopen(in_dir(dir, "manifest.json"), "w");
-	assert_non_null(f);
+	assert_sys_ok(f, in_dir(dir, "manifest.json"));
 	fputs("{\"precision\":{\"target_pct\":1e308,\"stopped\":\"`reboot`\"}}", f);
 	fclose(f);
 	assert_int_equal(report(dir), 0);

@@ -68,7 +68,7 @@ static void check_exactly_once(const char *dir)
 
 	snprintf(path, sizeof(path), "%s/samples.jsonl", dir);
 	f = fopen(path, "r");
-	assert_non_null(f);
+	assert_sys_ok(f, path);
 	while (fgets(line, sizeof(line), f)) {
 		cJSON *rec = cJSON_Parse(line);
 		const char *name;
@@ -78,12 +78,15 @@ static void check_exactly_once(const char *dir)
 				 line);
 		name = cJSON_GetStringValue(cJSON_GetObjectItem(rec, "config"));
 		b = (int)cJSON_GetNumberValue(cJSON_GetObjectItem(rec, "block"));
-		assert_non_null(name);
+		if (!name)
+			fail_msg("line %d of %s has no config: %s", records + 1, path, line);
 		assert_in_range(b, 0, N - 1);
 		for (i = 0; i < n_names && strcmp(names[i], name); i++)
 			;
 		if (i == n_names) {
-			assert_true(n_names < QUICK_CONFIGS);
+			if (n_names >= QUICK_CONFIGS)
+				fail_msg("%s: configuration %s beyond the quick matrix's %d", path,
+					 name, QUICK_CONFIGS);
 			snprintf(names[n_names++], sizeof(names[0]), "%s", name);
 		}
 		/* A disturbed record is kept beside its redo: not a second sample. */
@@ -185,7 +188,8 @@ static int run_host_through_kills(char *dir, size_t len, int budget)
 
 static void test_sigkill_at_random_points_then_resume(void **state)
 {
-	int ns = count_net_namespaces(), devs = count_bpfc_devices(), tmps = count_tmp_dirs("/tmp");
+	int ns = count_marked_net_namespaces(), devs = count_bpfc_devices(),
+	    tmps = count_tmp_dirs("/tmp");
 	unsigned int seed = getenv("BPFCOST_FAULT_SEED")
 				    ? (unsigned int)atoi(getenv("BPFCOST_FAULT_SEED"))
 				    : (unsigned int)time(NULL);
@@ -204,10 +208,11 @@ static void test_sigkill_at_random_points_then_resume(void **state)
 	print_message("    %d SIGKILLs over %d runs, each completed by --resume\n", kills, runs);
 	assert_int_equal(kills, KILLS);
 	/* Children die with the runner but the kernel frees namespaces a moment later. */
-	for (i = 0; i < 1000 && (count_net_namespaces() != ns || count_bpfcost_programs() != 0);
+	for (i = 0;
+	     i < 1000 && (count_marked_net_namespaces() != ns || count_bpfcost_programs() != 0);
 	     i++)
 		poll(NULL, 0, 10);
-	assert_int_equal(count_net_namespaces(), ns);
+	assert_int_equal(count_marked_net_namespaces(), ns);
 	assert_int_equal(count_bpfc_devices(), devs);
 	assert_int_equal(count_bpfcost_programs(), 0);
 	assert_int_equal(count_tmp_dirs("/tmp"), tmps);
@@ -280,8 +285,12 @@ int main(void)
 		cmocka_unit_test(test_sigkill_at_random_points_then_resume),
 		cmocka_unit_test(test_guest_sigkill_at_random_points_then_resume),
 	};
+	char mark[32];
 
 	if (!mkdtemp(results) || !mkdtemp(guest_tmp))
 		return 1;
+	/* Our runs' processes carry it: other runs' namespaces and QEMUs are not counted. */
+	snprintf(mark, sizeof(mark), "%d", (int)getpid());
+	setenv("BPFCOST_TEST_MARK", mark, 1);
 	return cmocka_run_group_tests(tests, NULL, teardown);
 }

@@ -28,6 +28,7 @@
 #include "experiments/pinning.h"
 #include "experiments/targets/target.h"
 #include "loader/bpfcost.h"
+#include "testlib.h"
 
 #define CALL_TIMEOUT 60
 
@@ -49,7 +50,8 @@ static struct target *boot(int vcpus, const char *clock)
 	const struct target_ops *ops = target_find("guest");
 	char err[1024];
 
-	assert_non_null(ops);
+	if (!ops)
+		fail_msg("no target \"guest\" in the registry");
 	if (ops->start(&ts, &target, err, sizeof(err)))
 		fail_msg("guest target start (%d vCPUs, clock %s): %s", vcpus, clock, err);
 	return target;
@@ -86,7 +88,8 @@ static cJSON *call(const char *fmt, ...)
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
 	req = cJSON_Parse(buf);
-	assert_non_null(req);
+	if (!req)
+		fail_msg("request is not JSON: %s", buf);
 	r = target_call(target, req, CALL_TIMEOUT, err, sizeof(err));
 	cJSON_Delete(req);
 	if (!r)
@@ -274,7 +277,8 @@ static void test_bind_two_vcpus(void **state)
 	 * an interrupt when it next fires on its old CPU: one flood first.
 	 */
 	if (flood(&rx))
-		fail_msg("iperf3 flood into the bound guest failed");
+		fail_msg("iperf3 flood into the bound guest: failed 3 times (errors above), "
+			 "expected to succeed");
 	cJSON_ArrayForEach(irq, irqs)
 	{
 		snprintf(path, sizeof(path), "/proc/irq/%d/effective_affinity_list",
@@ -289,7 +293,8 @@ static void test_bind_two_vcpus(void **state)
 	}
 	before = guest_file("/proc/interrupts");
 	if (flood(&rx))
-		fail_msg("iperf3 flood into the bound guest failed");
+		fail_msg("iperf3 flood into the bound guest: failed 3 times (errors above), "
+			 "expected to succeed");
 	after = guest_file("/proc/interrupts");
 	cJSON_ArrayForEach(irq, irqs)
 	{

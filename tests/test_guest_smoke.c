@@ -27,6 +27,7 @@
 
 #include "experiments/guest/guest.h"
 #include "loader/bpfcost.h"
+#include "testlib.h"
 
 #define HITS_MIN     0.9
 #define HITS_MAX     1.1
@@ -67,7 +68,8 @@ static cJSON *call(const char *fmt, ...)
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
 	req = cJSON_Parse(buf);
-	assert_non_null(req);
+	if (!req)
+		fail_msg("request is not JSON: %s", buf);
 	r = guest_call(guest, req, CALL_TIMEOUT, err, sizeof(err));
 	cJSON_Delete(req);
 	if (!r)
@@ -90,6 +92,16 @@ static const char *str(const cJSON *o, const char *key)
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
 
 	return cJSON_IsString(v) ? v->valuestring : "";
+}
+
+/* The reply's "ok" is @want; else the whole reply is the message. */
+static void expect_ok(const cJSON *r, bool want, const char *what)
+{
+	bool ok = cJSON_IsTrue(cJSON_GetObjectItem(r, "ok"));
+
+	if (ok != want)
+		fail_msg("%s: ok %d, expected %d; reply %s", what, ok, want,
+			 cJSON_PrintUnformatted(r));
 }
 
 /* Host iperf3 client, one 1 s flood of 64-byte datagrams; 0 on success. */
@@ -167,10 +179,12 @@ static void test_info(void **state)
 	cJSON *info = call("{\"cmd\":\"info\"}");
 
 	(void)state;
-	assert_true(cJSON_IsTrue(cJSON_GetObjectItem(info, "ok")));
-	assert_true(strlen(str(info, "kernel_release")) > 0);
+	expect_ok(info, true, "info");
+	if (!*str(info, "kernel_release"))
+		fail_msg("info without a kernel_release: %s", cJSON_PrintUnformatted(info));
 	assert_string_equal(str(cJSON_GetObjectItem(info, "config"), "CONFIG_DEBUG_INFO_BTF"), "y");
-	assert_true(cJSON_IsArray(cJSON_GetObjectItem(info, "kprobes_list")));
+	if (!cJSON_IsArray(cJSON_GetObjectItem(info, "kprobes_list")))
+		fail_msg("info without a kprobes_list array: %s", cJSON_PrintUnformatted(info));
 	cJSON_Delete(info);
 }
 
@@ -194,20 +208,20 @@ static void test_protocol_errors(void **state)
 		cJSON_Delete(r);
 	}
 	r = call("{\"cmd\":\"nope\"}");
-	assert_false(cJSON_IsTrue(cJSON_GetObjectItem(r, "ok")));
+	expect_ok(r, false, "an unknown command");
 	assert_int_equal(num(r, "status"), BPFCOST_ERR_USAGE);
 	cJSON_Delete(r);
 	r = call("{\"cmd\":\"detach\"}");
-	assert_false(cJSON_IsTrue(cJSON_GetObjectItem(r, "ok")));
+	expect_ok(r, false, "detach with nothing attached");
 	cJSON_Delete(r);
 	r = call("{\"cmd\":\"attach\",\"probe\":\"null\",\"attach\":\"tp\"}");
-	assert_true(cJSON_IsTrue(cJSON_GetObjectItem(r, "ok")));
+	expect_ok(r, true, "attach null tp");
 	cJSON_Delete(r);
 	r = call("{\"cmd\":\"attach\",\"probe\":\"null\",\"attach\":\"tp\"}");
-	assert_false(cJSON_IsTrue(cJSON_GetObjectItem(r, "ok")));
+	expect_ok(r, false, "a second attach");
 	cJSON_Delete(r);
 	r = call("{\"cmd\":\"detach\"}");
-	assert_true(cJSON_IsTrue(cJSON_GetObjectItem(r, "ok")));
+	expect_ok(r, true, "detach");
 	cJSON_Delete(r);
 }
 

@@ -57,15 +57,16 @@ static void start_run(struct child *c, char *const argv[], char *dir, size_t len
 
 static void assert_nothing_left(const char *when)
 {
-	int ns = count_net_namespaces(), dev = count_bpfc_devices(),
+	int ns = count_marked_net_namespaces(), dev = count_bpfc_devices(),
 	    progs = count_bpfcost_programs();
 
-	print_message("    %s: %d network namespaces (before %d), %d bpfc* devices (before %d), "
-		      "%d bpfcost programs\n",
+	print_message("    %s: %d network namespaces of our runs (before %d), %d bpfc* devices "
+		      "(before %d), %d bpfcost programs\n",
 		      when, ns, namespaces_before, dev, devices_before, progs);
-	assert_int_equal(ns, namespaces_before);
-	assert_int_equal(dev, devices_before);
-	assert_int_equal(progs, 0);
+	if (ns != namespaces_before || dev != devices_before || progs)
+		fail_msg("%s: actual %d namespaces, %d bpfc* devices, %d bpfcost programs; "
+			 "expected %d, %d, 0",
+			 when, ns, dev, progs, namespaces_before, devices_before);
 }
 
 struct tally {
@@ -81,13 +82,14 @@ static void tally(const char *dir, struct tally *t)
 	memset(t, 0, sizeof(*t));
 	snprintf(path, sizeof(path), "%s/samples.jsonl", dir);
 	f = fopen(path, "r");
-	assert_non_null(f);
+	assert_sys_ok(f, path);
 	while (fgets(line, sizeof(line), f)) {
 		cJSON *rec = cJSON_Parse(line);
 		const char *config, *err;
 		const cJSON *hits;
 
-		assert_non_null(rec);
+		if (!rec)
+			fail_msg("%s: a line that is not JSON: %s", path, line);
 		config = cJSON_GetStringValue(cJSON_GetObjectItem(rec, "config"));
 		err = cJSON_GetStringValue(cJSON_GetObjectItem(rec, "error"));
 		hits = cJSON_GetObjectItem(rec, "hits_per_event");
@@ -124,14 +126,14 @@ static cJSON *read_manifest(const char *dir)
 
 	snprintf(path, sizeof(path), "%s/manifest.json", dir);
 	f = fopen(path, "r");
-	assert_non_null(f);
+	assert_sys_ok(f, path);
 	if (getdelim(&text, &len, '\0', f) < 0)
-		fail_msg("cannot read %s", path);
+		fail_msg("cannot read %s: %s", path, strerror(errno));
 	fclose(f);
 	man = cJSON_Parse(text);
-	free(text);
 	if (!man)
-		fail_msg("%s is not JSON", path);
+		fail_msg("%s is not JSON: %s", path, test_excerpt(text));
+	free(text);
 	return man;
 }
 
@@ -161,7 +163,8 @@ static void assert_calibrated(const cJSON *man)
 
 	print_message("    calibration: capacity %.1f Mbit/s (%s), offered %.1f: %s\n", cap,
 		      str_at(cal, "limited_by", NULL), off, args);
-	assert_true(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(cal, "done")));
+	if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(cal, "done")))
+		fail_msg("calibration.done is not true: %s", cJSON_PrintUnformatted(cal));
 	assert_in_range(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(cal, "steps")), 2, 12);
 	if (!(cap > 0) || fabs(off - 1.2 * cap) > 1e-6 * off)
 		fail_msg("offered %g Mbit/s, expected 1.2 x capacity %g", off, cap);
@@ -465,8 +468,8 @@ static void test_sigkill_mid_sample_leaves_nothing(void **state)
 	kill(c.pid, SIGKILL);
 	code = child_wait(&c, 30000);
 	assert_int_equal(code, -SIGKILL);
-	for (i = 0; i < 1000 &&
-		    (count_net_namespaces() != namespaces_before || count_bpfcost_programs() != 0);
+	for (i = 0; i < 1000 && (count_marked_net_namespaces() != namespaces_before ||
+				 count_bpfcost_programs() != 0);
 	     i++)
 		poll(NULL, 0, 10);
 	assert_nothing_left("after SIGKILL");
@@ -474,8 +477,13 @@ static void test_sigkill_mid_sample_leaves_nothing(void **state)
 
 static int setup(void **state)
 {
+	char mark[16];
+
 	(void)state;
-	namespaces_before = count_net_namespaces();
+	/* Our runs' processes carry the mark: other runs on the machine are not counted. */
+	snprintf(mark, sizeof(mark), "%d", (int)getpid());
+	setenv("BPFCOST_TEST_MARK", mark, 1);
+	namespaces_before = count_marked_net_namespaces();
 	devices_before = count_bpfc_devices();
 	return mkdtemp(results_root) ? 0 : -1;
 }
@@ -489,30 +497,41 @@ static int teardown(void **state)
 	return run_capture(argv, out, sizeof(out), err, sizeof(err), 30000);
 }
 
+/* The running hogs: a failing assertion leaves them to the test's teardown. */
+static pid_t hogs[64];
+static int n_hogs;
+
+static void hog_stop(void)
+{
+	for (; n_hogs > 0; n_hogs--) {
+		kill(hogs[n_hogs - 1], SIGKILL);
+		waitpid(hogs[n_hogs - 1], NULL, 0);
+	}
+}
+
+static int hog_teardown(void **state)
+{
+	(void)state;
+	hog_stop();
+	return 0;
+}
+
 /* One busy process per online CPU, children of the test: "other work" to the runner. */
-static int hog_start(pid_t *pids, int max)
+static void hog_start(void)
 {
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	int n = 0;
 
-	for (; n < max && n < cpus; n++) {
-		pids[n] = fork();
-		assert_true(pids[n] >= 0);
-		if (!pids[n]) {
+	while (n_hogs < 64 && n_hogs < cpus) {
+		pid_t pid = fork();
+
+		assert_sys_ok(pid >= 0, "fork of a hog");
+		if (!pid) {
 			volatile unsigned long x = 0;
 
 			for (;;)
 				x++;
 		}
-	}
-	return n;
-}
-
-static void hog_stop(pid_t *pids, int n)
-{
-	for (int i = 0; i < n; i++) {
-		kill(pids[i], SIGKILL);
-		waitpid(pids[i], NULL, 0);
+		hogs[n_hogs++] = pid;
 	}
 }
 
@@ -600,8 +619,7 @@ static void test_hog_marks_and_redoes(void **state)
 			 NULL };
 	struct disturbed_tally t = { 0 };
 	char dir[4096], line[4096];
-	pid_t hogs[64];
-	int before = 0, n_hogs, i, code;
+	int before = 0, i, code, hogged;
 	struct child c;
 
 	(void)state;
@@ -609,11 +627,12 @@ static void test_hog_marks_and_redoes(void **state)
 	/* Two measured samples first: the run's usual foreign CPU is known by then. */
 	for (; before < 2; before++)
 		wait_measured_line(&c);
-	n_hogs = hog_start(hogs, 64);
+	hog_start();
+	hogged = n_hogs;
 	/* The sample that ends first may have started before the hog; the next ran under it. */
 	wait_measured_line(&c);
 	wait_measured_line(&c);
-	hog_stop(hogs, n_hogs);
+	hog_stop();
 	if (child_wait_line(&c, "bpfcost-run: results in", line, sizeof(line), RUN_TIMEOUT_MS))
 		fail_msg("run did not finish (%s): %s", child_how(&c), c.last_err);
 	code = child_wait(&c, 30000);
@@ -634,7 +653,7 @@ static void test_hog_marks_and_redoes(void **state)
 	if (!t.target_disturbed)
 		fail_msg("measured sample %d ran wholly under a hog on %d CPUs: disturbed false, "
 			 "expected true",
-			 t.target, n_hogs);
+			 t.target, hogged);
 	if (!strstr(t.target_why, "other processes used"))
 		fail_msg("disturbed_why \"%s\", expected it to name other processes' CPU",
 			 t.target_why);
@@ -667,7 +686,7 @@ int main(void)
 		cmocka_unit_test(test_budget_stops_run_in_time),
 		cmocka_unit_test(test_ctrl_c_during_calibration),
 		cmocka_unit_test(test_resume_reuses_calibration),
-		cmocka_unit_test(test_hog_marks_and_redoes),
+		cmocka_unit_test_teardown(test_hog_marks_and_redoes, hog_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

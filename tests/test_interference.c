@@ -61,7 +61,7 @@ static void put(const char *dir, const char *rel, const char *text)
 		*slash = '/';
 	}
 	f = fopen(path, "w");
-	assert_non_null(f);
+	assert_sys_ok(f, path);
 	fputs(text, f);
 	assert_int_equal(fclose(f), 0);
 }
@@ -107,7 +107,7 @@ static void put_stat(const char *dir, const char *cpu_lines)
 {
 	char *text;
 
-	assert_true(asprintf(&text, "%s%s", cpu_lines, stat_tail) > 0);
+	assert_cmp_int(asprintf(&text, "%s%s", cpu_lines, stat_tail), >, 0);
 	put(dir, "stat", text);
 	free(text);
 }
@@ -532,9 +532,9 @@ static void test_judge_thresholds(void **state)
 	expect_judge(&w, &all, false, "");
 	/* a short buffer is cut, never overrun; NULL is fine */
 	all.foreign_cpu = 0.25;
-	assert_true(interference_judge(&w, &all, tiny, sizeof(tiny)));
+	assert_int_equal(interference_judge(&w, &all, tiny, sizeof(tiny)), true);
 	assert_string_equal(tiny, "other p");
-	assert_true(interference_judge(&w, &all, NULL, 0));
+	assert_int_equal(interference_judge(&w, &all, NULL, 0), true);
 }
 
 static void test_json_record(void **state)
@@ -562,8 +562,9 @@ static void test_json_record(void **state)
 	free(s);
 	interference_to_json(&w, false, "", rec);
 	o = cJSON_GetObjectItemCaseSensitive(rec, "disturbed");
-	assert_true(cJSON_IsFalse(o));
-	assert_null(cJSON_GetObjectItemCaseSensitive(rec, "disturbed_why"));
+	if (!cJSON_IsFalse(o) || cJSON_GetObjectItemCaseSensitive(rec, "disturbed_why"))
+		fail_msg("record %s, expected \"disturbed\":false and no disturbed_why",
+			 cJSON_PrintUnformatted(rec));
 	cJSON_Delete(rec);
 }
 
@@ -607,7 +608,7 @@ static int count_fds(void)
 	DIR *dir = opendir("/proc/self/fd");
 	int n = 0;
 
-	assert_non_null(dir);
+	assert_sys_ok(dir, "/proc/self/fd");
 	while ((d = readdir(dir)))
 		n += d->d_name[0] != '.';
 	closedir(dir);
@@ -618,7 +619,7 @@ static pid_t fork_or_die(void (*body)(void))
 {
 	pid_t pid = fork();
 
-	assert_true(pid >= 0);
+	assert_sys_ok(pid >= 0, "fork");
 	if (pid == 0) {
 		body();
 		_exit(0);

@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "loader/kprobes.h"
+#include "testlib.h"
 
 static char dir[] = "/tmp/bpfcost-test-kopt-XXXXXX", sysctl[256], state[256];
 
@@ -38,7 +39,7 @@ static void set_sysctl(int v)
 {
 	FILE *f = fopen(sysctl, "w");
 
-	assert_non_null(f);
+	assert_sys_ok(f, sysctl);
 	fprintf(f, "%d\n", v);
 	fclose(f);
 }
@@ -105,7 +106,9 @@ static void test_sigkilled_holder_is_undone_at_next_start(void **state_)
 	wait_ready(ready[0]);
 	assert_int_equal(write(cmd[1], "k", 1), 1);
 	assert_int_equal(waitpid(victim, &status, 0), victim);
-	assert_true(WIFSIGNALED(status));
+	if (!WIFSIGNALED(status))
+		fail_msg("holder exited with %d, expected it killed (SIGKILL)",
+			 WEXITSTATUS(status));
 	/* SIGKILL: nothing could restore it then */
 	assert_int_equal(sysctl_value(), 0);
 	kprobes_optimizer_recover();

@@ -38,6 +38,7 @@ static char *loader(void)
 static cJSON *start_attached(struct child *c, char *const argv[])
 {
 	char line[4096];
+	cJSON *j;
 	int ret;
 
 	assert_int_equal(child_start(c, argv), 0);
@@ -48,19 +49,29 @@ static cJSON *start_attached(struct child *c, char *const argv[])
 		child_wait(c, 1000);
 		fail();
 	}
-	return cJSON_Parse(line + strlen("bpfcost-loader: attached "));
+	j = cJSON_Parse(line + strlen("bpfcost-loader: attached "));
+	if (!j) {
+		child_wait(c, 1000);
+		fail_msg("the attached line is not JSON: %s", line);
+	}
+	return j;
 }
 
 /* Close stdin, which tells the loader to detach; returns its result JSON. */
 static cJSON *stop_by_eof(struct child *c, int *exit_code)
 {
 	char out[8192];
+	cJSON *j;
 
 	close(c->in);
 	c->in = -1;
 	read_all(c->out, out, sizeof(out), 10000);
 	*exit_code = child_wait(c, 10000);
-	return cJSON_Parse(out);
+	j = cJSON_Parse(out);
+	if (!j)
+		fail_msg("loader (%s) printed no result JSON on stdout: \"%s\"", child_how(c),
+			 test_excerpt(out));
+	return j;
 }
 
 static double num(const cJSON *j, const char *key)
@@ -104,9 +115,8 @@ static void hits_per_packet_for(const char *attach)
 	long received;
 	int code, fd;
 
-	assert_non_null(attached);
 	fd = bpf_prog_get_fd_by_id((int)num(attached, "prog_id"));
-	assert_true(fd >= 0);
+	assert_sys_ok(fd >= 0, "bpf_prog_get_fd_by_id");
 	c0 = run_cnt_of(fd);
 	t0 = seconds_now();
 	received = udp_loopback_flood(FLOOD_PACKETS, 64);
@@ -118,8 +128,7 @@ static void hits_per_packet_for(const char *attach)
 	close(fd);
 	result = stop_by_eof(&c, &code);
 	assert_int_equal(code, BPFCOST_EXIT_OK);
-	assert_non_null(result);
-	assert_true(received > FLOOD_PACKETS * 9 / 10);
+	assert_cmp_int(received, >, FLOOD_PACKETS * 9 / 10);
 	background = (double)(c2 - c1);
 	hits = ((double)(c1 - c0) - background) / received;
 	print_message("    %-7s %llu runs for %ld packets in %.2f s, %.0f in an idle window: "
@@ -128,7 +137,7 @@ static void hits_per_packet_for(const char *attach)
 		      num(result, "run_time_ns") / num(result, "run_cnt"));
 	if (hits < 0.9 || hits > 1.1)
 		fail_msg("%s: %.3f hits per packet, want [0.9, 1.1]", attach, hits);
-	assert_true(num(result, "run_cnt") >= c1 - c0);
+	assert_cmp_double(num(result, "run_cnt"), >=, (double)(c1 - c0));
 	assert_string_equal(cJSON_GetObjectItem(result, "attach")->valuestring, attach);
 	cJSON_Delete(attached);
 	cJSON_Delete(result);
@@ -193,13 +202,18 @@ static void test_unsupported_is_an_answer(void **state)
 		if (code == BPFCOST_EXIT_UNSUPPORTED) {
 			snprintf(want, sizeof(want), "bpfcost-loader: unsupported: %s: ", t->name);
 			assert_memory_equal(err, want, strlen(want));
-			assert_non_null(strstr(err, "errno"));
+			assert_contains(err, "errno");
 			/* one line, not a libbpf dump */
 			assert_ptr_equal(strchr(err, '\n'), err + strlen(err) - 1);
 			checked++;
 		} else {
 			assert_int_equal(code, BPFCOST_EXIT_OK);
-			assert_non_null(cJSON_Parse(out));
+			cJSON *j = cJSON_Parse(out);
+
+			if (!j)
+				fail_msg("%s: exit 0 but stdout is not JSON: \"%s\"", t->name,
+					 test_excerpt(out));
+			cJSON_Delete(j);
 		}
 	}
 	print_message("    %d attach types unsupported here\n", checked);
@@ -257,7 +271,9 @@ static void test_every_attach_type_is_a_complete_row(void **state)
 	if (!probes)
 		fail_msg("%s", err);
 	for (i = 0; (t = attach_type_at(i)); i++) {
-		assert_non_null(names[i]);
+		if (!names[i])
+			fail_msg("bpfcost_attach_names() ends at %d, expected %s there", i,
+				 t->name);
 		assert_string_equal(names[i], t->name);
 		assert_ptr_equal(attach_type_find(t->name), t);
 		if (!t->attach || !t->prog || !t->family || !t->needs || !*t->needs)
@@ -277,7 +293,7 @@ static void test_every_attach_type_is_a_complete_row(void **state)
 
 			snprintf(path, sizeof(path), "%s/%s.bpf.o", dir, probes[p]);
 			obj = bpf_object__open_file(path, NULL);
-			assert_non_null(obj);
+			assert_sys_ok(obj, path);
 			prog = bpf_object__find_program_by_name(obj, t->prog);
 			if (!prog)
 				fail_msg("%s: no program %s in %s", t->name, t->prog, path);
@@ -285,7 +301,8 @@ static void test_every_attach_type_is_a_complete_row(void **state)
 			bpf_object__close(obj);
 		}
 	}
-	assert_null(names[i]);
+	if (names[i])
+		fail_msg("bpfcost_attach_names() has %s beyond the %d attach types", names[i], i);
 	print_message("    %d attach types, each in all %d probes\n", i, p);
 	bpfcost_free_names(probes);
 }
@@ -301,12 +318,12 @@ static void test_spin_setting_costs_what_it_says(void **state)
 
 	(void)state;
 	attached = start_attached(&c, argv);
-	assert_true(udp_loopback_flood(500, 64) > 450);
+	assert_cmp_int(udp_loopback_flood(500, 64), >, 450);
 	result = stop_by_eof(&c, &code);
 	assert_int_equal(code, 0);
 	per_run = num(result, "run_time_ns") / num(result, "run_cnt");
 	print_message("    spin_ns=20000: %.0f ns per run\n", per_run);
-	assert_true(per_run >= 20000);
+	assert_cmp_double(per_run, >=, 20000);
 	assert_string_equal(cJSON_GetObjectItem(result, "settings")->valuestring, "spin_ns=20000");
 	cJSON_Delete(attached);
 	cJSON_Delete(result);
@@ -350,7 +367,8 @@ static int count_our_programs(void)
 
 	assert_int_equal(run_capture(argv, out, sizeof(out), err, sizeof(err), 20000), 0);
 	list = cJSON_Parse(out);
-	assert_non_null(list);
+	if (!list)
+		fail_msg("bpftool -j prog show printed no JSON: \"%s\"", test_excerpt(out));
 	cJSON_ArrayForEach(p, list) {
 		const cJSON *name = cJSON_GetObjectItem(p, "name");
 

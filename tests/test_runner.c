@@ -100,7 +100,9 @@ static void tally_line(struct tally *t, const cJSON *rec)
 	for (i = 0; i < t->n_names && strcmp(t->names[i], name); i++)
 		;
 	if (i == t->n_names) {
-		assert_true(t->n_names < QUICK_CONFIGS);
+		if (t->n_names >= QUICK_CONFIGS)
+			fail_msg("configuration %s beyond the quick matrix's %d", name,
+				 QUICK_CONFIGS);
 		snprintf(t->names[t->n_names++], sizeof(t->names[0]), "%s", name);
 	}
 	assert_in_range(sample, 1, 8);
@@ -129,11 +131,12 @@ static void tally_file(const char *dir, struct tally *t)
 	memset(t, 0, sizeof(*t));
 	snprintf(path, sizeof(path), "%s/samples.jsonl", dir);
 	f = fopen(path, "r");
-	assert_non_null(f);
+	assert_sys_ok(f, path);
 	while (fgets(line, sizeof(line), f)) {
 		cJSON *rec = cJSON_Parse(line);
 
-		assert_non_null(rec);
+		if (!rec)
+			fail_msg("%s: a line that is not JSON: %s", path, line);
 		tally_line(t, rec);
 		cJSON_Delete(rec);
 	}
@@ -261,7 +264,7 @@ static void test_interrupt_then_resume(void **state)
 		code = run_capture(resume, out, sizeof(out), err, sizeof(err), RUN_TIMEOUT_MS);
 		if (code)
 			fail_msg("resume exit %d: %s", code, err);
-		assert_non_null(strstr(err, "resuming:"));
+		assert_contains(err, "resuming:");
 	}
 	assert_complete(dir, 2);
 	assert_int_equal(count_marked_qemu(), 0);
@@ -294,7 +297,8 @@ static void test_guest_killed_mid_run_is_restarted(void **state)
 	assert_int_equal(code, 0);
 	assert_complete(dir, 2);
 	man = results_read_json(dir, "manifest.json", err, sizeof(err));
-	assert_non_null(man);
+	if (!man)
+		fail_msg("%s/manifest.json: %s", dir, err);
 	restarts = cJSON_GetObjectItem(man, "target_restarts");
 	assert_int_equal(cJSON_GetArraySize(restarts), 1);
 	cJSON_Delete(man);

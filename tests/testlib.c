@@ -42,6 +42,60 @@ const char *test_root_path(const char *rel)
 	return path;
 }
 
+/* Failure messages may name two texts: a few buffers in turn. */
+static char *excerpt_buf(void)
+{
+	static char bufs[4][4096];
+	static unsigned int next;
+
+	return bufs[next++ % 4];
+}
+
+const char *test_excerpt(const char *s)
+{
+	/* Of the head and of the tail: cmocka cuts a whole message at 1024 bytes. */
+	const size_t keep = 300;
+	char *buf = excerpt_buf();
+	size_t len;
+
+	if (!s)
+		return "(NULL)";
+	len = strlen(s);
+	if (len <= 2 * keep)
+		return s;
+	snprintf(buf, 4096, "%.*s\n[... %zu bytes left out ...]\n%s", (int)keep, s, len - 2 * keep,
+		 s + len - keep);
+	return buf;
+}
+
+const char *test_excerpt_at(const char *s, size_t at)
+{
+	const size_t around = 150;
+	size_t from = at > around ? at - around : 0;
+	char *buf = excerpt_buf();
+
+	snprintf(buf, 4096, "%s%.*s%s", from ? "..." : "", (int)(2 * around), s + from,
+		 strlen(s + from) > 2 * around ? "..." : "");
+	return buf;
+}
+
+const char *test_file_kind(const char *path)
+{
+	struct stat st;
+
+	if (lstat(path, &st))
+		return errno == ENOENT ? "nothing" : "something lstat cannot read";
+	if (S_ISREG(st.st_mode))
+		return "a regular file";
+	if (S_ISLNK(st.st_mode))
+		return "a symbolic link";
+	if (S_ISFIFO(st.st_mode))
+		return "a FIFO";
+	if (S_ISDIR(st.st_mode))
+		return "a directory";
+	return "a special file";
+}
+
 static long now_ms(void)
 {
 	struct timespec ts;
@@ -308,20 +362,39 @@ int count_bpfc_devices(void)
 	return n;
 }
 
+/* Does /proc/<pid>/environ hold BPFCOST_TEST_MARK=<our pid>? */
+static bool has_mark(const char *pid)
+{
+	char path[300], env[1 << 15], mark[64];
+	size_t len, i;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%s/environ", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return false;
+	len = fread(env, 1, sizeof(env) - 1, f);
+	fclose(f);
+	env[len] = '\0';
+	snprintf(mark, sizeof(mark), "BPFCOST_TEST_MARK=%d", (int)getpid());
+	for (i = 0; i < len; i += strlen(env + i) + 1)
+		if (!strcmp(env + i, mark))
+			return true;
+	return false;
+}
+
 /*
  * QEMU processes started by this test's runs: they inherit BPFCOST_TEST_MARK
  * from us, so other guests on the machine do not count. None may outlive a run.
  */
 int count_marked_qemu(void)
 {
-	char path[300], comm[64], env[1 << 15], mark[64];
+	char path[300], comm[64];
 	struct dirent *de;
 	DIR *d = opendir("/proc");
 	int n = 0;
-	size_t len, i;
 	FILE *f;
 
-	snprintf(mark, sizeof(mark), "BPFCOST_TEST_MARK=%d", (int)getpid());
 	while (d && (de = readdir(d))) {
 		snprintf(path, sizeof(path), "/proc/%s/comm", de->d_name);
 		f = fopen(path, "r");
@@ -331,16 +404,35 @@ int count_marked_qemu(void)
 		if (!fgets(comm, sizeof(comm), f))
 			comm[0] = '\0';
 		fclose(f);
-		if (strncmp(comm, "qemu-system", 11))
+		if (!strncmp(comm, "qemu-system", 11) && has_mark(de->d_name))
+			n++;
+	}
+	if (d)
+		closedir(d);
+	return n;
+}
+
+int count_marked_net_namespaces(void)
+{
+	unsigned long inodes[4096];
+	struct stat ours, st;
+	struct dirent *de;
+	DIR *d = opendir("/proc");
+	char path[300];
+	int n = 0, i;
+
+	if (stat("/proc/self/ns/net", &ours))
+		return -errno;
+	while (d && (de = readdir(d))) {
+		if (de->d_name[0] < '0' || de->d_name[0] > '9')
 			continue;
-		snprintf(path, sizeof(path), "/proc/%s/environ", de->d_name);
-		f = fopen(path, "r");
-		if (!f)
+		snprintf(path, sizeof(path), "/proc/%s/ns/net", de->d_name);
+		if (stat(path, &st) || st.st_ino == ours.st_ino || !has_mark(de->d_name))
 			continue;
-		len = fread(env, 1, sizeof(env), f);
-		fclose(f);
-		for (i = 0; i < len; i += strlen(env + i) + 1)
-			n += !strcmp(env + i, mark);
+		for (i = 0; i < n && inodes[i] != st.st_ino; i++)
+			;
+		if (i == n && n < 4096)
+			inodes[n++] = st.st_ino;
 	}
 	if (d)
 		closedir(d);
