@@ -287,6 +287,7 @@ static int bench_flood(const char *n_arg)
 		.stop = &bench_stop,
 		.pin = true,
 		.bind = true,
+		.server = workload_server(w),
 	};
 	static struct flood_variant v[2] = {
 		{ .name = "default", .values = { "-u -P 8 -b 1G -l 64", "1", "off" } },

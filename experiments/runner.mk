@@ -5,8 +5,7 @@
 #   make experiment TARGET=host MATRIX=quick
 #   make experiment RESUME=results/<dir>
 
-RUNNER_SRCS := $(filter-out experiments/%_main.c,$(wildcard experiments/*.c)) \
-	       $(wildcard experiments/targets/*.c experiments/workloads/*.c)
+RUNNER_SRCS := $(filter-out experiments/%_main.c,$(wildcard experiments/*.c))
 RUNNER_OBJS := $(patsubst %.c,$(OUT)/%.o,$(RUNNER_SRCS)) $(OUT)/experiments/registry.o
 RUNNER_HDRS := $(wildcard experiments/*.h experiments/targets/*.h experiments/workloads/*.h)
 
@@ -60,30 +59,26 @@ RUN_FLAGS = $(if $(RESUME),--resume "$$RESUME",--target "$$TARGET" --workload "$
 	$(if $(ESTIMATOR),--estimator "$$ESTIMATOR")) \
 	$(if $(PERCALL),--percall "$$PERCALL")
 
-# Targets and workloads register themselves by being a file in their folder:
-# the registry is generated from the definitions found there.
-# Regenerated every time (a removed file must leave it too), replaced only on change.
-$(OUT)/experiments/registry.c: FORCE
-	@mkdir -p $(@D)
-	$(Q){ echo '/* Generated from the files in experiments/targets and experiments/workloads. */'; \
-	  echo '#include <stddef.h>'; \
-	  echo '#include "experiments/targets/target.h"'; \
-	  echo '#include "experiments/workloads/workload.h"'; \
-	  t=$$(sed -n 's/^const struct target_ops \([a-z0-9_]*_target\) = {$$/\1/p' \
-		experiments/targets/*.c | sort); \
-	  w=$$(sed -n 's/^const struct workload_ops \([a-z0-9_]*_workload\) = {$$/\1/p' \
-		experiments/workloads/*.c | sort); \
-	  for n in $$t; do echo "extern const struct target_ops $$n;"; done; \
-	  for n in $$w; do echo "extern const struct workload_ops $$n;"; done; \
-	  echo 'const struct target_ops *const target_registry[] = {'; \
-	  for n in $$t; do echo "	&$$n,"; done; echo '	NULL,'; echo '};'; \
-	  echo 'const struct workload_ops *const workload_registry[] = {'; \
-	  for n in $$w; do echo "	&$$n,"; done; echo '	NULL,'; echo '};'; } > $@.tmp
-	$(Q)if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; echo '  GEN      $@'; fi
+# Targets and workloads register themselves: each file ends with
+# BPFCOST_TARGET()/BPFCOST_WORKLOAD(), a pointer in a named section the
+# registry walks (__start_/__stop_). Nothing calls into those files, so an
+# archive would drop them: they are linked into one relocatable object with
+# the registry code (target.c, workload.c), which every user of the registry
+# pulls in whole.
+REGISTRY_OBJS := $(patsubst %.c,$(OUT)/%.o,$(wildcard experiments/targets/*.c experiments/workloads/*.c))
 
-$(OUT)/experiments/registry.o: $(OUT)/experiments/registry.c $(RUNNER_HDRS)
-	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+$(OUT)/experiments/registry.o: $(REGISTRY_OBJS)
+	$(call msg,LD,$@)
+	$(Q)$(LD) -r -o $@ $^
+
+# The host programs the workloads declare for the guest (BPFCOST_GUEST_BINS),
+# one name a line; rewritten only when the list changes, so the initramfs is
+# rebuilt then and only then.
+$(OUT)/guest/guest-bins.txt: $(OUT)/experiments/registry.o FORCE
+	@mkdir -p $(@D)
+	$(Q)objcopy -O binary --only-section=bpfcost_guest_bins $< $@.bin && \
+		tr -s '\000' '\n' <$@.bin | sed '/^$$/d' | LC_ALL=C sort -u >$@.tmp && rm -f $@.bin
+	$(Q)if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; echo '  GEN      $@'; fi
 
 $(OUT)/experiments/%.o: experiments/%.c $(RUNNER_HDRS) $(wildcard loader/*.h)
 	@mkdir -p $(@D)

@@ -45,6 +45,7 @@ static const struct {
 	{ "detach", agent_detach },
 	{ "exec", agent_exec },
 	{ "bind", agent_bind },
+	{ "serve", agent_serve },
 };
 
 struct cJSON *agent_handle(const char *line)
@@ -63,7 +64,7 @@ struct cJSON *agent_handle(const char *line)
 			break;
 	if (i == sizeof(commands) / sizeof(commands[0])) {
 		reply = agent_error(BPFCOST_ERR_USAGE,
-				    "unknown cmd '%s' (info, snmp, attach, read, detach, exec, bind)",
+				    "unknown cmd '%s' (info, snmp, attach, read, detach, exec, bind, serve)",
 				    cmd->valuestring);
 		goto out;
 	}

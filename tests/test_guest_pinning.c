@@ -27,6 +27,7 @@
 #include "experiments/iperf.h"
 #include "experiments/pinning.h"
 #include "experiments/targets/target.h"
+#include "experiments/workloads/workload.h"
 #include "loader/bpfcost.h"
 
 #define CALL_TIMEOUT 60
@@ -45,6 +46,7 @@ static struct target *boot(int vcpus, const char *clock)
 		.stop = &stop,
 		.pin = true,
 		.bind = true,
+		.server = workload_server(workload_find("iperf")),
 	};
 	const struct target_ops *ops = target_find("guest");
 	char err[1024];

@@ -34,7 +34,7 @@ static int bind_lo(int type, int port)
 	return port;
 }
 
-/* iperf3 needs its TCP control connection on the same port as the UDP data. */
+/* Free for both: a server may take control over TCP and data over UDP on one port. */
 int guest_free_port(void)
 {
 	int i;

@@ -22,8 +22,9 @@ struct guest {
 	char qemu_log[GUEST_PATH_MAX]; /* this boot attempt's QEMU output: qemu-<accel>.log */
 	bool own_console;	       /* console log lives in dir and goes with it */
 	char topology[8];
-	char iperf_host[64];
-	int iperf_port;
+	char addr[32];	      /* the guest's own IPv4 address, where its servers bind */
+	char server_host[64]; /* where a host client reaches them */
+	int server_port;      /* the config's server port, forwarded (user); 0: none */
 	char accel[8];
 	char accel_note[256];
 	double boot_s;
