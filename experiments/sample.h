@@ -19,7 +19,7 @@ struct sample_settings {
 	double duration;
 	const char *clock;	/* "real" or "instructions" */
 	const char *func;   /* kernel function for function attach types */
-	long spin_ns;	    /* setting of the spin control probe */
+	long spin_ns;	    /* a known-cost control's cost when its row sets none (--spin-ns) */
 	int call_timeout_s; /* per agent request */
 };
 

@@ -201,18 +201,10 @@ static int boot(struct guest *g, const struct guest_config *c, const char *accel
 	} else {
 		snprintf(g->addr, sizeof(g->addr), USER_GUEST_IP);
 		snprintf(g->server_host, sizeof(g->server_host), "127.0.0.1");
-		snprintf(netdev, sizeof(netdev), "user,id=n0");
-		g->server_port = c->server_port > 0 ? guest_free_port() : 0;
-		if (g->server_port < 0) {
-			snprintf(err, errlen, "no free localhost port to forward to the guest");
+		g->server_port = guest_user_netdev(USER_GUEST_IP, c->server_port, netdev,
+						   sizeof(netdev), err, errlen);
+		if (g->server_port < 0)
 			return -1;
-		}
-		/* Both protocols: a server may take control over TCP and data over UDP. */
-		if (c->server_port > 0)
-			snprintf(netdev, sizeof(netdev),
-				 "user,id=n0,hostfwd=tcp:127.0.0.1:%d-" USER_GUEST_IP ":%d,"
-				 "hostfwd=udp:127.0.0.1:%d-" USER_GUEST_IP ":%d",
-				 g->server_port, c->server_port, g->server_port, c->server_port);
 		snprintf(append, sizeof(append),
 			 "console=ttyS0 quiet panic=-1 bpfcost.ip=" USER_GUEST_IP
 			 "/24 bpfcost.gw=" USER_GW);

@@ -35,6 +35,12 @@ struct guest {
 /* guest_net.c: a free localhost port for both TCP and UDP; -1 on failure. */
 int guest_free_port(void);
 /*
+ * QEMU's user networking -netdev value, forwarding a free localhost port to
+ * @guest_ip:@server_port (0: nothing forwarded); the localhost port, 0, or -1.
+ */
+int guest_user_netdev(const char *guest_ip, int server_port, char *netdev, size_t len, char *err,
+		      size_t errlen);
+/*
  * A non-persistent tap device named bpfcost<N>: it lives as long as the
  * returned fd is open anywhere (QEMU holds the last one).
  */

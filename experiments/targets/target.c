@@ -87,19 +87,41 @@ const char *server_comm(const struct server_spec *s)
 	return base ? base + 1 : s->argv[0];
 }
 
+/* @in with every "{addr}" and "{port}" replaced; -1 when it does not fit. */
+static int expand(const char *in, const char *addr, const char *port, char *out, size_t len)
+{
+	size_t used = 0;
+
+	while (*in) {
+		const char *with = !strncmp(in, "{addr}", 6) ? addr : !strncmp(in, "{port}", 6) ? port : NULL;
+		size_t n = with ? strlen(with) : 1;
+
+		if (used + n >= len)
+			return -1;
+		memcpy(out + used, with ? with : in, n);
+		used += n;
+		in += with ? 6 : 1;
+	}
+	out[used] = '\0';
+	return 0;
+}
+
 int target_serve(struct target *t, const struct server_spec *s, const char *addr, pid_t *pid,
 		 char *err, size_t errlen)
 {
 	cJSON *req = cJSON_CreateObject(), *argv = cJSON_AddArrayToObject(req, "argv"), *r;
-	char port[16];
+	char port[16], arg[1024];
 	int i;
 
 	snprintf(port, sizeof(port), "%d", s->port);
-	for (i = 0; i < SERVER_MAX_ARGV && s->argv[i]; i++)
-		cJSON_AddItemToArray(argv, cJSON_CreateString(!strcmp(s->argv[i], "{addr}") ? addr
-							      : !strcmp(s->argv[i], "{port}")
-								      ? port
-								      : s->argv[i]));
+	for (i = 0; i < SERVER_MAX_ARGV && s->argv[i]; i++) {
+		if (expand(s->argv[i], addr, port, arg, sizeof(arg))) {
+			snprintf(err, errlen, "server argument %d too long", i);
+			cJSON_Delete(req);
+			return -1;
+		}
+		cJSON_AddItemToArray(argv, cJSON_CreateString(arg));
+	}
 	cJSON_AddStringToObject(req, "cmd", "serve");
 	cJSON_AddNumberToObject(req, "port", s->port);
 	cJSON_AddStringToObject(req, "proto", s->proto ? s->proto : "tcp");

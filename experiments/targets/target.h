@@ -25,8 +25,8 @@ struct cJSON;
  */
 struct server_spec {
 	/*
-	 * NULL-terminated; argv[0] NULL: no server. An argument that is exactly
-	 * "{addr}" becomes the target's receiving IPv4 address, "{port}" @port.
+	 * NULL-terminated; argv[0] NULL: no server. "{addr}" in an argument
+	 * becomes the target's receiving IPv4 address, "{port}" @port.
 	 */
 	const char *argv[SERVER_MAX_ARGV];
 	int port;
