@@ -24,7 +24,7 @@
 #include <cmocka.h>
 #include <cjson/cJSON.h>
 
-#include "experiments/iperf.h"
+#include "experiments/workloads/iperf_run.h"
 #include "experiments/pinning.h"
 #include "experiments/targets/target.h"
 #include "experiments/workloads/workload.h"

@@ -136,7 +136,7 @@ static void check_records(const char *dir)
 
 static void test_one_file_workload(void **state)
 {
-	char make[] = "make", dir_arg[4200], results[4200], matrix[4200], dir[4096];
+	char make[] = "make", dir_arg[8192], results[4200], matrix[4200], dir[4096];
 	char *build[] = { make, "-s", "-C", dir_arg, "all", NULL };
 	char *help[] = { NULL, "--help", NULL };
 	char *run[] = { NULL,	 "--target", "host", "--workload", "udpsink", "-m",

@@ -11,9 +11,9 @@
 
 #include <cjson/cJSON.h>
 
-#include "experiments/iperf.h"
-#include "experiments/iperf_args.h"
-#include "experiments/load_calibration.h"
+#include "experiments/workloads/iperf_run.h"
+#include "experiments/workloads/iperf_args.h"
+#include "experiments/workloads/iperf_calibration.h"
 #include "experiments/targets/target.h"
 #include "workload.h"
 
