@@ -83,6 +83,22 @@ static void add_workload_file(void)
 	run_ok(cp, 10000);
 }
 
+/* The same name again, defined in another layout (the registry does not parse text). */
+static void add_duplicate(void)
+{
+	FILE *f = fopen(in_copy("experiments/workloads/udpsink_again.c"), "w");
+
+	assert_non_null(f);
+	fputs("#include \"workload.h\"\n"
+	      "static const struct workload_ops\n"
+	      "\tagain = { .name = \"udpsink\", .summary = \"the same name twice\",\n"
+	      "\t\t  .metric = { .name = \"x\", .field = \"x\", .unit = \"x\", .scale = 1 },\n"
+	      "\t\t  .event = \"x\" };\n"
+	      "BPFCOST_WORKLOAD(again);\n",
+	      f);
+	fclose(f);
+}
+
 static const char *str_of(const cJSON *o, const char *key)
 {
 	const char *s = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, key));
@@ -151,6 +167,7 @@ static void test_one_file_workload(void **state)
 	char list[8600];
 	char *cpio[] = { "sh", "-c", list, NULL };
 	const char *line;
+	int code;
 	FILE *f;
 
 	(void)state;
@@ -186,6 +203,15 @@ static void test_one_file_workload(void **state)
 	run_ok(cpio, 60000);
 	if (!strstr(out, "bin/perl\n"))
 		fail_msg("initramfs: expected bin/perl among its files, got:\n%.4000s", out);
+
+	/* A second definition of the same name, however written, stops every binary at start. */
+	add_duplicate();
+	run_ok(build, BUILD_MS);
+	code = run_capture(help, out, sizeof(out), err, sizeof(err), 30000);
+	if (code != 2 || !strstr(err, "two workloads are named 'udpsink'"))
+		fail_msg("bpfcost-run --help with two 'udpsink' workloads: exit %d, stderr '%s'; "
+			 "expected exit 2 naming the duplicate",
+			 code, err);
 	free(help[0]);
 }
 
