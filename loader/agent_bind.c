@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * {"cmd":"bind","comm":"NAME","server_cpu":1,"irq_cpu":0}: the threads of the
- * one process named NAME (the server the workload declares) on one vCPU, the virtio-net queue interrupts on another, so the softirq that
- * receives the flood and the process that reads it do not share a CPU (on
- * one, the softirq starves the reader: receive livelock). Replies with what
- * it did, read back from the kernel, or an error naming what failed.
+ * one process named NAME (the server the workload declares) on one vCPU, the virtio-net queue
+ * interrupts on another, so the softirq that receives the flood and the process that reads it do
+ * not share a CPU (on one, the softirq starves the reader: receive livelock). Replies with what it
+ * did, read back from the kernel, or an error naming what failed.
  *
  * Every path goes through agent_sysroot() ("" here; the fuzz build points it
  * at a folder that does not exist, so a fuzzer never moves an interrupt).
@@ -232,8 +232,8 @@ static int write_irq(int irq, int cpu, char *err, size_t errlen)
 
 static bool key_known(const char *k)
 {
-	return !strcmp(k, "cmd") || !strcmp(k, "id") || !strcmp(k, "comm") || !strcmp(k, "server_cpu") ||
-	       !strcmp(k, "irq_cpu");
+	return !strcmp(k, "cmd") || !strcmp(k, "id") || !strcmp(k, "comm") ||
+	       !strcmp(k, "server_cpu") || !strcmp(k, "irq_cpu");
 }
 
 struct cJSON *agent_bind(const struct cJSON *req)

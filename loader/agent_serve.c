@@ -72,26 +72,32 @@ struct cJSON *agent_serve(const struct cJSON *req)
 	cJSON_ArrayForEach(a, req)
 	{
 		if (!a->string || !key_known(a->string))
-			return agent_error(BPFCOST_ERR_USAGE,
-					   "serve: unknown field '%.40s'; usage: {\"cmd\":\"serve\","
-					   "\"argv\":[...],\"port\":N,\"proto\":\"tcp\"|\"udp\"}",
-					   a->string ?: "");
+			return agent_error(
+				BPFCOST_ERR_USAGE,
+				"serve: unknown field '%.40s'; usage: {\"cmd\":\"serve\","
+				"\"argv\":[...],\"port\":N,\"proto\":\"tcp\"|\"udp\"}",
+				a->string ?: "");
 	}
-	if (!cJSON_IsNumber(port_v) || !(port_v->valuedouble >= 1 && port_v->valuedouble <= 65535) ||
+	if (!cJSON_IsNumber(port_v) ||
+	    !(port_v->valuedouble >= 1 && port_v->valuedouble <= 65535) ||
 	    port_v->valuedouble != (int)port_v->valuedouble)
-		return agent_error(BPFCOST_ERR_USAGE, "serve: \"port\" must be a whole number, 1 to 65535");
+		return agent_error(BPFCOST_ERR_USAGE,
+				   "serve: \"port\" must be a whole number, 1 to 65535");
 	port = (int)port_v->valuedouble;
 	proto = cJSON_GetStringValue(proto_v);
 	if (!proto || (strcmp(proto, "tcp") && strcmp(proto, "udp")))
-		return agent_error(BPFCOST_ERR_USAGE, "serve: \"proto\" must be \"tcp\" or \"udp\"");
-	if (to && !(cJSON_IsNumber(to) && to->valuedouble > 0 &&
-		    to->valuedouble <= SERVE_MAX_TIMEOUT_S))
-		return agent_error(BPFCOST_ERR_USAGE, "serve: timeout_s: seconds above 0, at most %d",
+		return agent_error(BPFCOST_ERR_USAGE,
+				   "serve: \"proto\" must be \"tcp\" or \"udp\"");
+	if (to &&
+	    !(cJSON_IsNumber(to) && to->valuedouble > 0 && to->valuedouble <= SERVE_MAX_TIMEOUT_S))
+		return agent_error(BPFCOST_ERR_USAGE,
+				   "serve: timeout_s: seconds above 0, at most %d",
 				   SERVE_MAX_TIMEOUT_S);
 	cJSON_ArrayForEach(a, args)
 	{
 		if (!cJSON_IsString(a) || !*a->valuestring || n == SERVE_MAX_ARGS)
-			return agent_error(BPFCOST_ERR_USAGE, "serve: argv: up to %d non-empty strings",
+			return agent_error(BPFCOST_ERR_USAGE,
+					   "serve: argv: up to %d non-empty strings",
 					   SERVE_MAX_ARGS);
 		argv[n++] = a->valuestring;
 	}
@@ -99,8 +105,8 @@ struct cJSON *agent_serve(const struct cJSON *req)
 	if (!n)
 		return agent_error(BPFCOST_ERR_USAGE, "serve needs \"argv\"");
 	if (ready(proto, port))
-		return agent_error(BPFCOST_ERR_FAILURE, "serve: %s port %d is in use already", proto,
-				   port);
+		return agent_error(BPFCOST_ERR_FAILURE, "serve: %s port %d is in use already",
+				   proto, port);
 
 	deadline = bpfcost_now() + (to ? to->valuedouble : SERVE_DEFAULT_S);
 	spawn_opts_init(&o); /* I/O to /dev/null: never onto the agent's channel */
@@ -114,13 +120,14 @@ struct cJSON *agent_serve(const struct cJSON *req)
 			return agent_error(BPFCOST_ERR_FAILURE,
 					   "serve: %s ended (%s) before %s port %d was ready "
 					   "(installed on the target?)",
-					   argv[0], spawn_status_str(status, how, sizeof(how)), proto,
-					   port);
+					   argv[0], spawn_status_str(status, how, sizeof(how)),
+					   proto, port);
 		if (bpfcost_now() > deadline) {
 			spawn_kill(pid, 1);
 			return agent_error(BPFCOST_ERR_FAILURE,
-					   "serve: %s not ready on %s port %d after %.0f s", argv[0],
-					   proto, port, to ? to->valuedouble : SERVE_DEFAULT_S);
+					   "serve: %s not ready on %s port %d after %.0f s",
+					   argv[0], proto, port,
+					   to ? to->valuedouble : SERVE_DEFAULT_S);
 		}
 		usleep(5000);
 	}

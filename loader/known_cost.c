@@ -70,8 +70,8 @@ static int find_tag(struct bpf_object *obj, struct known_cost *kc, char *err, si
 	for (id = 1; id < n; id++) {
 		const struct btf_type *t = btf__type_by_id(btf, id), *var;
 
-		if (!btf_is_decl_tag(t) || strcmp(btf__name_by_offset(btf, t->name_off),
-						  KNOWN_COST_TAG))
+		if (!btf_is_decl_tag(t) ||
+		    strcmp(btf__name_by_offset(btf, t->name_off), KNOWN_COST_TAG))
 			continue;
 		var = btf__type_by_id(btf, t->type);
 		if (!var || !btf_is_var(var) || btf_decl_tag(t)->component_idx != -1) {

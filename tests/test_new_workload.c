@@ -159,11 +159,15 @@ static void test_one_file_workload(void **state)
 	char make[] = "make", dir_arg[8192], results[4200], matrix[4200], dir[4096];
 	char *build[] = { make, "-s", "-C", dir_arg, "all", NULL };
 	char *help[] = { NULL, "--help", NULL };
-	char *run[] = { NULL,	 "--target", "host", "--workload", "udpsink", "-m",
-			matrix, "-n",	     "1",    "-t",	   "1",	      "-o",
-			results, NULL };
-	char *initrd[] = { make, "-s", "-C", dir_arg, "GUEST_CACHE=/work/guest-cache",
-			   "build/guest/initramfs.cpio.gz", NULL };
+	char *run[] = { NULL, "--target", "host", "--workload", "udpsink", "-m",    matrix,
+			"-n", "1",	  "-t",	  "1",		"-o",	   results, NULL };
+	char *initrd[] = { make,
+			   "-s",
+			   "-C",
+			   dir_arg,
+			   "GUEST_CACHE=/work/guest-cache",
+			   "build/guest/initramfs.cpio.gz",
+			   NULL };
 	char list[8600];
 	char *cpio[] = { "sh", "-c", list, NULL };
 	const char *line;

@@ -25,7 +25,7 @@ static void on_signal(int sig)
 
 int main(int argc, char **argv)
 {
-	struct sigaction sa = {.sa_handler = on_signal};
+	struct sigaction sa = { .sa_handler = on_signal };
 	struct guest_config c;
 	static char line[65536];
 	char err[1024];

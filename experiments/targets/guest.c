@@ -218,8 +218,8 @@ static int start(const struct target_settings *s, struct target **out, char *err
 	fprintf(stderr, "bpfcost-run: guest up in %.1f s (%s%s%s)\n", guest_boot_seconds(t->g),
 		guest_accel(t->g), *guest_accel_note(t->g) ? ": " : "", guest_accel_note(t->g));
 	t->base.ops = &guest_target;
-	if (s->server && target_serve(&t->base, s->server, guest_addr(t->g), &server_pid, err,
-				      errlen)) {
+	if (s->server &&
+	    target_serve(&t->base, s->server, guest_addr(t->g), &server_pid, err, errlen)) {
 		guest_free(t->g);
 		free(t);
 		return -1;

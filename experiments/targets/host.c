@@ -24,16 +24,16 @@
 #include "loader/spawn.h"
 #include "target.h"
 
-#define SERVER_IP  "10.78.0.2"
-#define CLIENT_IP  "10.78.0.1"
-#define SETUP_S	   10
+#define SERVER_IP "10.78.0.2"
+#define CLIENT_IP "10.78.0.1"
+#define SETUP_S	  10
 
 extern const struct target_ops host_target;
 
 struct host_target {
 	struct target base;
 	pid_t agent, client_ns_holder;
-	int server_port; /* 0: the workload has no server */
+	int server_port;	  /* 0: the workload has no server */
 	int server_ns, client_ns; /* namespace fds; -1 when closed */
 	struct jsonl_chan chan;
 	char veth[2][16];

@@ -93,7 +93,9 @@ static int expand(const char *in, const char *addr, const char *port, char *out,
 	size_t used = 0;
 
 	while (*in) {
-		const char *with = !strncmp(in, "{addr}", 6) ? addr : !strncmp(in, "{port}", 6) ? port : NULL;
+		const char *with = !strncmp(in, "{addr}", 6)   ? addr
+				   : !strncmp(in, "{port}", 6) ? port
+							       : NULL;
 		size_t n = with ? strlen(with) : 1;
 
 		if (used + n >= len)

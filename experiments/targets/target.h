@@ -41,7 +41,7 @@ struct target_settings {
 	const char *topology;	     /* guest: tap, user */
 	int vcpus, mem_mb;	     /* guest */
 	const char *qemu;	     /* guest: QEMU binary; NULL: the default */
-	const char *clock; /* "real", or "instructions": guest time counts instructions */
+	const char *clock;	     /* "real", or "instructions": guest time counts instructions */
 	volatile sig_atomic_t *stop; /* Ctrl-C: starting and calls give up promptly */
 	/*
 	 * guest: pin QEMU's vCPU threads and the traffic client to disjoint host
@@ -88,9 +88,9 @@ struct target {
  * Registers @ops (a `const struct target_ops`) by placing a pointer to it in
  * the section the registry is read from: one line at the end of the file.
  */
-#define BPFCOST_TARGET(ops)                                                              \
-	const struct target_ops *const bpfcost_target_##ops                              \
-		__attribute__((section("bpfcost_targets"), used, aligned(sizeof(void *)))) = \
+#define BPFCOST_TARGET(ops)                                                                        \
+	const struct target_ops *const bpfcost_target_##ops                                        \
+		__attribute__((section("bpfcost_targets"), used, aligned(sizeof(void *)))) =       \
 			&(ops)
 
 const struct target_ops *target_find(const char *name);

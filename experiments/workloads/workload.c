@@ -45,7 +45,8 @@ const struct workload_ops *const *workload_list(void)
 	for (i = 1; i < n; i++)
 		if (!strcmp(list[i - 1]->name, list[i]->name)) {
 			fprintf(stderr,
-				"bpfcost: two workloads are named '%s' (experiments/workloads/*.c): "
+				"bpfcost: two workloads are named '%s' "
+				"(experiments/workloads/*.c): "
 				"each WORKLOAD name must be unique\n",
 				list[i]->name);
 			exit(2);

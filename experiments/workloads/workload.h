@@ -109,9 +109,9 @@ struct workload_ops {
 };
 
 /* Registers @ops: one line at the end of the workload's file. */
-#define BPFCOST_WORKLOAD(ops)                                                                \
-	const struct workload_ops *const bpfcost_workload_##ops                              \
-		__attribute__((section("bpfcost_workloads"), used, aligned(sizeof(void *)))) = \
+#define BPFCOST_WORKLOAD(ops)                                                                      \
+	const struct workload_ops *const bpfcost_workload_##ops                                    \
+		__attribute__((section("bpfcost_workloads"), used, aligned(sizeof(void *)))) =     \
 			&(ops)
 
 /*
@@ -119,8 +119,8 @@ struct workload_ops {
  * for this workload, e.g. BPFCOST_GUEST_BINS(iperf, "iperf3"). The build reads
  * them from the object's "bpfcost_guest_bins" section: nothing else to edit.
  */
-#define BPFCOST_GUEST_BINS(tag, ...)                                             \
-	static const char bpfcost_guest_bins_##tag[][64]                          \
+#define BPFCOST_GUEST_BINS(tag, ...)                                                               \
+	static const char bpfcost_guest_bins_##tag[][64]                                           \
 		__attribute__((section("bpfcost_guest_bins"), used)) = { __VA_ARGS__ }
 
 /* The registered workloads in name order, NULL-terminated; exits on a duplicate name. */
