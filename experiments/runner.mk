@@ -72,13 +72,17 @@ $(OUT)/experiments/registry.o: $(REGISTRY_OBJS)
 	$(Q)$(LD) -r -o $@ $^
 
 # The host programs the workloads declare for the guest (BPFCOST_GUEST_BINS),
-# one name a line; rewritten only when the list changes, so the initramfs is
-# rebuilt then and only then.
-$(OUT)/guest/guest-bins.txt: $(OUT)/experiments/registry.o FORCE
+# one name a line, read from the registry object's section. The list is
+# replaced only when it changes (the stamp records that it was checked), so
+# the initramfs is rebuilt then and only then.
+$(OUT)/guest/guest-bins.txt: $(OUT)/guest/guest-bins.stamp ;
+$(OUT)/guest/guest-bins.stamp: $(OUT)/experiments/registry.o
 	@mkdir -p $(@D)
 	$(Q)objcopy -O binary --only-section=bpfcost_guest_bins $< $@.bin && \
 		tr -s '\000' '\n' <$@.bin | sed '/^$$/d' | LC_ALL=C sort -u >$@.tmp && rm -f $@.bin
-	$(Q)if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; echo '  GEN      $@'; fi
+	$(Q)if cmp -s $@.tmp $(@D)/guest-bins.txt; then rm -f $@.tmp; \
+		else mv $@.tmp $(@D)/guest-bins.txt; echo '  GEN      $(@D)/guest-bins.txt'; fi
+	$(Q)touch $@
 
 $(OUT)/experiments/%.o: experiments/%.c $(RUNNER_HDRS) $(wildcard loader/*.h)
 	@mkdir -p $(@D)
