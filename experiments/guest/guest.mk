@@ -77,7 +77,7 @@ $(GUEST_INITRD): $(GUEST_INPUTS)
 		$(OUT)/bin $(OUT)/progs $(GUEST_BINS_LIST)
 
 guest-clean:
-	$(Q)rm -rf $(GUEST_DIR)/initramfs* $(GUEST_DIR)/kernel-* $(GUEST_BZIMAGE)
+	$(Q)rm -rf $(GUEST_DIR)/initramfs* $(GUEST_DIR)/guest-bins.* $(GUEST_DIR)/kernel-* $(GUEST_BZIMAGE)
 
 # Host-side library the runner and the smoke test use to drive a guest.
 GUEST_LIB_SRCS := $(filter-out experiments/guest/guest_main.c,$(wildcard experiments/guest/*.c))
