@@ -30,7 +30,7 @@ static int add(struct notes *n, const char *fmt, ...)
 	return 0;
 }
 
-/* A known-cost control row: its records carry the cost (a probe declaring BPFCOST_KNOWN_COST_NS). */
+/* A known-cost control row: its records carry the cost (BPFCOST_KNOWN_COST_NS in its probe). */
 static bool is_spin(const struct cfg *c)
 {
 	return isfinite(c->spin_ns);

@@ -59,7 +59,7 @@ static bool known_cost(const struct config *c, const struct sample_settings *s,
 	if (c->baseline || known_cost_of(NULL, c->probe, kc, err, sizeof(err)) != 1)
 		return false;
 	*ns = config_setting(c, kc->setting) >= 0 ? (double)config_setting(c, kc->setting)
-						   : (double)s->spin_ns;
+						  : (double)s->spin_ns;
 	return true;
 }
 
