@@ -226,6 +226,6 @@ help:
 
 # What the compiler found each object of this $(OUT) to include (see DEPFLAGS).
 OBJS := $(foreach a,$(ARCHIVES),$($(a)_OBJS)) $(foreach b,$(BINS),$(filter %.o,$($(b)_OBJS))) \
-	$(TEST_BINS:=.o) $(TEST_HELPERS) $(PROBE_OBJS) $(FUZZ_OBJS)
+	$(TEST_BINS:=.o) $(TEST_HELPERS) $(PROBE_OBJS) $(FUZZ_OBJS) $(REGISTRY_OBJS)
 DEPS := $(addsuffix .d,$(sort $(filter $(OUT)/%,$(OBJS))))
 -include $(DEPS)

@@ -295,8 +295,8 @@ static void fit_ladder(struct run *run)
 		const struct cfg *c = &run->cfgs[i];
 		double added = run_spin_added(run, c);
 
-		if (!strcmp(c->probe, "spin") && isfinite(c->spin_ns) && c->n_ok &&
-		    isfinite(added)) {
+		/* A control row is one whose records carry a known cost, whatever its probe. */
+		if (isfinite(c->spin_ns) && c->n_ok && isfinite(added)) {
 			x[k] = c->spin_ns;
 			y[k++] = added;
 		}

@@ -209,7 +209,7 @@ static void print_ladder(const char *what, const struct run *run, double secs)
 	       what, secs, l->slope, l->slope_lo, l->slope_hi, l->icept, l->icept_lo, l->icept_hi,
 	       run->metric.unit, l->rows);
 	for (size_t i = 0; i < run->n_cfgs; i++)
-		if (!strcmp(run->cfgs[i].probe, "spin"))
+		if (isfinite(run->cfgs[i].spin_ns))
 			printf("     %-24s set %4.0f  measured %+8.1f\n", run->cfgs[i].name,
 			       run->cfgs[i].spin_ns, run_spin_added(run, &run->cfgs[i]));
 }
@@ -287,6 +287,7 @@ static int bench_flood(const char *n_arg)
 		.stop = &bench_stop,
 		.pin = true,
 		.bind = true,
+		.server = workload_server(w),
 	};
 	static struct flood_variant v[2] = {
 		{ .name = "default", .values = { "-u -P 8 -b 1G -l 64", "1", "off" } },

@@ -8,6 +8,7 @@
 
 #include "experiments/targets/target.h"
 #include "loader/bpfcost.h"
+#include "loader/known_cost.h"
 #include "experiments/workloads/workload.h"
 #include "disturbance.h"
 #include "manifest.h"
@@ -156,6 +157,15 @@ int run_settings_check(const struct run_settings *rs, char *err, size_t errlen)
 	return w->validate ? w->validate(rs->values, rs->duration, err, errlen) : 0;
 }
 
+static bool is_known_cost(const struct config *c, const char *name)
+{
+	struct known_cost kc;
+	char err[BPFCOST_ERRLEN];
+
+	return known_cost_of(NULL, c->probe, &kc, err, sizeof(err)) == 1 &&
+	       !strcmp(kc.setting, name);
+}
+
 int row_settings_check(const struct config *c, char *err, size_t errlen)
 {
 	int k;
@@ -163,9 +173,8 @@ int row_settings_check(const struct config *c, char *err, size_t errlen)
 	for (k = 0; k < c->n_settings; k++) {
 		const struct config_setting *set = &c->settings[k];
 
-		/* The spin control's busy-wait has the bound --spin-ns has. */
-		if (!strcmp(c->probe, "spin") && !strcmp(set->name, "spin_ns") &&
-		    set->value > (unsigned long long)RS_SPIN_NS_MAX)
+		/* A known-cost control's cost has the bound --spin-ns has. */
+		if (set->value > (unsigned long long)RS_SPIN_NS_MAX && is_known_cost(c, set->name))
 			REFUSE("configuration '%s': spin_ns %llu: 0 to %ld", c->name, set->value,
 			       RS_SPIN_NS_MAX);
 		if (bpfcost_check_setting(NULL, c->probe, set->name, set->value, err, errlen)) {

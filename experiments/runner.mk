@@ -9,8 +9,7 @@
 
 ARCHIVES += libexperiments
 libexperiments_OBJS := $(patsubst %.c,$(OUT)/%.o, \
-	$(filter-out experiments/%_main.c,$(wildcard experiments/*.c)) \
-	$(wildcard experiments/targets/*.c experiments/workloads/*.c)) \
+	$(filter-out experiments/%_main.c,$(wildcard experiments/*.c))) \
 	$(OUT)/experiments/registry.o
 
 # libanalysis: PRECISION stops rows by the report's own widths.
@@ -76,26 +75,30 @@ RUN_FLAGS = $(if $(RESUME),--resume "$$RESUME",--target "$$TARGET" --workload "$
 	$(if $(ESTIMATOR),--estimator "$$ESTIMATOR")) \
 	$(if $(PERCALL),--percall "$$PERCALL")
 
-# Targets and workloads register themselves by being a file in their folder:
-# the registry is generated from the definitions found there.
-# Regenerated every time (a removed file must leave it too), replaced only on change.
-$(OUT)/experiments/registry.c: FORCE
+# Targets and workloads register themselves: each file ends with
+# BPFCOST_TARGET()/BPFCOST_WORKLOAD(), a pointer in a named section the
+# registry walks (__start_/__stop_). Nothing calls into those files, so an
+# archive would drop them: they are linked into one relocatable object with
+# the registry code (target.c, workload.c), which every user of the registry
+# pulls in whole.
+REGISTRY_OBJS := $(patsubst %.c,$(OUT)/%.o,$(wildcard experiments/targets/*.c experiments/workloads/*.c))
+
+$(OUT)/experiments/registry.o: $(REGISTRY_OBJS)
+	$(call msg,LD,$@)
+	$(Q)$(LD) -r -o $@ $^
+
+# The host programs the workloads declare for the guest (BPFCOST_GUEST_BINS),
+# one name a line, read from the registry object's section. The list is
+# replaced only when it changes (the stamp records that it was checked), so
+# the initramfs is rebuilt then and only then.
+$(OUT)/guest/guest-bins.txt: $(OUT)/guest/guest-bins.stamp ;
+$(OUT)/guest/guest-bins.stamp: $(OUT)/experiments/registry.o
 	@mkdir -p $(@D)
-	$(Q){ echo '/* Generated from the files in experiments/targets and experiments/workloads. */'; \
-	  echo '#include <stddef.h>'; \
-	  echo '#include "experiments/targets/target.h"'; \
-	  echo '#include "experiments/workloads/workload.h"'; \
-	  t=$$(sed -n 's/^const struct target_ops \([a-z0-9_]*_target\) = {$$/\1/p' \
-		experiments/targets/*.c | sort); \
-	  w=$$(sed -n 's/^const struct workload_ops \([a-z0-9_]*_workload\) = {$$/\1/p' \
-		experiments/workloads/*.c | sort); \
-	  for n in $$t; do echo "extern const struct target_ops $$n;"; done; \
-	  for n in $$w; do echo "extern const struct workload_ops $$n;"; done; \
-	  echo 'const struct target_ops *const target_registry[] = {'; \
-	  for n in $$t; do echo "	&$$n,"; done; echo '	NULL,'; echo '};'; \
-	  echo 'const struct workload_ops *const workload_registry[] = {'; \
-	  for n in $$w; do echo "	&$$n,"; done; echo '	NULL,'; echo '};'; } > $@.tmp
-	$(Q)if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; echo '  GEN      $@'; fi
+	$(Q)objcopy -O binary --only-section=bpfcost_guest_bins $< $@.bin && \
+		tr -s '\000' '\n' <$@.bin | sed '/^$$/d' | LC_ALL=C sort -u >$@.tmp && rm -f $@.bin
+	$(Q)if cmp -s $@.tmp $(@D)/guest-bins.txt; then rm -f $@.tmp; \
+		else mv $@.tmp $(@D)/guest-bins.txt; echo '  GEN      $(@D)/guest-bins.txt'; fi
+	$(Q)touch $@
 
 .PHONY: bench bench-report
 bench: all guest

@@ -108,6 +108,13 @@ static void usage(FILE *f)
 		"\n"
 		"Exit: 0 done, 1 failure (records kept; --resume continues), 2 bad input,\n"
 		"130 interrupted (records kept; --resume continues).\n");
+	/* The registered ones, each in its own words (the registry, not this text). */
+	fprintf(f, "\nWorkloads (--workload):\n");
+	for (const struct workload_ops *const *w = workload_list(); *w; w++)
+		fprintf(f, "  %-10s %s\n", (*w)->name, (*w)->summary);
+	fprintf(f, "Targets (--target):\n");
+	for (const struct target_ops *const *t = target_list(); *t; t++)
+		fprintf(f, "  %-10s %s\n", (*t)->name, (*t)->summary);
 }
 
 static int bad(const char *what, const char *value, const char *valid)
@@ -477,6 +484,7 @@ static int run(const struct run_settings *rs, const struct matrix *m, const char
 		.stop = &stop_requested,
 		.pin = rs->pin,
 		.bind = rs->bind,
+		.server = workload_server(workload_find(rs->workload)),
 	};
 	struct sample_settings ss = {
 		.workload = workload_find(rs->workload),

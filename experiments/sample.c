@@ -7,6 +7,7 @@
 #include "experiments/targets/target.h"
 #include "experiments/workloads/workload.h"
 #include "loader/bpfcost.h"
+#include "loader/known_cost.h"
 #include "loader/settings.h"
 #include "loader/clock.h"
 #include "record_check.h"
@@ -46,17 +47,33 @@ static double num(const cJSON *obj, const char *key)
 }
 
 /*
- * The row's settings, exactly (past 10^15 as decimal strings); the spin
- * control's busy-wait defaults to --spin-ns.
+ * The known cost a control probe (one that declares BPFCOST_KNOWN_COST_NS)
+ * adds in this row: the row's setting of its variable, else --spin-ns.
+ * false for any other probe.
  */
+static bool known_cost(const struct config *c, const struct sample_settings *s,
+		       struct known_cost *kc, double *ns)
+{
+	char err[BPFCOST_ERRLEN];
+
+	if (c->baseline || known_cost_of(NULL, c->probe, kc, err, sizeof(err)) != 1)
+		return false;
+	*ns = config_setting(c, kc->setting) >= 0 ? (double)config_setting(c, kc->setting)
+						  : (double)s->spin_ns;
+	return true;
+}
+
+/* The row's settings, exactly (past 10^15 as decimal strings), and a control's known cost. */
 static void add_settings(cJSON *obj, const struct config *c, const struct sample_settings *s)
 {
+	struct known_cost kc;
+	double ns;
 	int i;
 
 	for (i = 0; i < c->n_settings; i++)
 		settings_value_json(obj, c->settings[i].name, c->settings[i].value);
-	if (!strcmp(c->probe, "spin") && config_setting(c, "spin_ns") < 0)
-		cJSON_AddNumberToObject(obj, "spin_ns", s->spin_ns);
+	if (known_cost(c, s, &kc, &ns) && config_setting(c, kc.setting) < 0)
+		cJSON_AddNumberToObject(obj, kc.setting, ns);
 }
 
 static cJSON *attach(const struct config *c, const struct sample_settings *s, bool stats, char *err,
@@ -198,18 +215,22 @@ enum sample_outcome sample_run(const struct config *c, const struct sample_setti
 {
 	enum sample_outcome outcome = SAMPLE_OK;
 	char err[BPFCOST_ERRLEN], changed[32] = "";
+	struct known_cost kc;
+	double known_ns;
 	cJSON *reply = NULL;
 	struct window w;
 
 	add_config(rec, c, s);
 	if (!c->baseline)
 		add_settings(cJSON_AddObjectToObject(rec, "settings"), c, s);
-	/* The known cost, where the analysis checks it was seen. */
-	if (!strcmp(c->probe, "spin"))
-		cJSON_AddNumberToObject(rec, "spin_ns",
-					config_setting(c, "spin_ns") >= 0
-						? (double)config_setting(c, "spin_ns")
-						: (double)s->spin_ns);
+	/*
+	 * The known cost, where the analysis checks it was seen: "spin_ns" is
+	 * the record's field for any control (the name older records use).
+	 */
+	if (known_cost(c, s, &kc, &known_ns)) {
+		cJSON_AddNumberToObject(rec, "spin_ns", known_ns);
+		cJSON_AddStringToObject(rec, "known_cost_setting", kc.setting);
+	}
 	if (!c->baseline) {
 		reply = attach(c, s, c->stats, err, sizeof(err));
 		if (!reply || !ok(reply)) {

@@ -17,9 +17,9 @@ struct sample_settings {
 	const struct workload_ops *workload;
 	const char *const *values; /* the workload's argument values */
 	double duration;
-	const char *clock;	/* "real" or "instructions" */
+	const char *clock;  /* "real" or "instructions" */
 	const char *func;   /* kernel function for function attach types */
-	long spin_ns;	    /* setting of the spin control probe */
+	long spin_ns;	    /* a known-cost control's cost when its row sets none (--spin-ns) */
 	int call_timeout_s; /* per agent request */
 };
 

@@ -31,10 +31,17 @@ bool agent_attached(void);
 struct cJSON *agent_exec(const struct cJSON *req);
 
 /*
- * {"cmd":"bind","server_cpu":N,"irq_cpu":N}: the iperf3 server on one CPU, the
- * virtio-net queue interrupts on another; replies with what it read back.
+ * {"cmd":"bind","comm":NAME,"server_cpu":N,"irq_cpu":N}: the process named
+ * NAME (the workload's server) on one CPU, the virtio-net queue interrupts
+ * on another; replies with what it read back.
  */
 struct cJSON *agent_bind(const struct cJSON *req);
+
+/*
+ * {"cmd":"serve","argv":[...],"port":N,"proto":"tcp"|"udp"}: start a
+ * workload's server here, reply with its pid once it listens on @port.
+ */
+struct cJSON *agent_serve(const struct cJSON *req);
 
 /* Prefix of every /proc and /sys path the agent writes to: "" (fuzzing: elsewhere). */
 const char *agent_sysroot(void);

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * {"cmd":"bind","server_cpu":1,"irq_cpu":0}: the iperf3 server's threads on
- * one vCPU, the virtio-net queue interrupts on another, so the softirq that
- * receives the flood and the process that reads it do not share a CPU (on
- * one, the softirq starves the reader: receive livelock). Replies with what
- * it did, read back from the kernel, or an error naming what failed.
+ * {"cmd":"bind","comm":"NAME","server_cpu":1,"irq_cpu":0}: the threads of the
+ * one process named NAME (the server the workload declares) on one vCPU, the virtio-net queue
+ * interrupts on another, so the softirq that receives the flood and the process that reads it do
+ * not share a CPU (on one, the softirq starves the reader: receive livelock). Replies with what it
+ * did, read back from the kernel, or an error naming what failed.
  *
  * Every path goes through agent_sysroot() ("" here; the fuzz build points it
  * at a folder that does not exist, so a fuzzer never moves an interrupt).
@@ -24,7 +24,7 @@
 #include "agent.h"
 #include "bpfcost.h"
 
-#define SERVER_COMM  "iperf3"
+#define COMM_MAX     16 /* TASK_COMM_LEN */
 #define MAX_NET_DEVS 8
 #define MAX_IRQS     64
 
@@ -149,8 +149,8 @@ static int net_irqs(char prefixes[][32], int ndev, struct irq_line *out, int max
 	return n;
 }
 
-/* The one process named iperf3: its pid, 0 when none, -N when N of them. */
-static int find_server(char *pids, size_t len)
+/* The one process named @name: its pid, 0 when none, -N when N of them. */
+static int find_server(const char *name, char *pids, size_t len)
 {
 	char path[512], comm[64];
 	struct dirent *e;
@@ -167,7 +167,7 @@ static int find_server(char *pids, size_t len)
 		if (strspn(e->d_name, "0123456789") != strlen(e->d_name) || strlen(e->d_name) > 9)
 			continue;
 		snprintf(path, sizeof(path), "%s/proc/%s/comm", agent_sysroot(), e->d_name);
-		if (read_line(path, comm, sizeof(comm)) || strcmp(comm, SERVER_COMM))
+		if (read_line(path, comm, sizeof(comm)) || strcmp(comm, name))
 			continue;
 		found++;
 		pid = atoi(e->d_name);
@@ -179,7 +179,7 @@ static int find_server(char *pids, size_t len)
 }
 
 /* Every thread of @pid on @cpu; the thread count, or -1 naming the failure. */
-static int move_process(int pid, int cpu, char *err, size_t errlen)
+static int move_process(const char *name, int pid, int cpu, char *err, size_t errlen)
 {
 	char path[256];
 	struct dirent *e;
@@ -202,7 +202,7 @@ static int move_process(int pid, int cpu, char *err, size_t errlen)
 			continue;
 		if (sched_setaffinity(tid, sizeof(set), &set) && errno != ESRCH) {
 			snprintf(err, errlen, "sched_setaffinity(thread %d of %s %d, CPU %d): %s",
-				 tid, SERVER_COMM, pid, cpu, strerror(errno));
+				 tid, name, pid, cpu, strerror(errno));
 			closedir(d);
 			return -1;
 		}
@@ -232,8 +232,8 @@ static int write_irq(int irq, int cpu, char *err, size_t errlen)
 
 static bool key_known(const char *k)
 {
-	return !strcmp(k, "cmd") || !strcmp(k, "id") || !strcmp(k, "server_cpu") ||
-	       !strcmp(k, "irq_cpu");
+	return !strcmp(k, "cmd") || !strcmp(k, "id") || !strcmp(k, "comm") ||
+	       !strcmp(k, "server_cpu") || !strcmp(k, "irq_cpu");
 }
 
 struct cJSON *agent_bind(const struct cJSON *req)
@@ -242,6 +242,7 @@ struct cJSON *agent_bind(const struct cJSON *req)
 	int max = ncpu > 0 && ncpu < CPU_SETSIZE ? (int)ncpu : CPU_SETSIZE;
 	char prefixes[MAX_NET_DEVS][32], pids[128], err[BPFCOST_ERRLEN], path[512], buf[256];
 	const cJSON *k, *k2;
+	const char *comm;
 	struct irq_line irqs[MAX_IRQS];
 	int server_cpu, irq_cpu, ndev, nirq, pid, threads, i;
 	cJSON *r, *srv, *list;
@@ -252,7 +253,7 @@ struct cJSON *agent_bind(const struct cJSON *req)
 		if (!k->string || !key_known(k->string))
 			return agent_error(BPFCOST_ERR_USAGE,
 					   "bind: unknown field '%.40s'; usage: {\"cmd\":\"bind\","
-					   "\"server_cpu\":N,\"irq_cpu\":N}",
+					   "\"comm\":NAME,\"server_cpu\":N,\"irq_cpu\":N}",
 					   k->string ?: "");
 		for (k2 = k->next; k2; k2 = k2->next)
 			if (k2->string && !strcmp(k2->string, k->string))
@@ -267,6 +268,13 @@ struct cJSON *agent_bind(const struct cJSON *req)
 				   "from 0 to %d (this machine's CPUs)",
 				   max - 1);
 
+	comm = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(req, "comm"));
+	if (!comm || !*comm || strlen(comm) >= COMM_MAX || strchr(comm, '/'))
+		return agent_error(BPFCOST_ERR_USAGE,
+				   "bind: \"comm\" must name the server process (1 to %d "
+				   "characters, as in /proc/PID/comm)",
+				   COMM_MAX - 1);
+
 	ndev = net_devices(prefixes, MAX_NET_DEVS);
 	if (ndev <= 0)
 		return agent_error(
@@ -278,15 +286,15 @@ struct cJSON *agent_bind(const struct cJSON *req)
 		return agent_error(BPFCOST_ERR_FAILURE,
 				   "bind: no interrupt of %.20s... queues in %s/proc/interrupts",
 				   prefixes[0], agent_sysroot());
-	pid = find_server(pids, sizeof(pids));
+	pid = find_server(comm, pids, sizeof(pids));
 	if (pid == 0)
 		return agent_error(BPFCOST_ERR_FAILURE, "bind: no process named %s (the server)",
-				   SERVER_COMM);
+				   comm);
 	if (pid < 0)
 		return agent_error(BPFCOST_ERR_FAILURE,
 				   "bind: %d processes named %s (pids %s); expected one server",
-				   -pid, SERVER_COMM, pids);
-	threads = move_process(pid, server_cpu, err, sizeof(err));
+				   -pid, comm, pids);
+	threads = move_process(comm, pid, server_cpu, err, sizeof(err));
 	if (threads < 0)
 		return agent_error(BPFCOST_ERR_FAILURE, "bind: %s", err);
 	for (i = 0; i < nirq; i++)
@@ -297,7 +305,7 @@ struct cJSON *agent_bind(const struct cJSON *req)
 
 	r = agent_ok();
 	srv = cJSON_AddObjectToObject(r, "server");
-	cJSON_AddStringToObject(srv, "comm", SERVER_COMM);
+	cJSON_AddStringToObject(srv, "comm", comm);
 	cJSON_AddNumberToObject(srv, "pid", pid);
 	cJSON_AddNumberToObject(srv, "threads", threads);
 	cJSON_AddNumberToObject(srv, "cpu", server_cpu);

@@ -38,13 +38,9 @@ static const struct {
 	const char *name;
 	struct cJSON *(*fn)(const struct cJSON *req);
 } commands[] = {
-	{ "info", agent_info },
-	{ "snmp", agent_snmp },
-	{ "attach", agent_attach },
-	{ "read", agent_read },
-	{ "detach", agent_detach },
-	{ "exec", agent_exec },
-	{ "bind", agent_bind },
+	{ "info", agent_info }, { "snmp", agent_snmp },	    { "attach", agent_attach },
+	{ "read", agent_read }, { "detach", agent_detach }, { "exec", agent_exec },
+	{ "bind", agent_bind }, { "serve", agent_serve },
 };
 
 struct cJSON *agent_handle(const char *line)
@@ -55,16 +51,18 @@ struct cJSON *agent_handle(const char *line)
 	size_t i;
 
 	if (!cJSON_IsString(cmd)) {
-		reply = agent_error(BPFCOST_ERR_USAGE, "request is not {\"cmd\":\"...\"}: %.80s", line);
+		reply = agent_error(BPFCOST_ERR_USAGE, "request is not {\"cmd\":\"...\"}: %.80s",
+				    line);
 		goto out;
 	}
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (!strcmp(cmd->valuestring, commands[i].name))
 			break;
 	if (i == sizeof(commands) / sizeof(commands[0])) {
-		reply = agent_error(BPFCOST_ERR_USAGE,
-				    "unknown cmd '%s' (info, snmp, attach, read, detach, exec, bind)",
-				    cmd->valuestring);
+		reply = agent_error(
+			BPFCOST_ERR_USAGE,
+			"unknown cmd '%s' (info, snmp, attach, read, detach, exec, bind, serve)",
+			cmd->valuestring);
 		goto out;
 	}
 	reply = commands[i].fn(req);

@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Known-cost control: busy-waits spin_ns per hit, so a run can check that it
- * detects a cost it was told about (bpfcost-loader --set spin_ns=N).
+ * detects a cost it was told about (bpfcost-loader --set spin_ns=N). Declared
+ * so by BPFCOST_KNOWN_COST_NS on the variable: nothing keys on the name.
  */
 #include "bpfcost_probe.h"
 
-const volatile __u64 spin_ns = 1000;
+const volatile __u64 spin_ns BPFCOST_KNOWN_COST_NS = 1000;
 
 static long spin_until(__u64 index, void *ctx)
 {

@@ -82,19 +82,36 @@ static void test_tap_flood_and_stop(void **state)
 	taps = count_taps();
 	guest_config_defaults(&c);
 	c.topology = "tap";
+	c.server_port = 5201;
 	if (guest_start(&c, &g, err, sizeof(err)))
 		fail_msg("guest_start: %s", err);
 	print_message("tap guest: booted in %.2f s (%s), iperf3 at %s:%d\n", guest_boot_seconds(g),
-		      guest_accel(g), guest_iperf_host(g), guest_iperf_port(g));
+		      guest_accel(g), guest_server_host(g), guest_server_port(g));
 	assert_int_equal(count_taps(), taps + 1);
+	{
+		char text[512];
+		cJSON *r;
+
+		snprintf(text, sizeof(text),
+			 "{\"cmd\":\"serve\",\"argv\":[\"iperf3\",\"-s\",\"-B\",\"%s\",\"-p\","
+			 "\"5201\"],\"port\":5201,\"proto\":\"tcp\"}",
+			 guest_addr(g));
+		req = cJSON_Parse(text);
+		r = guest_call(g, req, 60, err, sizeof(err));
+		cJSON_Delete(req);
+		if (!r || !cJSON_IsTrue(cJSON_GetObjectItem(r, "ok")))
+			fail_msg("serve iperf3: actual %s, expected ok",
+				 r ? cJSON_PrintUnformatted(r) : err);
+		cJSON_Delete(r);
+	}
 
 	req = cJSON_Parse("{\"cmd\":\"snmp\"}");
 	before = guest_call(g, req, 30, err, sizeof(err));
 	if (!before)
 		fail_msg("snmp before the flood: %s", err);
-	snprintf(port, sizeof(port), "%d", guest_iperf_port(g));
+	snprintf(port, sizeof(port), "%d", guest_server_port(g));
 	{
-		char *flood[] = { "iperf3", "-c", (char *)guest_iperf_host(g),
+		char *flood[] = { "iperf3", "-c", (char *)guest_server_host(g),
 				  "-p",	    port, "-u",
 				  "-b",	    "0",  "-l",
 				  "64",	    "-t", "1",

@@ -24,9 +24,10 @@
 #include <cmocka.h>
 #include <cjson/cJSON.h>
 
-#include "experiments/iperf.h"
+#include "experiments/workloads/iperf_run.h"
 #include "experiments/pinning.h"
 #include "experiments/targets/target.h"
+#include "experiments/workloads/workload.h"
 #include "loader/bpfcost.h"
 #include "testlib.h"
 
@@ -46,6 +47,7 @@ static struct target *boot(int vcpus, const char *clock)
 		.stop = &stop,
 		.pin = true,
 		.bind = true,
+		.server = workload_server(workload_find("iperf")),
 	};
 	const struct target_ops *ops = target_find("guest");
 	char err[1024];

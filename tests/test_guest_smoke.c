@@ -45,6 +45,8 @@ static double now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+#define IPERF_PORT 5201
+
 static void config_from_env(struct guest_config *c)
 {
 	guest_config_defaults(c);
@@ -55,6 +57,7 @@ static void config_from_env(struct guest_config *c)
 	if (getenv("BPFCOST_GUEST_VCPUS"))
 		c->vcpus = atoi(getenv("BPFCOST_GUEST_VCPUS"));
 	c->log_path = getenv("BPFCOST_GUEST_CONSOLE");
+	c->server_port = IPERF_PORT;
 }
 
 static cJSON *call(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -110,10 +113,10 @@ static int flood(void)
 	char port[16], out[256];
 	int status = -1, tries, i;
 
-	snprintf(port, sizeof(port), "%d", guest_iperf_port(guest));
+	snprintf(port, sizeof(port), "%d", guest_server_port(guest));
 	/* The server may still be closing the previous test: retry once. */
 	for (tries = 0; tries < 3; tries++) {
-		char *argv[] = { "iperf3", "-c", (char *)guest_iperf_host(guest), "-p", port,
+		char *argv[] = { "iperf3", "-c", (char *)guest_server_host(guest), "-p", port,
 				 "-u", "-b", "0", "-l", "64", "-t", "1", NULL };
 		pid_t pid = fork();
 
@@ -156,8 +159,22 @@ static int group_setup(void **state)
 	print_message("guest: booted in %.2f s, accel %s%s%s, topology %s, iperf3 at %s:%d\n",
 		      guest_boot_seconds(guest), guest_accel(guest),
 		      guest_accel_note(guest)[0] ? " - " : "", guest_accel_note(guest),
-		      guest_topology(guest), guest_iperf_host(guest), guest_iperf_port(guest));
-	info = call("{\"cmd\":\"info\"}");
+		      guest_topology(guest), guest_server_host(guest), guest_server_port(guest));
+	/* The agent starts the server a workload declares (here iperf's). */
+	info = call("{\"cmd\":\"serve\",\"argv\":[\"iperf3\",\"-s\",\"-B\",\"%s\",\"-p\",\"%d\"],"
+		    "\"port\":%d,\"proto\":\"tcp\"}",
+		    guest_addr(guest), IPERF_PORT, IPERF_PORT);
+	if (!cJSON_IsTrue(cJSON_GetObjectItem(info, "ok")) || num(info, "pid") <= 0) {
+		char *text = cJSON_PrintUnformatted(info);
+
+		print_error("serve iperf3: actual %s, expected ok with a pid\n", text);
+		free(text);
+		cJSON_Delete(info);
+		return -1;
+	}
+	print_message("guest: agent started iperf3, pid %.0f\n", num(info, "pid"));
+	cJSON_Delete(info);
+		info = call("{\"cmd\":\"info\"}");
 	print_message("guest: kernel %s, %d cpus, CONFIG_FPROBE=%s\n",
 		      str(info, "kernel_release"), (int)num(info, "nr_cpus"),
 		      str(cJSON_GetObjectItem(info, "config"), "CONFIG_FPROBE"));

@@ -1,9 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Adding a workload is adding one file: a throw-away
- * experiments/workloads/<name>.c that naps and records a made-up metric is
- * built by the usual `make`, runs on the host target, and the report names its
- * metric and unit, with nothing in analysis/ (or anywhere else) edited.
+ * Adding a workload is adding one file. In a COPY of the tree (a killed test
+ * must not leave a workload that joins the checkout's build), the file
+ * tests/fixtures/workload_udpsink.c.in becomes experiments/workloads/udpsink.c:
+ * a workload with a server (a perl UDP sink) and a guest binary (perl). Then:
+ * the usual `make` builds it and `bpfcost-run --help` lists it; it runs on the
+ * host target, whose agent starts its server in the target namespace, and
+ * its records carry its metric with datagrams delivered to that server; the
+ * report names its metric; the guest initramfs built in the copy holds perl.
+ * Nothing but that one file is added or edited.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -14,118 +19,211 @@
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include <cjson/cJSON.h>
 
 #include "testlib.h"
 
-static char src[4096], name[64], results[] = "/tmp/bpfcost-test-workload-XXXXXX";
+#define BUILD_MS (15 * 60 * 1000)
 
-static int rebuild(void)
+static char copy[] = "/tmp/bpfcost-test-workload-XXXXXX";
+static char path_buf[8192];
+static char out[1 << 20], err[1 << 20];
+
+static const char *in_copy(const char *rel)
 {
-	char *make[] = { "make", "-s", "-C", (char *)test_root_path(""), "all", NULL };
-	static char out[1 << 16], err[1 << 16];
-	int code = run_capture(make, out, sizeof(out), err, sizeof(err), 300000);
+	snprintf(path_buf, sizeof(path_buf), "%s/tree/%s", copy, rel);
+	return path_buf;
+}
+
+static void run_ok(char *const argv[], int timeout_ms)
+{
+	int code = run_capture(argv, out, sizeof(out), err, sizeof(err), timeout_ms);
 
 	if (code)
-		print_error("make: exit %d: %s\n", code, err);
-	return code;
+		fail_msg("%s %s: exit %d, expected 0; stderr:\n%s", argv[0], argv[1] ? argv[1] : "",
+			 code, err);
 }
 
-static int remove_workload(void **state)
+/* The checkout, build artefacts included (make then rebuilds only what the new file touches). */
+static int copy_tree(void **state)
 {
-	char *rm[] = { "rm", "-rf", results, NULL };
-	char out[64], err[256];
+	char script[12288];
+	char *sh[] = { "sh", "-c", script, NULL };
 
 	(void)state;
-	unlink(src);
-	run_capture(rm, out, sizeof(out), err, sizeof(err), 30000);
-	return rebuild(); /* the registry forgets it again */
+	if (!mkdtemp(copy))
+		return -1;
+	snprintf(script, sizeof(script),
+		 "mkdir '%s/tree' && cd '%s' && tar -cf - --exclude=./.git --exclude=./results "
+		 "--exclude=./build-san --exclude=./build-fuzz --exclude=./build/guest/cache "
+		 "--exclude=./build/tests . | tar -C '%s/tree' -xf -",
+		 copy, test_root_path(""), copy);
+	if (run_capture(sh, out, sizeof(out), err, sizeof(err), BUILD_MS)) {
+		print_error("copying the tree: %s\n", err);
+		return -1;
+	}
+	return 0;
 }
 
-static void write_workload(void)
+static int remove_copy(void **state)
 {
-	FILE *f = fopen(src, "w");
+	char *rm[] = { "rm", "-rf", copy, NULL };
+
+	(void)state;
+	return run_capture(rm, out, sizeof(out), err, sizeof(err), 120000);
+}
+
+static void add_workload_file(void)
+{
+	char src[4200], dst[8200];
+	char *cp[] = { "cp", src, dst, NULL };
+
+	snprintf(src, sizeof(src), "%s", test_root_path("tests/fixtures/workload_udpsink.c.in"));
+	snprintf(dst, sizeof(dst), "%s", in_copy("experiments/workloads/udpsink.c"));
+	run_ok(cp, 10000);
+}
+
+/* The same name again, defined in another layout (the registry does not parse text). */
+static void add_duplicate(void)
+{
+	FILE *f = fopen(in_copy("experiments/workloads/udpsink_again.c"), "w");
 
 	assert_non_null(f);
-	fprintf(f,
-		"// SPDX-License-Identifier: GPL-2.0\n"
-		"#include <time.h>\n"
-		"#include <cjson/cJSON.h>\n"
-		"#include \"workload.h\"\n"
-		"static enum workload_result measure(const struct workload_ctx *ctx, cJSON *rec,\n"
-		"\t\t\t\t    double *events, char *err, size_t errlen)\n"
-		"{\n"
-		"\tstruct timespec nap = { 0, 10 * 1000 * 1000 };\n"
-		"\t(void)ctx; (void)err; (void)errlen;\n"
-		"\tnanosleep(&nap, NULL);\n"
-		"\tcJSON_AddNumberToObject(rec, \"naps_per_s\", 100);\n"
-		"\t*events = 0;\n"
-		"\treturn WORKLOAD_OK;\n"
-		"}\n"
-		"const struct workload_ops %s_workload = {\n"
-		"\t.name = \"%s\",\n"
-		"\t.summary = \"naps, for a test\",\n"
-		"\t.metric = { .name = \"nap rate\", .field = \"naps_per_s\", .unit = \"naps/s\",\n"
-		"\t\t    .scale = 1, .higher_is_better = true },\n"
-		"\t.event = \"nap\",\n"
-		"\t.measure = measure,\n"
-		"};\n",
-		name, name);
+	fputs("#include \"workload.h\"\n"
+	      "static const struct workload_ops\n"
+	      "\tagain = { .name = \"udpsink\", .summary = \"the same name twice\",\n"
+	      "\t\t  .metric = { .name = \"x\", .field = \"x\", .unit = \"x\", .scale = 1 },\n"
+	      "\t\t  .event = \"x\" };\n"
+	      "BPFCOST_WORKLOAD(again);\n",
+	      f);
 	fclose(f);
 }
 
-static void test_dropped_in_workload_reports_its_metric(void **state)
+static const char *str_of(const cJSON *o, const char *key)
 {
-	char *run[] = { strdup(test_out_path("bin/bpfcost-run")),
-			"--target",
-			"host",
-			"--workload",
-			name,
-			"-m",
-			"quick",
-			"-n",
-			"2",
-			"-t",
-			"1",
-			"-o",
-			results,
-			NULL };
-	static char out[1 << 16], err[1 << 16], table[1 << 16];
-	char path[4200], dir[4096];
-	const char *line;
+	const char *s = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, key));
+
+	return s ? s : "(absent)";
+}
+
+static double num_of(const cJSON *o, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+
+	return cJSON_IsNumber(v) ? v->valuedouble : -1;
+}
+
+/* Every record of the run: its metric and, for each ok sample, datagrams the server got. */
+static void check_records(const char *dir)
+{
+	char path[4200], line[1 << 14];
+	int ok = 0, n = 0;
 	FILE *f;
-	size_t n;
+
+	snprintf(path, sizeof(path), "%s/samples.jsonl", dir);
+	f = fopen(path, "r");
+	if (!f)
+		fail_msg("%s: cannot open, expected the run's records", path);
+	while (fgets(line, sizeof(line), f)) {
+		cJSON *rec = cJSON_Parse(line);
+		const cJSON *metric = cJSON_GetObjectItemCaseSensitive(rec, "metric");
+
+		n++;
+		if (strcmp(str_of(metric, "field"), "sink_rate") ||
+		    strcmp(str_of(metric, "unit"), "datagrams/s"))
+			fail_msg("record %d: metric field '%s' unit '%s', expected 'sink_rate' in "
+				 "'datagrams/s': %s",
+				 n, str_of(metric, "field"), str_of(metric, "unit"), line);
+		if (cJSON_GetObjectItemCaseSensitive(rec, "error"))
+			fail_msg("record %d: an error, expected a measurement: %s", n, line);
+		/*
+		 * The client sends 2000 datagrams into the target namespace: the
+		 * server there received some (a slow reader drops the rest).
+		 */
+		if (!(num_of(rec, "sink_datagrams") >= 1) ||
+		    num_of(rec, "sink_datagrams") != num_of(rec, "events"))
+			fail_msg("record %d: sink_datagrams %g, events %g, expected equal and at "
+				 "least 1: %s",
+				 n, num_of(rec, "sink_datagrams"), num_of(rec, "events"), line);
+		ok++;
+		cJSON_Delete(rec);
+	}
+	fclose(f);
+	if (ok != 2)
+		fail_msg("%d records, expected 2 (baseline and tp-null, N=1)", ok);
+	print_message("    %d records, each with the server's datagrams\n", n);
+}
+
+static void test_one_file_workload(void **state)
+{
+	char make[] = "make", dir_arg[8192], results[4200], matrix[4200], dir[4096];
+	char *build[] = { make, "-s", "-C", dir_arg, "all", NULL };
+	char *help[] = { NULL, "--help", NULL };
+	char *run[] = { NULL, "--target", "host", "--workload", "udpsink", "-m",    matrix,
+			"-n", "1",	  "-t",	  "1",		"-o",	   results, NULL };
+	char *initrd[] = { make,
+			   "-s",
+			   "-C",
+			   dir_arg,
+			   "GUEST_CACHE=/work/guest-cache",
+			   "build/guest/initramfs.cpio.gz",
+			   NULL };
+	char list[8600];
+	char *cpio[] = { "sh", "-c", list, NULL };
+	const char *line;
 	int code;
+	FILE *f;
 
 	(void)state;
-	write_workload();
-	assert_int_equal(rebuild(), 0);
-	code = run_capture(run, out, sizeof(out), err, sizeof(err), 300000);
-	if (code)
-		fail_msg("bpfcost-run --workload %s: exit %d, expected 0: %s", name, code, err);
-	line = strstr(err, "bpfcost-run: results in ");
-	assert_non_null(line);
-	snprintf(dir, sizeof(dir), "%.*s", (int)strcspn(line + 24, "\n"), line + 24);
-	snprintf(path, sizeof(path), "%s/table.txt", dir);
-	f = fopen(path, "r");
+	if (geteuid())
+		skip();
+	add_workload_file();
+	snprintf(dir_arg, sizeof(dir_arg), "%s", in_copy(""));
+	run_ok(build, BUILD_MS);
+
+	help[0] = strdup(in_copy("build/bin/bpfcost-run"));
+	run_ok(help, 30000);
+	if (!strstr(out, "udpsink") || !strstr(out, "perl UDP sink"))
+		fail_msg("bpfcost-run --help: expected 'udpsink' and its summary, got:\n%s", out);
+
+	snprintf(results, sizeof(results), "%s/results", copy);
+	snprintf(matrix, sizeof(matrix), "%s/matrix", copy);
+	f = fopen(matrix, "w");
 	assert_non_null(f);
-	n = fread(table, 1, sizeof(table) - 1, f);
-	table[n] = '\0';
+	fputs("tp-null\n", f);
 	fclose(f);
-	if (!strstr(table, "nap rate") || !strstr(table, "naps/s"))
-		fail_msg("table.txt lacks the metric 'nap rate' in 'naps/s':\n%s", table);
-	free(run[0]);
+	run[0] = help[0];
+	run_ok(run, BUILD_MS);
+	line = strstr(err, "bpfcost-run: results in ");
+	if (!line)
+		fail_msg("expected 'bpfcost-run: results in' on stderr, got:\n%s", err);
+	snprintf(dir, sizeof(dir), "%.*s", (int)strcspn(line + 24, "\n"), line + 24);
+	check_records(dir);
+
+	/* The guest image gets the declared binary; nothing boots. */
+	run_ok(initrd, BUILD_MS);
+	snprintf(list, sizeof(list), "gzip -dc '%s' | cpio -t --quiet",
+		 in_copy("build/guest/initramfs.cpio.gz"));
+	run_ok(cpio, 60000);
+	if (!strstr(out, "bin/perl\n"))
+		fail_msg("initramfs: expected bin/perl among its files, got:\n%.4000s", out);
+
+	/* A second definition of the same name, however written, stops every binary at start. */
+	add_duplicate();
+	run_ok(build, BUILD_MS);
+	code = run_capture(help, out, sizeof(out), err, sizeof(err), 30000);
+	if (code != 2 || !strstr(err, "two workloads are named 'udpsink'"))
+		fail_msg("bpfcost-run --help with two 'udpsink' workloads: exit %d, stderr '%s'; "
+			 "expected exit 2 naming the duplicate",
+			 code, err);
+	free(help[0]);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_teardown(test_dropped_in_workload_reports_its_metric,
-					  remove_workload),
+		cmocka_unit_test_setup_teardown(test_one_file_workload, copy_tree, remove_copy),
 	};
 
-	snprintf(name, sizeof(name), "zz_nap_%d", (int)getpid());
-	snprintf(src, sizeof(src), "%s/%s.c", test_root_path("experiments/workloads"), name);
-	if (!mkdtemp(results))
-		return 1;
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -13,8 +13,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "experiments/iperf.h"
-#include "experiments/load_calibration.h"
+#include "experiments/workloads/iperf_run.h"
+#include "experiments/workloads/iperf_calibration.h"
 #include "experiments/stopping.h"
 #include "experiments/matrix.h"
 #include "experiments/schedule.h"

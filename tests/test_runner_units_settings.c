@@ -13,8 +13,8 @@
 #include <cmocka.h>
 #include <cjson/cJSON.h>
 
-#include "experiments/iperf_args.h"
-#include "experiments/load_calibration.h"
+#include "experiments/workloads/iperf_args.h"
+#include "experiments/workloads/iperf_calibration.h"
 #include "experiments/matrix.h"
 #include "experiments/run_settings.h"
 #include "loader/settings.h"

@@ -30,7 +30,6 @@
  */
 #define USER_GUEST_IP "10.0.2.15"
 #define USER_GW	      "10.0.2.2"
-#define IPERF_PORT    5201
 
 void guest_config_defaults(struct guest_config *c)
 {
@@ -194,22 +193,18 @@ static int boot(struct guest *g, const struct guest_config *c, const char *accel
 		}
 		snprintf(tap_arg, sizeof(tap_arg), "%d", g->tap_fd);
 		snprintf(netdev, sizeof(netdev), "tap,id=n0,fd=%s", tap_arg);
-		snprintf(g->iperf_host, sizeof(g->iperf_host), "10.77.%d.2", net);
-		g->iperf_port = IPERF_PORT;
+		snprintf(g->addr, sizeof(g->addr), "10.77.%d.2", net);
+		snprintf(g->server_host, sizeof(g->server_host), "%s", g->addr);
+		g->server_port = c->server_port;
 		snprintf(append, sizeof(append), "console=ttyS0 quiet panic=-1 bpfcost.ip=%s/24",
-			 g->iperf_host);
+			 g->addr);
 	} else {
-		g->iperf_port = guest_free_port();
-		if (g->iperf_port < 0) {
-			snprintf(err, errlen, "no free localhost port for iperf3");
+		snprintf(g->addr, sizeof(g->addr), USER_GUEST_IP);
+		snprintf(g->server_host, sizeof(g->server_host), "127.0.0.1");
+		g->server_port = guest_user_netdev(USER_GUEST_IP, c->server_port, netdev,
+						   sizeof(netdev), err, errlen);
+		if (g->server_port < 0)
 			return -1;
-		}
-		snprintf(g->iperf_host, sizeof(g->iperf_host), "127.0.0.1");
-		/* iperf3 needs its TCP control connection next to the UDP data. */
-		snprintf(netdev, sizeof(netdev),
-			 "user,id=n0,hostfwd=tcp:127.0.0.1:%d-" USER_GUEST_IP ":%d,"
-			 "hostfwd=udp:127.0.0.1:%d-" USER_GUEST_IP ":%d",
-			 g->iperf_port, IPERF_PORT, g->iperf_port, IPERF_PORT);
 		snprintf(append, sizeof(append),
 			 "console=ttyS0 quiet panic=-1 bpfcost.ip=" USER_GUEST_IP
 			 "/24 bpfcost.gw=" USER_GW);
@@ -432,14 +427,19 @@ int guest_start(const struct guest_config *c, struct guest **out, char *err, siz
 	return 0;
 }
 
-const char *guest_iperf_host(const struct guest *g)
+const char *guest_server_host(const struct guest *g)
 {
-	return g->iperf_host;
+	return g->server_host;
 }
 
-int guest_iperf_port(const struct guest *g)
+int guest_server_port(const struct guest *g)
 {
-	return g->iperf_port;
+	return g->server_port;
+}
+
+const char *guest_addr(const struct guest *g)
+{
+	return g->addr;
 }
 
 double guest_boot_seconds(const struct guest *g)

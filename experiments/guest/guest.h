@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Host side of the bpfcost QEMU guest: boot it, talk to its agent over
- * virtio-serial, tell the iperf3 client where to send, and make sure QEMU and
+ * virtio-serial, tell a client where the guest's server is, and make sure QEMU and
  * any tap device are gone afterwards, whatever happened.
  */
 #ifndef BPFCOST_GUEST_H
@@ -26,6 +26,7 @@ struct guest_config {
 	const char *qemu;     /* default qemu-system-x86_64; tests name a stand-in */
 	const char *kvm_dev;  /* opened to decide whether to try KVM; default /dev/kvm */
 	bool icount;	      /* TCG with -icount shift=0,sleep=off: guest ns = instructions */
+	int server_port;      /* a guest server's port a host client reaches; 0: none */
 	volatile sig_atomic_t *stop; /* when set, a boot or an agent call gives up at once */
 };
 
@@ -34,9 +35,11 @@ void guest_config_defaults(struct guest_config *c);
 /* Boot and wait for the agent. On failure *out is NULL and @err says why. */
 int guest_start(const struct guest_config *c, struct guest **out, char *err, size_t errlen);
 
-/* Where the host iperf3 client connects to reach the guest's server. */
-const char *guest_iperf_host(const struct guest *g);
-int guest_iperf_port(const struct guest *g);
+/* Where a host client connects to reach the guest's server on config's server_port. */
+const char *guest_server_host(const struct guest *g);
+int guest_server_port(const struct guest *g);
+/* The guest's own IPv4 address (its servers bind it). */
+const char *guest_addr(const struct guest *g);
 
 /*
  * One request, one reply. Returns the reply (caller frees with cJSON_Delete),

@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # The QEMU guest as a build product: a kernel (Debian's cloud kernel, or the
-# user's own) and an initramfs holding busybox, iperf3, the loader, the agent,
-# the probe objects and the NIC modules. Rebuilt only when an input changes.
+# user's own) and an initramfs holding busybox, the programs the workloads
+# declare (BPFCOST_GUEST_BINS), the loader, the agent, the probe objects and
+# the NIC modules. Rebuilt only when an input changes.
 #
 #   make guest                                   Debian kernel $(GUEST_KERNEL_VERSION)
 #   make guest GUEST_KERNEL_VERSION=6.12.109+deb12
@@ -33,7 +34,10 @@ GUEST_INITRD	:= $(GUEST_DIR)/initramfs.cpio.gz
 GUEST_BZIMAGE	:= $(GUEST_DIR)/bzImage
 
 # Host tools copied into the image: a package upgrade is an input change too.
-GUEST_HOST_BINS := $(shell command -v busybox) $(shell command -v iperf3)
+# The workloads' list is generated (runner.mk); read here once it exists.
+GUEST_BINS_LIST := $(OUT)/guest/guest-bins.txt
+GUEST_HOST_BINS := $(shell command -v busybox) \
+		   $(foreach b,$(shell cat $(GUEST_BINS_LIST) 2>/dev/null),$(shell command -v $(b)))
 
 GUEST_INPUTS := experiments/guest/mkinitramfs.sh \
 		experiments/guest/init.sh \
@@ -42,6 +46,7 @@ GUEST_INPUTS := experiments/guest/mkinitramfs.sh \
 		$(OUT)/bin/bpfcost-trigger \
 		$(PROBE_OBJS) \
 		$(GUEST_HOST_BINS) \
+		$(GUEST_BINS_LIST) \
 		$(GUEST_KCONFIG) \
 		$(GUEST_BZIMAGE)
 
@@ -69,10 +74,10 @@ $(GUEST_BZIMAGE): $(GUEST_KIMAGE)
 $(GUEST_INITRD): $(GUEST_INPUTS)
 	$(call msg,CPIO,$@)
 	$(Q)experiments/guest/mkinitramfs.sh $@ "$(GUEST_KMODS)" "$(GUEST_KCONFIG)" \
-		$(OUT)/bin $(OUT)/progs
+		$(OUT)/bin $(OUT)/progs $(GUEST_BINS_LIST)
 
 guest-clean:
-	$(Q)rm -rf $(GUEST_DIR)/initramfs* $(GUEST_DIR)/kernel-* $(GUEST_BZIMAGE)
+	$(Q)rm -rf $(GUEST_DIR)/initramfs* $(GUEST_DIR)/guest-bins.* $(GUEST_DIR)/kernel-* $(GUEST_BZIMAGE)
 
 # Host-side library the runner and the smoke test use to drive a guest.
 ARCHIVES	+= libguest

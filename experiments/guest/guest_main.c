@@ -25,7 +25,7 @@ static void on_signal(int sig)
 
 int main(int argc, char **argv)
 {
-	struct sigaction sa = {.sa_handler = on_signal};
+	struct sigaction sa = { .sa_handler = on_signal };
 	struct guest_config c;
 	static char line[65536];
 	char err[1024];
@@ -63,9 +63,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "bpfcost-guest: %s\n", err);
 		return 1;
 	}
-	fprintf(stderr, "bpfcost-guest: booted in %.2f s, accel %s%s%s, iperf3 at %s:%d\n",
+	fprintf(stderr, "bpfcost-guest: booted in %.2f s, accel %s%s%s, guest address %s\n",
 		guest_boot_seconds(g), guest_accel(g), guest_accel_note(g)[0] ? " - " : "",
-		guest_accel_note(g), guest_iperf_host(g), guest_iperf_port(g));
+		guest_accel_note(g), guest_addr(g));
 	while (!stop && fgets(line, sizeof(line), stdin)) {
 		cJSON *req = cJSON_Parse(line), *r;
 		char *s;

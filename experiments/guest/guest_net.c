@@ -34,7 +34,7 @@ static int bind_lo(int type, int port)
 	return port;
 }
 
-/* iperf3 needs its TCP control connection on the same port as the UDP data. */
+/* Free for both: a server may take control over TCP and data over UDP on one port. */
 int guest_free_port(void)
 {
 	int i;
@@ -46,6 +46,25 @@ int guest_free_port(void)
 			return port;
 	}
 	return -1;
+}
+
+int guest_user_netdev(const char *guest_ip, int server_port, char *netdev, size_t len, char *err,
+		      size_t errlen)
+{
+	int port = server_port > 0 ? guest_free_port() : 0;
+
+	if (port < 0) {
+		snprintf(err, errlen, "no free localhost port to forward to the guest");
+		return -1;
+	}
+	/* Both protocols: a server may take control over TCP and data over UDP. */
+	if (port)
+		snprintf(netdev, len,
+			 "user,id=n0,hostfwd=tcp:127.0.0.1:%d-%s:%d,hostfwd=udp:127.0.0.1:%d-%s:%d",
+			 port, guest_ip, server_port, port, guest_ip, server_port);
+	else
+		snprintf(netdev, len, "user,id=n0");
+	return port;
 }
 
 static int set_addr(int s, unsigned long req, const char *name, in_addr_t addr)

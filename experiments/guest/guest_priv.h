@@ -22,8 +22,9 @@ struct guest {
 	char qemu_log[GUEST_PATH_MAX]; /* this boot attempt's QEMU output: qemu-<accel>.log */
 	bool own_console;	       /* console log lives in dir and goes with it */
 	char topology[8];
-	char iperf_host[64];
-	int iperf_port;
+	char addr[32];	      /* the guest's own IPv4 address, where its servers bind */
+	char server_host[64]; /* where a host client reaches them */
+	int server_port;      /* the config's server port, forwarded (user); 0: none */
 	char accel[8];
 	char accel_note[256];
 	double boot_s;
@@ -33,6 +34,12 @@ struct guest {
 
 /* guest_net.c: a free localhost port for both TCP and UDP; -1 on failure. */
 int guest_free_port(void);
+/*
+ * QEMU's user networking -netdev value, forwarding a free localhost port to
+ * @guest_ip:@server_port (0: nothing forwarded); the localhost port, 0, or -1.
+ */
+int guest_user_netdev(const char *guest_ip, int server_port, char *netdev, size_t len, char *err,
+		      size_t errlen);
 /*
  * A non-persistent tap device named bpfcost<N>: it lives as long as the
  * returned fd is open anywhere (QEMU holds the last one).

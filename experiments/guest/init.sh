@@ -37,9 +37,8 @@ ip link set eth0 up
 [ -n "$ip" ] && ip addr add "$ip" dev eth0
 [ -n "$gw" ] && ip route add default via "$gw"
 
-# Bound to the IPv4 address: a dual-stack server receives IPv4 through
-# udpv6_recvmsg and a probe on udp_recvmsg would never fire.
-iperf3 -s -B "${ip%/*}" -D --logfile /tmp/iperf3.log
+# A workload's server is started by the agent when the runner asks
+# ({"cmd":"serve"}), so nothing here knows which workload runs.
 
 # Keep the control channel alive even if the agent crashes.
 (while :; do

@@ -1,7 +1,9 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# Pack the guest initramfs: mkinitramfs.sh OUT.cpio.gz MODULES_DIR KCONFIG BIN_DIR PROGS_DIR
+# Pack the guest initramfs:
+#   mkinitramfs.sh OUT.cpio.gz MODULES_DIR KCONFIG BIN_DIR PROGS_DIR BINS_LIST
 # MODULES_DIR may be empty (NIC drivers built in); KCONFIG may be empty (unknown config).
+# BINS_LIST names the host programs the workloads need in the guest, one a line.
 # The archive is reproducible: sorted names, fixed timestamps, no gzip name/time.
 set -eu
 out=$1
@@ -9,6 +11,7 @@ kmods=$2
 kconfig=$3
 bindir=$4
 progsdir=$5
+binslist=$6
 
 root=$(mktemp -d "${out%/*}/initramfs.XXXXXX")
 trap 'rm -rf "$root"' EXIT
@@ -32,7 +35,20 @@ cp "$busybox" "$root"/bin/busybox
 for applet in $("$busybox" --list); do
 	[ "$applet" = busybox ] || ln -sf busybox "$root/bin/$applet"
 done
-copy_exe "$(command -v iperf3)" "$root"/bin/iperf3
+while read -r name; do
+	[ -n "$name" ] || continue
+	case "$name" in
+	*/* | .*)
+		echo "mkinitramfs: '$name' in $binslist: a program name, not a path" >&2
+		exit 1
+		;;
+	esac
+	path=$(command -v "$name") || {
+		echo "mkinitramfs: a workload needs '$name' in the guest: not installed here (make deps?)" >&2
+		exit 1
+	}
+	copy_exe "$path" "$root/bin/$name"
+done <"$binslist"
 copy_exe "$bindir"/bpfcost-agent "$root"/opt/bpfcost/bin/bpfcost-agent
 copy_exe "$bindir"/bpfcost-loader "$root"/opt/bpfcost/bin/bpfcost-loader
 copy_exe "$bindir"/bpfcost-trigger "$root"/opt/bpfcost/bin/bpfcost-trigger

@@ -53,7 +53,7 @@ static const char *affinity_of(pid_t tid, char *buf, size_t len)
 }
 
 /*
- * Host side: each vCPU thread on a host CPU of its own, the iperf3 client on
+ * Host side: each vCPU thread on a host CPU of its own, the traffic client on
  * the CPUs left. QEMU's other threads (main loop, I/O, RCU) go with the
  * client, not floating: the main loop moves every packet between the tap
  * device and virtio-net, a host-side part of the path like the client, and
@@ -132,11 +132,11 @@ static void pin(struct guest_target *t, cJSON *obj)
 		nvcpu == 1 ? "" : "s", nvcpu == 1 ? "" : "s");
 	for (i = 0; i < nvcpu; i++)
 		fprintf(stderr, "%s%d", i ? "," : "", plan.vcpu_cpu[i]);
-	fprintf(stderr, "; iperf3 client and QEMU's other threads on %s\n", list);
+	fprintf(stderr, "; the traffic client and QEMU's other threads on %s\n", list);
 }
 
-/* Guest side: NIC interrupts on vCPU 0, the iperf3 server on vCPU 1. */
-static void bind(struct guest_target *t, int vcpus, cJSON *obj)
+/* Guest side: NIC interrupts on vCPU 0, the workload's server on vCPU 1. */
+static void bind(struct guest_target *t, int vcpus, const struct server_spec *server, cJSON *obj)
 {
 	cJSON *req, *r, *item;
 	char err[512], why[600];
@@ -145,8 +145,13 @@ static void bind(struct guest_target *t, int vcpus, cJSON *obj)
 		not_done(obj, "not bound: one vCPU");
 		return;
 	}
+	if (!server) {
+		not_done(obj, "not bound: the workload declares no server");
+		return;
+	}
 	req = cJSON_CreateObject();
 	cJSON_AddStringToObject(req, "cmd", "bind");
+	cJSON_AddStringToObject(req, "comm", server_comm(server));
 	cJSON_AddNumberToObject(req, "server_cpu", 1);
 	cJSON_AddNumberToObject(req, "irq_cpu", 0);
 	r = guest_call(t->g, req, BIND_TIMEOUT_S, err, sizeof(err));
@@ -170,13 +175,15 @@ static void bind(struct guest_target *t, int vcpus, cJSON *obj)
 			cJSON_AddItemToObject(obj, item->string, item);
 	}
 	cJSON_Delete(r);
-	fprintf(stderr, "bpfcost-run: guest: iperf3 server on vCPU 1, NIC interrupts on vCPU 0\n");
+	fprintf(stderr, "bpfcost-run: guest: %s on vCPU 1, NIC interrupts on vCPU 0\n",
+		server_comm(server));
 }
 
 static int start(const struct target_settings *s, struct target **out, char *err, size_t errlen)
 {
 	struct guest_target *t = calloc(1, sizeof(*t));
 	struct guest_config gc;
+	pid_t server_pid;
 
 	*out = NULL;
 	if (!t) {
@@ -190,6 +197,7 @@ static int start(const struct target_settings *s, struct target **out, char *err
 	gc.mem_mb = s->mem_mb > 0 ? s->mem_mb : gc.mem_mb;
 	gc.qemu = s->qemu ?: gc.qemu;
 	gc.stop = s->stop;
+	gc.server_port = s->server ? s->server->port : 0;
 	/* One ns of guest time per guest instruction: single-threaded TCG only. */
 	gc.icount = s->clock && !strcmp(s->clock, "instructions");
 	if (gc.icount && strcmp(gc.accel, "tcg")) {
@@ -209,6 +217,13 @@ static int start(const struct target_settings *s, struct target **out, char *err
 	}
 	fprintf(stderr, "bpfcost-run: guest up in %.1f s (%s%s%s)\n", guest_boot_seconds(t->g),
 		guest_accel(t->g), *guest_accel_note(t->g) ? ": " : "", guest_accel_note(t->g));
+	t->base.ops = &guest_target;
+	if (s->server &&
+	    target_serve(&t->base, s->server, guest_addr(t->g), &server_pid, err, errlen)) {
+		guest_free(t->g);
+		free(t);
+		return -1;
+	}
 	t->pinning = cJSON_CreateObject();
 	t->binding = cJSON_CreateObject();
 	if (s->pin)
@@ -221,14 +236,13 @@ static int start(const struct target_settings *s, struct target **out, char *err
 			cJSON_GetStringValue(
 				cJSON_GetObjectItemCaseSensitive(t->pinning, "reason")));
 	if (s->bind)
-		bind(t, gc.vcpus, t->binding);
+		bind(t, gc.vcpus, s->server, t->binding);
 	else
 		not_done(t->binding, "off (--bind off)");
 	if (s->bind && !cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(t->binding, "done")))
 		fprintf(stderr, "bpfcost-run: guest: %s\n",
 			cJSON_GetStringValue(
 				cJSON_GetObjectItemCaseSensitive(t->binding, "reason")));
-	t->base.ops = &guest_target;
 	*out = &t->base;
 	return 0;
 }
@@ -245,8 +259,8 @@ static cJSON *call(struct target *t, const cJSON *req, int timeout_s, char *err,
 
 static void endpoint(struct target *t, struct traffic_endpoint *ep)
 {
-	snprintf(ep->host, sizeof(ep->host), "%s", guest_iperf_host(of(t)));
-	ep->port = guest_iperf_port(of(t));
+	snprintf(ep->host, sizeof(ep->host), "%s", guest_server_host(of(t)));
+	ep->port = guest_server_port(of(t));
 	ep->netns_fd = -1;
 	ep->pin_client = ((struct guest_target *)t)->pin_client;
 	ep->client_cpus = ((struct guest_target *)t)->client_cpus;
@@ -284,3 +298,4 @@ const struct target_ops guest_target = {
 	.describe = describe,
 	.stop = stop,
 };
+BPFCOST_TARGET(guest_target);

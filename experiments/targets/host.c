@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * This machine's own kernel as a target. The agent runs here, in a network
- * namespace of its own with the iperf3 server; the traffic comes from a
+ * namespace of its own with the workload's server (which the agent starts
+ * and which dies with it); the traffic comes from a
  * second namespace over a veth pair. Both namespaces exist only while
  * processes we started (and that die with us, even on SIGKILL) are in them,
  * and a veth pair goes with its namespaces: nothing outlives a run.
@@ -23,16 +24,16 @@
 #include "loader/spawn.h"
 #include "target.h"
 
-#define SERVER_IP  "10.78.0.2"
-#define CLIENT_IP  "10.78.0.1"
-#define IPERF_PORT 5201
-#define SETUP_S	   10
+#define SERVER_IP "10.78.0.2"
+#define CLIENT_IP "10.78.0.1"
+#define SETUP_S	  10
 
 extern const struct target_ops host_target;
 
 struct host_target {
 	struct target base;
-	pid_t agent, client_ns_holder, iperf_server;
+	pid_t agent, client_ns_holder;
+	int server_port;	  /* 0: the workload has no server */
 	int server_ns, client_ns; /* namespace fds; -1 when closed */
 	struct jsonl_chan chan;
 	char veth[2][16];
@@ -109,47 +110,6 @@ static int make_link(struct host_target *t, char *err, size_t errlen)
 	       run_in(t->server_ns, s_up, err, errlen) || run_in(t->client_ns, c_up, err, errlen);
 }
 
-/* The iperf3 server listens once its socket shows in its namespace's /proc/<pid>/net/tcp. */
-static bool listening(pid_t pid, int port)
-{
-	char path[64], line[256], want[16];
-	bool found = false;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/net/tcp", (int)pid);
-	snprintf(want, sizeof(want), ":%04X ", port);
-	f = fopen(path, "r");
-	while (f && !found && fgets(line, sizeof(line), f))
-		found = strstr(line, want) && strstr(line, " 0A ");
-	if (f)
-		fclose(f);
-	return found;
-}
-
-static int start_iperf_server(struct host_target *t, double deadline, char *err, size_t errlen)
-{
-	char port[16];
-	char *argv[] = { "iperf3", "-s", "-B", SERVER_IP, "-p", port, NULL };
-	struct spawn_opts o;
-	int status;
-
-	snprintf(port, sizeof(port), "%d", IPERF_PORT);
-	spawn_opts_init(&o);
-	o.netns_fd = t->server_ns;
-	t->iperf_server = spawn(argv, &o);
-	while (t->iperf_server > 0 && bpfcost_now() < deadline) {
-		if (listening(t->iperf_server, IPERF_PORT))
-			return 0;
-		if (waitpid(t->iperf_server, &status, WNOHANG) == t->iperf_server) {
-			t->iperf_server = 0;
-			break;
-		}
-		usleep(5000);
-	}
-	snprintf(err, errlen, "iperf3 server in the target namespace did not start (make deps?)");
-	return -1;
-}
-
 static int start_agent(struct host_target *t, volatile sig_atomic_t *stop, char *err, size_t errlen)
 {
 	char agent[4096];
@@ -190,7 +150,6 @@ static void stop(struct target *base)
 	/* EOF on its stdin makes the agent detach whatever is attached, then exit. */
 	jsonl_chan_close(&t->chan);
 	spawn_kill(t->agent, 5);
-	spawn_kill(t->iperf_server, 2);
 	spawn_kill(t->client_ns_holder, 2);
 	if (t->server_ns >= 0)
 		close(t->server_ns);
@@ -229,9 +188,15 @@ static int start(const struct target_settings *s, struct target **out, char *err
 	if (t->server_ns < 0)
 		goto fail;
 	t->client_ns = ns_of(t->client_ns_holder, deadline, err, errlen);
-	if (t->client_ns < 0 || make_link(t, err, errlen) ||
-	    start_iperf_server(t, deadline, err, errlen))
+	if (t->client_ns < 0 || make_link(t, err, errlen))
 		goto fail;
+	if (s->server) {
+		pid_t pid;
+
+		if (target_serve(&t->base, s->server, SERVER_IP, &pid, err, errlen))
+			goto fail;
+		t->server_port = s->server->port;
+	}
 	fprintf(stderr, "bpfcost-run: host target: this kernel, traffic %s -> %s over veth\n",
 		CLIENT_IP, SERVER_IP);
 	*out = &t->base;
@@ -249,7 +214,7 @@ static cJSON *call(struct target *base, const cJSON *req, int timeout_s, char *e
 static void endpoint(struct target *base, struct traffic_endpoint *ep)
 {
 	snprintf(ep->host, sizeof(ep->host), "%s", SERVER_IP);
-	ep->port = IPERF_PORT;
+	ep->port = ((struct host_target *)base)->server_port;
 	ep->netns_fd = ((struct host_target *)base)->client_ns;
 	ep->pin_client = false;
 }
@@ -285,3 +250,4 @@ const struct target_ops host_target = {
 	.describe = describe,
 	.stop = stop,
 };
+BPFCOST_TARGET(host_target);

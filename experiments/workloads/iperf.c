@@ -11,9 +11,9 @@
 
 #include <cjson/cJSON.h>
 
-#include "experiments/iperf.h"
-#include "experiments/iperf_args.h"
-#include "experiments/load_calibration.h"
+#include "experiments/workloads/iperf_run.h"
+#include "experiments/workloads/iperf_args.h"
+#include "experiments/workloads/iperf_calibration.h"
 #include "experiments/targets/target.h"
 #include "workload.h"
 
@@ -278,7 +278,17 @@ const struct workload_ops iperf_workload = {
 					   "offer this multiple of the receive capacity a short "
 					   "ramp finds (replaces -b); off: IPERF_ARGS as given"},
 		},
+	/*
+	 * Bound to the target's IPv4 address: a dual-stack server receives IPv4
+	 * through udpv6_recvmsg and a probe on udp_recvmsg would never fire.
+	 * Ready once its TCP control socket listens.
+	 */
+	.server = {.argv = {"iperf3", "-s", "-B", "{addr}", "-p", "{port}", NULL},
+		   .port = 5201,
+		   .proto = "tcp"},
 	.validate = validate,
 	.measure = measure,
 	.calibrate = calibrate,
 };
+BPFCOST_WORKLOAD(iperf_workload);
+BPFCOST_GUEST_BINS(iperf, "iperf3");

@@ -185,3 +185,4 @@ const struct workload_ops trigger_workload = {
 	.metric_of = metric_of,
 	.measure = measure,
 };
+BPFCOST_WORKLOAD(trigger_workload);

@@ -14,4 +14,13 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
+/*
+ * Marks the probe a known-cost control: the `const volatile` global it is
+ * written on sets the nanoseconds each run adds, e.g.
+ *	const volatile __u64 spin_ns BPFCOST_KNOWN_COST_NS = 1000;
+ * A BTF decl tag: the runner reads it from the object, records the cost the
+ * row sets, and the report checks the run saw it.
+ */
+#define BPFCOST_KNOWN_COST_NS __attribute__((btf_decl_tag("bpfcost_known_cost_ns")))
+
 #endif /* BPFCOST_PROBE_H */

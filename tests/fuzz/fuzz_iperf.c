@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "experiments/iperf.h"
+#include "experiments/workloads/iperf_run.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

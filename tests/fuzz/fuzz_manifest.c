@@ -11,8 +11,8 @@
 #include <string.h>
 #include <cjson/cJSON.h>
 
-#include "experiments/iperf_args.h"
-#include "experiments/load_calibration.h"
+#include "experiments/workloads/iperf_args.h"
+#include "experiments/workloads/iperf_calibration.h"
 #include "experiments/manifest.h"
 #include "experiments/matrix.h"
 

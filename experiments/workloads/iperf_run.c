@@ -12,7 +12,7 @@
 #include <unistd.h>
 #include <cjson/cJSON.h>
 
-#include "iperf.h"
+#include "iperf_run.h"
 #include "loader/clock.h"
 #include "loader/spawn.h"
 

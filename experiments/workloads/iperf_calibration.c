@@ -3,9 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "iperf.h"
+#include "iperf_run.h"
 #include "iperf_args.h"
-#include "load_calibration.h"
+#include "iperf_calibration.h"
 
 /* 64-byte datagrams at 2 Mbit/s are ~4,000 per second: any receiver keeps up. */
 #define RAMP_FIRST_BPS 2e6

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "iperf.h"
+#include "iperf_run.h"
 #include "iperf_args.h"
 
 /* A count: 0 or more, decimal, octal or hex as iperf3's strtol(…, 0) reads it. */
