@@ -220,7 +220,7 @@ help:
 	@echo '  SANITIZE=1                 build and test with ASan and UBSan (in build-san/)'
 	@echo '  make fuzz [FUZZ_SECONDS=60] fuzz the parsers of untrusted input (libFuzzer)'
 	@echo '  make fuzz-build            build the fuzz harnesses only (build-fuzz/)'
-	@echo '  CC=gcc CLANG=clang BPFTOOL=path  the compilers and bpftool used'
+	@echo '  CC=gcc CLANG=clang LD=ld BPFTOOL=path  the compilers, linker and bpftool used'
 	@echo '  VMLINUX_BTF=$(VMLINUX_BTF)  the BTF the probes are built against'
 	@echo '  V=1                        show full commands'
 

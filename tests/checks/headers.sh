@@ -30,9 +30,10 @@ if ! make -s build-tests >build.log 2>&1; then
 	exit 1
 fi
 
-# The objects a `make -n` would compile: every compile names its output with -o.
+# The objects a `make -n` would compile: every compile (-c) names its output
+# with -o. A link that merely combines objects (ld -r) is not a compile.
 compiled() {
-	make -n build-tests | grep -o -- ' -o [^ ]*\.o\(\.tmp\)\{0,1\}' |
+	make -n build-tests | grep -- ' -c ' | grep -o -- ' -o [^ ]*\.o\(\.tmp\)\{0,1\}' |
 		sed 's/^ -o //; s/\.tmp$//' | sort -u
 }
 compiled >always.txt
