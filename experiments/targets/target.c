@@ -23,3 +23,13 @@ void target_names(char *buf, size_t len)
 	for (t = target_registry; *t && used < len; t++)
 		used += snprintf(buf + used, len - used, " %s", (*t)->name);
 }
+
+int target_arg_index(const struct target_ops *t, const char *name)
+{
+	int i;
+
+	for (i = 0; i < TARGET_MAX_ARGS && t->args[i].name; i++)
+		if (!strcmp(t->args[i].name, name))
+			return i;
+	return -1;
+}

@@ -30,7 +30,20 @@ struct target_settings {
 	 * interrupts to different vCPUs. Both are recorded in the manifest.
 	 */
 	bool pin, bind;
+	/* The target's declared arguments (target_ops.args), one value each, in order. */
+	const char *const *values;
 };
+
+/* A setting the target declares: --target-arg name=value, TARGET_ARGS="name=value ...". */
+struct target_arg {
+	const char *name;
+	const char *dflt;
+	const char *help;
+	/* Optional: 0, or -1 with @err naming the value and what is valid. */
+	int (*validate)(const char *value, char *err, size_t errlen);
+};
+
+#define TARGET_MAX_ARGS 8
 
 /* Where a traffic generator on this machine sends to reach the target's receiver. */
 struct traffic_endpoint {
@@ -46,6 +59,7 @@ struct target;
 struct target_ops {
 	const char *name;    /* as in TARGET=<name> */
 	const char *summary; /* one line for --help */
+	struct target_arg args[TARGET_MAX_ARGS]; /* ends at the first without a name */
 	int (*start)(const struct target_settings *s, struct target **out, char *err,
 		     size_t errlen);
 	/* One agent request, one reply (caller frees), or NULL with @err. */
@@ -69,6 +83,8 @@ extern const struct target_ops *const target_registry[];
 const struct target_ops *target_find(const char *name);
 /* " guest host": for help and error messages. */
 void target_names(char *buf, size_t len);
+/* Index of argument @name, or -1. */
+int target_arg_index(const struct target_ops *t, const char *name);
 
 static inline struct cJSON *target_call(struct target *t, const struct cJSON *req, int timeout_s,
 					char *err, size_t errlen)
