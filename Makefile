@@ -128,7 +128,8 @@ deps:
 clean:
 	rm -rf $(OUT)
 
-help:
+# The experiment settings come from bpfcost-run's option table (--make-help).
+help: $(OUT)/bin/bpfcost-run
 	@echo 'bpfcost: measure what attaching a BPF program costs'
 	@echo
 	@echo '  make deps                  install the Debian packages needed (root)'
@@ -139,11 +140,7 @@ help:
 	@echo '  make report RESULTS=dir    regenerate tables and plots from a results dir'
 	@echo '    PERCALL=results/<dir>    a trigger run of the same kernel: predicted vs measured'
 	@echo '    ESTIMATOR=robust|mean    impact columns: Hodges-Lehmann/Mann-Whitney (default) or Welch'
-	@echo '  experiment settings: TARGET=guest|host WORKLOAD=iperf|trigger CLOCK=real|instructions'
-	@echo '    MATRIX=all|seed|quick|full|file N=10 DURATION=10 WARMUP=1 ARGS="name=value ..."'
-	@echo '    TOPOLOGY=tap|user ACCEL=auto|kvm|tcg VCPUS=2 SEED=n IPERF_ARGS="-u -P 8 -b 1G -l 64"'
-	@echo '    RESUME=results/<dir>       continue an interrupted run'
-	@echo '    REDO=3 DISTURB_CPU=0.25    redo samples disturbed by other work (CPUs above usual; off)'
 	@echo '  SANITIZE=1                 build and test with ASan and UBSan (in build-san/)'
 	@echo '  make fuzz [FUZZ_SECONDS=60] fuzz the parsers of untrusted input (libFuzzer)'
 	@echo '  V=1                        show full commands'
+	@$(OUT)/bin/bpfcost-run --make-help

@@ -135,6 +135,18 @@ static cJSON *workload_json(const struct run_settings *s)
 	return obj;
 }
 
+/* The target's declared arguments as given: a resume restores and re-checks them. */
+static cJSON *target_args_json(const struct run_settings *s)
+{
+	const struct target_ops *t = target_find(s->target);
+	cJSON *args = cJSON_CreateObject();
+	int i;
+
+	for (i = 0; t && i < TARGET_MAX_ARGS && t->args[i].name; i++)
+		cJSON_AddStringToObject(args, t->args[i].name, s->target_values[i]);
+	return args;
+}
+
 cJSON *manifest_new(const struct run_settings *s, const struct matrix *m)
 {
 	cJSON *man = cJSON_CreateObject(), *set, *names;
@@ -148,6 +160,7 @@ cJSON *manifest_new(const struct run_settings *s, const struct matrix *m)
 	/* A string: JSON numbers lose 64-bit precision. */
 	cJSON_AddStringToObject(man, "order_seed", seed);
 	cJSON_AddStringToObject(man, "target", s->target);
+	cJSON_AddItemToObject(man, "target_args", target_args_json(s));
 	cJSON_AddStringToObject(man, "clock", s->clock);
 	cJSON_AddStringToObject(man, "topology", s->topology);
 	cJSON_AddItemToObject(man, "workload", workload_json(s));
@@ -242,6 +255,32 @@ static int workload_settings(const cJSON *obj, struct run_settings *s, char *err
 	}
 	for (i = 0; i < WORKLOAD_MAX_ARGS && w->args[i].name; i++)
 		s->values[i] = str(args, w->args[i].name) ?: w->args[i].dflt;
+	return 0;
+}
+
+/* The target's arguments back (defaults for any missing: a manifest from before them). */
+static int target_args_back(const cJSON *args, struct run_settings *s, char *err, size_t errlen)
+{
+	const struct target_ops *t = s->target ? target_find(s->target) : NULL;
+	const cJSON *a;
+	int i;
+
+	if (!t)
+		return 0; /* run_settings_check names it */
+	if (args && !cJSON_IsObject(args)) {
+		snprintf(err, errlen, "target_args: not an object");
+		return -1;
+	}
+	cJSON_ArrayForEach(a, args)
+	{
+		if (!a->string || target_arg_index(t, a->string) < 0 || !cJSON_IsString(a)) {
+			snprintf(err, errlen, "target_args: '%.64s' is not a %s argument",
+				 a->string ?: "", t->name);
+			return -1;
+		}
+	}
+	for (i = 0; i < TARGET_MAX_ARGS && t->args[i].name; i++)
+		s->target_values[i] = str(args, t->args[i].name) ?: t->args[i].dflt;
 	return 0;
 }
 
@@ -390,7 +429,8 @@ int manifest_settings(const cJSON *man, struct run_settings *s, const char ***na
 		return -1;
 	}
 	if (workload_settings(cJSON_GetObjectItemCaseSensitive(man, "workload"), s, err, errlen) ||
-	    numbers(man, set, s, err, errlen) || disturbance_settings(set, s, err, errlen))
+	    numbers(man, set, s, err, errlen) || disturbance_settings(set, s, err, errlen) ||
+	    target_args_back(cJSON_GetObjectItemCaseSensitive(man, "target_args"), s, err, errlen))
 		return -1;
 	/* Absent in manifests from before --pin/--bind: those ran unpinned and unbound. */
 	s->pin = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(set, "pin"));

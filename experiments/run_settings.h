@@ -30,8 +30,12 @@ struct run_settings;
 #define RS_CONFIGS_MAX	 4096 /* rows in one run */
 #define RS_REDO_MAX	 100  /* redos of disturbed samples per row */
 
-/* 0, or -1 with @err naming the setting, its value and what is valid. */
-/* The command line's defaults (the seed from the clock and pid); workload values unset. */
+/*
+ * Both in options.c, from the option table: the command line's defaults (the
+ * seed from the clock and pid; workload and target values unset), and the
+ * one check of settings, from the command line or a resumed manifest: 0, or
+ * -1 with @err naming the setting, its value and what is valid.
+ */
 struct run_settings run_settings_defaults(void);
 int run_settings_check(const struct run_settings *rs, char *err, size_t errlen);
 /* A --disturb-cpu value: CPUs of other processes, above 0, at most 1024. */

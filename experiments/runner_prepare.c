@@ -8,6 +8,7 @@
 
 #include "loader/bpfcost.h"
 #include "interference.h"
+#include "results.h"
 #include "runner.h"
 
 /*
