@@ -22,6 +22,7 @@ void runner_init(struct runner *r, const struct run_settings *rs, const struct m
 		.wops = workload_find(rs->workload),
 		.stop = stop,
 		.now = bpfcost_now,
+		.before_redo = runner_wait_quiet,
 	};
 	r->started = r->now();
 }
@@ -74,6 +75,7 @@ static int finish(struct runner *r, enum run_state s)
 			      "bpfcost-run: the target is lost; records so far are kept; "
 			      "continue with --resume %s",
 			      r->dir);
+		manifest_finish(r->man, "failed");
 		break;
 	case RUN_INTERRUPTED:
 		progress_note(&r->p,

@@ -42,6 +42,8 @@ struct runner {
 	const struct workload_ops *wops;
 	volatile sig_atomic_t *stop;
 	double (*now)(void); /* seconds, for BUDGET; bpfcost_now unless a test scripts it */
+	/* Before a redo: runner_wait_quiet, unless a test has no host to wait for. */
+	enum run_state (*before_redo)(struct runner *r, const char *row);
 	double started;	     /* BUDGET counts from here */
 
 	/* The run's state. */
@@ -75,6 +77,8 @@ void runner_init(struct runner *r, const struct run_settings *rs, const struct m
 
 /* runner_block.c: every block of samples. */
 enum run_state runner_blocks(struct runner *r);
+/* Until other processes leave the host quiet (one-second windows, a minute at most). */
+enum run_state runner_wait_quiet(struct runner *r, const char *row);
 /* runner_checks.c: the target started, its session checked, calibrated, hits checked. */
 enum run_state runner_prepare(struct runner *r);
 /* Stop the lost target, start it again: RUN_GO when it is back. */

@@ -50,7 +50,7 @@ static void describe(const cJSON *rec, const struct workload_ops *w, char *buf, 
  * Before a redo: one-second windows of what other processes do until one is
  * quiet, at most a minute (then the redo runs and is judged as any sample).
  */
-static enum run_state wait_quiet(struct runner *r, const char *name)
+enum run_state runner_wait_quiet(struct runner *r, const char *name)
 {
 	struct interference_snap a;
 	struct interference f;
@@ -143,7 +143,7 @@ static enum run_state sample(struct runner *r, int block, int pos, int *qlen)
 	cJSON *rec;
 
 	/* A redo waits for the host to quiet down, or it is disturbed again. */
-	if (pos >= r->m->n && wait_quiet(r, c->name))
+	if (pos >= r->m->n && r->before_redo(r, c->name))
 		return RUN_INTERRUPTED;
 	t0 = r->now();
 	s = measure(r, row, &rec, &fig, &o);
