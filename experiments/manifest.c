@@ -135,16 +135,16 @@ static cJSON *workload_json(const struct run_settings *s)
 	return obj;
 }
 
-/* The target's declared arguments as given: a resume restores and re-checks them. */
-static cJSON *target_args_json(const struct run_settings *s)
+void manifest_target_args(struct cJSON *man, const struct target_ops *t, const char *const *values)
 {
-	const struct target_ops *t = target_find(s->target);
-	cJSON *args = cJSON_CreateObject();
+	cJSON *args;
 	int i;
 
+	cJSON_DeleteItemFromObjectCaseSensitive(man, "target_args");
+	args = cJSON_AddObjectToObject(man, "target_args");
+
 	for (i = 0; t && i < TARGET_MAX_ARGS && t->args[i].name; i++)
-		cJSON_AddStringToObject(args, t->args[i].name, s->target_values[i]);
-	return args;
+		cJSON_AddStringToObject(args, t->args[i].name, values[i]);
 }
 
 cJSON *manifest_new(const struct run_settings *s, const struct matrix *m)
@@ -160,7 +160,7 @@ cJSON *manifest_new(const struct run_settings *s, const struct matrix *m)
 	/* A string: JSON numbers lose 64-bit precision. */
 	cJSON_AddStringToObject(man, "order_seed", seed);
 	cJSON_AddStringToObject(man, "target", s->target);
-	cJSON_AddItemToObject(man, "target_args", target_args_json(s));
+	manifest_target_args(man, target_find(s->target), s->target_values);
 	cJSON_AddStringToObject(man, "clock", s->clock);
 	cJSON_AddStringToObject(man, "topology", s->topology);
 	cJSON_AddItemToObject(man, "workload", workload_json(s));
@@ -258,11 +258,10 @@ static int workload_settings(const cJSON *obj, struct run_settings *s, char *err
 	return 0;
 }
 
-/* The target's arguments back (defaults for any missing: a manifest from before them). */
-static int target_args_back(const cJSON *args, struct run_settings *s, char *err, size_t errlen)
+int manifest_target_args_back(const cJSON *man, const struct target_ops *t, const char **values,
+			      char *err, size_t errlen)
 {
-	const struct target_ops *t = s->target ? target_find(s->target) : NULL;
-	const cJSON *a;
+	const cJSON *args = cJSON_GetObjectItemCaseSensitive(man, "target_args"), *a;
 	int i;
 
 	if (!t)
@@ -279,8 +278,9 @@ static int target_args_back(const cJSON *args, struct run_settings *s, char *err
 			return -1;
 		}
 	}
+	/* Missing (a manifest from before the argument): its default. */
 	for (i = 0; i < TARGET_MAX_ARGS && t->args[i].name; i++)
-		s->target_values[i] = str(args, t->args[i].name) ?: t->args[i].dflt;
+		values[i] = str(args, t->args[i].name) ?: t->args[i].dflt;
 	return 0;
 }
 
@@ -430,7 +430,8 @@ int manifest_settings(const cJSON *man, struct run_settings *s, const char ***na
 	}
 	if (workload_settings(cJSON_GetObjectItemCaseSensitive(man, "workload"), s, err, errlen) ||
 	    numbers(man, set, s, err, errlen) || disturbance_settings(set, s, err, errlen) ||
-	    target_args_back(cJSON_GetObjectItemCaseSensitive(man, "target_args"), s, err, errlen))
+	    manifest_target_args_back(man, s->target ? target_find(s->target) : NULL,
+				      s->target_values, err, errlen))
 		return -1;
 	/* Absent in manifests from before --pin/--bind: those ran unpinned and unbound. */
 	s->pin = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(set, "pin"));

@@ -42,6 +42,15 @@ struct run_settings {
 	const char *target_values[TARGET_MAX_ARGS]; /* the target's declared arguments */
 };
 
+/*
+ * The target's declared arguments: recorded as "target_args", and back (a
+ * missing one gets its default; one the target does not declare is refused).
+ * Their values are judged by target_args_check(), as the command line's.
+ */
+void manifest_target_args(struct cJSON *man, const struct target_ops *t, const char *const *values);
+int manifest_target_args_back(const struct cJSON *man, const struct target_ops *t,
+			      const char **values, char *err, size_t errlen);
+
 /* A new manifest for a run about to start. */
 struct cJSON *manifest_new(const struct run_settings *s, const struct matrix *m);
 /* The target as started (what it says of itself) and its agent's info: kernel, config flags. */

@@ -353,19 +353,28 @@ static int check_together(const struct run_settings *rs, char *err, size_t errle
 	return 0;
 }
 
-static int check_declared(const struct run_settings *rs, char *err, size_t errlen)
+int target_args_check(const struct target_ops *t, const char *const *values, char *err,
+		      size_t errlen)
 {
-	const struct workload_ops *w = workload_find(rs->workload);
-	const struct target_ops *t = target_find(rs->target);
 	char why[256];
 	int i;
 
 	for (i = 0; i < TARGET_MAX_ARGS && t->args[i].name; i++) {
-		if (!rs->target_values[i])
+		if (!values[i])
 			REFUSE("target %s: argument %s missing", t->name, t->args[i].name);
-		if (t->args[i].validate && t->args[i].validate(rs->target_values[i], why, sizeof(why)))
+		if (t->args[i].validate && t->args[i].validate(values[i], why, sizeof(why)))
 			REFUSE("target %s: %s", t->name, why);
 	}
+	return 0;
+}
+
+static int check_declared(const struct run_settings *rs, char *err, size_t errlen)
+{
+	const struct workload_ops *w = workload_find(rs->workload);
+	int i;
+
+	if (target_args_check(target_find(rs->target), rs->target_values, err, errlen))
+		return -1;
 	for (i = 0; i < WORKLOAD_MAX_ARGS && w->args[i].name; i++)
 		if (!rs->values[i])
 			REFUSE("workload %s: argument %s missing", w->name, w->args[i].name);

@@ -68,6 +68,10 @@ int options_parse(struct run_options *o, int argc, char **argv);
 /* The workload's and target's declared arguments: defaults, then each NAME=VALUE given. */
 int options_apply_sets(struct run_options *o, char *err, size_t errlen);
 
+/* The target's declared arguments: each given, each accepted by its validate(). */
+int target_args_check(const struct target_ops *t, const char *const *values, char *err,
+		      size_t errlen);
+
 void options_usage(FILE *f);
 /* The make variables, for `make help`. */
 void options_make_help(FILE *f);

@@ -21,6 +21,7 @@
 #include <cjson/cJSON.h>
 
 #include "experiments/manifest.h"
+#include "experiments/options.h"
 #include "experiments/results.h"
 #include "experiments/run_settings.h"
 #include "experiments/runner.h"
@@ -106,6 +107,9 @@ static int run_loop(bool resume)
 		     : manifest_new(&loop.rs, &loop.m);
 	if (!man)
 		fail_msg("manifest: %s", err);
+	/* What manifest_new() records for a registered target's declared arguments. */
+	if (!resume)
+		manifest_target_args(man, &fake_target_ops, loop.rs.target_values);
 	if (!resume && results_write_json(loop.dir, "manifest.json", man))
 		fail_msg("cannot write the manifest: %s", strerror(errno));
 	loop.stop = 0;
@@ -420,6 +424,72 @@ static void test_disturbed_sample_redone(void **state)
 	expect_clean_targets();
 }
 
+/* A target's declared argument: recorded, restored and judged again on resume, passed to start. */
+static void test_target_args_recorded_and_restored(void **state)
+{
+	const char *values[TARGET_MAX_ARGS] = { 0 };
+	char err[512] = "";
+	cJSON *man;
+
+	(void)state;
+	loop.rs.target_values[0] = "loud";
+	fake_workload.stop_after = 3;
+	expect_int("interrupted run's exit code", run_loop(false), EXIT_INTERRUPTED);
+	if (strcmp(fake_target.started_with, "loud"))
+		fail_msg("target started with mode '%s'; expected 'loud'", fake_target.started_with);
+	man = manifest();
+	if (manifest_target_args_back(man, &fake_target_ops, values, err, sizeof(err)) ||
+	    target_args_check(&fake_target_ops, values, err, sizeof(err)))
+		fail_msg("recorded target_args refused: %s; expected accepted", err);
+	if (!values[0] || strcmp(values[0], "loud"))
+		fail_msg("mode back from the manifest: '%s'; expected 'loud'", values[0] ?: "(none)");
+	loop.rs.target_values[0] = values[0];
+	fake_workload.stop_after = 0;
+	expect_int("resumed run's exit code", run_loop(true), 0);
+	cJSON_Delete(man);
+	if (strcmp(fake_target.started_with, "loud"))
+		fail_msg("resumed target started with mode '%s'; expected 'loud'",
+			 fake_target.started_with);
+}
+
+/* target_args read back from a hostile manifest: what the target does not declare is refused. */
+static void test_target_args_hostile(void **state)
+{
+	static const struct {
+		const char *json, *expect; /* expect NULL: accepted */
+		const char *value;	   /* the value restored, when accepted */
+	} cases[] = {
+		{ "{\"target_args\":{\"mode\":\"loud\"}}", NULL, "loud" },
+		{ "{}", NULL, "quiet" }, /* from before the argument: its default */
+		{ "{\"target_args\":{\"mode\":\"shouting\"}}", "mode 'shouting'", NULL },
+		{ "{\"target_args\":{\"bogus\":\"1\"}}", "'bogus' is not a fake argument", NULL },
+		{ "{\"target_args\":{\"mode\":7}}", "'mode' is not a fake argument", NULL },
+		{ "{\"target_args\":[1]}", "target_args: not an object", NULL },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *values[TARGET_MAX_ARGS] = { 0 };
+		cJSON *man = cJSON_Parse(cases[i].json);
+		char err[512] = "";
+		int ret;
+
+		if (!man)
+			fail_msg("test bug: not JSON: %s", cases[i].json);
+		ret = manifest_target_args_back(man, &fake_target_ops, values, err, sizeof(err)) ||
+		      target_args_check(&fake_target_ops, values, err, sizeof(err));
+		if (cases[i].expect && (!ret || !strstr(err, cases[i].expect)))
+			fail_msg("%s: %s '%s'; expected refused with '%s'", cases[i].json,
+				 ret ? "refused with" : "accepted", err, cases[i].expect);
+		if (!cases[i].expect && (ret || strcmp(values[0], cases[i].value)))
+			fail_msg("%s: %s '%s'; expected accepted with mode '%s'", cases[i].json,
+				 ret ? "refused with" : "accepted, mode", ret ? err : values[0],
+				 cases[i].value);
+		cJSON_Delete(man); /* the values point into it */
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -435,6 +505,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_failed_measure_is_an_error_record, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_disturbed_sample_redone, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_target_args_recorded_and_restored, setup,
+						teardown),
+		cmocka_unit_test(test_target_args_hostile),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
