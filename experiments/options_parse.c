@@ -92,9 +92,8 @@ struct run_settings run_settings_defaults(void)
 
 static int refuse(const struct option_def *d, const char *value, const char *why)
 {
-	if (why[0] && !d->valid)
-		fprintf(stderr, "bpfcost-run: bad %s '%s'; valid: %s (%s)\n", d->what ?: d->name,
-			value, d->valid ?: "", why);
+	if (why[0] && !d->valid) /* the check's own words name what is valid */
+		fprintf(stderr, "bpfcost-run: bad %s\n", why);
 	else
 		fprintf(stderr, "bpfcost-run: bad %s '%s'; valid: %s\n", d->what ?: d->name,
 			value, d->valid ?: "");
@@ -140,7 +139,7 @@ int options_parse(struct run_options *o, int argc, char **argv)
 				 d->short_name, d->kind == OPT_FLAG ? "" : ":");
 	}
 	longs[n] = (struct option){ 0 };
-	optind = 1;
+	optind = 0; /* glibc: start over (tests parse more than once) */
 	while ((c = getopt_long(argc, argv, shorts, longs, &idx)) != -1) {
 		if (c == '?' || c == ':') {
 			options_usage(stderr);
