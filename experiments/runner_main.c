@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "loader/bpfcost.h"
+#include "loader/clock.h"
 #include "options.h"
 #include "runner.h"
 #include "runner_folder.h"
@@ -46,6 +47,7 @@ int main(int argc, char **argv)
 	struct run_options o;
 	struct run_folder f;
 	struct runner r;
+	double started;
 	int ret;
 
 	ret = options_parse(&o, argc, argv);
@@ -56,7 +58,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	/* BUDGET counts from here: the folder and the target's start are part of the run. */
-	runner_init(&r, &o.rs, NULL, NULL, NULL, &stop_requested);
+	started = bpfcost_now();
 	ret = run_folder_open(&o, &f);
 	if (ret) {
 		run_folder_close(&f);
@@ -67,11 +69,8 @@ int main(int argc, char **argv)
 		f.dir, f.m.n, o.rs.n, o.rs.duration, o.rs.workload, o.rs.target,
 		(unsigned long long)o.rs.seed);
 	catch_signals();
-	r.m = &f.m;
-	r.dir = f.dir;
-	r.man = f.man;
-	r.tops = target_find(o.rs.target);
-	r.wops = workload_find(o.rs.workload);
+	runner_init(&r, &o.rs, &f.m, f.dir, f.man, &stop_requested);
+	r.started = started;
 	ret = runner_run(&r);
 	if (ret == 0 && o.report)
 		runner_report(f.dir, o.rs.estimator, o.percall);
