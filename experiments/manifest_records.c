@@ -72,8 +72,8 @@ bool manifest_check_is_final(const cJSON *man, const char *name)
 
 const cJSON *manifest_hit_check(const cJSON *man, const char *name)
 {
-	return cJSON_GetObjectItemCaseSensitive(
-		cJSON_GetObjectItemCaseSensitive(man, "hit_checks"), name);
+	return cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(man, "hit_checks"),
+						name);
 }
 
 void manifest_set_hit_check(cJSON *man, const char *name, cJSON *check)

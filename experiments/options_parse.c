@@ -95,8 +95,8 @@ static int refuse(const struct option_def *d, const char *value, const char *why
 	if (why[0] && !d->valid) /* the check's own words name what is valid */
 		fprintf(stderr, "bpfcost-run: bad %s\n", why);
 	else
-		fprintf(stderr, "bpfcost-run: bad %s '%s'; valid: %s\n", d->what ?: d->name,
-			value, d->valid ?: "");
+		fprintf(stderr, "bpfcost-run: bad %s '%s'; valid: %s\n", d->what ?: d->name, value,
+			d->valid ?: "");
 	return BPFCOST_EXIT_USAGE;
 }
 

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The bounds of every run setting, checked in one place: the command line and
- * a resumed manifest fill a struct run_settings, then run_settings_check()
- * refuses anything out of bounds before the target starts.
+ * The bounds of run settings. The command line and a resumed manifest fill a
+ * struct run_settings, then run_settings_check() (options.c, from the option
+ * table) refuses anything out of bounds before the target starts. Here: the
+ * bounds, rows' own settings, exact numbers read from JSON.
  */
 #ifndef BPFCOST_RUN_SETTINGS_H
 #define BPFCOST_RUN_SETTINGS_H

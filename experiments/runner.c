@@ -66,7 +66,7 @@ static int finish(struct runner *r, enum run_state s)
 				      "samples: --resume %s (a new budget)",
 				      r->rs->budget_min, r->dir);
 		manifest_finish(r->man, r->stopped && !strcmp(r->stopped, "budget") ? "budget"
-										   : "complete");
+										    : "complete");
 		manifest_record_stop(r->man, r->stopped, r->blocks_begun);
 		ret = BPFCOST_EXIT_OK;
 		break;

@@ -19,7 +19,7 @@
 #include "progress.h"
 #include "sample.h"
 
-#define EXIT_INTERRUPTED   130
+#define EXIT_INTERRUPTED    130
 #define MAX_TARGET_RESTARTS 3
 
 /* How a step of the run ended; the first that is not RUN_GO ends the run. */
@@ -44,7 +44,7 @@ struct runner {
 	double (*now)(void); /* seconds, for BUDGET; bpfcost_now unless a test scripts it */
 	/* Before a redo: runner_wait_quiet, unless a test has no host to wait for. */
 	enum run_state (*before_redo)(struct runner *r, const char *row);
-	double started;	     /* BUDGET counts from here */
+	double started; /* BUDGET counts from here */
 
 	/* The run's state. */
 	struct target_settings ts;
@@ -58,7 +58,7 @@ struct runner {
 	bool *active; /* per row: still sampled in this block (PRECISION) */
 	int *order;   /* the block's schedule, then the redos at its end */
 	int blocks, restarts;
-	double sample_s; /* the longest sample so far: what must fit in the budget */
+	double sample_s;     /* the longest sample so far: what must fit in the budget */
 	const char *stopped; /* manifest precision.stopped: reached, budget, max_n */
 	int blocks_begun;
 	const char *values[WORKLOAD_MAX_ARGS];

@@ -129,7 +129,8 @@ static int write_record(struct runner *r, cJSON *rec, int row, int block, int po
 	return -1;
 }
 
-/* Queue position @pos of block @block: measured, recorded, redone at the block's end if disturbed. */
+/* Queue position @pos of block @block: measured, recorded, redone at the block's end if disturbed.
+ */
 static enum run_state sample(struct runner *r, int block, int pos, int *qlen)
 {
 	int row = r->order[pos];
@@ -147,8 +148,8 @@ static enum run_state sample(struct runner *r, int block, int pos, int *qlen)
 		return RUN_INTERRUPTED;
 	t0 = r->now();
 	s = measure(r, row, &rec, &fig, &o);
-	if (s == RUN_GO && write_record(r, rec, row, block, pos, o, &fig, &disturbed, why,
-					 sizeof(why)))
+	if (s == RUN_GO &&
+	    write_record(r, rec, row, block, pos, o, &fig, &disturbed, why, sizeof(why)))
 		s = RUN_FAILED;
 	if (s != RUN_GO) {
 		cJSON_Delete(rec);

@@ -62,8 +62,7 @@ static void note_check(struct runner *r, const struct config *c, const cJSON *ch
 			      "does not run once per %s; its rows are flagged",
 			      c->name, h ? h->valuedouble : 0, event, event);
 	else
-		progress_note(&r->p, "check %s: %.3f hits per %s", c->name, h->valuedouble,
-			      event);
+		progress_note(&r->p, "check %s: %.3f hits per %s", c->name, h->valuedouble, event);
 }
 
 /* Stats-on hit checks for rows that cannot count runs themselves; kept in the manifest. */

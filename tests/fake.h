@@ -14,12 +14,12 @@
 
 struct fake_target_script {
 	/* Script. */
-	int lose_after;	  /* the first start answers this many calls, then none; 0: all */
-	bool lose_always; /* every start does (restarts do not help) */
+	int lose_after;	    /* the first start answers this many calls, then none; 0: all */
+	bool lose_always;   /* every start does (restarts do not help) */
 	const char *kernel; /* its kernel_release */
 	/* What happened. */
 	int starts, stops, calls;
-	int attached; /* probes attached now on live targets */
+	int attached;	       /* probes attached now on live targets */
 	char started_with[64]; /* the value of its declared argument "mode" at the last start */
 };
 
@@ -27,9 +27,9 @@ struct fake_workload_script {
 	/* Script. */
 	unsigned long long seed; /* the metric: normal(mean, sd) from this seed */
 	double mean, sd;
-	int fail_at;	   /* this measure (1-based) is a measurement error; 0: none */
-	int stop_after;	   /* raise the stop flag during this measure; 0: never */
-	int symptom_at;	   /* this measure shows the workload's disturbance symptom; 0: none */
+	int fail_at;	/* this measure (1-based) is a measurement error; 0: none */
+	int stop_after; /* raise the stop flag during this measure; 0: never */
+	int symptom_at; /* this measure shows the workload's disturbance symptom; 0: none */
 	/* What happened. */
 	int measures;
 };

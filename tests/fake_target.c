@@ -17,7 +17,7 @@ struct fake {
 	struct target base;
 	int calls;
 	int attached; /* its share of fake_target.attached: gone with it */
-	double runs; /* events fired while a probe was attached */
+	double runs;  /* events fired while a probe was attached */
 };
 
 static int mode_ok(const char *value, char *err, size_t errlen)
@@ -61,7 +61,8 @@ static cJSON *call(struct target *t, const cJSON *req, int timeout_s, char *err,
 	reply = cJSON_CreateObject();
 	cJSON_AddBoolToObject(reply, "ok", true);
 	if (!strcmp(cmd, "info")) {
-		cJSON_AddStringToObject(reply, "kernel_release", fake_target.kernel ?: "6.1.0-fake");
+		cJSON_AddStringToObject(reply, "kernel_release",
+					fake_target.kernel ?: "6.1.0-fake");
 	} else if (!strcmp(cmd, "attach")) {
 		fake_target.attached++;
 		f->attached++;

@@ -225,7 +225,8 @@ static void test_every_sample_once(void **state)
 	cJSON_Delete(man);
 	expect_int("target starts", fake_target.starts, 1);
 	if (strcmp(fake_target.started_with, "quiet"))
-		fail_msg("target started with mode '%s'; expected 'quiet'", fake_target.started_with);
+		fail_msg("target started with mode '%s'; expected 'quiet'",
+			 fake_target.started_with);
 	expect_clean_targets();
 }
 
@@ -295,9 +296,8 @@ static void test_budget_stops_the_run(void **state)
 	expect_str(man, "state", "budget");
 	p = cJSON_GetObjectItemCaseSensitive(man, "precision");
 	expect_str(p, "stopped", "budget");
-	expect_int("precision.blocks", (int)cJSON_GetNumberValue(
-					       cJSON_GetObjectItemCaseSensitive(p, "blocks")),
-		   1);
+	expect_int("precision.blocks",
+		   (int)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(p, "blocks")), 1);
 	cJSON_Delete(man);
 	expect_clean_targets();
 }
@@ -320,8 +320,8 @@ static void precision_run(double sd, int expect_blocks, const char *expect_stop)
 	expect_str(man, "state", "complete");
 	p = cJSON_GetObjectItemCaseSensitive(man, "precision");
 	expect_str(p, "stopped", expect_stop);
-	expect_int("precision.blocks", (int)cJSON_GetNumberValue(
-					       cJSON_GetObjectItemCaseSensitive(p, "blocks")),
+	expect_int("precision.blocks",
+		   (int)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(p, "blocks")),
 		   expect_blocks);
 	cJSON_Delete(man);
 }
@@ -436,13 +436,15 @@ static void test_target_args_recorded_and_restored(void **state)
 	fake_workload.stop_after = 3;
 	expect_int("interrupted run's exit code", run_loop(false), EXIT_INTERRUPTED);
 	if (strcmp(fake_target.started_with, "loud"))
-		fail_msg("target started with mode '%s'; expected 'loud'", fake_target.started_with);
+		fail_msg("target started with mode '%s'; expected 'loud'",
+			 fake_target.started_with);
 	man = manifest();
 	if (manifest_target_args_back(man, &fake_target_ops, values, err, sizeof(err)) ||
 	    target_args_check(&fake_target_ops, values, err, sizeof(err)))
 		fail_msg("recorded target_args refused: %s; expected accepted", err);
 	if (!values[0] || strcmp(values[0], "loud"))
-		fail_msg("mode back from the manifest: '%s'; expected 'loud'", values[0] ?: "(none)");
+		fail_msg("mode back from the manifest: '%s'; expected 'loud'",
+			 values[0] ?: "(none)");
 	loop.rs.target_values[0] = values[0];
 	fake_workload.stop_after = 0;
 	expect_int("resumed run's exit code", run_loop(true), 0);

@@ -63,15 +63,15 @@ static void test_make_help_names_every_make_variable(void **state)
 			start = at + 8;
 		else
 			continue;
-		snprintf(name, sizeof(name), "%.*s", (int)strspn(start, "ABCDEFGHIJKLMNOPQRSTUVWXYZ_"),
-			 start);
+		snprintf(name, sizeof(name), "%.*s",
+			 (int)strspn(start, "ABCDEFGHIJKLMNOPQRSTUVWXYZ_"), start);
 		if (strlen(name) < 1 || !strcmp(name, "Q"))
 			continue;
 		found++;
 		snprintf(line, sizeof(line), "\n    %s=", name);
 		if (!strstr(help, line))
-			fail_msg("make help does not name %s (read by runner.mk); it says:\n%s", name,
-				 help);
+			fail_msg("make help does not name %s (read by runner.mk); it says:\n%s",
+				 name, help);
 	}
 	free(mk);
 	free(help);
@@ -158,14 +158,15 @@ static int parse(struct run_options *o, const char *const *args)
 static void test_command_line_checked(void **state)
 {
 	static const char *const refused[][3] = {
-		{ "-n", "0" },	       { "-t", "ten" },	      { "--redo", "101" },
-		{ "--max-n", "1" },    { "--disturb-cpu", "0" }, { "--precision", "0" },
-		{ "-T", "bridge" },    { "--target", "nosuch" }, { "--func", "a b" },
-		{ "--arg", "novalue" }, { "--pin", "maybe" },   { "--vcpus", "65" },
+		{ "-n", "0" },		{ "-t", "ten" },	  { "--redo", "101" },
+		{ "--max-n", "1" },	{ "--disturb-cpu", "0" }, { "--precision", "0" },
+		{ "-T", "bridge" },	{ "--target", "nosuch" }, { "--func", "a b" },
+		{ "--arg", "novalue" }, { "--pin", "maybe" },	  { "--vcpus", "65" },
 	};
-	static const char *const good[] = { "-n",	"4",   "--precision", "5", "--disturb-cpu",
-					    "off",	"-s",  "0x10",	      "-w", "2",
-					    "--target", "host", NULL };
+	static const char *const good[] = {
+		"-n",	"4",  "--precision", "5",	 "--disturb-cpu", "off", "-s",
+		"0x10", "-w", "2",	     "--target", "host",	  NULL
+	};
 	struct run_options o;
 	size_t i;
 
@@ -187,7 +188,8 @@ static void test_command_line_checked(void **state)
 			 o.rs.target, o.n_arg_sets);
 }
 
-/* Declared arguments: a name the target or workload does not declare is refused, naming the valid. */
+/* Declared arguments: a name the target or workload does not declare is refused, naming the valid.
+ */
 static void test_undeclared_arguments_refused(void **state)
 {
 	static const char *const target_arg[] = { "--target", "host", "--target-arg", "x=1", NULL };
