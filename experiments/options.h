@@ -41,6 +41,7 @@ enum option_kind {
 	OPT_SEED,
 	OPT_FLAG,   /* no value */
 	OPT_CUSTOM, /* ->parse */
+	OPT_SETS,   /* ->parse, NAME=VALUE given again and again; make: VAR="NAME=VALUE ..." */
 	OPT_MAKE,   /* a make variable only: no option of its own */
 };
 

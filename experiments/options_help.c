@@ -106,8 +106,12 @@ void options_make_help(FILE *f)
 	for (d = option_table; d->name || d->make_var; d++) {
 		if (!d->make_var)
 			continue;
-		at = snprintf(head, sizeof(head), "    %s=%s", d->make_var,
-			      d->dflt ? d->dflt : d->metavar);
+		if (d->kind == OPT_SETS)
+			at = snprintf(head, sizeof(head), "    %s=\"%s ...\"", d->make_var,
+				      d->metavar);
+		else
+			at = snprintf(head, sizeof(head), "    %s=%s", d->make_var,
+				      d->dflt ? d->dflt : d->metavar);
 		fputs(head, f);
 		wrapped(f, at, 30, d->help);
 	}

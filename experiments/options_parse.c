@@ -65,6 +65,7 @@ static int set_value(const struct option_def *d, struct run_options *o, const ch
 		*(uint64_t *)field = strtoull(value, &end, 0);
 		return errno || *end || end == value ? -1 : 0;
 	case OPT_CUSTOM:
+	case OPT_SETS:
 		return d->parse(o, value);
 	case OPT_FLAG:
 	case OPT_MAKE:
