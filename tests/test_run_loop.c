@@ -424,6 +424,32 @@ static void test_disturbed_sample_redone(void **state)
 	expect_clean_targets();
 }
 
+/* Interrupted before a disturbed sample's redo: the resume redoes it, and only what is left. */
+static void test_resume_redoes_a_pending_disturbed_sample(void **state)
+{
+	struct tally t;
+	int first;
+
+	(void)state;
+	loop.rs.n = 4;
+	fake_workload.symptom_at = 11; /* block 3's first sample: disturbed */
+	fake_workload.stop_after = 12; /* the next sample: Ctrl-C before the redo */
+	expect_int("interrupted run's exit code", run_loop(false), EXIT_INTERRUPTED);
+	t = tally();
+	expect_int("records after the interruption", t.records, N_ROWS * 3 + 1);
+	expect_int("disturbed records", t.disturbed, 1);
+	first = fake_workload.measures;
+	fake_workload.stop_after = 0;
+	expect_int("resumed run's exit code", run_loop(true), 0);
+	t = tally();
+	expect_int("records after the resume", t.records, N_ROWS * 4 + 1);
+	expect_int("disturbed records", t.disturbed, 1);
+	expect_each_pair_once(&t, 4);
+	/* Block 3's three rows, the disturbed one's redo among them; nothing else again. */
+	expect_int("measures of the resumed run", fake_workload.measures - first, N_ROWS);
+	expect_clean_targets();
+}
+
 /* A target's declared argument: recorded, restored and judged again on resume, passed to start. */
 static void test_target_args_recorded_and_restored(void **state)
 {
@@ -507,6 +533,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_failed_measure_is_an_error_record, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_disturbed_sample_redone, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_resume_redoes_a_pending_disturbed_sample,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_target_args_recorded_and_restored, setup,
 						teardown),
 		cmocka_unit_test(test_target_args_hostile),
