@@ -46,6 +46,15 @@ static void describe(const cJSON *rec, const struct workload_ops *w, char *buf, 
 		snprintf(buf + used, len - used, ", %.2f hits/%s", hits->valuedouble, w->event);
 }
 
+/* BUDGET: whether @need_s more seconds fit; if not, the run stops for it. */
+static bool fits(struct runner *r, double need_s)
+{
+	if (stopping_fits(r->rs->budget_min * 60, r->now() - r->started, need_s))
+		return true;
+	r->stopped = "budget";
+	return false;
+}
+
 /*
  * Before a redo: one-second windows of what other processes do until one is
  * quiet, at most a minute (then the redo runs and is judged as any sample).
@@ -56,7 +65,8 @@ enum run_state runner_wait_quiet(struct runner *r, const char *name)
 	struct interference f;
 	int waited;
 
-	for (waited = 0; waited < 60 && !*r->stop; waited++) {
+	/* Waiting never overruns BUDGET: the wait ends where the redo would no longer fit. */
+	for (waited = 0; waited < 60 && !*r->stop && fits(r, 1 + r->sample_s); waited++) {
 		interference_snap(&a, getpid(), NULL, 0);
 		usleep(1000000); /* the window measured, not a wait for an event */
 		interference_since(&a, getpid(), &f);
@@ -144,8 +154,13 @@ static enum run_state sample(struct runner *r, int block, int pos, int *qlen)
 	cJSON *rec;
 
 	/* A redo waits for the host to quiet down, or it is disturbed again. */
-	if (pos >= r->m->n && r->before_redo(r, c->name))
-		return RUN_INTERRUPTED;
+	if (pos >= r->m->n) {
+		s = r->before_redo(r, c->name);
+		if (s == RUN_GO && !fits(r, r->sample_s))
+			s = RUN_DONE; /* the wait spent what the redo needed */
+		if (s != RUN_GO)
+			return s;
+	}
 	t0 = r->now();
 	s = measure(r, row, &rec, &fig, &o);
 	if (s == RUN_GO &&
@@ -206,14 +221,6 @@ static int active_rows(struct runner *r, int block)
 	progress_note(&r->p, "block %d: %d row%s not yet within ±%g%%: %s", block + 1, left,
 		      left == 1 ? "" : "s", rs->precision, status);
 	return n_active;
-}
-
-static bool fits(struct runner *r, double need_s)
-{
-	if (stopping_fits(r->rs->budget_min * 60, r->now() - r->started, need_s))
-		return true;
-	r->stopped = "budget";
-	return false;
 }
 
 enum run_state runner_blocks(struct runner *r)

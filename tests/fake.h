@@ -43,5 +43,7 @@ extern const struct workload_ops fake_workload_ops;
 void fake_reset(void);
 /* The fake clock: each measure advances it by its duration. For BUDGET. */
 double fake_now(void);
+/* Time passing outside a measure (a wait before a redo). */
+void fake_advance(double seconds);
 
 #endif /* BPFCOST_TESTS_FAKE_H */

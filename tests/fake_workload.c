@@ -23,6 +23,11 @@ double fake_now(void)
 	return fake_clock;
 }
 
+void fake_advance(double seconds)
+{
+	fake_clock += seconds;
+}
+
 void fake_reset(void)
 {
 	memset(&fake_target, 0, sizeof(fake_target));

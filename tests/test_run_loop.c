@@ -39,6 +39,7 @@ struct loop {
 	struct run_settings rs;
 	volatile sig_atomic_t stop;
 	int redo_waits;
+	double redo_wait_s; /* fake time a wait before a redo takes */
 };
 
 static struct loop loop;
@@ -92,6 +93,7 @@ static enum run_state no_wait(struct runner *r, const char *row)
 	(void)r;
 	(void)row;
 	loop.redo_waits++;
+	fake_advance(loop.redo_wait_s);
 	return RUN_GO;
 }
 
@@ -424,6 +426,30 @@ static void test_disturbed_sample_redone(void **state)
 	expect_clean_targets();
 }
 
+/* A wait before a redo that spends the budget: the redo is not started, the manifest says budget.
+ */
+static void test_budget_bounds_a_redo(void **state)
+{
+	struct tally t;
+	cJSON *man;
+
+	(void)state;
+	loop.rs.n = 4;
+	loop.rs.budget_min = 2.5;      /* 150 s: the check (2 s) and four blocks of 3 x 10 s fit */
+	fake_workload.symptom_at = 11; /* block 3's first sample: disturbed */
+	loop.redo_wait_s = 30;	       /* at 152 s: no room for its 10 s redo */
+	expect_int("exit code", run_loop(false), 0);
+	t = tally();
+	expect_int("records", t.records, N_ROWS * 4);
+	expect_int("disturbed records", t.disturbed, 1);
+	expect_int("measures", fake_workload.measures, 1 + N_ROWS * 4);
+	man = manifest();
+	expect_str(man, "state", "budget");
+	expect_str(cJSON_GetObjectItemCaseSensitive(man, "precision"), "stopped", "budget");
+	cJSON_Delete(man);
+	expect_clean_targets();
+}
+
 /* Interrupted before a disturbed sample's redo: the resume redoes it, and only what is left. */
 static void test_resume_redoes_a_pending_disturbed_sample(void **state)
 {
@@ -533,6 +559,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_failed_measure_is_an_error_record, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_disturbed_sample_redone, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_budget_bounds_a_redo, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_resume_redoes_a_pending_disturbed_sample,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_target_args_recorded_and_restored, setup,
