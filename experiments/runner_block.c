@@ -20,8 +20,7 @@
 #include "schedule.h"
 #include "stopping.h"
 
-/* The progress line's detail: the metric in its unit (as the record declares it), hits, or the
- * error. */
+/* The progress line's detail: the metric in its unit (as the record says), hits, or the error. */
 static void describe(const cJSON *rec, const struct workload_ops *w, char *buf, size_t len)
 {
 	const cJSON *e = cJSON_GetObjectItemCaseSensitive(rec, "error");
@@ -139,8 +138,7 @@ static int write_record(struct runner *r, cJSON *rec, int row, int block, int po
 	return -1;
 }
 
-/* Queue position @pos of block @block: measured, recorded, redone at the block's end if disturbed.
- */
+/* Position @pos of block @block's queue: measured, recorded, if disturbed queued again. */
 static enum run_state sample(struct runner *r, int block, int pos, int *qlen)
 {
 	int row = r->order[pos];
