@@ -25,6 +25,7 @@
 #include "experiments/results.h"
 #include "experiments/run_settings.h"
 #include "experiments/runner.h"
+#include "loader/bpfcost.h"
 #include "fake.h"
 
 static char *probes[] = { "null", NULL };
@@ -476,6 +477,25 @@ static void test_resume_redoes_a_pending_disturbed_sample(void **state)
 	expect_clean_targets();
 }
 
+/* A resume on another kernel would mix two experiments in one table: refused, nothing measured. */
+static void test_resume_on_another_kernel_refused(void **state)
+{
+	struct tally t;
+	int first;
+
+	(void)state;
+	fake_workload.stop_after = 5;
+	expect_int("interrupted run's exit code", run_loop(false), EXIT_INTERRUPTED);
+	first = fake_workload.measures;
+	fake_workload.stop_after = 0;
+	fake_target.kernel = "6.9.0-other";
+	expect_int("resume on another kernel: exit code", run_loop(true), BPFCOST_EXIT_USAGE);
+	t = tally();
+	expect_int("records", t.records, 3);
+	expect_int("measures of the refused resume", fake_workload.measures - first, 0);
+	expect_clean_targets();
+}
+
 /* A target's declared argument: recorded, restored and judged again on resume, passed to start. */
 static void test_target_args_recorded_and_restored(void **state)
 {
@@ -562,6 +582,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_budget_bounds_a_redo, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_resume_redoes_a_pending_disturbed_sample,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_resume_on_another_kernel_refused, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_target_args_recorded_and_restored, setup,
 						teardown),
 		cmocka_unit_test(test_target_args_hostile),
