@@ -186,7 +186,8 @@ deps:
 clean:
 	rm -rf $(OUT)
 
-help:
+# The experiment settings come from bpfcost-run's option table (--make-help).
+help: $(OUT)/bin/bpfcost-run
 	@echo 'bpfcost: measure what attaching a BPF program costs'
 	@echo
 	@echo '  make help                  this text'
@@ -205,16 +206,6 @@ help:
 	@echo '  make report RESULTS=dir    regenerate tables and plots from a results dir'
 	@echo '    PERCALL=results/<dir>    a trigger run of the same kernel: predicted vs measured'
 	@echo '    ESTIMATOR=robust|mean    impact columns: Hodges-Lehmann/Mann-Whitney (default) or Welch'
-	@echo '  experiment settings: TARGET=guest|host WORKLOAD=iperf|trigger CLOCK=real|instructions'
-	@echo '    MATRIX=all|seed|quick|full|spin-ladder|flood-ladder|file N=10 DURATION=10 WARMUP=1'
-	@echo '    ARGS="name=value ..." TOPOLOGY=tap|user ACCEL=auto|kvm|tcg VCPUS=2 SEED=n'
-	@echo '    IPERF_ARGS="-u -P 8 -b 1G -l 64"'
-	@echo '    CALIBRATE=<multiple>|off offered load as a multiple of the capacity found (iperf: 1.2)'
-	@echo '    PRECISION=<percent>      sample past N until each impact CI is that narrow'
-	@echo '    MAX_N=<n> BUDGET=<min>   caps on PRECISION samples and on the whole run'
-	@echo '    PIN=on|off BIND=on|off   pin the target to CPUs, bind its interrupts (default on)'
-	@echo '    RESUME=results/<dir>       continue an interrupted run'
-	@echo '    REDO=3 DISTURB_CPU=0.25    redo samples disturbed by other work (CPUs above usual; off)'
 	@echo '  make bench [BENCH_ARGS="--only host -n 20"]  per-call benchmarks (figures, not tests)'
 	@echo '  make bench-report          bpfcost-report on 20,000 and 80,000 generated records'
 	@echo '  SANITIZE=1                 build and test with ASan and UBSan (in build-san/)'
@@ -223,6 +214,7 @@ help:
 	@echo '  CC=gcc CLANG=clang LD=ld BPFTOOL=path  the compilers, linker and bpftool used'
 	@echo '  VMLINUX_BTF=$(VMLINUX_BTF)  the BTF the probes are built against'
 	@echo '  V=1                        show full commands'
+	@$(OUT)/bin/bpfcost-run --make-help
 
 # What the compiler found each object of this $(OUT) to include (see DEPFLAGS).
 OBJS := $(foreach a,$(ARCHIVES),$($(a)_OBJS)) $(foreach b,$(BINS),$(filter %.o,$($(b)_OBJS))) \

@@ -135,6 +135,18 @@ static cJSON *workload_json(const struct run_settings *s)
 	return obj;
 }
 
+void manifest_target_args(struct cJSON *man, const struct target_ops *t, const char *const *values)
+{
+	cJSON *args;
+	int i;
+
+	cJSON_DeleteItemFromObjectCaseSensitive(man, "target_args");
+	args = cJSON_AddObjectToObject(man, "target_args");
+
+	for (i = 0; t && i < TARGET_MAX_ARGS && t->args[i].name; i++)
+		cJSON_AddStringToObject(args, t->args[i].name, values[i]);
+}
+
 cJSON *manifest_new(const struct run_settings *s, const struct matrix *m)
 {
 	cJSON *man = cJSON_CreateObject(), *set, *names;
@@ -148,6 +160,7 @@ cJSON *manifest_new(const struct run_settings *s, const struct matrix *m)
 	/* A string: JSON numbers lose 64-bit precision. */
 	cJSON_AddStringToObject(man, "order_seed", seed);
 	cJSON_AddStringToObject(man, "target", s->target);
+	manifest_target_args(man, target_find(s->target), s->target_values);
 	cJSON_AddStringToObject(man, "clock", s->clock);
 	cJSON_AddStringToObject(man, "topology", s->topology);
 	cJSON_AddItemToObject(man, "workload", workload_json(s));
@@ -242,6 +255,32 @@ static int workload_settings(const cJSON *obj, struct run_settings *s, char *err
 	}
 	for (i = 0; i < WORKLOAD_MAX_ARGS && w->args[i].name; i++)
 		s->values[i] = str(args, w->args[i].name) ?: w->args[i].dflt;
+	return 0;
+}
+
+int manifest_target_args_back(const cJSON *man, const struct target_ops *t, const char **values,
+			      char *err, size_t errlen)
+{
+	const cJSON *args = cJSON_GetObjectItemCaseSensitive(man, "target_args"), *a;
+	int i;
+
+	if (!t)
+		return 0; /* run_settings_check names it */
+	if (args && !cJSON_IsObject(args)) {
+		snprintf(err, errlen, "target_args: not an object");
+		return -1;
+	}
+	cJSON_ArrayForEach(a, args)
+	{
+		if (!a->string || target_arg_index(t, a->string) < 0 || !cJSON_IsString(a)) {
+			snprintf(err, errlen, "target_args: '%.64s' is not a %s argument",
+				 a->string ?: "", t->name);
+			return -1;
+		}
+	}
+	/* Missing (a manifest from before the argument): its default. */
+	for (i = 0; i < TARGET_MAX_ARGS && t->args[i].name; i++)
+		values[i] = str(args, t->args[i].name) ?: t->args[i].dflt;
 	return 0;
 }
 
@@ -390,7 +429,9 @@ int manifest_settings(const cJSON *man, struct run_settings *s, const char ***na
 		return -1;
 	}
 	if (workload_settings(cJSON_GetObjectItemCaseSensitive(man, "workload"), s, err, errlen) ||
-	    numbers(man, set, s, err, errlen) || disturbance_settings(set, s, err, errlen))
+	    numbers(man, set, s, err, errlen) || disturbance_settings(set, s, err, errlen) ||
+	    manifest_target_args_back(man, s->target ? target_find(s->target) : NULL,
+				      s->target_values, err, errlen))
 		return -1;
 	/* Absent in manifests from before --pin/--bind: those ran unpinned and unbound. */
 	s->pin = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(set, "pin"));

@@ -9,6 +9,7 @@
 
 #include "matrix.h"
 
+#include "targets/target.h"
 #include "workloads/workload.h"
 
 struct cJSON;
@@ -38,7 +39,17 @@ struct run_settings {
 	int redo_limit;	   /* --redo: redos of disturbed samples per row over the run */
 	double disturb_cpu; /* --disturb-cpu: other processes' CPU that disturbs; NAN: off */
 	const char *estimator; /* --estimator, passed to the report: robust, mean */
+	const char *target_values[TARGET_MAX_ARGS]; /* the target's declared arguments */
 };
+
+/*
+ * The target's declared arguments: recorded as "target_args", and back (a
+ * missing one gets its default; one the target does not declare is refused).
+ * Their values are judged by target_args_check(), as the command line's.
+ */
+void manifest_target_args(struct cJSON *man, const struct target_ops *t, const char *const *values);
+int manifest_target_args_back(const struct cJSON *man, const struct target_ops *t,
+			      const char **values, char *err, size_t errlen);
 
 /* A new manifest for a run about to start. */
 struct cJSON *manifest_new(const struct run_settings *s, const struct matrix *m);
@@ -53,5 +64,60 @@ void manifest_finish(struct cJSON *man, const char *state);
  */
 int manifest_settings(const struct cJSON *man, struct run_settings *s, const char ***names,
 		      int *count, char *err, size_t errlen);
+
+/*
+ * Every manifest write is checked: a full disk stops the run with the records
+ * so far intact (each sample is fsync'ed on its own) and says how to go on.
+ */
+int manifest_save(const char *dir, const struct cJSON *man);
+/*
+ * What makes records comparable: the target, its accelerator and its kernel.
+ * The first start records it; a resume on a different one would mix two
+ * experiments in one table: -1, said on stderr.
+ */
+int manifest_same_session(struct cJSON *man, struct target *t, const struct cJSON *info);
+
+/* Stats-on hit checks, by configuration name. */
+const struct cJSON *manifest_hit_check(const struct cJSON *man, const char *name);
+/* A passed check, or the kernel's "unsupported", holds; any other outcome is tried again. */
+bool manifest_check_is_final(const struct cJSON *man, const char *name);
+void manifest_set_hit_check(struct cJSON *man, const char *name, struct cJSON *check);
+void manifest_drop_hit_check(struct cJSON *man, const char *name);
+
+/*
+ * The workload arguments a recorded calibration replaced, into @replaced (one
+ * malloc'd slot per argument): 1, 0 when there is no calibration yet, -1 bad.
+ */
+int manifest_calibration_args(const struct cJSON *man, const struct workload_ops *w,
+			      char **replaced);
+void manifest_set_calibration(struct cJSON *man, struct cJSON *calibration);
+
+/* A target restart noted now with @why; the entry, for manifest_restart_failed(). */
+struct cJSON *manifest_add_restart(struct cJSON *man, const char *why);
+void manifest_restart_failed(struct cJSON *entry, const char *err);
+/* Why the sample loop ended (precision.stopped: reached, budget, max_n) and blocks begun. */
+void manifest_record_stop(struct cJSON *man, const char *code, int blocks);
+void manifest_set_disturbance(struct cJSON *man, struct cJSON *settings);
+/* PERCALL: the per-call results folder the report predicts from (kept for a resume). */
+void manifest_set_percall(struct cJSON *man, const char *dir);
+const char *manifest_percall(const struct cJSON *man);
+
+/* The resume set: which (configuration, block) pairs have their record already. */
+enum { SLOT_OPEN, SLOT_DONE, SLOT_DISTURBED };
+struct disturbance;
+struct resume_set {
+	const struct matrix *m;
+	int blocks;
+	unsigned char *slots; /* [row * blocks + block] */
+	int count;	      /* pairs done */
+	struct disturbance *dist;
+};
+
+/* Read samples.jsonl of @dir; each record also feeds @dist. 0, or -1 with @err. */
+int resume_set_load(struct resume_set *d, const char *dir, const struct matrix *m, int blocks,
+		    struct disturbance *dist, char *err, size_t errlen);
+bool resume_set_done(const struct resume_set *d, int row, int block);
+void resume_set_mark(struct resume_set *d, int row, int block);
+void resume_set_free(struct resume_set *d);
 
 #endif /* BPFCOST_MANIFEST_H */

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The bounds of every run setting, checked in one place: the command line and
- * a resumed manifest fill a struct run_settings, then run_settings_check()
- * refuses anything out of bounds before the target starts.
+ * The bounds of run settings. The command line and a resumed manifest fill a
+ * struct run_settings, then run_settings_check() (options.c, from the option
+ * table) refuses anything out of bounds before the target starts. Here: the
+ * bounds, rows' own settings, exact numbers read from JSON.
  */
 #ifndef BPFCOST_RUN_SETTINGS_H
 #define BPFCOST_RUN_SETTINGS_H
@@ -30,8 +31,12 @@ struct run_settings;
 #define RS_CONFIGS_MAX	 4096 /* rows in one run */
 #define RS_REDO_MAX	 100  /* redos of disturbed samples per row */
 
-/* 0, or -1 with @err naming the setting, its value and what is valid. */
-/* The command line's defaults (the seed from the clock and pid); workload values unset. */
+/*
+ * Both in options.c, from the option table: the command line's defaults (the
+ * seed from the clock and pid; workload and target values unset), and the
+ * one check of settings, from the command line or a resumed manifest: 0, or
+ * -1 with @err naming the setting, its value and what is valid.
+ */
 struct run_settings run_settings_defaults(void);
 int run_settings_check(const struct run_settings *rs, char *err, size_t errlen);
 /* A --disturb-cpu value: CPUs of other processes, above 0, at most 1024. */

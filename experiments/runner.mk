@@ -62,12 +62,14 @@ export TARGET WORKLOAD CLOCK MATRIX N DURATION WARMUP IPERF_ARGS TOPOLOGY ACCEL 
 # split at blanks; each word reaches the shell single-quoted, its own quotes
 # escaped ('\''), so it is a value, never syntax.
 shell_quote = '$(subst ','\'',$(1))'
-# The iperf workload's own arguments; another workload takes ARGS="name=value ...".
+# The iperf workload's own arguments; another workload takes ARGS="name=value ...",
+# the target TARGET_ARGS="name=value ..." (the same way).
 IPERF_FLAGS = $(if $(filter iperf,$(WORKLOAD)),-w "$$WARMUP" -i "$$IPERF_ARGS" \
 	$(if $(CALIBRATE),--arg "calibrate=$$CALIBRATE"))
 RUN_FLAGS = $(if $(RESUME),--resume "$$RESUME",--target "$$TARGET" --workload "$$WORKLOAD" \
 	--clock "$$CLOCK" --matrix "$$MATRIX" -n "$$N" -t "$$DURATION" $(IPERF_FLAGS) \
 	$(foreach a,$(value ARGS),--arg $(call shell_quote,$(a))) \
+	$(foreach a,$(value TARGET_ARGS),--target-arg $(call shell_quote,$(a))) \
 	-T "$$TOPOLOGY" -a "$$ACCEL" --vcpus "$$VCPUS" $(if $(SEED),-s "$$SEED") \
 	$(if $(PRECISION),--precision "$$PRECISION") $(if $(BUDGET),--budget "$$BUDGET") \
 	$(if $(MAX_N),--max-n "$$MAX_N") $(if $(PIN),--pin "$$PIN") $(if $(BIND),--bind "$$BIND") \

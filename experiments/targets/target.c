@@ -142,3 +142,13 @@ int target_serve(struct target *t, const struct server_spec *s, const char *addr
 	cJSON_Delete(r);
 	return 0;
 }
+
+int target_arg_index(const struct target_ops *t, const char *name)
+{
+	int i;
+
+	for (i = 0; i < TARGET_MAX_ARGS && t->args[i].name; i++)
+		if (!strcmp(t->args[i].name, name))
+			return i;
+	return -1;
+}

@@ -51,7 +51,20 @@ struct target_settings {
 	bool pin, bind;
 	/* The workload's server, started on the target before any sample; NULL: none. */
 	const struct server_spec *server;
+	/* The target's declared arguments (target_ops.args), one value each, in order. */
+	const char *const *values;
 };
+
+/* A setting the target declares: --target-arg name=value, TARGET_ARGS="name=value ...". */
+struct target_arg {
+	const char *name;
+	const char *dflt;
+	const char *help;
+	/* Optional: 0, or -1 with @err naming the value and what is valid. */
+	int (*validate)(const char *value, char *err, size_t errlen);
+};
+
+#define TARGET_MAX_ARGS 8
 
 /* Where a client on this machine sends to reach the target's server. */
 struct traffic_endpoint {
@@ -67,6 +80,7 @@ struct target;
 struct target_ops {
 	const char *name;    /* as in TARGET=<name> */
 	const char *summary; /* one line for --help */
+	struct target_arg args[TARGET_MAX_ARGS]; /* ends at the first without a name */
 	int (*start)(const struct target_settings *s, struct target **out, char *err,
 		     size_t errlen);
 	/* One agent request, one reply (caller frees), or NULL with @err. */
@@ -107,6 +121,8 @@ int target_serve(struct target *t, const struct server_spec *s, const char *addr
 		 char *err, size_t errlen);
 /* The name a server's process has in /proc/PID/comm. */
 const char *server_comm(const struct server_spec *s);
+/* Index of argument @name, or -1. */
+int target_arg_index(const struct target_ops *t, const char *name);
 
 static inline struct cJSON *target_call(struct target *t, const struct cJSON *req, int timeout_s,
 					char *err, size_t errlen)

@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: GPL-2.0
+/* --help and make help, generated from option_table[] and the registries. */
+#include <stdio.h>
+#include <string.h>
+
+#include "experiments/targets/target.h"
+#include "experiments/workloads/workload.h"
+#include "options.h"
+
+#define HELP_COLUMN 24
+#define HELP_WIDTH  79
+
+/* @text from column @col (the cursor is at @at), wrapped at words. */
+static void wrapped(FILE *f, int at, int col, const char *text)
+{
+	const char *word = text;
+
+	if (at >= col) {
+		fputc('\n', f);
+		at = 0;
+	}
+	fprintf(f, "%*s", col - at, "");
+	at = col;
+	while (*word) {
+		int len = (int)strcspn(word, " ");
+
+		if (at > col && at + 1 + len > HELP_WIDTH) {
+			fprintf(f, "\n%*s", col, "");
+			at = col;
+		} else if (at > col) {
+			fputc(' ', f);
+			at++;
+		}
+		fprintf(f, "%.*s", len, word);
+		at += len;
+		word += len;
+		word += strspn(word, " ");
+	}
+	fputc('\n', f);
+}
+
+static void option_line(FILE *f, const struct option_def *d)
+{
+	char head[64], help[512];
+	int at;
+
+	if (d->short_name)
+		at = snprintf(head, sizeof(head), "  -%c, --%s", d->short_name, d->name);
+	else
+		at = snprintf(head, sizeof(head), "      --%s", d->name);
+	if (d->metavar)
+		at += snprintf(head + at, sizeof(head) - at, " %s", d->metavar);
+	snprintf(help, sizeof(help), "%s%s%s%s", d->help, d->dflt ? " (default " : "",
+		 d->dflt ?: "", d->dflt ? ")" : "");
+	fputs(head, f);
+	wrapped(f, at, HELP_COLUMN, help);
+}
+
+/* A declared argument: "    name=default   help". */
+static void arg_line(FILE *f, const char *name, const char *dflt, const char *help)
+{
+	char head[96];
+	int at = snprintf(head, sizeof(head), "      %s=%s", name, dflt ? dflt : "");
+
+	fputs(head, f);
+	wrapped(f, at, HELP_COLUMN + 4, help ? help : "");
+}
+
+void options_usage(FILE *f)
+{
+	const struct target_ops *const *t;
+	const struct workload_ops *const *w;
+	const struct option_def *d;
+	int i;
+
+	fprintf(f, "Usage: bpfcost-run [options]\n"
+		   "       bpfcost-run --resume results/<dir>\n\n");
+	for (d = option_table; d->name || d->make_var; d++)
+		if (d->name)
+			option_line(f, d);
+	fprintf(f, "\nTargets (--target; --target-arg NAME=VALUE):\n");
+	for (t = target_list(); *t; t++) {
+		fprintf(f, "  %s", (*t)->name);
+		wrapped(f, 2 + (int)strlen((*t)->name), HELP_COLUMN, (*t)->summary ?: "");
+		for (i = 0; i < TARGET_MAX_ARGS && (*t)->args[i].name; i++)
+			arg_line(f, (*t)->args[i].name, (*t)->args[i].dflt, (*t)->args[i].help);
+	}
+	fprintf(f, "\nWorkloads (--workload; --arg NAME=VALUE):\n");
+	for (w = workload_list(); *w; w++) {
+		fprintf(f, "  %s", (*w)->name);
+		wrapped(f, 2 + (int)strlen((*w)->name), HELP_COLUMN, (*w)->summary ?: "");
+		for (i = 0; i < WORKLOAD_MAX_ARGS && (*w)->args[i].name; i++)
+			arg_line(f, (*w)->args[i].name, (*w)->args[i].dflt, (*w)->args[i].help);
+	}
+	fprintf(f, "\nExit: 0 done, 1 failure (records kept; --resume continues), 2 bad input,\n"
+		   "130 interrupted (records kept; --resume continues).\n");
+}
+
+void options_make_help(FILE *f)
+{
+	const struct option_def *d;
+	char head[96];
+	int at;
+
+	fprintf(f, "  experiment settings (make experiment NAME=value ...; bpfcost-run --help):\n");
+	for (d = option_table; d->name || d->make_var; d++) {
+		if (!d->make_var)
+			continue;
+		if (d->kind == OPT_SETS)
+			at = snprintf(head, sizeof(head), "    %s=\"%s ...\"", d->make_var,
+				      d->metavar);
+		else
+			at = snprintf(head, sizeof(head), "    %s=%s", d->make_var,
+				      d->dflt ? d->dflt : d->metavar);
+		fputs(head, f);
+		wrapped(f, at, 30, d->help);
+	}
+}
