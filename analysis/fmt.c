@@ -89,7 +89,7 @@ char *fmt_p(char *buf, size_t len, double p)
 }
 
 /* "!!" makes a probe that did not run once per packet impossible to miss. */
-char *fmt_hits(char *buf, size_t len, const struct cfg *c)
+char *fmt_hits(char *buf, size_t len, const struct row_stats *c)
 {
 	char m[FMT_SPEC_LEN];
 
@@ -102,7 +102,7 @@ char *fmt_hits(char *buf, size_t len, const struct cfg *c)
 }
 
 /* For rows without a single good sample: say why instead of printing dashes. */
-const char *cfg_status(const struct cfg *c)
+const char *cfg_status(const struct row_stats *c)
 {
 	if (c->n_ok)
 		return NULL;

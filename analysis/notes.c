@@ -30,7 +30,7 @@ static int add(struct notes *n, const char *fmt, ...)
 	return 0;
 }
 
-static bool is_spin(const struct cfg *c)
+static bool is_spin(const struct row_stats *c)
 {
 	return !strcmp(c->probe, "spin") && isfinite(c->spin_ns);
 }
@@ -46,8 +46,8 @@ static int spin_lines(const struct run *run, struct notes *n)
 	bool any = false;
 	int err = 0;
 
-	for (i = 0; i < run->n_cfgs && !err; i++) {
-		const struct cfg *c = &run->cfgs[i];
+	for (i = 0; i < run->n_rows && !err; i++) {
+		const struct row_stats *c = &run->rows[i];
 		double added = run_spin_added(run, c);
 		char measured[96], ratio[96];
 		bool seen;
@@ -124,8 +124,8 @@ static int hits_lines(const struct run *run, struct notes *n)
 	size_t i;
 	int err = 0;
 
-	for (i = 0; i < run->n_cfgs && !err; i++) {
-		const struct cfg *c = &run->cfgs[i];
+	for (i = 0; i < run->n_rows && !err; i++) {
+		const struct row_stats *c = &run->rows[i];
 
 		if (!c->hits_bad)
 			continue;
@@ -145,8 +145,8 @@ static int error_lines(const struct run *run, struct notes *n)
 	size_t i;
 	int err = 0;
 
-	for (i = 0; i < run->n_cfgs && !err; i++) {
-		const struct cfg *c = &run->cfgs[i];
+	for (i = 0; i < run->n_rows && !err; i++) {
+		const struct row_stats *c = &run->rows[i];
 
 		if (!c->n_err)
 			continue;
@@ -209,7 +209,7 @@ static int limit_line(const struct run *run, struct notes *n)
 /* What this run could have seen at all, in % and in the metric's unit. */
 static int mde_line(const struct run *run, struct notes *n)
 {
-	const struct cfg *b = run->baseline;
+	const struct row_stats *b = run->baseline;
 
 	if (!isfinite(run->mde_pct) && !isfinite(run->mde_abs))
 		return add(n, "Minimum detectable effect of this run: not computable (%s)",
@@ -258,15 +258,15 @@ static int disturbed_lines(const struct run *run, struct notes *n)
 
 	if (!run->n_disturbed)
 		return 0;
-	for (i = 0; i < run->n_cfgs; i++)
-		rows += run->cfgs[i].n_disturbed > 0;
+	for (i = 0; i < run->n_rows; i++)
+		rows += run->rows[i].n_disturbed > 0;
 	err = add(n,
 		  "Disturbed samples: %zu record%s in %zu row%s saw other work on the host and "
 		  "%s left out of every statistic (kept in samples.jsonl, redone by the runner)",
 		  run->n_disturbed, run->n_disturbed == 1 ? "" : "s", rows, rows == 1 ? "" : "s",
 		  run->n_disturbed == 1 ? "is" : "are");
-	for (i = 0; i < run->n_cfgs && !err; i++) {
-		const struct cfg *c = &run->cfgs[i];
+	for (i = 0; i < run->n_rows && !err; i++) {
+		const struct row_stats *c = &run->rows[i];
 
 		if (!c->n_disturbed)
 			continue;
@@ -291,8 +291,8 @@ static int significance_lines(const struct run *run, struct notes *n)
 	size_t i;
 	int err = 0;
 
-	for (i = 0; i < run->n_cfgs && !err; i++) {
-		const struct cfg *c = &run->cfgs[i];
+	for (i = 0; i < run->n_rows && !err; i++) {
+		const struct row_stats *c = &run->rows[i];
 		const struct estimate *e = &c->est[run->estimator];
 
 		if (c == run->baseline || !c->n_ok || !isfinite(e->diff_lo) ||
@@ -337,17 +337,17 @@ static int precision_lines(const struct run *run, struct notes *n)
 
 	if (isnan(run->precision_pct))
 		return 0;
-	for (i = 0; i < run->n_cfgs; i++) {
-		rows += &run->cfgs[i] != run->baseline && run->cfgs[i].n_ok;
-		reached += run->cfgs[i].reached;
+	for (i = 0; i < run->n_rows; i++) {
+		rows += &run->rows[i] != run->baseline && run->rows[i].n_ok;
+		reached += run->rows[i].reached;
 	}
 	err = add(n,
 		  "Precision target: 95%% CI of each impact within ±%s%% of the baseline; "
 		  "%zu of %zu rows reached it%s%s",
 		  FMT("%.3g", run->precision_pct), reached, rows,
 		  why ? "; the run stopped because " : "", why ?: "");
-	for (i = 0; i < run->n_cfgs && !err; i++) {
-		const struct cfg *c = &run->cfgs[i];
+	for (i = 0; i < run->n_rows && !err; i++) {
+		const struct row_stats *c = &run->rows[i];
 		char proj[64];
 
 		if (c == run->baseline || !c->n_ok)

@@ -171,9 +171,9 @@ static double predict(double d, double k)
 }
 
 /* A probed row of the per-call run by name; its baseline predicts nothing. */
-static const struct cfg *find_row(const struct run *pc, const char *name)
+static const struct row_stats *find_row(const struct run *pc, const char *name)
 {
-	const struct cfg *c = run_find_cfg(pc, name);
+	const struct row_stats *c = run_find_cfg(pc, name);
 
 	return c && !c->baseline ? c : NULL;
 }
@@ -182,9 +182,9 @@ static void predict_rows(struct run *run, const struct run *pc)
 {
 	struct percall *p = &run->percall;
 
-	for (size_t i = 0; i < run->n_cfgs; i++) {
-		struct cfg *c = &run->cfgs[i];
-		const struct cfg *q;
+	for (size_t i = 0; i < run->n_rows; i++) {
+		struct row_stats *c = &run->rows[i];
+		const struct row_stats *q;
 		double h, k, lo, hi;
 
 		if (c == run->baseline || !c->n_ok || !isfinite(c->impact_pct))
@@ -227,8 +227,8 @@ int run_percall(struct run *run, const char *flood_dir, const char *dir)
 	p->asked = true;
 	p->pps_baseline = NAN;
 	safe_dir(p->dir, sizeof(p->dir), dir);
-	for (size_t i = 0; i < run->n_cfgs; i++) {
-		struct cfg *c = &run->cfgs[i];
+	for (size_t i = 0; i < run->n_rows; i++) {
+		struct row_stats *c = &run->rows[i];
 
 		c->predicted_pct = c->predicted_lo = c->predicted_hi = NAN;
 		c->predicted_disagrees = false;
@@ -276,7 +276,7 @@ int run_percall(struct run *run, const char *flood_dir, const char *dir)
 	return 0;
 }
 
-const char *percall_flag(const struct run *run, const struct cfg *c)
+const char *percall_flag(const struct run *run, const struct row_stats *c)
 {
 	bool q = run->percall.kernel_unknown;
 
@@ -289,18 +289,18 @@ const char *percall_flag(const struct run *run, const struct cfg *c)
 }
 
 /* The k-th row flagged '!', or NULL. */
-static const struct cfg *disagreeing(const struct run *run, size_t k)
+static const struct row_stats *disagreeing(const struct run *run, size_t k)
 {
-	for (size_t i = 0; i < run->n_cfgs; i++)
-		if (run->cfgs[i].predicted_disagrees && !k--)
-			return &run->cfgs[i];
+	for (size_t i = 0; i < run->n_rows; i++)
+		if (run->rows[i].predicted_disagrees && !k--)
+			return &run->rows[i];
 	return NULL;
 }
 
 const char *percall_note(const struct run *run, size_t i, char *buf, size_t len)
 {
 	const struct percall *p = &run->percall;
-	const struct cfg *c;
+	const struct row_stats *c;
 	size_t k = 0;
 
 /* The i-th line of those whose condition holds, in this order. */

@@ -107,8 +107,8 @@ static const char *group_mechanism(const struct run *run, const char *attach)
 {
 	const char *m = NULL;
 
-	for (size_t i = 0; i < run->n_cfgs; i++) {
-		const struct cfg *c = &run->cfgs[i];
+	for (size_t i = 0; i < run->n_rows; i++) {
+		const struct row_stats *c = &run->rows[i];
 
 		if (c->baseline || strcmp(c->attach, attach) || !c->n_ok || !c->mechanism[0])
 			continue;
@@ -133,7 +133,7 @@ static double shown(const struct run *run, double pct, double abs)
 	return plot_percent(run) ? pct : abs;
 }
 
-static bool plottable(const struct run *run, const struct cfg *c)
+static bool plottable(const struct run *run, const struct row_stats *c)
 {
 	return c != run->baseline && c->n_ok && isfinite(shown(run, c->impact_pct, c->diff));
 }
@@ -149,8 +149,8 @@ static size_t distinct(const struct run *run, size_t off, const char **out, size
 {
 	size_t n = 0;
 
-	for (size_t i = 0; i < run->n_cfgs; i++) {
-		const struct cfg *c = &run->cfgs[i];
+	for (size_t i = 0; i < run->n_rows; i++) {
+		const struct row_stats *c = &run->rows[i];
 		const char *s = (const char *)c + off;
 		size_t k;
 
@@ -220,8 +220,8 @@ static int write_impact(const struct run *run, int tfd)
 	FILE *d, *v, *l;
 	int err;
 
-	ng = distinct(run, offsetof(struct cfg, attach), groups, MAX_SERIES);
-	np = distinct(run, offsetof(struct cfg, probe), probes, MAX_SERIES);
+	ng = distinct(run, offsetof(struct row_stats, attach), groups, MAX_SERIES);
+	np = distinct(run, offsetof(struct row_stats, probe), probes, MAX_SERIES);
 	qsort(probes, np, sizeof(*probes), str_cmp);
 	err = files_open(&pf, tfd, "impact", F_MAX);
 	if (err)
@@ -262,8 +262,8 @@ static int write_impact(const struct run *run, int tfd)
 		for (int st = 0; st < 2; st++) {
 			bool any = false;
 
-			for (size_t i = 0; i < run->n_cfgs; i++) {
-				const struct cfg *c = &run->cfgs[i];
+			for (size_t i = 0; i < run->n_rows; i++) {
+				const struct row_stats *c = &run->rows[i];
 				size_t g = index_of(groups, ng, c->attach);
 				double x, y, lo, hi;
 
@@ -312,7 +312,7 @@ static int write_impact(const struct run *run, int tfd)
 
 static int write_samples(const struct run *run, int tfd)
 {
-	const struct cfg *b = run->baseline;
+	const struct row_stats *b = run->baseline;
 	struct plotfiles pf;
 	size_t i, k, x = 0;
 	FILE *d, *v;
@@ -335,8 +335,8 @@ static int write_samples(const struct run *run, int tfd)
 		isfinite(b->value.mean) ? b->value.mean : 0,
 		isfinite(b->value.sd) ? b->value.sd : 0);
 	/* Block 0: every sample, spread sideways by block so equal values stay visible. */
-	for (i = 0; i < run->n_cfgs; i++) {
-		const struct cfg *c = &run->cfgs[i];
+	for (i = 0; i < run->n_rows; i++) {
+		const struct row_stats *c = &run->rows[i];
 
 		if (!c->n_ok)
 			continue;
@@ -349,8 +349,8 @@ static int write_samples(const struct run *run, int tfd)
 	}
 	/* Block 1: each configuration's mean and sd, its name the tic label. */
 	fprintf(d, "\n\n");
-	for (i = 0, x = 0; i < run->n_cfgs; i++) {
-		const struct cfg *c = &run->cfgs[i];
+	for (i = 0, x = 0; i < run->n_rows; i++) {
+		const struct row_stats *c = &run->rows[i];
 
 		if (!c->n_ok)
 			continue;

@@ -36,8 +36,8 @@ int summary_csv_write(const struct run *run, FILE *f)
 	if (run->percall.asked)
 		fputs(percall_header, f);
 	fputc('\n', f);
-	for (size_t i = 0; i < run->n_cfgs; i++) {
-		const struct cfg *c = &run->cfgs[i];
+	for (size_t i = 0; i < run->n_rows; i++) {
+		const struct row_stats *c = &run->rows[i];
 
 		esc_csv(f, c->name);
 		csv_next_str(f, c->attach);

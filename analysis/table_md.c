@@ -20,7 +20,7 @@ static void num(FILE *f, const char *s)
 	fprintf(f, " %s |", s);
 }
 
-static void row(const struct run *run, const struct cfg *c, FILE *f)
+static void row(const struct run *run, const struct row_stats *c, FILE *f)
 {
 	const char *st = cfg_status(c);
 	char b[96], ci[64];
@@ -79,8 +79,8 @@ int table_md_write(const struct run *run, FILE *f)
 	fprintf(f, "|:--|--:|%s--:|--:|%s--:|--:|%s--:|--:|--:|:-:|--:|%s--:|--:|:--|\n",
 		run->has_packets ? "--:|" : "", run->has_packets ? "--:|--:|" : "",
 		run->percall.asked ? "--:|--:|:-:|" : "", run->has_packets ? "--:|" : "");
-	for (i = 0; i < run->n_cfgs; i++)
-		row(run, &run->cfgs[i], f);
+	for (i = 0; i < run->n_rows; i++)
+		row(run, &run->rows[i], f);
 	fputc('\n', f);
 	for (i = 0; i < notes.n; i++) {
 		fputs("- ", f);

@@ -17,7 +17,7 @@ static void num_cell(FILE *f, const char *s)
 		fprintf(f, "$%s$", s);
 }
 
-static void row(const struct run *run, const struct cfg *c, FILE *f)
+static void row(const struct run *run, const struct row_stats *c, FILE *f)
 {
 	const char *st = cfg_status(c);
 	char b[96], ci[64];
@@ -91,9 +91,9 @@ int table_tex_write(const struct run *run, FILE *f)
 	fputs("Difference & 95\\% CI & $p_{\\mathrm{Holm}}$ & Sig. & ns/pkt & ns/run & Hits/", f);
 	esc_tex(f, m->event);
 	fputs(" & Mechanism \\\\\n\\midrule\n", f);
-	for (i = 0; i < run->n_cfgs; i++) {
-		row(run, &run->cfgs[i], f);
-		if (&run->cfgs[i] == run->baseline && i + 1 < run->n_cfgs)
+	for (i = 0; i < run->n_rows; i++) {
+		row(run, &run->rows[i], f);
+		if (&run->rows[i] == run->baseline && i + 1 < run->n_rows)
 			fputs("\\midrule\n", f);
 	}
 	fprintf(f, "\\bottomrule\n\\end{tabular}\n");

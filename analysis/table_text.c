@@ -54,8 +54,8 @@ static int name_width(const struct run *run)
 {
 	int w = 26;
 
-	for (size_t i = 0; i < run->n_cfgs; i++) {
-		int n = (int)strlen(run->cfgs[i].name) + 2;
+	for (size_t i = 0; i < run->n_rows; i++) {
+		int n = (int)strlen(run->rows[i].name) + 2;
 
 		w = n > w ? n : w;
 	}
@@ -97,8 +97,8 @@ static void value_table(const struct run *run, FILE *f, int namew)
 	}
 	cols[ncol++] = (struct col){ "Errors", 8 };
 	header(f, cols, ncol, namew);
-	for (size_t i = 0; i < run->n_cfgs; i++) {
-		const struct cfg *c = &run->cfgs[i];
+	for (size_t i = 0; i < run->n_rows; i++) {
+		const struct row_stats *c = &run->rows[i];
 		const char *st = cfg_status(c);
 
 		put_left(f, c->name, namew);
@@ -156,7 +156,7 @@ static void impact_cols(const struct run *run, struct impact_cols *k)
 }
 
 /* "+316.0 [+315.8, +316.2]", or "-" when the difference cannot be computed. */
-static char *fmt_diff(char *buf, size_t len, const struct cfg *c)
+static char *fmt_diff(char *buf, size_t len, const struct row_stats *c)
 {
 	char d[32], ci[64];
 
@@ -171,7 +171,7 @@ static char *fmt_diff(char *buf, size_t len, const struct cfg *c)
 }
 
 /* --percall: "-3.1% [-3.4, -2.8]", or "-" when the prediction cannot be computed. */
-static char *fmt_predicted(char *buf, size_t len, const struct cfg *c)
+static char *fmt_predicted(char *buf, size_t len, const struct row_stats *c)
 {
 	char p[32], ci[64];
 
@@ -186,7 +186,7 @@ static char *fmt_predicted(char *buf, size_t len, const struct cfg *c)
 	return buf;
 }
 
-static void impact_row(const struct run *run, const struct cfg *c, const struct impact_cols *ic,
+static void impact_row(const struct run *run, const struct row_stats *c, const struct impact_cols *ic,
 		       FILE *f, int namew)
 {
 	const struct col *k = ic->v;
@@ -252,9 +252,9 @@ int table_text_write(const struct run *run, const char *src, FILE *f)
 	rule(f, '=', SEP_CHAR_WIDTH);
 	impact_cols(run, &ic);
 	total = header(f, ic.v, ic.n, namew);
-	for (i = 0; i < run->n_cfgs; i++)
-		if (&run->cfgs[i] != run->baseline)
-			impact_row(run, &run->cfgs[i], &ic, f, namew);
+	for (i = 0; i < run->n_rows; i++)
+		if (&run->rows[i] != run->baseline)
+			impact_row(run, &run->rows[i], &ic, f, namew);
 	rule(f, '-', total);
 	for (i = 0; i < notes.n; i++) {
 		esc_text(f, notes.v[i]);

@@ -135,7 +135,7 @@ static int bench_host(const char *n)
 	char *extra[] = { "--target", "host",  "--workload", "trigger", "-m",
 			  matrix,     "-n",    (char *)n,    "--arg",	"calls=1000000",
 			  "--arg",    "ref=1", "--arg",	     refarg,	NULL };
-	const struct cfg *tp, *raw;
+	const struct row_stats *tp, *raw;
 	double ref = ref_ns(), secs;
 	struct welch w;
 	struct run run;
@@ -180,8 +180,8 @@ static int bench_guest(const char *n)
 	}
 	printf("2. guest, instruction clock, MATRIX=all twice, N=%s: %.0f s and %.0f s\n", n,
 	       secs[0], secs[1]);
-	for (size_t i = 0; i < a.n_cfgs; i++) {
-		const struct cfg *ca = &a.cfgs[i], *cb = run_find_cfg(&b, ca->name);
+	for (size_t i = 0; i < a.n_rows; i++) {
+		const struct row_stats *ca = &a.rows[i], *cb = run_find_cfg(&b, ca->name);
 		double rel;
 
 		if (!cb || !ca->value.n || !cb->value.n)
@@ -208,10 +208,10 @@ static void print_ladder(const char *what, const struct run *run, double secs)
 	       "%zu rows\n",
 	       what, secs, l->slope, l->slope_lo, l->slope_hi, l->icept, l->icept_lo, l->icept_hi,
 	       run->metric.unit, l->rows);
-	for (size_t i = 0; i < run->n_cfgs; i++)
-		if (!strcmp(run->cfgs[i].probe, "spin"))
-			printf("     %-24s set %4.0f  measured %+8.1f\n", run->cfgs[i].name,
-			       run->cfgs[i].spin_ns, run_spin_added(run, &run->cfgs[i]));
+	for (size_t i = 0; i < run->n_rows; i++)
+		if (!strcmp(run->rows[i].probe, "spin"))
+			printf("     %-24s set %4.0f  measured %+8.1f\n", run->rows[i].name,
+			       run->rows[i].spin_ns, run_spin_added(run, &run->rows[i]));
 }
 
 static int bench_ladders(const char *n)
@@ -429,7 +429,7 @@ out:
 /* @n records of 10 configurations in @dir/samples.jsonl, as the runner writes them. */
 static int write_records(const char *dir, long n)
 {
-	static const char *const cfgs[][2] = {
+	static const char *const rows[][2] = {
 		{ "baseline", NULL },	    { "tp-null", "tp" },
 		{ "tp-map", "tp" },	    { "kprobe-null", "kprobe" },
 		{ "kprobe-map", "kprobe" }, { "fentry-null", "fentry" },
@@ -446,7 +446,7 @@ static int write_records(const char *dir, long n)
 	if (!f)
 		return -1;
 	for (long i = 0; i < n; i++) {
-		const char *const *c = cfgs[i % 10];
+		const char *const *c = rows[i % 10];
 		double v = 1.8e7 * (1 - 0.01 * (i % 10)) + (rand_r(&seed) % 2000000) - 1e6;
 
 		fprintf(f, "{\"config\":\"%s\",", c[0]);
