@@ -15,6 +15,7 @@ ANALYSIS_SRCS := \
 	analysis/percall.c \
 	analysis/plot.c \
 	analysis/precision.c \
+	analysis/record_parse.c \
 	analysis/records.c \
 	analysis/robust.c \
 	analysis/samples_csv.c \
