@@ -14,6 +14,7 @@ ANALYSIS_SRCS := \
 	analysis/outfile.c \
 	analysis/percall.c \
 	analysis/plot.c \
+	analysis/plot_data.c \
 	analysis/precision.c \
 	analysis/record_parse.c \
 	analysis/records.c \

@@ -48,19 +48,13 @@ static const char *out_root = "results/bench";
 static int run_tool(char *const argv[])
 {
 	struct spawn_opts o;
-	char how[32];
-	int status;
-	pid_t pid;
+	char why[64];
 
 	spawn_opts_init(&o);
 	o.stdout_fd = SPAWN_INHERIT;
 	o.stderr_fd = SPAWN_INHERIT;
-	pid = spawn(argv, &o);
-	if (pid < 0 || spawn_wait(pid, 3 * 3600, NULL, &status))
-		return -1;
-	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
-		fprintf(stderr, "bpfcost-bench: %s ended with %s\n", argv[0],
-			spawn_status_str(status, how, sizeof(how)));
+	if (spawn_run_ok(argv, &o, 3 * 3600, NULL, why, sizeof(why))) {
+		fprintf(stderr, "bpfcost-bench: %s: %s\n", argv[0], why);
 		return -1;
 	}
 	return 0;
