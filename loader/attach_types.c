@@ -220,3 +220,41 @@ const char *const *bpfcost_attach_names(void)
 		names[i] = types[i].name;
 	return names;
 }
+
+/*
+ * Options no row names but that explain a measurement (the JIT, how kprobes
+ * and ftrace are built, preemption, the tick); recorded after the rows' own.
+ */
+static const char *const context_config[] = {
+	"BPF_JIT",	    "BPF_JIT_ALWAYS_ON",	"BPF_EVENTS",		    "OPTPROBES",
+	"KPROBE_EVENTS",    "FPROBE_EVENTS",		"FUNCTION_TRACER",	    "DYNAMIC_FTRACE_WITH_REGS",
+	"DYNAMIC_FTRACE_WITH_ARGS", "X86_KERNEL_IBT", "PREEMPT",		    "PREEMPT_DYNAMIC",
+	"HZ",
+};
+
+#define NR_CONTEXT (sizeof(context_config) / sizeof(context_config[0]))
+/* Room for every row's options (a row names a few) and the context ones. */
+#define MAX_CONFIG (NR_TYPES * 4 + NR_CONTEXT)
+
+static void config_add(const char **list, size_t *n, const char *name)
+{
+	for (size_t i = 0; i < *n; i++)
+		if (!strcmp(list[i], name))
+			return;
+	if (*n < MAX_CONFIG)
+		list[(*n)++] = name;
+}
+
+const char *const *attach_config_options(void)
+{
+	static const char *list[MAX_CONFIG + 1];
+	size_t i, n = 0;
+
+	for (i = 0; i < NR_TYPES; i++)
+		for (const char *const *c = types[i].config; c && *c; c++)
+			config_add(list, &n, *c);
+	for (i = 0; i < NR_CONTEXT; i++)
+		config_add(list, &n, context_config[i]);
+	list[n] = NULL;
+	return list;
+}

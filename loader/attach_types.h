@@ -43,4 +43,12 @@ struct attach_type {
 const struct attach_type *attach_type_find(const char *name);
 const struct attach_type *attach_type_at(int i); /* NULL past the end */
 
+/*
+ * The kernel config options a result records, without "CONFIG_", each once,
+ * NULL-terminated: every option an attach type's row names (so a new row's
+ * option is recorded too), then a few that explain a measurement (the JIT,
+ * preemption, HZ). The host's manifest and the guest agent's info both use it.
+ */
+const char *const *attach_config_options(void);
+
 #endif /* BPFCOST_ATTACH_TYPES_H */

@@ -5,6 +5,9 @@
 #include <sys/utsname.h>
 #include <zlib.h>
 
+#include <cjson/cJSON.h>
+
+
 #include "kconfig.h"
 
 static char *config_text;
@@ -88,4 +91,19 @@ const char *kconfig_get(const char *name)
 			return "n";
 	}
 	return "n";
+}
+
+void kconfig_record(struct cJSON *obj, const char *const *names, const char *prefix)
+{
+	char key[96];
+
+	for (; names && *names; names++) {
+		const char *v = kconfig_get(*names);
+
+		snprintf(key, sizeof(key), "%s%s", prefix, *names);
+		if (v)
+			cJSON_AddStringToObject(obj, key, v);
+		else
+			cJSON_AddNullToObject(obj, key);
+	}
 }
