@@ -28,6 +28,7 @@
 #include "analysis/fmt.h"
 #include "analysis/files.h"
 #include "analysis/run.h"
+#include "loader/json_get.h"
 
 #define PLAIN_CHARS "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._+~-"
 
@@ -36,22 +37,14 @@ static cJSON *manifest_read(const char *dir)
 {
 	int dfd = dir_open(dir);
 	cJSON *root = NULL;
-	char *text;
 
 	if (dfd < 0)
 		return NULL;
-	if (!infile_read(dfd, "manifest.json", MANIFEST_MAX, &text, NULL)) {
-		root = cJSON_Parse(text);
-		free(text);
-	}
+	manifest_read_at(dfd, &root);
 	close(dfd);
 	return root;
 }
 
-static const char *str_at(const cJSON *o, const char *k)
-{
-	return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, k));
-}
 
 /* @s into @buf when it is short and plain (it reaches every table), else "". */
 static void copy_plain(char *buf, size_t len, const char *s)
@@ -69,13 +62,13 @@ static void copy_plain(char *buf, size_t len, const char *s)
 static void target_kernel(const cJSON *man, char *buf, size_t len)
 {
 	const cJSON *ti = cJSON_GetObjectItemCaseSensitive(man, "target_info");
-	const char *k = str_at(cJSON_GetObjectItemCaseSensitive(ti, "info"), "kernel_release");
-	const char *target = str_at(man, "target");
+	const char *k = json_str(cJSON_GetObjectItemCaseSensitive(ti, "info"), "kernel_release");
+	const char *target = json_str(man, "target");
 
 	if (!k)
-		k = str_at(man, "guest_kernel");
+		k = json_str(man, "guest_kernel");
 	if (!k && target && !strcmp(target, "host"))
-		k = str_at(cJSON_GetObjectItemCaseSensitive(man, "host"), "kernel_release");
+		k = json_str(cJSON_GetObjectItemCaseSensitive(man, "host"), "kernel_release");
 	copy_plain(buf, len, k);
 }
 
@@ -83,7 +76,7 @@ static const char *workload_name(const cJSON *man)
 {
 	const cJSON *w = cJSON_GetObjectItemCaseSensitive(man, "workload");
 
-	return cJSON_IsString(w) ? w->valuestring : str_at(w, "name");
+	return cJSON_IsString(w) ? w->valuestring : json_str(w, "name");
 }
 
 /* The folder name as given, for notes: characters that could mean markup become '?'. */
@@ -120,7 +113,7 @@ static void __attribute__((format(printf, 2, 3))) refuse(struct percall *p, cons
 static bool acceptable(struct run *run, const struct run *pc, const cJSON *fman, const cJSON *pman)
 {
 	struct percall *p = &run->percall;
-	const char *wl = workload_name(pman), *clock = str_at(pman, "clock");
+	const char *wl = workload_name(pman), *clock = json_str(pman, "clock");
 	char a[64], b[64], w[32];
 
 	if (wl) {
