@@ -12,6 +12,13 @@
 struct bpf_link;
 struct bpfcost_session;
 
+/* What vmlinux BTF must hold for the type to load (support.c asks before loading). */
+enum attach_btf {
+	ATTACH_BTF_NONE,
+	ATTACH_BTF_FUNC,       /* the target function (fentry, fexit) */
+	ATTACH_BTF_TRACEPOINT, /* btf_trace_<tracepoint> (tp_btf) */
+};
+
 struct attach_type {
 	const char *name;   /* as used in matrices: "kprobe-fprobe" */
 	const char *prog;   /* program name in progs/include/bpfcost_variants.bpf.h */
@@ -27,6 +34,7 @@ struct attach_type {
 	 * one the kernel config sets to "n" explains a failure. NULL: none.
 	 */
 	const char *const *config;
+	enum attach_btf btf;
 	const char *needs;	    /* the kernel feature, for people: the hint when unsupported */
 	const char *mechanism;	    /* what the kernel does; NULL: ask kprobes/list */
 	const char *want_mechanism; /* if set, any other mechanism means unsupported */
