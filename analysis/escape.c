@@ -91,7 +91,7 @@ char *esc_text_str(char *buf, size_t len, const char *s)
 /* Markdown: links and images need brackets; code spans could swallow an escape. */
 static const char *const md_escape[128] = {
 	['<'] = "&lt;", ['>'] = "&gt;", ['&'] = "&amp;", ['\\'] = "\\\\",
-	['`'] = "\\`",   ['['] = "\\[",  [']'] = "\\]",   ['|'] = "\\|",
+	['`'] = "\\`",	['['] = "\\[",	[']'] = "\\]",	 ['|'] = "\\|",
 };
 
 static void put_md(FILE *f, const unsigned char *c, size_t n)
@@ -145,12 +145,26 @@ void csv_next_num(FILE *f, double v)
 }
 
 static const char *const tex_escape[128] = {
-	['\\'] = "\\textbackslash{}", ['~'] = "\\textasciitilde{}", ['^'] = "\\textasciicircum{}",
-	['<'] = "\\textless{}",	['>'] = "\\textgreater{}",	  ['|'] = "\\textbar{}",
-	['&'] = "\\&",		['%'] = "\\%",		  ['$'] = "\\$",
-	['#'] = "\\#",		['_'] = "\\_",		  ['{'] = "\\{",
+	['\\'] = "\\textbackslash{}",
+	['~'] = "\\textasciitilde{}",
+	['^'] = "\\textasciicircum{}",
+	['<'] = "\\textless{}",
+	['>'] = "\\textgreater{}",
+	['|'] = "\\textbar{}",
+	['&'] = "\\&",
+	['%'] = "\\%",
+	['$'] = "\\$",
+	['#'] = "\\#",
+	['_'] = "\\_",
+	['{'] = "\\{",
 	['}'] = "\\}",
 };
+
+void csv_next_nums(FILE *f, const double *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		csv_next_num(f, v[i]);
+}
 
 void esc_tex(FILE *f, const char *s)
 {
