@@ -144,27 +144,17 @@ void csv_next_num(FILE *f, double v)
 		fprintf(f, "%.10g", v);
 }
 
-static const char *const tex_escape[128] = {
-	['\\'] = "\\textbackslash{}",
-	['~'] = "\\textasciitilde{}",
-	['^'] = "\\textasciicircum{}",
-	['<'] = "\\textless{}",
-	['>'] = "\\textgreater{}",
-	['|'] = "\\textbar{}",
-	['&'] = "\\&",
-	['%'] = "\\%",
-	['$'] = "\\$",
-	['#'] = "\\#",
-	['_'] = "\\_",
-	['{'] = "\\{",
-	['}'] = "\\}",
-};
-
 void csv_next_nums(FILE *f, const double *v, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		csv_next_num(f, v[i]);
 }
+
+/* Special to LaTeX: these six by name, and "&%$#_{}" after a backslash. */
+static const char *const tex_escape[128] = {
+	['\\'] = "\\textbackslash{}", ['~'] = "\\textasciitilde{}", ['^'] = "\\textasciicircum{}",
+	['<'] = "\\textless{}",	      ['>'] = "\\textgreater{}",    ['|'] = "\\textbar{}",
+};
 
 void esc_tex(FILE *f, const char *s)
 {
@@ -173,6 +163,8 @@ void esc_tex(FILE *f, const char *s)
 	for (; *p; p++) {
 		if (*p < 128 && tex_escape[*p])
 			fputs(tex_escape[*p], f);
+		else if (strchr("&%$#_{}", *p))
+			fprintf(f, "\\%c", *p);
 		else /* pdflatex stops on bytes its input encoding does not map. */
 			fputc(*p >= 0x20 && *p < 0x7f ? *p : '?', f);
 	}
