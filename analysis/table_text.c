@@ -155,34 +155,21 @@ static void impact_cols(const struct run *run, struct impact_cols *k)
 	k->v[k->n++] = (struct col){ "Mechanism", 12 };
 }
 
-/* "+316.0 [+315.8, +316.2]", or "-" when the difference cannot be computed. */
-static char *fmt_diff(char *buf, size_t len, const struct row_stats *c)
+/*
+ * "+316.0 [+315.8, +316.2]" (a difference) or "-3.1% [-3.4, -2.8]" (a
+ * prediction, @unit "%"): "-" when @v cannot be computed, no CI without one.
+ */
+static char *fmt_with_ci(char *buf, size_t len, double v, double lo, double hi, const char *unit)
 {
 	char d[32], ci[64];
 
-	if (!isfinite(c->diff))
+	if (!isfinite(v))
 		return fmt_num(buf, len, NAN, 0);
-	fmt_signed(d, sizeof(d), c->diff, 1, "");
-	if (isfinite(c->diff_lo) && isfinite(c->diff_hi))
-		snprintf(buf, len, "%s %s", d, fmt_ci(ci, sizeof(ci), c->diff_lo, c->diff_hi, 1));
+	fmt_signed(d, sizeof(d), v, 1, unit);
+	if (isfinite(lo) && isfinite(hi))
+		snprintf(buf, len, "%s %s", d, fmt_ci(ci, sizeof(ci), lo, hi, 1));
 	else
 		snprintf(buf, len, "%s", d);
-	return buf;
-}
-
-/* --percall: "-3.1% [-3.4, -2.8]", or "-" when the prediction cannot be computed. */
-static char *fmt_predicted(char *buf, size_t len, const struct row_stats *c)
-{
-	char p[32], ci[64];
-
-	if (!isfinite(c->predicted_pct))
-		return fmt_num(buf, len, NAN, 0);
-	fmt_signed(p, sizeof(p), c->predicted_pct, 1, "%");
-	if (isfinite(c->predicted_lo) && isfinite(c->predicted_hi))
-		snprintf(buf, len, "%s %s", p,
-			 fmt_ci(ci, sizeof(ci), c->predicted_lo, c->predicted_hi, 1));
-	else
-		snprintf(buf, len, "%s", p);
 	return buf;
 }
 
@@ -206,10 +193,10 @@ static void impact_row(const struct run *run, const struct row_stats *c, const s
 		put_right(f, fmt_signed(b, sizeof(b), c->transfer_impact_pct, 1, "%"), &k[i++]);
 	put_right(f, fmt_ci(b, sizeof(b), c->impact_lo, c->impact_hi, 1), &k[i++]);
 	if (run->percall.asked) {
-		put_right(f, fmt_predicted(b, sizeof(b), c), &k[i++]);
+		put_right(f, fmt_with_ci(b, sizeof(b), c->predicted_pct, c->predicted_lo, c->predicted_hi, "%"), &k[i++]);
 		put_left(f, percall_flag(run, c), k[i++].width);
 	}
-	put_right(f, fmt_diff(b, sizeof(b), c), &k[i++]);
+	put_right(f, fmt_with_ci(b, sizeof(b), c->diff, c->diff_lo, c->diff_hi, ""), &k[i++]);
 	put_right(f, fmt_p(b, sizeof(b), c->p_holm), &k[i++]);
 	put_left(f, c->sig, k[i++].width);
 	put_right(f, fmt_num(b, sizeof(b), c->mde_pct, 1), &k[i++]);
