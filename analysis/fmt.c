@@ -196,3 +196,26 @@ const char *fmt_legend(const struct run *run, int i, char *buf, size_t len)
 		return NULL;
 	}
 }
+
+int notes_write(const struct run *run, FILE *f, const struct notes_style *st)
+{
+	struct notes notes;
+	char line[1024];
+	size_t i;
+
+	if (notes_build(run, &notes))
+		return -1;
+	for (i = 0; i < notes.n; i++) {
+		fputs(st->note_before, f);
+		st->esc(f, notes.v[i]); /* a note quotes records: escaped for the format */
+		fputs(st->note_after, f);
+	}
+	fputs(st->between, f);
+	for (i = 0; fmt_legend(run, (int)i, line, sizeof(line)); i++) {
+		fputs(st->legend_before, f);
+		st->esc(f, line);
+		fputs(st->legend_after, f);
+	}
+	notes_free(&notes);
+	return 0;
+}

@@ -60,13 +60,18 @@ static void row(const struct run *run, const struct row_stats *c, FILE *f)
 
 int table_md_write(const struct run *run, FILE *f)
 {
+	static const struct notes_style style = {
+		.esc = esc_md,
+		.note_before = "- ",
+		.note_after = "\n",
+		.between = "\n",
+		.legend_before = "",
+		.legend_after = "\n\n",
+	};
 	const struct rec_metric *m = &run->metric;
-	char line[1024], t[64];
-	struct notes notes;
+	char t[64];
 	size_t i;
 
-	if (notes_build(run, &notes))
-		return -1;
 	fprintf(f,
 		"| Configuration | %s (%s) |%s Samples | Errors |%s Impact | 95%% CI (%%) |%s "
 		"Difference (%s) | 95%% CI (%s) | p (Holm) | Sig | MDE (%%) |%s ns/run | "
@@ -82,16 +87,7 @@ int table_md_write(const struct run *run, FILE *f)
 	for (i = 0; i < run->n_rows; i++)
 		row(run, &run->rows[i], f);
 	fputc('\n', f);
-	for (i = 0; i < notes.n; i++) {
-		fputs("- ", f);
-		esc_md(f, notes.v[i]);
-		fputc('\n', f);
-	}
-	fputc('\n', f);
-	for (i = 0; fmt_legend(run, (int)i, line, sizeof(line)); i++) {
-		esc_md(f, line);
-		fputs("\n\n", f);
-	}
-	notes_free(&notes);
+	if (notes_write(run, f, &style))
+		return -1;
 	return ferror(f) ? -1 : 0;
 }

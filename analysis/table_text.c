@@ -210,14 +210,18 @@ static void impact_row(const struct run *run, const struct row_stats *c, const s
 
 int table_text_write(const struct run *run, const char *src, FILE *f)
 {
+	static const struct notes_style style = {
+		.esc = esc_text,
+		.note_before = "",
+		.note_after = "\n",
+		.between = "\n",
+		.legend_before = "",
+		.legend_after = "\n",
+	};
 	int namew = name_width(run), total;
 	struct impact_cols ic;
-	struct notes notes;
-	char line[1024];
 	size_t i;
 
-	if (notes_build(run, &notes))
-		return -1;
 	/* The folder's name and the manifest's text are the folder's: no control characters. */
 	fputs("bpfcost report: ", f);
 	esc_text(f, src);
@@ -243,13 +247,7 @@ int table_text_write(const struct run *run, const char *src, FILE *f)
 		if (&run->rows[i] != run->baseline)
 			impact_row(run, &run->rows[i], &ic, f, namew);
 	rule(f, '-', total);
-	for (i = 0; i < notes.n; i++) {
-		esc_text(f, notes.v[i]);
-		fputc('\n', f);
-	}
-	fputc('\n', f);
-	for (i = 0; fmt_legend(run, (int)i, line, sizeof(line)); i++)
-		fprintf(f, "%s\n", line);
-	notes_free(&notes);
+	if (notes_write(run, f, &style))
+		return -1;
 	return ferror(f) ? -1 : 0;
 }
