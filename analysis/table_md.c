@@ -60,14 +60,8 @@ static void row(const struct run *run, const struct row_stats *c, FILE *f)
 
 int table_md_write(const struct run *run, FILE *f)
 {
-	static const struct notes_style style = {
-		.esc = esc_md,
-		.note_before = "- ",
-		.note_after = "\n",
-		.between = "\n",
-		.legend_before = "",
-		.legend_after = "\n\n",
-	};
+	/* Notes as a list, then each legend line a paragraph. */
+	static const struct notes_style style = { esc_md, "- ", "\n", "\n", "", "\n\n" };
 	const struct rec_metric *m = &run->metric;
 	char t[64];
 	size_t i;

@@ -61,14 +61,7 @@ static void row(const struct run *run, const struct row_stats *c, FILE *f)
 int table_tex_write(const struct run *run, FILE *f)
 {
 	/* Notes and legend as LaTeX comments: a note quotes records, never live LaTeX. */
-	static const struct notes_style style = {
-		.esc = esc_tex,
-		.note_before = "% ",
-		.note_after = "\n",
-		.between = "",
-		.legend_before = "% ",
-		.legend_after = "\n",
-	};
+	static const struct notes_style style = { esc_tex, "% ", "\n", "", "% ", "\n" };
 	const struct rec_metric *m = &run->metric;
 	char t[64];
 	size_t i;

@@ -210,14 +210,8 @@ static void impact_row(const struct run *run, const struct row_stats *c, const s
 
 int table_text_write(const struct run *run, const char *src, FILE *f)
 {
-	static const struct notes_style style = {
-		.esc = esc_text,
-		.note_before = "",
-		.note_after = "\n",
-		.between = "\n",
-		.legend_before = "",
-		.legend_after = "\n",
-	};
+	/* Notes, a blank line, the legend. */
+	static const struct notes_style style = { esc_text, "", "\n", "\n", "", "\n" };
 	int namew = name_width(run), total;
 	struct impact_cols ic;
 	size_t i;
