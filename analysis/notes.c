@@ -384,30 +384,17 @@ static int percall_lines(const struct run *run, struct notes *n)
 
 int notes_build(const struct run *run, struct notes *n)
 {
-	int err;
+	/* The notes in the order they are printed; each adds its lines or none. */
+	static int (*const makers[])(const struct run *run, struct notes *n) = {
+		mde_line,	    estimator_line, disturbed_lines, limit_line,
+		spin_lines,	    ladder_line,    hits_lines,	     significance_lines,
+		precision_lines, percall_lines,  error_lines,
+	};
+	int err = 0;
 
 	memset(n, 0, sizeof(*n));
-	err = mde_line(run, n);
-	if (!err)
-		err = estimator_line(run, n);
-	if (!err)
-		err = disturbed_lines(run, n);
-	if (!err)
-		err = limit_line(run, n);
-	if (!err)
-		err = spin_lines(run, n);
-	if (!err)
-		err = ladder_line(run, n);
-	if (!err)
-		err = hits_lines(run, n);
-	if (!err)
-		err = significance_lines(run, n);
-	if (!err)
-		err = precision_lines(run, n);
-	if (!err)
-		err = percall_lines(run, n);
-	if (!err)
-		err = error_lines(run, n);
+	for (size_t i = 0; !err && i < sizeof(makers) / sizeof(makers[0]); i++)
+		err = makers[i](run, n);
 	if (err)
 		notes_free(n);
 	return err;
