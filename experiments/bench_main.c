@@ -34,8 +34,8 @@ static const struct bench {
 	int (*run)(const char *n);
 	const char *n_all; /* -n when all of them run (a shorter run); NULL: -n as given */
 } benches[] = {
-	{ "host", bench_host, NULL },	     { "guest", bench_guest, "2" },
-	{ "ladder", bench_ladders, "5" },    { "flood", bench_flood, NULL },
+	{ "host", bench_host, NULL },	   { "guest", bench_guest, "2" },
+	{ "ladder", bench_ladders, "5" },  { "flood", bench_flood, NULL },
 	{ "disturb", bench_disturb, "8" }, { "report", bench_report, NULL },
 };
 

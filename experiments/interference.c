@@ -190,4 +190,3 @@ void interference_since(const struct interference_snap *a, pid_t root, struct in
 	interference_snap(&b, root, NULL, 0);
 	interference_diff(a, &b, out);
 }
-

@@ -100,6 +100,10 @@ static void add_num(cJSON *o, const char *name, double v)
 void interference_to_json(const struct interference *f, bool disturbed, const char *why,
 			  struct cJSON *rec)
 {
+	static const char *const name[] = { "elapsed_s",   "psi_some_pct", "foreign_cpu",
+					    "kthread_cpu", "own_cpu",	   "steal_pct" };
+	const double v[] = { f->elapsed_s,   f->psi_some_pct, f->foreign_cpu,
+			     f->kthread_cpu, f->own_cpu,      f->steal_pct };
 	cJSON *o;
 
 	cJSON_DeleteItemFromObjectCaseSensitive(rec, "interference");
@@ -107,12 +111,8 @@ void interference_to_json(const struct interference *f, bool disturbed, const ch
 	cJSON_DeleteItemFromObjectCaseSensitive(rec, "disturbed_why");
 	o = cJSON_AddObjectToObject(rec, "interference");
 	if (o) {
-		add_num(o, "elapsed_s", f->elapsed_s);
-		add_num(o, "psi_some_pct", f->psi_some_pct);
-		add_num(o, "foreign_cpu", f->foreign_cpu);
-		add_num(o, "kthread_cpu", f->kthread_cpu);
-		add_num(o, "own_cpu", f->own_cpu);
-		add_num(o, "steal_pct", f->steal_pct);
+		for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++)
+			add_num(o, name[i], v[i]);
 		cJSON_AddNumberToObject(o, "ncpus", f->ncpus);
 	}
 	cJSON_AddBoolToObject(rec, "disturbed", disturbed);
