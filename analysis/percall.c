@@ -45,7 +45,6 @@ static cJSON *manifest_read(const char *dir)
 	return root;
 }
 
-
 /* @s into @buf when it is short and plain (it reaches every table), else "". */
 static void copy_plain(char *buf, size_t len, const char *s)
 {

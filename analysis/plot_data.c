@@ -340,4 +340,3 @@ int plot_write_samples(const struct run *run, int tfd)
 	fprintf(v, "ncfg = %zu\n", x);
 	return files_close(&pf, 0);
 }
-

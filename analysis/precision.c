@@ -28,7 +28,8 @@ static double half_width_at(double sr, double sb, double base, double n)
 
 	if (!(vr + vb > 0))
 		return 0;
-	return stats_t_quantile(0.975, stats_welch_df(vr, (size_t)n, vb, (size_t)n)) * sqrt(vr + vb) / fabs(base) * 100;
+	return stats_t_quantile(0.975, stats_welch_df(vr, (size_t)n, vb, (size_t)n)) *
+	       sqrt(vr + vb) / fabs(base) * 100;
 }
 
 /* Smallest equal n reaching @target, by doubling then bisection (the width falls with n). */

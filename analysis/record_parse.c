@@ -252,4 +252,3 @@ out:
 	cJSON_Delete(o);
 	return ret;
 }
-

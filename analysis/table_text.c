@@ -173,8 +173,8 @@ static char *fmt_with_ci(char *buf, size_t len, double v, double lo, double hi, 
 	return buf;
 }
 
-static void impact_row(const struct run *run, const struct row_stats *c, const struct impact_cols *ic,
-		       FILE *f, int namew)
+static void impact_row(const struct run *run, const struct row_stats *c,
+		       const struct impact_cols *ic, FILE *f, int namew)
 {
 	const struct col *k = ic->v;
 	const char *st = cfg_status(c);
@@ -193,7 +193,10 @@ static void impact_row(const struct run *run, const struct row_stats *c, const s
 		put_right(f, fmt_signed(b, sizeof(b), c->transfer_impact_pct, 1, "%"), &k[i++]);
 	put_right(f, fmt_ci(b, sizeof(b), c->impact_lo, c->impact_hi, 1), &k[i++]);
 	if (run->percall.asked) {
-		put_right(f, fmt_with_ci(b, sizeof(b), c->predicted_pct, c->predicted_lo, c->predicted_hi, "%"), &k[i++]);
+		put_right(f,
+			  fmt_with_ci(b, sizeof(b), c->predicted_pct, c->predicted_lo,
+				      c->predicted_hi, "%"),
+			  &k[i++]);
 		put_left(f, percall_flag(run, c), k[i++].width);
 	}
 	put_right(f, fmt_with_ci(b, sizeof(b), c->diff, c->diff_lo, c->diff_hi, ""), &k[i++]);

@@ -7,7 +7,6 @@
 
 #include <cjson/cJSON.h>
 
-
 #include "kconfig.h"
 
 static char *config_text;
@@ -77,7 +76,8 @@ const char *kconfig_get(const char *name)
 	snprintf(key, sizeof(key), "CONFIG_%s=", name);
 	snprintf(unset, sizeof(unset), "# CONFIG_%s is not set", name);
 	klen = strlen(key);
-	for (line = config_text; line && *line; line = strchr(line, '\n'), line = line ? line + 1 : NULL) {
+	for (line = config_text; line && *line;
+	     line = strchr(line, '\n'), line = line ? line + 1 : NULL) {
 		if (!strncmp(line, key, klen)) {
 			size_t n = strcspn(line + klen, "\n");
 

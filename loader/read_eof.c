@@ -25,7 +25,8 @@ int read_to_eof(int fd, struct read_buf *b, double deadline, volatile sig_atomic
 		/* At most 100 ms a wait, so a stop is seen promptly. */
 		if (poll(&p, 1, left < 0.1 ? (int)(left * 1000) + 1 : 100) <= 0)
 			continue;
-		n = read(fd, room ? b->buf + b->len : sink, room ? b->cap - 1 - b->len : sizeof(sink));
+		n = read(fd, room ? b->buf + b->len : sink,
+			 room ? b->cap - 1 - b->len : sizeof(sink));
 		if (n < 0 && (errno == EINTR || errno == EAGAIN))
 			continue;
 		if (n < 0)

@@ -58,7 +58,8 @@ static void keep_log_tail(const char *log)
 /* libbpf prints a failed load's verifier log as one message between these marks. */
 static void catch_load_log(const char *fmt, va_list ap)
 {
-	static const char begin[] = "-- BEGIN PROG LOAD LOG --\n", end[] = "-- END PROG LOAD LOG --";
+	static const char begin[] = "-- BEGIN PROG LOAD LOG --\n",
+			  end[] = "-- END PROG LOAD LOG --";
 	char *text, *b, *e;
 	va_list aq;
 	int n;
@@ -115,8 +116,8 @@ static enum bpfcost_status classify(const struct attach_type *t, const char *sta
 		snprintf(msg, len,
 			 "%s: %s failed: %s (errno %d); the kernel supports %s, so the probe is at "
 			 "fault%s%s",
-			 t->name, stage, strerror(err), err, t->name, load_log[0] ? ": verifier: " : "",
-			 load_log);
+			 t->name, stage, strerror(err), err, t->name,
+			 load_log[0] ? ": verifier: " : "", load_log);
 		return BPFCOST_ERR_FAILURE;
 	}
 	unsupported = opt || sup == SUPPORT_NO || refused || (t->available && !t->available()) ||
@@ -259,8 +260,7 @@ enum bpfcost_status bpfcost_attach(const struct bpfcost_opts *o, struct bpfcost_
 	}
 	bpf_program__set_autoload(s->prog, true);
 	/* Asked of the kernel before loading: what a failure below then means. */
-	sup = support_probe(s->type, bpf_program__type(s->prog), s->func, sup_why,
-			    sizeof(sup_why));
+	sup = support_probe(s->type, bpf_program__type(s->prog), s->func, sup_why, sizeof(sup_why));
 	if (s->type->prepare) {
 		ret = s->type->prepare(s);
 		if (ret) {

@@ -91,7 +91,8 @@ enum support support_probe(const struct attach_type *t, enum bpf_prog_type prog_
 	 * libbpf probes the tracing type as one kind of it (fentry): a kernel that
 	 * refuses trampolines but runs tp_btf would read as "no". BTF answers there.
 	 */
-	int r = prog_type == BPF_PROG_TYPE_TRACING ? 1 : libbpf_probe_bpf_prog_type(prog_type, NULL);
+	int r = prog_type == BPF_PROG_TYPE_TRACING ? 1
+						   : libbpf_probe_bpf_prog_type(prog_type, NULL);
 	enum support v;
 	bool unknown = r < 0; /* the probe itself failed: no answer */
 

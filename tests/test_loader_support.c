@@ -77,14 +77,13 @@ static void test_missing_option_is_no(void **state)
  * Calls a helper no kernel has: the verifier refuses it with EINVAL, which
  * used to read as "unsupported" for any attach type.
  */
-static const char bad_probe[] =
-	"#define SEC(n) __attribute__((section(n), used))\n"
-	"SEC(\"?tp/sock/sock_recv_length\")\n"
-	"int bpfcost_tp(void *ctx)\n"
-	"{\n"
-	"	return ((long (*)(void))99999)();\n"
-	"}\n"
-	"char LICENSE[] SEC(\"license\") = \"GPL\";\n";
+static const char bad_probe[] = "#define SEC(n) __attribute__((section(n), used))\n"
+				"SEC(\"?tp/sock/sock_recv_length\")\n"
+				"int bpfcost_tp(void *ctx)\n"
+				"{\n"
+				"	return ((long (*)(void))99999)();\n"
+				"}\n"
+				"char LICENSE[] SEC(\"license\") = \"GPL\";\n";
 
 static char dir[] = "/tmp/bpfcost-test-support.XXXXXX";
 static char src[128], obj[128];
