@@ -11,7 +11,8 @@
 #include "analysis/run.h"
 
 /* Describe one record field over a configuration's good samples, skipping absent values. */
-static int describe_field(const struct row_stats *c, size_t off, double scale, struct sample_stats *s)
+static int describe_field(const struct row_stats *c, size_t off, double scale,
+			  struct sample_stats *s)
 {
 	double *x = calloc(c->n_ok ? c->n_ok : 1, sizeof(*x));
 	size_t i, n = 0;
@@ -115,7 +116,8 @@ static int summarise(struct row_stats *c)
 		{ offsetof(struct record, rx_bytes), 1e-6, offsetof(struct row_stats, mb) },
 		{ offsetof(struct record, rx_pps), 1, offsetof(struct row_stats, pps) },
 		{ offsetof(struct record, lost_percent), 1, offsetof(struct row_stats, lost) },
-		{ offsetof(struct record, cpu_host_percent), 1, offsetof(struct row_stats, cpu_host) },
+		{ offsetof(struct record, cpu_host_percent), 1,
+		  offsetof(struct row_stats, cpu_host) },
 		{ offsetof(struct record, cpu_remote_percent), 1,
 		  offsetof(struct row_stats, cpu_remote) },
 	};
@@ -251,7 +253,8 @@ static void estimate_clear(struct estimate *e)
 }
 
 /* The headline columns show the chosen estimator. */
-static void headline(struct row_stats *c, const struct row_stats *b, enum estimator est, bool packets)
+static void headline(struct row_stats *c, const struct row_stats *b, enum estimator est,
+		     bool packets)
 {
 	const struct estimate *e = &c->est[est];
 	double pc = est == EST_MEAN ? c->pps.mean : c->pps.median;

@@ -386,9 +386,9 @@ int notes_build(const struct run *run, struct notes *n)
 {
 	/* The notes in the order they are printed; each adds its lines or none. */
 	static int (*const makers[])(const struct run *run, struct notes *n) = {
-		mde_line,	    estimator_line, disturbed_lines, limit_line,
-		spin_lines,	    ladder_line,    hits_lines,	     significance_lines,
-		precision_lines, percall_lines,  error_lines,
+		mde_line,	 estimator_line, disturbed_lines, limit_line,
+		spin_lines,	 ladder_line,	 hits_lines,	  significance_lines,
+		precision_lines, percall_lines,	 error_lines,
 	};
 	int err = 0;
 
