@@ -102,7 +102,7 @@ char *fmt_hits(char *buf, size_t len, const struct row_stats *c)
 }
 
 /* For rows without a single good sample: say why instead of printing dashes. */
-const char *cfg_status(const struct row_stats *c)
+const char *row_status(const struct row_stats *c)
 {
 	if (c->n_ok)
 		return NULL;

@@ -22,7 +22,7 @@ char *fmt_pm(char *buf, size_t len, double mean, double sd, int prec, const char
 char *fmt_ci(char *buf, size_t len, double lo, double hi, int prec);
 char *fmt_p(char *buf, size_t len, double p);
 char *fmt_hits(char *buf, size_t len, const struct row_stats *c);
-const char *cfg_status(const struct row_stats *c);
+const char *row_status(const struct row_stats *c);
 
 /* Line @i of the legend (metric, impact, tests, columns), or NULL past the last. */
 const char *fmt_legend(const struct run *run, int i, char *buf, size_t len);

@@ -151,7 +151,7 @@ int run_group(struct run *run)
 	return 0;
 }
 
-const struct row_stats *run_find_cfg(const struct run *run, const char *name)
+const struct row_stats *run_find_row(const struct run *run, const char *name)
 {
 	size_t i;
 

@@ -165,7 +165,7 @@ static double predict(double d, double k)
 /* A probed row of the per-call run by name; its baseline predicts nothing. */
 static const struct row_stats *find_row(const struct run *pc, const char *name)
 {
-	const struct row_stats *c = run_find_cfg(pc, name);
+	const struct row_stats *c = run_find_row(pc, name);
 
 	return c && !c->baseline ? c : NULL;
 }

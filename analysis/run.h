@@ -139,7 +139,7 @@ int run_analyse(struct run *run);
 double run_spin_added(const struct run *run, const struct row_stats *c);
 void run_free(struct run *run);
 /* The configuration named @name (the whole name, settings included), or NULL. */
-const struct row_stats *run_find_cfg(const struct run *run, const char *name);
+const struct row_stats *run_find_row(const struct run *run, const char *name);
 /* samples.jsonl and manifest.json of the folder @dir (see analysis/files.h), or of @dfd. */
 int run_load(struct run *run, const char *dir, FILE *diag);
 int run_load_at(struct run *run, int dfd, FILE *diag);

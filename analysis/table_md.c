@@ -22,7 +22,7 @@ static void num(FILE *f, const char *s)
 
 static void row(const struct run *run, const struct row_stats *c, FILE *f)
 {
-	const char *st = cfg_status(c);
+	const char *st = row_status(c);
 	char b[96], ci[64];
 
 	fputs("|", f);

@@ -19,7 +19,7 @@ static void num_cell(FILE *f, const char *s)
 
 static void row(const struct run *run, const struct row_stats *c, FILE *f)
 {
-	const char *st = cfg_status(c);
+	const char *st = row_status(c);
 	char b[96], ci[64];
 
 	esc_tex(f, c->name);

@@ -99,7 +99,7 @@ static void value_table(const struct run *run, FILE *f, int namew)
 	header(f, cols, ncol, namew);
 	for (size_t i = 0; i < run->n_rows; i++) {
 		const struct row_stats *c = &run->rows[i];
-		const char *st = cfg_status(c);
+		const char *st = row_status(c);
 
 		put_left(f, c->name, namew);
 		put_left(f, st ? st : fmt_pm(a, sizeof(a), c->value.mean, c->value.sd, 1, "±"),
@@ -177,7 +177,7 @@ static void impact_row(const struct run *run, const struct row_stats *c,
 		       const struct impact_cols *ic, FILE *f, int namew)
 {
 	const struct col *k = ic->v;
-	const char *st = cfg_status(c);
+	const char *st = row_status(c);
 	char b[96];
 	size_t i = 0;
 

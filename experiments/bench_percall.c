@@ -31,8 +31,8 @@ int bench_host(const char *n)
 	snprintf(refarg, sizeof(refarg), "ref_ns=%.3f", ref);
 	if (bench_measure("host-tp-vs-rawtp", extra, &run, &secs))
 		return -1;
-	tp = run_find_cfg(&run, "tp-null");
-	raw = run_find_cfg(&run, "raw_tp-null");
+	tp = run_find_row(&run, "tp-null");
+	raw = run_find_row(&run, "raw_tp-null");
 	printf("1. host, real time (getppid-normalised to %.1f ns), N=%s, %.0f s:\n", ref, n, secs);
 	if (!tp || !raw || stats_welch(&tp->value, &raw->value, &w)) {
 		printf("   tp-null or raw_tp-null has too few samples\n");
@@ -65,7 +65,7 @@ int bench_guest(const char *n)
 	printf("2. guest, instruction clock, MATRIX=all twice, N=%s: %.0f s and %.0f s\n", n,
 	       secs[0], secs[1]);
 	for (size_t i = 0; i < a.n_rows; i++) {
-		const struct row_stats *ca = &a.rows[i], *cb = run_find_cfg(&b, ca->name);
+		const struct row_stats *ca = &a.rows[i], *cb = run_find_row(&b, ca->name);
 		double rel;
 
 		if (!cb || !ca->value.n || !cb->value.n)
