@@ -61,6 +61,25 @@ static void test_capture_deadline_kills(void **state)
 		fail_msg("status %#x; want killed by SIGKILL (reaped)", status);
 }
 
+/* stderr_fd = SPAWN_TO_STDOUT: what the child says on stderr is captured too. */
+static void test_capture_stderr_to_stdout(void **state)
+{
+	char *argv[] = { "ls", "/nonexistent-bpfcost-path", NULL };
+	char buf[512];
+	struct read_buf out = { .buf = buf, .cap = sizeof(buf) };
+	struct spawn_opts o;
+	int status = -1, r;
+
+	(void)state;
+	spawn_opts_init(&o);
+	o.stderr_fd = SPAWN_TO_STDOUT;
+	r = spawn_capture(argv, &o, 30, NULL, &out, &status);
+	if (r || !WIFEXITED(status) || !WEXITSTATUS(status))
+		fail_msg("spawn_capture: %d, status %#x; want 0 and a non-zero exit", r, status);
+	if (!strstr(buf, "nonexistent-bpfcost-path"))
+		fail_msg("captured '%s'; want ls's complaint naming the path", buf);
+}
+
 static void test_run_ok_says_why(void **state)
 {
 	char *fails[] = { "false", NULL }, *missing[] = { "/nonexistent/bpfcost-x", NULL };
@@ -100,6 +119,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_capture_drains_more_than_fits),
 		cmocka_unit_test(test_capture_deadline_kills),
+		cmocka_unit_test(test_capture_stderr_to_stdout),
 		cmocka_unit_test(test_run_ok_says_why),
 		cmocka_unit_test(test_first_line),
 	};
