@@ -73,6 +73,32 @@ static void test_missing_option_is_no(void **state)
 	print_message("    %d attach types ruled out by the config here\n", checked);
 }
 
+/* Every option an attach type's row names is recorded, each once (the guest's list lacked one). */
+static void test_config_list_comes_from_the_rows(void **state)
+{
+	const char *const *opts = attach_config_options();
+	const struct attach_type *t;
+	size_t n = 0;
+
+	(void)state;
+	for (; opts[n]; n++)
+		for (size_t k = 0; k < n; k++)
+			if (!strcmp(opts[k], opts[n]))
+				fail_msg("%s listed twice (at %zu and %zu)", opts[n], k, n);
+	for (int i = 0; (t = attach_type_at(i)); i++) {
+		for (const char *const *c = t->config; c && *c; c++) {
+			size_t k = 0;
+
+			while (opts[k] && strcmp(opts[k], *c))
+				k++;
+			if (!opts[k])
+				fail_msg("%s: CONFIG_%s missing from attach_config_options() (%zu "
+					 "names)",
+					 t->name, *c, n);
+		}
+	}
+}
+
 /*
  * Calls a helper no kernel has: the verifier refuses it with EINVAL, which
  * used to read as "unsupported" for any attach type.
@@ -146,6 +172,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_tracepoint_family_is_supported_here),
 		cmocka_unit_test(test_missing_option_is_no),
+		cmocka_unit_test(test_config_list_comes_from_the_rows),
 		cmocka_unit_test_setup_teardown(test_refused_probe_is_an_error_not_unsupported,
 						make_bad_probe, remove_bad_probe),
 	};
