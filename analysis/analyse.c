@@ -6,11 +6,13 @@
 #include <string.h>
 
 #include <gsl/gsl_cdf.h>
+#include <gsl/gsl_fit.h>
 
 #include "analysis/run.h"
 
 /* Describe one record field over a configuration's good samples, skipping absent values. */
-static int describe_field(const struct cfg *c, size_t off, double scale, struct sample_stats *s)
+static int describe_field(const struct row_stats *c, size_t off, double scale,
+			  struct sample_stats *s)
 {
 	double *x = calloc(c->n_ok ? c->n_ok : 1, sizeof(*x));
 	size_t i, n = 0;
@@ -28,7 +30,7 @@ static int describe_field(const struct cfg *c, size_t off, double scale, struct 
 	return 0;
 }
 
-static void summarise_probe_side(struct cfg *c)
+static void summarise_probe_side(struct row_stats *c)
 {
 	double rt = 0, rc = 0;
 	size_t i;
@@ -73,7 +75,7 @@ static void summarise_probe_side(struct cfg *c)
 }
 
 /* What else the host did, over the row's clean and disturbed records alike. */
-static void summarise_interference(struct cfg *c)
+static void summarise_interference(struct row_stats *c)
 {
 	const struct record *const *sets[2] = { c->ok, c->disturbed };
 	size_t lens[2] = { c->n_ok, c->n_disturbed }, i, k, n_psi = 0;
@@ -103,20 +105,21 @@ static void summarise_interference(struct cfg *c)
 		c->psi_some_mean = psi / n_psi;
 }
 
-static int summarise(struct cfg *c)
+static int summarise(struct row_stats *c)
 {
 	static const struct {
 		size_t off;
 		double scale;
 		size_t dst;
 	} fields[] = {
-		{ offsetof(struct record, value), 1, offsetof(struct cfg, value) },
-		{ offsetof(struct record, rx_bytes), 1e-6, offsetof(struct cfg, mb) },
-		{ offsetof(struct record, rx_pps), 1, offsetof(struct cfg, pps) },
-		{ offsetof(struct record, lost_percent), 1, offsetof(struct cfg, lost) },
-		{ offsetof(struct record, cpu_host_percent), 1, offsetof(struct cfg, cpu_host) },
+		{ offsetof(struct record, value), 1, offsetof(struct row_stats, value) },
+		{ offsetof(struct record, rx_bytes), 1e-6, offsetof(struct row_stats, mb) },
+		{ offsetof(struct record, rx_pps), 1, offsetof(struct row_stats, pps) },
+		{ offsetof(struct record, lost_percent), 1, offsetof(struct row_stats, lost) },
+		{ offsetof(struct record, cpu_host_percent), 1,
+		  offsetof(struct row_stats, cpu_host) },
 		{ offsetof(struct record, cpu_remote_percent), 1,
-		  offsetof(struct cfg, cpu_remote) },
+		  offsetof(struct row_stats, cpu_remote) },
 	};
 	size_t i;
 
@@ -154,7 +157,7 @@ int estimator_parse(const char *s, enum estimator *e)
 }
 
 /* A row's metric values over its good samples (NAN values skipped). */
-static double *values_of(const struct cfg *c, size_t *n)
+static double *values_of(const struct row_stats *c, size_t *n)
 {
 	double *x = calloc(c->n_ok ? c->n_ok : 1, sizeof(*x));
 	size_t i;
@@ -181,7 +184,7 @@ static double n_for_significance(double d, double sd, size_t m, double efficienc
 	return ceil(2 * (z * sd / d) * (z * sd / d) / efficiency);
 }
 
-static void compare_mean(struct cfg *c, const struct cfg *b, struct estimate *e)
+static void compare_mean(struct row_stats *c, const struct row_stats *b, struct estimate *e)
 {
 	double bm = b->value.mean;
 
@@ -203,7 +206,7 @@ static void compare_mean(struct cfg *c, const struct cfg *b, struct estimate *e)
  * Medians, and the Hodges-Lehmann shift with its Mann-Whitney interval. Its MDE
  * is the t-test's at the baseline's robust sd over the test's efficiency (3/pi).
  */
-static int compare_robust(struct cfg *c, const struct cfg *b, struct estimate *e)
+static int compare_robust(struct row_stats *c, const struct row_stats *b, struct estimate *e)
 {
 	size_t m, n;
 	double *x = values_of(c, &m), *y = values_of(b, &n), bm = b->value.median;
@@ -250,7 +253,8 @@ static void estimate_clear(struct estimate *e)
 }
 
 /* The headline columns show the chosen estimator. */
-static void headline(struct cfg *c, const struct cfg *b, enum estimator est, bool packets)
+static void headline(struct row_stats *c, const struct row_stats *b, enum estimator est,
+		     bool packets)
 {
 	const struct estimate *e = &c->est[est];
 	double pc = est == EST_MEAN ? c->pps.mean : c->pps.median;
@@ -278,21 +282,21 @@ static void headline(struct cfg *c, const struct cfg *b, enum estimator est, boo
  * The measured cost a spin row added, per event: the difference itself for a
  * cost per call, ns/packet for the flood.
  */
-double run_spin_added(const struct run *run, const struct cfg *c)
+double run_spin_added(const struct run *run, const struct row_stats *c)
 {
 	return run->has_packets ? c->ns_per_pkt : c->diff;
 }
 
 static void fit_ladder(struct run *run)
 {
-	double x[64], y[64], mx = 0, my = 0, sxx = 0, sxy = 0, sse = 0, se_s, se_i, t;
+	double x[64], y[64], c0, c1, cov00, cov01, cov11, sumsq, t;
 	struct ladder *l = &run->ladder;
 	size_t i, k = 0;
 
 	*l = (struct ladder){ 0 };
 	l->slope = l->slope_lo = l->slope_hi = l->icept = l->icept_lo = l->icept_hi = NAN;
-	for (i = 0; i < run->n_cfgs && k < 64; i++) {
-		const struct cfg *c = &run->cfgs[i];
+	for (i = 0; i < run->n_rows && k < 64; i++) {
+		const struct row_stats *c = &run->rows[i];
 		double added = run_spin_added(run, c);
 
 		/* A control row is one whose records carry a known cost, whatever its probe. */
@@ -304,37 +308,31 @@ static void fit_ladder(struct run *run)
 	l->rows = k;
 	if (k < 3)
 		return;
-	for (i = 0; i < k; i++) {
-		mx += x[i] / k;
-		my += y[i] / k;
-	}
-	for (i = 0; i < k; i++) {
-		sxx += (x[i] - mx) * (x[i] - mx);
-		sxy += (x[i] - mx) * (y[i] - my);
-	}
-	if (!(sxx > 0))
+	/* Every row at one spin_ns: no slope to fit (GSL would divide by zero). */
+	for (i = 1; i < k && x[i] == x[0]; i++)
+		;
+	if (i == k)
 		return;
-	l->slope = sxy / sxx;
-	l->icept = my - l->slope * mx;
-	for (i = 0; i < k; i++)
-		sse += (y[i] - l->icept - l->slope * x[i]) * (y[i] - l->icept - l->slope * x[i]);
-	se_s = sqrt(sse / (k - 2) / sxx);
-	se_i = sqrt(sse / (k - 2) * (1.0 / k + mx * mx / sxx));
+	if (gsl_fit_linear(x, 1, y, 1, k, &c0, &c1, &cov00, &cov01, &cov11, &sumsq))
+		return;
+	l->slope = c1;
+	l->icept = c0;
+	/* GSL estimates the covariance from the scatter about the line (sumsq / (k - 2)). */
 	t = stats_t_quantile(0.975, (double)(k - 2));
-	if (!isfinite(t) || !isfinite(se_s) || !isfinite(se_i))
+	if (!isfinite(t) || !isfinite(cov11) || !isfinite(cov00))
 		return;
-	l->slope_lo = l->slope - t * se_s;
-	l->slope_hi = l->slope + t * se_s;
-	l->icept_lo = l->icept - t * se_i;
-	l->icept_hi = l->icept + t * se_i;
+	l->slope_lo = l->slope - t * sqrt(cov11);
+	l->slope_hi = l->slope + t * sqrt(cov11);
+	l->icept_lo = l->icept - t * sqrt(cov00);
+	l->icept_hi = l->icept + t * sqrt(cov00);
 }
 
 /* Holm across the rows, per estimator; and the n that would make each shift significant. */
 static int holm(struct run *run, enum estimator est)
 {
-	double *p = calloc(run->n_cfgs ? run->n_cfgs : 1, sizeof(*p));
-	double *adj = calloc(run->n_cfgs ? run->n_cfgs : 1, sizeof(*adj));
-	const struct cfg *b = run->baseline;
+	double *p = calloc(run->n_rows ? run->n_rows : 1, sizeof(*p));
+	double *adj = calloc(run->n_rows ? run->n_rows : 1, sizeof(*adj));
+	const struct row_stats *b = run->baseline;
 	size_t i, m = 0;
 
 	if (!p || !adj) {
@@ -342,13 +340,13 @@ static int holm(struct run *run, enum estimator est)
 		free(adj);
 		return -ENOMEM;
 	}
-	for (i = 0; i < run->n_cfgs; i++) {
-		p[i] = &run->cfgs[i] == b ? NAN : run->cfgs[i].est[est].p;
+	for (i = 0; i < run->n_rows; i++) {
+		p[i] = &run->rows[i] == b ? NAN : run->rows[i].est[est].p;
 		m += !isnan(p[i]);
 	}
-	stats_holm(p, run->n_cfgs, adj);
-	for (i = 0; i < run->n_cfgs; i++) {
-		struct cfg *c = &run->cfgs[i];
+	stats_holm(p, run->n_rows, adj);
+	for (i = 0; i < run->n_rows; i++) {
+		struct row_stats *c = &run->rows[i];
 		struct estimate *e = &c->est[est];
 		double sd_c = est == EST_MEAN ? c->value.sd : c->value.robust_sd;
 		double sd_b = est == EST_MEAN ? b->value.sd : b->value.robust_sd;
@@ -367,12 +365,12 @@ static int holm(struct run *run, enum estimator est)
 
 int run_analyse(struct run *run)
 {
-	const struct cfg *b = run->baseline;
+	const struct row_stats *b = run->baseline;
 	size_t i;
 	int e;
 
-	for (i = 0; i < run->n_cfgs; i++) {
-		struct cfg *c = &run->cfgs[i];
+	for (i = 0; i < run->n_rows; i++) {
+		struct row_stats *c = &run->rows[i];
 
 		for (e = 0; e < EST_COUNT; e++)
 			estimate_clear(&c->est[e]);
@@ -389,8 +387,8 @@ int run_analyse(struct run *run)
 		run->metric = run->recs.v[0].metric;
 	if (!b)
 		return -ENOENT;
-	for (i = 0; i < run->n_cfgs; i++) {
-		struct cfg *c = &run->cfgs[i];
+	for (i = 0; i < run->n_rows; i++) {
+		struct row_stats *c = &run->rows[i];
 
 		if (c == b || !c->n_ok)
 			continue;
@@ -409,9 +407,9 @@ int run_analyse(struct run *run)
 	run->mde_by[EST_ROBUST][0] = percent_of(run->mde_by[EST_ROBUST][1], b->value.median);
 	run->mde_pct = run->mde_by[run->estimator][0];
 	run->mde_abs = run->mde_by[run->estimator][1];
-	for (i = 0; i < run->n_cfgs; i++)
-		if (&run->cfgs[i] != b && run->cfgs[i].n_ok)
-			headline(&run->cfgs[i], b, run->estimator, run->has_packets);
+	for (i = 0; i < run->n_rows; i++)
+		if (&run->rows[i] != b && run->rows[i].n_ok)
+			headline(&run->rows[i], b, run->estimator, run->has_packets);
 	fit_ladder(run);
 	return 0;
 }

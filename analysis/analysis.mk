@@ -15,7 +15,9 @@ libanalysis_OBJS := $(patsubst %.c,$(OUT)/%.o, \
 	analysis/outfile.c \
 	analysis/percall.c \
 	analysis/plot.c \
+	analysis/plot_data.c \
 	analysis/precision.c \
+	analysis/record_parse.c \
 	analysis/records.c \
 	analysis/robust.c \
 	analysis/samples_csv.c \

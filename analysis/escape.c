@@ -39,21 +39,30 @@ static size_t utf8_printable(const unsigned char *s)
 	return n;
 }
 
-void esc_text(FILE *f, const char *s)
+/* Each printable character of @s to @put, each byte of anything else as '?'. */
+static void esc_each(FILE *f, const char *s, void (*put)(FILE *f, const unsigned char *c, size_t n))
 {
 	const unsigned char *p = (const unsigned char *)(s ? s : "");
 
 	while (*p) {
 		size_t n = utf8_printable(p);
 
-		if (!n) {
+		if (n)
+			put(f, p, n);
+		else
 			fputc('?', f);
-			p++;
-			continue;
-		}
-		fwrite(p, 1, n, f);
-		p += n;
+		p += n ? n : 1;
 	}
+}
+
+static void put_plain(FILE *f, const unsigned char *c, size_t n)
+{
+	fwrite(c, 1, n, f);
+}
+
+void esc_text(FILE *f, const char *s)
+{
+	esc_each(f, s, put_plain);
 }
 
 char *esc_text_str(char *buf, size_t len, const char *s)
@@ -79,42 +88,30 @@ char *esc_text_str(char *buf, size_t len, const char *s)
 	return buf;
 }
 
+/* Markdown: links and images need brackets; code spans could swallow an escape. */
+static const char *const md_escape[128] = {
+	['<'] = "&lt;", ['>'] = "&gt;", ['&'] = "&amp;", ['\\'] = "\\\\",
+	['`'] = "\\`",	['['] = "\\[",	[']'] = "\\]",	 ['|'] = "\\|",
+};
+
+static void put_md(FILE *f, const unsigned char *c, size_t n)
+{
+	if (*c < 128 && md_escape[*c])
+		fputs(md_escape[*c], f);
+	else
+		fwrite(c, 1, n, f);
+}
+
 void esc_md(FILE *f, const char *s)
 {
-	const unsigned char *p = (const unsigned char *)(s ? s : "");
+	esc_each(f, s, put_md);
+}
 
-	while (*p) {
-		size_t n = utf8_printable(p);
-
-		if (!n) {
-			fputc('?', f);
-			p++;
-			continue;
-		}
-		switch (*p) {
-		case '<':
-			fputs("&lt;", f);
-			break;
-		case '>':
-			fputs("&gt;", f);
-			break;
-		case '&':
-			fputs("&amp;", f);
-			break;
-		/* Links and images need brackets; code spans could swallow an escape. */
-		case '\\':
-		case '`':
-		case '[':
-		case ']':
-		case '|':
-			fputc('\\', f);
-			fputc(*p, f);
-			break;
-		default:
-			fwrite(p, 1, n, f);
-		}
-		p += n;
-	}
+static void put_csv(FILE *f, const unsigned char *c, size_t n)
+{
+	if (*c == '"')
+		fputc('"', f);
+	fwrite(c, 1, n, f);
 }
 
 void esc_csv(FILE *f, const char *s)
@@ -130,19 +127,7 @@ void esc_csv(FILE *f, const char *s)
 	fputc('"', f);
 	if (formula)
 		fputc('\'', f);
-	while (*p) {
-		size_t n = utf8_printable(p);
-
-		if (!n) {
-			fputc('?', f);
-			p++;
-			continue;
-		}
-		if (*p == '"')
-			fputc('"', f);
-		fwrite(p, 1, n, f);
-		p += n;
-	}
+	esc_each(f, (const char *)p, put_csv);
 	fputc('"', f);
 }
 
@@ -159,44 +144,29 @@ void csv_next_num(FILE *f, double v)
 		fprintf(f, "%.10g", v);
 }
 
+void csv_next_nums(FILE *f, const double *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		csv_next_num(f, v[i]);
+}
+
+/* Special to LaTeX: these six by name, and "&%$#_{}" after a backslash. */
+static const char *const tex_escape[128] = {
+	['\\'] = "\\textbackslash{}", ['~'] = "\\textasciitilde{}", ['^'] = "\\textasciicircum{}",
+	['<'] = "\\textless{}",	      ['>'] = "\\textgreater{}",    ['|'] = "\\textbar{}",
+};
+
 void esc_tex(FILE *f, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)(s ? s : "");
 
 	for (; *p; p++) {
-		switch (*p) {
-		case '\\':
-			fputs("\\textbackslash{}", f);
-			break;
-		case '~':
-			fputs("\\textasciitilde{}", f);
-			break;
-		case '^':
-			fputs("\\textasciicircum{}", f);
-			break;
-		case '<':
-			fputs("\\textless{}", f);
-			break;
-		case '>':
-			fputs("\\textgreater{}", f);
-			break;
-		case '|':
-			fputs("\\textbar{}", f);
-			break;
-		case '&':
-		case '%':
-		case '$':
-		case '#':
-		case '_':
-		case '{':
-		case '}':
-			fputc('\\', f);
-			fputc(*p, f);
-			break;
-		default:
-			/* pdflatex stops on bytes its input encoding does not map. */
+		if (*p < 128 && tex_escape[*p])
+			fputs(tex_escape[*p], f);
+		else if (strchr("&%$#_{}", *p))
+			fprintf(f, "\\%c", *p);
+		else /* pdflatex stops on bytes its input encoding does not map. */
 			fputc(*p >= 0x20 && *p < 0x7f ? *p : '?', f);
-		}
 	}
 }
 

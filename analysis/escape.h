@@ -21,6 +21,11 @@ void esc_csv(FILE *f, const char *s);
 /* ",cell" for text and ",number" (empty for no value, read as NA, never "nan"). */
 void csv_next_str(FILE *f, const char *s);
 void csv_next_num(FILE *f, double v);
+/* Several ",number" cells in a row: CSV_NUMS(f, a, b, c). */
+void csv_next_nums(FILE *f, const double *v, size_t n);
+#define CSV_NUMS(f, ...)                                                                           \
+	csv_next_nums((f), (const double[]){ __VA_ARGS__ },                                        \
+		      sizeof((const double[]){ __VA_ARGS__ }) / sizeof(double))
 /* table.tex: LaTeX specials escaped; anything but printable ASCII becomes '?'. */
 void esc_tex(FILE *f, const char *s);
 

@@ -46,6 +46,14 @@ int outfile_write(int dfd, const char *name, const void *buf, size_t len);
 FILE *infile_open(int dfd, const char *name, size_t cap, int *err);
 /* The whole of it, NUL-terminated, in a malloc'd *@text; 0 or -errno. */
 int infile_read(int dfd, const char *name, size_t cap, char **text, size_t *len);
+struct cJSON;
+/*
+ * The one reader of a results folder's manifest.json: read as infile_read()
+ * does (O_NOFOLLOW, regular, at most MANIFEST_MAX) and parsed. 0 and *@out
+ * (cJSON_Delete it); -errno as infile_read(), or -EINVAL when it is not a JSON
+ * object. Its members are still hostile: read them with loader/json_get.h.
+ */
+int manifest_read_at(int dfd, struct cJSON **out);
 /* What an infile error means, for a message: "a symbolic link (not followed)"... */
 const char *infile_strerror(int err);
 

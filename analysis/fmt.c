@@ -89,7 +89,7 @@ char *fmt_p(char *buf, size_t len, double p)
 }
 
 /* "!!" makes a probe that did not run once per packet impossible to miss. */
-char *fmt_hits(char *buf, size_t len, const struct cfg *c)
+char *fmt_hits(char *buf, size_t len, const struct row_stats *c)
 {
 	char m[FMT_SPEC_LEN];
 
@@ -102,7 +102,7 @@ char *fmt_hits(char *buf, size_t len, const struct cfg *c)
 }
 
 /* For rows without a single good sample: say why instead of printing dashes. */
-const char *cfg_status(const struct cfg *c)
+const char *row_status(const struct row_stats *c)
 {
 	if (c->n_ok)
 		return NULL;
@@ -195,4 +195,27 @@ const char *fmt_legend(const struct run *run, int i, char *buf, size_t len)
 	default:
 		return NULL;
 	}
+}
+
+int notes_write(const struct run *run, FILE *f, const struct notes_style *st)
+{
+	struct notes notes;
+	char line[1024];
+	size_t i;
+
+	if (notes_build(run, &notes))
+		return -1;
+	for (i = 0; i < notes.n; i++) {
+		fputs(st->note_before, f);
+		st->esc(f, notes.v[i]); /* a note quotes records: escaped for the format */
+		fputs(st->note_after, f);
+	}
+	fputs(st->between, f);
+	for (i = 0; fmt_legend(run, (int)i, line, sizeof(line)); i++) {
+		fputs(st->legend_before, f);
+		st->esc(f, line);
+		fputs(st->legend_after, f);
+	}
+	notes_free(&notes);
+	return 0;
 }

@@ -21,11 +21,22 @@ char *fmt_signed(char *buf, size_t len, double v, int prec, const char *suffix);
 char *fmt_pm(char *buf, size_t len, double mean, double sd, int prec, const char *pm);
 char *fmt_ci(char *buf, size_t len, double lo, double hi, int prec);
 char *fmt_p(char *buf, size_t len, double p);
-char *fmt_hits(char *buf, size_t len, const struct cfg *c);
-const char *cfg_status(const struct cfg *c);
+char *fmt_hits(char *buf, size_t len, const struct row_stats *c);
+const char *row_status(const struct row_stats *c);
 
 /* Line @i of the legend (metric, impact, tests, columns), or NULL past the last. */
 const char *fmt_legend(const struct run *run, int i, char *buf, size_t len);
+/*
+ * The notes, then the legend, as each table writes them: every line as
+ * @before, the line through @esc, @after; @between once between the two.
+ * 0, or -1 when the notes cannot be built.
+ */
+struct notes_style {
+	void (*esc)(FILE *f, const char *s);
+	const char *note_before, *note_after, *between, *legend_before, *legend_after;
+};
+int notes_write(const struct run *run, FILE *f, const struct notes_style *st);
+
 /* @s with its first letter capitalised, for column heads. */
 const char *fmt_title(const char *s, char *buf, size_t len);
 

@@ -7,7 +7,7 @@
 
 static int cfg_cmp(const void *a, const void *b)
 {
-	const struct cfg *x = a, *y = b;
+	const struct row_stats *x = a, *y = b;
 	int c;
 
 	if (x->baseline != y->baseline)
@@ -34,7 +34,7 @@ static int rec_cmp(const void *a, const void *b)
 	return c ? c : (x > y) - (x < y);
 }
 
-static void cfg_init(struct cfg *c, const struct record *r)
+static void cfg_init(struct row_stats *c, const struct record *r)
 {
 	memset(c, 0, sizeof(*c));
 	memcpy(c->name, r->config, sizeof(c->name));
@@ -55,7 +55,7 @@ static int int_cmp(const void *a, const void *b)
  * Blocks where a row has a disturbed record and no clean one: the runner ran
  * out of redos there (or was stopped before the redo).
  */
-static int count_unclean(struct cfg *c)
+static int count_unclean(struct row_stats *c)
 {
 	int *blocks, *seen;
 	size_t i, n = 0, n_seen = 0;
@@ -97,13 +97,13 @@ int run_group(struct run *run)
 	qsort(ix, n, sizeof(*ix), rec_cmp);
 	for (i = 0; i < n; i++)
 		groups += !i || strcmp(run->recs.v[ix[i - 1]].config, run->recs.v[ix[i]].config);
-	run->cfgs = calloc(groups + 1, sizeof(*run->cfgs));
-	if (!run->cfgs) {
+	run->rows = calloc(groups + 1, sizeof(*run->rows));
+	if (!run->rows) {
 		free(ix);
 		return -ENOMEM;
 	}
 	for (i = 0; i < n; i = j) {
-		struct cfg *c = &run->cfgs[run->n_cfgs++];
+		struct row_stats *c = &run->rows[run->n_rows++];
 
 		for (j = i; j < n && !strcmp(run->recs.v[ix[j]].config, run->recs.v[ix[i]].config);
 		     j++)
@@ -143,21 +143,21 @@ int run_group(struct run *run)
 		}
 	}
 	free(ix);
-	qsort(run->cfgs, run->n_cfgs, sizeof(*run->cfgs), cfg_cmp);
+	qsort(run->rows, run->n_rows, sizeof(*run->rows), cfg_cmp);
 	run->baseline = NULL;
-	for (i = 0; i < run->n_cfgs; i++)
-		if (run->cfgs[i].baseline && run->cfgs[i].n_ok)
-			run->baseline = &run->cfgs[i];
+	for (i = 0; i < run->n_rows; i++)
+		if (run->rows[i].baseline && run->rows[i].n_ok)
+			run->baseline = &run->rows[i];
 	return 0;
 }
 
-const struct cfg *run_find_cfg(const struct run *run, const char *name)
+const struct row_stats *run_find_row(const struct run *run, const char *name)
 {
 	size_t i;
 
-	for (i = 0; i < run->n_cfgs; i++)
-		if (!strcmp(run->cfgs[i].name, name))
-			return &run->cfgs[i];
+	for (i = 0; i < run->n_rows; i++)
+		if (!strcmp(run->rows[i].name, name))
+			return &run->rows[i];
 	return NULL;
 }
 
@@ -165,11 +165,11 @@ void run_free(struct run *run)
 {
 	size_t i;
 
-	for (i = 0; i < run->n_cfgs; i++) {
-		free(run->cfgs[i].ok);
-		free(run->cfgs[i].disturbed);
+	for (i = 0; i < run->n_rows; i++) {
+		free(run->rows[i].ok);
+		free(run->rows[i].disturbed);
 	}
-	free(run->cfgs);
+	free(run->rows);
 	records_free(&run->recs);
 	memset(run, 0, sizeof(*run));
 }

@@ -6,6 +6,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cjson/cJSON.h>
+
 #include "analysis/files.h"
 
 /* O_NONBLOCK: opening a FIFO returns at once, and fstat then refuses it. */
@@ -114,7 +116,27 @@ const char *infile_strerror(int err)
 		return "not a regular file (a FIFO, device or folder)";
 	case EFBIG:
 		return "larger than a file of this kind may be";
+	case EINVAL:
+		return "not a JSON object";
 	default:
 		return strerror(-err);
 	}
+}
+
+int manifest_read_at(int dfd, struct cJSON **out)
+{
+	char *text;
+	int err = infile_read(dfd, "manifest.json", MANIFEST_MAX, &text, NULL);
+
+	*out = NULL;
+	if (err)
+		return err;
+	*out = cJSON_Parse(text);
+	free(text);
+	if (!cJSON_IsObject(*out)) {
+		cJSON_Delete(*out);
+		*out = NULL;
+		return -EINVAL;
+	}
+	return 0;
 }

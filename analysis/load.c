@@ -11,6 +11,7 @@
 
 #include "analysis/files.h"
 #include "analysis/run.h"
+#include "loader/json_get.h"
 
 int run_load_at(struct run *run, int dfd, FILE *diag)
 {
@@ -69,12 +70,11 @@ static bool want_key(const char *k)
 static void precision_load(struct run *run, const cJSON *root)
 {
 	const cJSON *p = cJSON_GetObjectItemCaseSensitive(root, "precision");
-	const cJSON *t = cJSON_GetObjectItemCaseSensitive(p, "target_pct");
+	const char *stop = json_str(p, "stopped");
+	double t;
 
-	const char *stop = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(p, "stopped"));
-
-	if (cJSON_IsNumber(t) && precision_target_ok(t->valuedouble))
-		run->precision_pct = t->valuedouble;
+	if (json_num(p, "target_pct", &t) && precision_target_ok(t))
+		run->precision_pct = t;
 	/* Only ever compared with known codes, never printed. */
 	if (stop && strlen(stop) < sizeof(run->precision_stop))
 		strcpy(run->precision_stop, stop);
@@ -84,16 +84,10 @@ int manifest_load_at(struct run *run, int dfd)
 {
 	const cJSON *it;
 	cJSON *root;
-	char *text;
-	int err;
+	int err = manifest_read_at(dfd, &root);
 
-	err = infile_read(dfd, "manifest.json", MANIFEST_MAX, &text, NULL);
 	if (err)
 		return err;
-	root = cJSON_Parse(text);
-	free(text);
-	if (!root)
-		return -EINVAL;
 	precision_load(run, root);
 	cJSON_ArrayForEach(it, root)
 	{

@@ -31,7 +31,7 @@ static int add(struct notes *n, const char *fmt, ...)
 }
 
 /* A known-cost control row: its records carry the cost (BPFCOST_KNOWN_COST_NS in its probe). */
-static bool is_spin(const struct cfg *c)
+static bool is_spin(const struct row_stats *c)
 {
 	return isfinite(c->spin_ns);
 }
@@ -47,8 +47,8 @@ static int spin_lines(const struct run *run, struct notes *n)
 	bool any = false;
 	int err = 0;
 
-	for (i = 0; i < run->n_cfgs && !err; i++) {
-		const struct cfg *c = &run->cfgs[i];
+	for (i = 0; i < run->n_rows && !err; i++) {
+		const struct row_stats *c = &run->rows[i];
 		double added = run_spin_added(run, c);
 		char measured[96], ratio[96];
 		bool seen;
@@ -125,8 +125,8 @@ static int hits_lines(const struct run *run, struct notes *n)
 	size_t i;
 	int err = 0;
 
-	for (i = 0; i < run->n_cfgs && !err; i++) {
-		const struct cfg *c = &run->cfgs[i];
+	for (i = 0; i < run->n_rows && !err; i++) {
+		const struct row_stats *c = &run->rows[i];
 
 		if (!c->hits_bad)
 			continue;
@@ -146,8 +146,8 @@ static int error_lines(const struct run *run, struct notes *n)
 	size_t i;
 	int err = 0;
 
-	for (i = 0; i < run->n_cfgs && !err; i++) {
-		const struct cfg *c = &run->cfgs[i];
+	for (i = 0; i < run->n_rows && !err; i++) {
+		const struct row_stats *c = &run->rows[i];
 
 		if (!c->n_err)
 			continue;
@@ -210,7 +210,7 @@ static int limit_line(const struct run *run, struct notes *n)
 /* What this run could have seen at all, in % and in the metric's unit. */
 static int mde_line(const struct run *run, struct notes *n)
 {
-	const struct cfg *b = run->baseline;
+	const struct row_stats *b = run->baseline;
 
 	if (!isfinite(run->mde_pct) && !isfinite(run->mde_abs))
 		return add(n, "Minimum detectable effect of this run: not computable (%s)",
@@ -259,15 +259,15 @@ static int disturbed_lines(const struct run *run, struct notes *n)
 
 	if (!run->n_disturbed)
 		return 0;
-	for (i = 0; i < run->n_cfgs; i++)
-		rows += run->cfgs[i].n_disturbed > 0;
+	for (i = 0; i < run->n_rows; i++)
+		rows += run->rows[i].n_disturbed > 0;
 	err = add(n,
 		  "Disturbed samples: %zu record%s in %zu row%s saw other work on the host and "
 		  "%s left out of every statistic (kept in samples.jsonl, redone by the runner)",
 		  run->n_disturbed, run->n_disturbed == 1 ? "" : "s", rows, rows == 1 ? "" : "s",
 		  run->n_disturbed == 1 ? "is" : "are");
-	for (i = 0; i < run->n_cfgs && !err; i++) {
-		const struct cfg *c = &run->cfgs[i];
+	for (i = 0; i < run->n_rows && !err; i++) {
+		const struct row_stats *c = &run->rows[i];
 
 		if (!c->n_disturbed)
 			continue;
@@ -292,8 +292,8 @@ static int significance_lines(const struct run *run, struct notes *n)
 	size_t i;
 	int err = 0;
 
-	for (i = 0; i < run->n_cfgs && !err; i++) {
-		const struct cfg *c = &run->cfgs[i];
+	for (i = 0; i < run->n_rows && !err; i++) {
+		const struct row_stats *c = &run->rows[i];
 		const struct estimate *e = &c->est[run->estimator];
 
 		if (c == run->baseline || !c->n_ok || !isfinite(e->diff_lo) ||
@@ -338,17 +338,17 @@ static int precision_lines(const struct run *run, struct notes *n)
 
 	if (isnan(run->precision_pct))
 		return 0;
-	for (i = 0; i < run->n_cfgs; i++) {
-		rows += &run->cfgs[i] != run->baseline && run->cfgs[i].n_ok;
-		reached += run->cfgs[i].reached;
+	for (i = 0; i < run->n_rows; i++) {
+		rows += &run->rows[i] != run->baseline && run->rows[i].n_ok;
+		reached += run->rows[i].reached;
 	}
 	err = add(n,
 		  "Precision target: 95%% CI of each impact within ±%s%% of the baseline; "
 		  "%zu of %zu rows reached it%s%s",
 		  FMT("%.3g", run->precision_pct), reached, rows,
 		  why ? "; the run stopped because " : "", why ?: "");
-	for (i = 0; i < run->n_cfgs && !err; i++) {
-		const struct cfg *c = &run->cfgs[i];
+	for (i = 0; i < run->n_rows && !err; i++) {
+		const struct row_stats *c = &run->rows[i];
 		char proj[64];
 
 		if (c == run->baseline || !c->n_ok)
@@ -385,30 +385,17 @@ static int percall_lines(const struct run *run, struct notes *n)
 
 int notes_build(const struct run *run, struct notes *n)
 {
-	int err;
+	/* The notes in the order they are printed; each adds its lines or none. */
+	static int (*const makers[])(const struct run *run, struct notes *n) = {
+		mde_line,	 estimator_line, disturbed_lines, limit_line,
+		spin_lines,	 ladder_line,	 hits_lines,	  significance_lines,
+		precision_lines, percall_lines,	 error_lines,
+	};
+	int err = 0;
 
 	memset(n, 0, sizeof(*n));
-	err = mde_line(run, n);
-	if (!err)
-		err = estimator_line(run, n);
-	if (!err)
-		err = disturbed_lines(run, n);
-	if (!err)
-		err = limit_line(run, n);
-	if (!err)
-		err = spin_lines(run, n);
-	if (!err)
-		err = ladder_line(run, n);
-	if (!err)
-		err = hits_lines(run, n);
-	if (!err)
-		err = significance_lines(run, n);
-	if (!err)
-		err = precision_lines(run, n);
-	if (!err)
-		err = percall_lines(run, n);
-	if (!err)
-		err = error_lines(run, n);
+	for (size_t i = 0; !err && i < sizeof(makers) / sizeof(makers[0]); i++)
+		err = makers[i](run, n);
 	if (err)
 		notes_free(n);
 	return err;

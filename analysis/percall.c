@@ -28,6 +28,7 @@
 #include "analysis/fmt.h"
 #include "analysis/files.h"
 #include "analysis/run.h"
+#include "loader/json_get.h"
 
 #define PLAIN_CHARS "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._+~-"
 
@@ -36,21 +37,12 @@ static cJSON *manifest_read(const char *dir)
 {
 	int dfd = dir_open(dir);
 	cJSON *root = NULL;
-	char *text;
 
 	if (dfd < 0)
 		return NULL;
-	if (!infile_read(dfd, "manifest.json", MANIFEST_MAX, &text, NULL)) {
-		root = cJSON_Parse(text);
-		free(text);
-	}
+	manifest_read_at(dfd, &root);
 	close(dfd);
 	return root;
-}
-
-static const char *str_at(const cJSON *o, const char *k)
-{
-	return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, k));
 }
 
 /* @s into @buf when it is short and plain (it reaches every table), else "". */
@@ -69,13 +61,13 @@ static void copy_plain(char *buf, size_t len, const char *s)
 static void target_kernel(const cJSON *man, char *buf, size_t len)
 {
 	const cJSON *ti = cJSON_GetObjectItemCaseSensitive(man, "target_info");
-	const char *k = str_at(cJSON_GetObjectItemCaseSensitive(ti, "info"), "kernel_release");
-	const char *target = str_at(man, "target");
+	const char *k = json_str(cJSON_GetObjectItemCaseSensitive(ti, "info"), "kernel_release");
+	const char *target = json_str(man, "target");
 
 	if (!k)
-		k = str_at(man, "guest_kernel");
+		k = json_str(man, "guest_kernel");
 	if (!k && target && !strcmp(target, "host"))
-		k = str_at(cJSON_GetObjectItemCaseSensitive(man, "host"), "kernel_release");
+		k = json_str(cJSON_GetObjectItemCaseSensitive(man, "host"), "kernel_release");
 	copy_plain(buf, len, k);
 }
 
@@ -83,7 +75,7 @@ static const char *workload_name(const cJSON *man)
 {
 	const cJSON *w = cJSON_GetObjectItemCaseSensitive(man, "workload");
 
-	return cJSON_IsString(w) ? w->valuestring : str_at(w, "name");
+	return cJSON_IsString(w) ? w->valuestring : json_str(w, "name");
 }
 
 /* The folder name as given, for notes: characters that could mean markup become '?'. */
@@ -120,7 +112,7 @@ static void __attribute__((format(printf, 2, 3))) refuse(struct percall *p, cons
 static bool acceptable(struct run *run, const struct run *pc, const cJSON *fman, const cJSON *pman)
 {
 	struct percall *p = &run->percall;
-	const char *wl = workload_name(pman), *clock = str_at(pman, "clock");
+	const char *wl = workload_name(pman), *clock = json_str(pman, "clock");
 	char a[64], b[64], w[32];
 
 	if (wl) {
@@ -171,9 +163,9 @@ static double predict(double d, double k)
 }
 
 /* A probed row of the per-call run by name; its baseline predicts nothing. */
-static const struct cfg *find_row(const struct run *pc, const char *name)
+static const struct row_stats *find_row(const struct run *pc, const char *name)
 {
-	const struct cfg *c = run_find_cfg(pc, name);
+	const struct row_stats *c = run_find_row(pc, name);
 
 	return c && !c->baseline ? c : NULL;
 }
@@ -182,9 +174,9 @@ static void predict_rows(struct run *run, const struct run *pc)
 {
 	struct percall *p = &run->percall;
 
-	for (size_t i = 0; i < run->n_cfgs; i++) {
-		struct cfg *c = &run->cfgs[i];
-		const struct cfg *q;
+	for (size_t i = 0; i < run->n_rows; i++) {
+		struct row_stats *c = &run->rows[i];
+		const struct row_stats *q;
 		double h, k, lo, hi;
 
 		if (c == run->baseline || !c->n_ok || !isfinite(c->impact_pct))
@@ -227,8 +219,8 @@ int run_percall(struct run *run, const char *flood_dir, const char *dir)
 	p->asked = true;
 	p->pps_baseline = NAN;
 	safe_dir(p->dir, sizeof(p->dir), dir);
-	for (size_t i = 0; i < run->n_cfgs; i++) {
-		struct cfg *c = &run->cfgs[i];
+	for (size_t i = 0; i < run->n_rows; i++) {
+		struct row_stats *c = &run->rows[i];
 
 		c->predicted_pct = c->predicted_lo = c->predicted_hi = NAN;
 		c->predicted_disagrees = false;
@@ -276,7 +268,7 @@ int run_percall(struct run *run, const char *flood_dir, const char *dir)
 	return 0;
 }
 
-const char *percall_flag(const struct run *run, const struct cfg *c)
+const char *percall_flag(const struct run *run, const struct row_stats *c)
 {
 	bool q = run->percall.kernel_unknown;
 
@@ -289,18 +281,18 @@ const char *percall_flag(const struct run *run, const struct cfg *c)
 }
 
 /* The k-th row flagged '!', or NULL. */
-static const struct cfg *disagreeing(const struct run *run, size_t k)
+static const struct row_stats *disagreeing(const struct run *run, size_t k)
 {
-	for (size_t i = 0; i < run->n_cfgs; i++)
-		if (run->cfgs[i].predicted_disagrees && !k--)
-			return &run->cfgs[i];
+	for (size_t i = 0; i < run->n_rows; i++)
+		if (run->rows[i].predicted_disagrees && !k--)
+			return &run->rows[i];
 	return NULL;
 }
 
 const char *percall_note(const struct run *run, size_t i, char *buf, size_t len)
 {
 	const struct percall *p = &run->percall;
-	const struct cfg *c;
+	const struct row_stats *c;
 	size_t k = 0;
 
 /* The i-th line of those whose condition holds, in this order. */

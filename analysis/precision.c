@@ -24,16 +24,16 @@ bool precision_target_ok(double pct)
  */
 static double half_width_at(double sr, double sb, double base, double n)
 {
-	double vr = sr * sr / n, vb = sb * sb / n, df;
+	double vr = sr * sr / n, vb = sb * sb / n;
 
 	if (!(vr + vb > 0))
 		return 0;
-	df = (vr + vb) * (vr + vb) / (vr * vr / (n - 1) + vb * vb / (n - 1));
-	return stats_t_quantile(0.975, df) * sqrt(vr + vb) / fabs(base) * 100;
+	return stats_t_quantile(0.975, stats_welch_df(vr, (size_t)n, vb, (size_t)n)) *
+	       sqrt(vr + vb) / fabs(base) * 100;
 }
 
 /* Smallest equal n reaching @target, by doubling then bisection (the width falls with n). */
-static double projected_n(const struct cfg *c, const struct cfg *b, double target,
+static double projected_n(const struct row_stats *c, const struct row_stats *b, double target,
 			  enum estimator est)
 {
 	/* The robust shift's interval is the t interval at the robust sds over 3/pi. */
@@ -66,12 +66,12 @@ static double projected_n(const struct cfg *c, const struct cfg *b, double targe
 
 void run_precision(struct run *run, double target_pct)
 {
-	const struct cfg *b = run->baseline;
+	const struct row_stats *b = run->baseline;
 	size_t i;
 
 	run->precision_pct = precision_target_ok(target_pct) ? target_pct : NAN;
-	for (i = 0; i < run->n_cfgs; i++) {
-		struct cfg *c = &run->cfgs[i];
+	for (i = 0; i < run->n_rows; i++) {
+		struct row_stats *c = &run->rows[i];
 
 		c->half_width_pct = NAN;
 		c->projected_n = NAN;
@@ -87,7 +87,7 @@ void run_precision(struct run *run, double target_pct)
 	}
 }
 
-bool precision_needs_more(const struct cfg *c)
+bool precision_needs_more(const struct row_stats *c)
 {
 	/* A row with no good sample yet (unsupported, failing) cannot get narrower. */
 	return c->n_ok && !c->baseline && !c->reached;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The analysed run: one struct cfg per configuration, in table order (baseline first,
+ * The analysed run: one struct row_stats per configuration, in table order (baseline first,
  * then attach type, probe, stats off before on). Every table and plot reads only this.
  */
 #ifndef BPFCOST_ANALYSIS_RUN_H
@@ -37,7 +37,8 @@ struct estimate {
 			     after Holm (Bonferroni bound) at 80% power; NAN: no shift */
 };
 
-struct cfg {
+/* One matrix row (experiments/matrix.h's struct config) after grouping: its samples' statistics. */
+struct row_stats {
 	char name[REC_NAME_LEN];
 	char attach[REC_NAME_LEN];
 	char probe[REC_NAME_LEN];
@@ -113,9 +114,9 @@ struct manifest_field {
 
 struct run {
 	struct record_set recs;
-	struct cfg *cfgs;
-	size_t n_cfgs;
-	struct cfg *baseline;
+	struct row_stats *rows;
+	size_t n_rows;
+	struct row_stats *baseline;
 	struct rec_metric metric;    /* the workload's, from the records */
 	bool has_packets;	     /* iperf's packet counts are there: its columns are shown */
 	enum estimator estimator;    /* set before run_analyse(); EST_ROBUST by default */
@@ -135,10 +136,10 @@ struct run {
 int run_group(struct run *run);
 int run_analyse(struct run *run);
 /* What a spin row added per event, in the unit of the spin lines (NAN if unknown). */
-double run_spin_added(const struct run *run, const struct cfg *c);
+double run_spin_added(const struct run *run, const struct row_stats *c);
 void run_free(struct run *run);
 /* The configuration named @name (the whole name, settings included), or NULL. */
-const struct cfg *run_find_cfg(const struct run *run, const char *name);
+const struct row_stats *run_find_row(const struct run *run, const char *name);
 /* samples.jsonl and manifest.json of the folder @dir (see analysis/files.h), or of @dfd. */
 int run_load(struct run *run, const char *dir, FILE *diag);
 int run_load_at(struct run *run, int dfd, FILE *diag);
@@ -151,7 +152,7 @@ int manifest_load_at(struct run *run, int dfd);
 void run_precision(struct run *run, double target_pct);
 bool precision_target_ok(double pct);
 /* Whether the runner should give this row more samples. */
-bool precision_needs_more(const struct cfg *c);
+bool precision_needs_more(const struct row_stats *c);
 
 /*
  * --percall: load and analyse the per-call run in @dir (untrusted, validated as any
@@ -163,7 +164,7 @@ int run_percall(struct run *run, const char *flood_dir, const char *dir);
 /* Line @i of the predicted-vs-measured notes, or NULL past the last. */
 const char *percall_note(const struct run *run, size_t i, char *buf, size_t len);
 /* A row's flag: "!" disagrees, "ok" overlaps, "-" not judged; "?" added: kernel unknown. */
-const char *percall_flag(const struct run *run, const struct cfg *c);
+const char *percall_flag(const struct run *run, const struct row_stats *c);
 
 /* Human notes shared by all table formats: sensitivity, hits flags, errors. */
 struct notes {

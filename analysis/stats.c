@@ -32,6 +32,11 @@ double stats_t_quantile(double p, double df)
 	return gsl_cdf_tdist_Pinv(p, df);
 }
 
+double stats_welch_df(double va, size_t na, double vb, size_t nb)
+{
+	return (va + vb) * (va + vb) / (va * va / (na - 1) + vb * vb / (nb - 1));
+}
+
 int stats_welch(const struct sample_stats *a, const struct sample_stats *b, struct welch *w)
 {
 	double va, vb, tq;
@@ -55,7 +60,7 @@ int stats_welch(const struct sample_stats *a, const struct sample_stats *b, stru
 		w->se = NAN;
 		return -1;
 	}
-	w->df = (va + vb) * (va + vb) / (va * va / (a->n - 1) + vb * vb / (b->n - 1));
+	w->df = stats_welch_df(va, a->n, vb, b->n);
 	w->t = w->diff / w->se;
 	w->p = 2 * gsl_cdf_tdist_Q(fabs(w->t), w->df);
 	tq = stats_t_quantile(0.975, w->df);

@@ -51,6 +51,8 @@ int stats_hodges_lehmann(const double *x, size_t m, const double *y, size_t n, d
 
 void stats_describe(const double *x, size_t n, struct sample_stats *s);
 double stats_t_quantile(double p, double df);
+/* Welch-Satterthwaite df of two variances of the mean (sd^2 / n) from na and nb samples. */
+double stats_welch_df(double va, size_t na, double vb, size_t nb);
 int stats_welch(const struct sample_stats *a, const struct sample_stats *b, struct welch *w);
 void stats_holm(const double *p, size_t n, double *adj);
 double stats_mde(double sd, size_t n_a, size_t n_b, double alpha, double power);

@@ -36,8 +36,8 @@ int summary_csv_write(const struct run *run, FILE *f)
 	if (run->percall.asked)
 		fputs(percall_header, f);
 	fputc('\n', f);
-	for (size_t i = 0; i < run->n_cfgs; i++) {
-		const struct cfg *c = &run->cfgs[i];
+	for (size_t i = 0; i < run->n_rows; i++) {
+		const struct row_stats *c = &run->rows[i];
 
 		esc_csv(f, c->name);
 		csv_next_str(f, c->attach);
@@ -46,84 +46,48 @@ int summary_csv_write(const struct run *run, FILE *f)
 		csv_next_str(f, c->first_error);
 		csv_next_str(f, run->metric.name);
 		csv_next_str(f, run->metric.unit);
-		csv_next_num(f, c->value.mean);
-		csv_next_num(f, c->value.sd);
-		csv_next_num(f, c->value.ci95);
-		csv_next_num(f, c->mb.mean);
-		csv_next_num(f, c->mb.sd);
-		csv_next_num(f, c->mb.ci95);
-		csv_next_num(f, c->pps.mean);
-		csv_next_num(f, c->pps.sd);
-		csv_next_num(f, c->lost.mean);
-		csv_next_num(f, c->cpu_host.mean);
-		csv_next_num(f, c->cpu_remote.mean);
-		csv_next_num(f, c->impact_pct);
-		csv_next_num(f, c->impact_lo);
-		csv_next_num(f, c->impact_hi);
-		csv_next_num(f, c->transfer_impact_pct);
-		csv_next_num(f, c->diff);
-		csv_next_num(f, c->diff_lo);
-		csv_next_num(f, c->diff_hi);
-		csv_next_num(f, c->welch.df);
-		csv_next_num(f, c->welch.t);
-		csv_next_num(f, c->welch.p);
-		csv_next_num(f, c->p_holm);
+		CSV_NUMS(f, c->value.mean, c->value.sd, c->value.ci95, c->mb.mean, c->mb.sd,
+			 c->mb.ci95, c->pps.mean, c->pps.sd, c->lost.mean, c->cpu_host.mean,
+			 c->cpu_remote.mean, c->impact_pct, c->impact_lo, c->impact_hi,
+			 c->transfer_impact_pct, c->diff, c->diff_lo, c->diff_hi, c->welch.df,
+			 c->welch.t, c->welch.p, c->p_holm);
 		csv_next_str(f, c->sig);
-		csv_next_num(f, c->mde_pct);
-		csv_next_num(f, c->mde_abs);
-		csv_next_num(f, c->ns_per_pkt);
-		csv_next_num(f, c->ns_per_run);
-		csv_next_num(f, c->run_cnt > 0 ? c->run_cnt : NAN);
-		csv_next_num(f, c->run_cnt > 0 ? c->run_time_ns : NAN);
-		csv_next_num(f, c->hits_mean);
-		csv_next_num(f, c->hits_min);
-		csv_next_num(f, c->hits_max);
+		CSV_NUMS(f, c->mde_pct, c->mde_abs, c->ns_per_pkt, c->ns_per_run,
+			 c->run_cnt > 0 ? c->run_cnt : NAN, c->run_cnt > 0 ? c->run_time_ns : NAN,
+			 c->hits_mean, c->hits_min, c->hits_max);
 		csv_next_str(f, run->metric.event);
 		fprintf(f, ",%d", c->hits_bad);
 		csv_next_str(f, c->hits_source);
 		csv_next_str(f, c->mechanism);
-		csv_next_num(f, c->spin_ns);
-		csv_next_num(f, run->mde_pct);
-		csv_next_num(f, run->mde_abs);
+		CSV_NUMS(f, c->spin_ns, run->mde_pct, run->mde_abs);
 		csv_next_str(f, run->metric.clock);
-		csv_next_num(f, c->half_width_pct);
-		csv_next_num(f, run->precision_pct);
+		CSV_NUMS(f, c->half_width_pct, run->precision_pct);
 		/* Empty without a target, and for rows that have no impact. */
 		csv_next_num(f, !isnan(run->precision_pct) && isfinite(c->half_width_pct)
 					? c->reached
 					: NAN);
 		csv_next_num(f, c->projected_n);
 		csv_next_str(f, estimator_name(run->estimator));
-		csv_next_num(f, c->value.median);
-		csv_next_num(f, c->value.robust_sd);
+		CSV_NUMS(f, c->value.median, c->value.robust_sd);
 		for (int e = EST_MEAN;; e = EST_ROBUST) {
 			const struct estimate *x = &c->est[e];
 
 			if (e == EST_ROBUST) {
-				csv_next_num(f, x->diff);
-				csv_next_num(f, x->diff_lo);
-				csv_next_num(f, x->diff_hi);
+				CSV_NUMS(f, x->diff, x->diff_lo, x->diff_hi);
 			}
-			csv_next_num(f, x->impact_pct);
-			csv_next_num(f, x->impact_lo);
-			csv_next_num(f, x->impact_hi);
+			CSV_NUMS(f, x->impact_pct, x->impact_lo, x->impact_hi);
 			if (e == EST_ROBUST)
 				csv_next_num(f, x->p);
 			csv_next_num(f, x->p_holm);
 			csv_next_str(f, x->sig);
-			csv_next_num(f, x->mde_pct);
-			csv_next_num(f, x->n_for_sig);
+			CSV_NUMS(f, x->mde_pct, x->n_for_sig);
 			if (e == EST_ROBUST)
 				break;
 		}
 		fprintf(f, ",%zu,%zu", c->n_disturbed, c->n_unclean);
-		csv_next_num(f, c->foreign_cpu_max);
-		csv_next_num(f, c->psi_some_mean);
-		csv_next_num(f, c->steal_max);
+		CSV_NUMS(f, c->foreign_cpu_max, c->psi_some_mean, c->steal_max);
 		if (run->percall.asked) {
-			csv_next_num(f, c->predicted_pct);
-			csv_next_num(f, c->predicted_lo);
-			csv_next_num(f, c->predicted_hi);
+			CSV_NUMS(f, c->predicted_pct, c->predicted_lo, c->predicted_hi);
 			/* Empty where no flag was judged ("-" in the tables). */
 			csv_next_num(f, strcmp(percall_flag(run, c), "-") ? c->predicted_disagrees
 									  : NAN);

@@ -20,9 +20,9 @@ static void num(FILE *f, const char *s)
 	fprintf(f, " %s |", s);
 }
 
-static void row(const struct run *run, const struct cfg *c, FILE *f)
+static void row(const struct run *run, const struct row_stats *c, FILE *f)
 {
-	const char *st = cfg_status(c);
+	const char *st = row_status(c);
 	char b[96], ci[64];
 
 	fputs("|", f);
@@ -60,13 +60,12 @@ static void row(const struct run *run, const struct cfg *c, FILE *f)
 
 int table_md_write(const struct run *run, FILE *f)
 {
+	/* Notes as a list, then each legend line a paragraph. */
+	static const struct notes_style style = { esc_md, "- ", "\n", "\n", "", "\n\n" };
 	const struct rec_metric *m = &run->metric;
-	char line[1024], t[64];
-	struct notes notes;
+	char t[64];
 	size_t i;
 
-	if (notes_build(run, &notes))
-		return -1;
 	fprintf(f,
 		"| Configuration | %s (%s) |%s Samples | Errors |%s Impact | 95%% CI (%%) |%s "
 		"Difference (%s) | 95%% CI (%s) | p (Holm) | Sig | MDE (%%) |%s ns/run | "
@@ -79,19 +78,10 @@ int table_md_write(const struct run *run, FILE *f)
 	fprintf(f, "|:--|--:|%s--:|--:|%s--:|--:|%s--:|--:|--:|:-:|--:|%s--:|--:|:--|\n",
 		run->has_packets ? "--:|" : "", run->has_packets ? "--:|--:|" : "",
 		run->percall.asked ? "--:|--:|:-:|" : "", run->has_packets ? "--:|" : "");
-	for (i = 0; i < run->n_cfgs; i++)
-		row(run, &run->cfgs[i], f);
+	for (i = 0; i < run->n_rows; i++)
+		row(run, &run->rows[i], f);
 	fputc('\n', f);
-	for (i = 0; i < notes.n; i++) {
-		fputs("- ", f);
-		esc_md(f, notes.v[i]);
-		fputc('\n', f);
-	}
-	fputc('\n', f);
-	for (i = 0; fmt_legend(run, (int)i, line, sizeof(line)); i++) {
-		esc_md(f, line);
-		fputs("\n\n", f);
-	}
-	notes_free(&notes);
+	if (notes_write(run, f, &style))
+		return -1;
 	return ferror(f) ? -1 : 0;
 }

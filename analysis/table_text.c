@@ -54,8 +54,8 @@ static int name_width(const struct run *run)
 {
 	int w = 26;
 
-	for (size_t i = 0; i < run->n_cfgs; i++) {
-		int n = (int)strlen(run->cfgs[i].name) + 2;
+	for (size_t i = 0; i < run->n_rows; i++) {
+		int n = (int)strlen(run->rows[i].name) + 2;
 
 		w = n > w ? n : w;
 	}
@@ -97,9 +97,9 @@ static void value_table(const struct run *run, FILE *f, int namew)
 	}
 	cols[ncol++] = (struct col){ "Errors", 8 };
 	header(f, cols, ncol, namew);
-	for (size_t i = 0; i < run->n_cfgs; i++) {
-		const struct cfg *c = &run->cfgs[i];
-		const char *st = cfg_status(c);
+	for (size_t i = 0; i < run->n_rows; i++) {
+		const struct row_stats *c = &run->rows[i];
+		const char *st = row_status(c);
 
 		put_left(f, c->name, namew);
 		put_left(f, st ? st : fmt_pm(a, sizeof(a), c->value.mean, c->value.sd, 1, "±"),
@@ -155,42 +155,29 @@ static void impact_cols(const struct run *run, struct impact_cols *k)
 	k->v[k->n++] = (struct col){ "Mechanism", 12 };
 }
 
-/* "+316.0 [+315.8, +316.2]", or "-" when the difference cannot be computed. */
-static char *fmt_diff(char *buf, size_t len, const struct cfg *c)
+/*
+ * "+316.0 [+315.8, +316.2]" (a difference) or "-3.1% [-3.4, -2.8]" (a
+ * prediction, @unit "%"): "-" when @v cannot be computed, no CI without one.
+ */
+static char *fmt_with_ci(char *buf, size_t len, double v, double lo, double hi, const char *unit)
 {
 	char d[32], ci[64];
 
-	if (!isfinite(c->diff))
+	if (!isfinite(v))
 		return fmt_num(buf, len, NAN, 0);
-	fmt_signed(d, sizeof(d), c->diff, 1, "");
-	if (isfinite(c->diff_lo) && isfinite(c->diff_hi))
-		snprintf(buf, len, "%s %s", d, fmt_ci(ci, sizeof(ci), c->diff_lo, c->diff_hi, 1));
+	fmt_signed(d, sizeof(d), v, 1, unit);
+	if (isfinite(lo) && isfinite(hi))
+		snprintf(buf, len, "%s %s", d, fmt_ci(ci, sizeof(ci), lo, hi, 1));
 	else
 		snprintf(buf, len, "%s", d);
 	return buf;
 }
 
-/* --percall: "-3.1% [-3.4, -2.8]", or "-" when the prediction cannot be computed. */
-static char *fmt_predicted(char *buf, size_t len, const struct cfg *c)
-{
-	char p[32], ci[64];
-
-	if (!isfinite(c->predicted_pct))
-		return fmt_num(buf, len, NAN, 0);
-	fmt_signed(p, sizeof(p), c->predicted_pct, 1, "%");
-	if (isfinite(c->predicted_lo) && isfinite(c->predicted_hi))
-		snprintf(buf, len, "%s %s", p,
-			 fmt_ci(ci, sizeof(ci), c->predicted_lo, c->predicted_hi, 1));
-	else
-		snprintf(buf, len, "%s", p);
-	return buf;
-}
-
-static void impact_row(const struct run *run, const struct cfg *c, const struct impact_cols *ic,
-		       FILE *f, int namew)
+static void impact_row(const struct run *run, const struct row_stats *c,
+		       const struct impact_cols *ic, FILE *f, int namew)
 {
 	const struct col *k = ic->v;
-	const char *st = cfg_status(c);
+	const char *st = row_status(c);
 	char b[96];
 	size_t i = 0;
 
@@ -206,10 +193,13 @@ static void impact_row(const struct run *run, const struct cfg *c, const struct 
 		put_right(f, fmt_signed(b, sizeof(b), c->transfer_impact_pct, 1, "%"), &k[i++]);
 	put_right(f, fmt_ci(b, sizeof(b), c->impact_lo, c->impact_hi, 1), &k[i++]);
 	if (run->percall.asked) {
-		put_right(f, fmt_predicted(b, sizeof(b), c), &k[i++]);
+		put_right(f,
+			  fmt_with_ci(b, sizeof(b), c->predicted_pct, c->predicted_lo,
+				      c->predicted_hi, "%"),
+			  &k[i++]);
 		put_left(f, percall_flag(run, c), k[i++].width);
 	}
-	put_right(f, fmt_diff(b, sizeof(b), c), &k[i++]);
+	put_right(f, fmt_with_ci(b, sizeof(b), c->diff, c->diff_lo, c->diff_hi, ""), &k[i++]);
 	put_right(f, fmt_p(b, sizeof(b), c->p_holm), &k[i++]);
 	put_left(f, c->sig, k[i++].width);
 	put_right(f, fmt_num(b, sizeof(b), c->mde_pct, 1), &k[i++]);
@@ -223,14 +213,12 @@ static void impact_row(const struct run *run, const struct cfg *c, const struct 
 
 int table_text_write(const struct run *run, const char *src, FILE *f)
 {
+	/* Notes, a blank line, the legend. */
+	static const struct notes_style style = { esc_text, "", "\n", "\n", "", "\n" };
 	int namew = name_width(run), total;
 	struct impact_cols ic;
-	struct notes notes;
-	char line[1024];
 	size_t i;
 
-	if (notes_build(run, &notes))
-		return -1;
 	/* The folder's name and the manifest's text are the folder's: no control characters. */
 	fputs("bpfcost report: ", f);
 	esc_text(f, src);
@@ -252,17 +240,11 @@ int table_text_write(const struct run *run, const char *src, FILE *f)
 	rule(f, '=', SEP_CHAR_WIDTH);
 	impact_cols(run, &ic);
 	total = header(f, ic.v, ic.n, namew);
-	for (i = 0; i < run->n_cfgs; i++)
-		if (&run->cfgs[i] != run->baseline)
-			impact_row(run, &run->cfgs[i], &ic, f, namew);
+	for (i = 0; i < run->n_rows; i++)
+		if (&run->rows[i] != run->baseline)
+			impact_row(run, &run->rows[i], &ic, f, namew);
 	rule(f, '-', total);
-	for (i = 0; i < notes.n; i++) {
-		esc_text(f, notes.v[i]);
-		fputc('\n', f);
-	}
-	fputc('\n', f);
-	for (i = 0; fmt_legend(run, (int)i, line, sizeof(line)); i++)
-		fprintf(f, "%s\n", line);
-	notes_free(&notes);
+	if (notes_write(run, f, &style))
+		return -1;
 	return ferror(f) ? -1 : 0;
 }

@@ -9,6 +9,7 @@
 
 #include "analysis/stats.h"
 #include "disturbance.h"
+#include "loader/json_get.h"
 #include "record_check.h"
 #include "workloads/workload.h"
 
@@ -55,10 +56,9 @@ void disturbance_free(struct disturbance *d)
 
 static double symptom_of(const struct disturbance *d, const cJSON *rec)
 {
-	const cJSON *v =
-		d->symptom_field ? cJSON_GetObjectItemCaseSensitive(rec, d->symptom_field) : NULL;
+	double v = d->symptom_field ? json_num_or(rec, d->symptom_field, NAN) : NAN;
 
-	return cJSON_IsNumber(v) && isfinite(v->valuedouble) ? v->valuedouble : NAN;
+	return isfinite(v) ? v : NAN;
 }
 
 static void add_clean(struct disturbance *d, int row, double v)
@@ -171,9 +171,9 @@ bool disturbance_judge(struct disturbance *d, int row, const struct interference
 void disturbance_note(struct disturbance *d, int row, const cJSON *rec)
 {
 	const cJSON *it = cJSON_GetObjectItemCaseSensitive(rec, "interference");
-	const cJSON *fc = cJSON_GetObjectItemCaseSensitive(it, "foreign_cpu");
-	bool disturbed = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(rec, "disturbed"));
+	bool disturbed = json_bool_or(rec, "disturbed", false);
 	char why[128];
+	double fc;
 
 	/* Read back from a folder: an impossible record feeds no reference. */
 	if (row < 0 || row >= d->n_rows || cJSON_GetObjectItemCaseSensitive(rec, "error") ||
@@ -185,8 +185,8 @@ void disturbance_note(struct disturbance *d, int row, const cJSON *rec)
 		return;
 	}
 	/* Bounded like every figure read back: a hostile record cannot move the reference far. */
-	if (cJSON_IsNumber(fc) && fc->valuedouble >= 0 && fc->valuedouble <= 1024)
-		add_foreign(d, fc->valuedouble);
+	if (json_num(it, "foreign_cpu", &fc) && fc >= 0 && fc <= 1024)
+		add_foreign(d, fc);
 	add_clean(d, row, symptom_of(d, rec));
 }
 

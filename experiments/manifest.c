@@ -11,27 +11,12 @@
 #include <cjson/cJSON.h>
 
 #include "experiments/targets/target.h"
+#include "loader/attach_types.h"
 #include "loader/kconfig.h"
 #include "loader/spawn.h"
 #include "disturbance.h"
 #include "manifest.h"
 #include "run_settings.h"
-
-/* Kernel options that decide which attach types exist and how they work. */
-static const char *const config_flags[] = {
-	"KPROBES",
-	"KPROBES_ON_FTRACE",
-	"OPTPROBES",
-	"FPROBE",
-	"X86_KERNEL_IBT",
-	"DEBUG_INFO_BTF",
-	"BPF_JIT",
-	"BPF_JIT_ALWAYS_ON",
-	"DYNAMIC_FTRACE_WITH_DIRECT_CALLS",
-	"PREEMPT",
-	"HZ",
-	NULL,
-};
 
 static void now_iso(char *buf, size_t len)
 {
@@ -91,7 +76,6 @@ static cJSON *host_section(void)
 	cJSON *host = cJSON_CreateObject(), *cfg;
 	char libbpf[32];
 	struct utsname u;
-	int i;
 
 	if (!uname(&u)) {
 		cJSON_AddStringToObject(host, "kernel_release", u.release);
@@ -100,14 +84,8 @@ static cJSON *host_section(void)
 	add_cpu_model(host);
 	cJSON_AddNumberToObject(host, "nr_cpus", sysconf(_SC_NPROCESSORS_ONLN));
 	cfg = cJSON_AddObjectToObject(host, "config");
-	for (i = 0; config_flags[i]; i++) {
-		const char *v = kconfig_get(config_flags[i]);
-
-		if (v)
-			cJSON_AddStringToObject(cfg, config_flags[i], v);
-		else
-			cJSON_AddNullToObject(cfg, config_flags[i]);
-	}
+	/* The options the attach-type table names: the guest agent records the same. */
+	kconfig_record(cfg, attach_config_options(), "");
 	cJSON *tools = cJSON_AddObjectToObject(host, "tools");
 
 	add_command_line(tools, "iperf3", (char *[]){ "iperf3", "--version", NULL });

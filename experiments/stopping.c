@@ -24,7 +24,8 @@ int stopping_active(const char *dir, const struct matrix *m, double target_pct,
 		run_precision(&run, target_pct);
 	status[0] = '\0';
 	for (i = 0; i < m->n; i++) {
-		const struct cfg *c = analysed ? run_find_cfg(&run, m->configs[i].name) : NULL;
+		const struct row_stats *c =
+			analysed ? run_find_row(&run, m->configs[i].name) : NULL;
 
 		if (m->configs[i].baseline) {
 			baseline = i;

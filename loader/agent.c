@@ -110,28 +110,23 @@ static int serve(int in, int out, bool is_port)
 
 	while (!stop) {
 		struct pollfd p = { .fd = in, .events = POLLIN };
+		ssize_t n = 0;
 		char *nl;
-		ssize_t n;
 
 		if (poll(&p, 1, 200) < 0) {
 			if (errno == EINTR)
 				continue;
 			return -1;
 		}
-		if (!(p.revents & POLLIN)) {
-			if (p.revents & (POLLHUP | POLLERR)) {
-				if (!is_port)
-					break;
-				host_gone();
-				len = 0;
-				usleep(100 * 1000);
-			}
-			continue;
+		if (p.revents & POLLIN) {
+			n = read(in, buf + len, sizeof(buf) - 1 - len);
+			if (n < 0 && errno == EINTR)
+				continue;
+		} else if (!(p.revents & (POLLHUP | POLLERR))) {
+			continue; /* nothing yet */
 		}
-		n = read(in, buf + len, sizeof(buf) - 1 - len);
-		if (n < 0 && errno == EINTR)
-			continue;
 		if (n <= 0) {
+			/* The host hung up: for good on stdio; a virtio port may come back. */
 			if (!is_port)
 				break;
 			host_gone();

@@ -9,6 +9,7 @@
 
 #include "agent.h"
 #include "bpfcost.h"
+#include "json_get.h"
 #include "settings.h"
 
 static struct bpfcost_session *session;
@@ -16,13 +17,6 @@ static struct bpfcost_session *session;
 bool agent_attached(void)
 {
 	return session != NULL;
-}
-
-static const char *get_str(const cJSON *req, const char *key)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(req, key);
-
-	return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
 static cJSON *with_ok(cJSON *r)
@@ -38,11 +32,11 @@ struct cJSON *agent_attach(const struct cJSON *req)
 {
 	const cJSON *set = cJSON_GetObjectItemCaseSensitive(req, "set"), *it;
 	struct bpfcost_opts opts = {
-		.probe = get_str(req, "probe"),
-		.attach = get_str(req, "attach"),
-		.func = get_str(req, "func"),
-		.stats = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(req, "stats")),
-		.verbose = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(req, "verbose")),
+		.probe = json_str(req, "probe"),
+		.attach = json_str(req, "attach"),
+		.func = json_str(req, "func"),
+		.stats = json_bool_or(req, "stats", false),
+		.verbose = json_bool_or(req, "verbose", false),
 	};
 	char err[BPFCOST_ERRLEN] = "";
 	enum bpfcost_status st;

@@ -8,28 +8,8 @@
 #include <cjson/cJSON.h>
 
 #include "agent.h"
+#include "attach_types.h"
 #include "kconfig.h"
-
-/* The flags that decide which attach types exist and how they are implemented. */
-static const char *const config_flags[] = {
-	"BPF_JIT",
-	"BPF_JIT_ALWAYS_ON",
-	"BPF_EVENTS",
-	"DEBUG_INFO_BTF",
-	"KPROBES",
-	"KPROBES_ON_FTRACE",
-	"OPTPROBES",
-	"KPROBE_EVENTS",
-	"FPROBE",
-	"FPROBE_EVENTS",
-	"FUNCTION_TRACER",
-	"DYNAMIC_FTRACE_WITH_REGS",
-	"DYNAMIC_FTRACE_WITH_ARGS",
-	"X86_KERNEL_IBT",
-	"PREEMPT_DYNAMIC",
-	"HZ",
-	NULL,
-};
 
 static void add_lines(cJSON *r, const char *key, const char *path)
 {
@@ -68,7 +48,6 @@ struct cJSON *agent_info(const struct cJSON *req)
 {
 	cJSON *r = agent_ok(), *cfg;
 	struct utsname u;
-	int i;
 
 	(void)req;
 	if (!uname(&u)) {
@@ -83,16 +62,7 @@ struct cJSON *agent_info(const struct cJSON *req)
 	add_first_line(r, "lockdown", "/sys/kernel/security/lockdown", NULL);
 
 	cfg = cJSON_AddObjectToObject(r, "config");
-	for (i = 0; config_flags[i]; i++) {
-		const char *v = kconfig_get(config_flags[i]);
-		char name[64];
-
-		snprintf(name, sizeof(name), "CONFIG_%s", config_flags[i]);
-		if (v)
-			cJSON_AddStringToObject(cfg, name, v);
-		else
-			cJSON_AddNullToObject(cfg, name);
-	}
+	kconfig_record(cfg, attach_config_options(), "CONFIG_");
 	if (kconfig_source())
 		cJSON_AddStringToObject(r, "config_source", kconfig_source());
 	add_lines(r, "kprobes_list", "/sys/kernel/debug/kprobes/list");

@@ -78,8 +78,19 @@ static struct bpf_link *attach_fprobe(struct bpfcost_session *s)
 /* A NULL-terminated list of kernel config names, written in place in a row. */
 #define KCONFIG(...) ((const char *const[]){ __VA_ARGS__, NULL })
 
-static const char trampoline_needs[] =
-	"BPF trampolines (CONFIG_DYNAMIC_FTRACE_WITH_DIRECT_CALLS, BTF; lockdown may refuse them)";
+/* What the rows of a family share; a row then says only what is its own. */
+#define KPROBE_FAMILY                                                                              \
+	.family = "kprobe", .available = kprobes_available, .on_function = true,                   \
+	.reports_offset = true
+#define FPROBE_FAMILY                                                                              \
+	.family = "fprobe", .attach = attach_fprobe, .config = KCONFIG("FPROBE"),                  \
+	.mechanism = "fprobe", .on_function = true
+#define TRAMPOLINE_FAMILY                                                                          \
+	.family = "trampoline", .prepare = set_target_func, .attach = attach_trace,                \
+	.config = KCONFIG("DYNAMIC_FTRACE_WITH_DIRECT_CALLS"), .btf = ATTACH_BTF_FUNC,             \
+	.needs = "BPF trampolines (CONFIG_DYNAMIC_FTRACE_WITH_DIRECT_CALLS, BTF; lockdown "        \
+		 "may refuse them)",                                                               \
+	.mechanism = "trampoline", .on_function = true
 
 /*
  * One row per attach type, in the order --list and usage errors show them.
@@ -109,6 +120,7 @@ static const struct attach_type types[] = {
 		.family = "tracepoint",
 		.attach = attach_trace,
 		.config = KCONFIG("DEBUG_INFO_BTF"),
+		.btf = ATTACH_BTF_TRACEPOINT,
 		.needs = "BTF tracepoints (CONFIG_DEBUG_INFO_BTF, Linux >= 6.3)",
 		.mechanism = "raw_tracepoint",
 	},
@@ -116,82 +128,44 @@ static const struct attach_type types[] = {
 		/* Past __fentry__, so a breakpoint: the optimizer is kept off. */
 		.name = "kprobe",
 		.prog = "bpfcost_kprobe",
-		.family = "kprobe",
+		KPROBE_FAMILY,
 		.attach = attach_kprobe_int3,
-		.available = kprobes_available,
 		.config = KCONFIG("KPROBES"),
 		.needs = "CONFIG_KPROBES",
-		.on_function = true,
-		.reports_offset = true,
 	},
 	{
 		.name = "kprobe-ftrace",
 		.prog = "bpfcost_kprobe",
-		.family = "kprobe",
+		KPROBE_FAMILY,
 		.attach = attach_kprobe,
-		.available = kprobes_available,
 		.config = KCONFIG("KPROBES", "KPROBES_ON_FTRACE"),
 		.needs = "CONFIG_KPROBES with CONFIG_KPROBES_ON_FTRACE",
 		.want_mechanism = "ftrace",
-		.on_function = true,
-		.reports_offset = true,
 	},
 	{
 		.name = "kretprobe",
 		.prog = "bpfcost_kretprobe",
-		.family = "kprobe",
+		KPROBE_FAMILY,
 		.attach = attach_kprobe,
-		.available = kprobes_available,
 		.config = KCONFIG("KPROBES"),
 		.needs = "CONFIG_KPROBES (kretprobes)",
-		.on_function = true,
 		.on_return = true,
-		.reports_offset = true,
 	},
 	{
 		.name = "kprobe-fprobe",
 		.prog = "bpfcost_kprobe_multi",
-		.family = "fprobe",
-		.attach = attach_fprobe,
-		.config = KCONFIG("FPROBE"),
+		FPROBE_FAMILY,
 		.needs = "CONFIG_FPROBE (kprobe.multi, Linux >= 5.18)",
-		.mechanism = "fprobe",
-		.on_function = true,
 	},
 	{
 		.name = "kretprobe-fprobe",
 		.prog = "bpfcost_kretprobe_multi",
-		.family = "fprobe",
-		.attach = attach_fprobe,
-		.config = KCONFIG("FPROBE"),
+		FPROBE_FAMILY,
 		.needs = "CONFIG_FPROBE (kretprobe.multi, Linux >= 5.18)",
-		.mechanism = "fprobe",
-		.on_function = true,
 		.on_return = true,
 	},
-	{
-		.name = "fentry",
-		.prog = "bpfcost_fentry",
-		.family = "trampoline",
-		.prepare = set_target_func,
-		.attach = attach_trace,
-		.config = KCONFIG("DYNAMIC_FTRACE_WITH_DIRECT_CALLS"),
-		.needs = trampoline_needs,
-		.mechanism = "trampoline",
-		.on_function = true,
-	},
-	{
-		.name = "fexit",
-		.prog = "bpfcost_fexit",
-		.family = "trampoline",
-		.prepare = set_target_func,
-		.attach = attach_trace,
-		.config = KCONFIG("DYNAMIC_FTRACE_WITH_DIRECT_CALLS"),
-		.needs = trampoline_needs,
-		.mechanism = "trampoline",
-		.on_function = true,
-		.on_return = true,
-	},
+	{ .name = "fentry", .prog = "bpfcost_fentry", TRAMPOLINE_FAMILY },
+	{ .name = "fexit", .prog = "bpfcost_fexit", TRAMPOLINE_FAMILY, .on_return = true },
 };
 
 #define NR_TYPES (sizeof(types) / sizeof(types[0]))
@@ -219,4 +193,51 @@ const char *const *bpfcost_attach_names(void)
 	for (i = 0; i < NR_TYPES; i++)
 		names[i] = types[i].name;
 	return names;
+}
+
+/*
+ * Options no row names but that explain a measurement (the JIT, how kprobes
+ * and ftrace are built, preemption, the tick); recorded after the rows' own.
+ */
+static const char *const context_config[] = {
+	"BPF_JIT",
+	"BPF_JIT_ALWAYS_ON",
+	"BPF_EVENTS",
+	"OPTPROBES",
+	"KPROBE_EVENTS",
+	"FPROBE_EVENTS",
+	"FUNCTION_TRACER",
+	"DYNAMIC_FTRACE_WITH_REGS",
+	"DYNAMIC_FTRACE_WITH_ARGS",
+	"X86_KERNEL_IBT",
+	"PREEMPT",
+	"PREEMPT_DYNAMIC",
+	"HZ",
+};
+
+#define NR_CONTEXT (sizeof(context_config) / sizeof(context_config[0]))
+/* Room for every row's options (a row names a few) and the context ones. */
+#define MAX_CONFIG (NR_TYPES * 4 + NR_CONTEXT)
+
+static void config_add(const char **list, size_t *n, const char *name)
+{
+	for (size_t i = 0; i < *n; i++)
+		if (!strcmp(list[i], name))
+			return;
+	if (*n < MAX_CONFIG)
+		list[(*n)++] = name;
+}
+
+const char *const *attach_config_options(void)
+{
+	static const char *list[MAX_CONFIG + 1];
+	size_t i, n = 0;
+
+	for (i = 0; i < NR_TYPES; i++)
+		for (const char *const *c = types[i].config; c && *c; c++)
+			config_add(list, &n, *c);
+	for (i = 0; i < NR_CONTEXT; i++)
+		config_add(list, &n, context_config[i]);
+	list[n] = NULL;
+	return list;
 }

@@ -12,6 +12,13 @@
 struct bpf_link;
 struct bpfcost_session;
 
+/* What vmlinux BTF must hold for the type to load (support.c asks before loading). */
+enum attach_btf {
+	ATTACH_BTF_NONE,
+	ATTACH_BTF_FUNC,       /* the target function (fentry, fexit) */
+	ATTACH_BTF_TRACEPOINT, /* btf_trace_<tracepoint> (tp_btf) */
+};
+
 struct attach_type {
 	const char *name;   /* as used in matrices: "kprobe-fprobe" */
 	const char *prog;   /* program name in progs/include/bpfcost_variants.bpf.h */
@@ -27,6 +34,7 @@ struct attach_type {
 	 * one the kernel config sets to "n" explains a failure. NULL: none.
 	 */
 	const char *const *config;
+	enum attach_btf btf;
 	const char *needs;	    /* the kernel feature, for people: the hint when unsupported */
 	const char *mechanism;	    /* what the kernel does; NULL: ask kprobes/list */
 	const char *want_mechanism; /* if set, any other mechanism means unsupported */
@@ -42,5 +50,13 @@ struct attach_type {
 
 const struct attach_type *attach_type_find(const char *name);
 const struct attach_type *attach_type_at(int i); /* NULL past the end */
+
+/*
+ * The kernel config options a result records, without "CONFIG_", each once,
+ * NULL-terminated: every option an attach type's row names (so a new row's
+ * option is recorded too), then a few that explain a measurement (the JIT,
+ * preemption, HZ). The host's manifest and the guest agent's info both use it.
+ */
+const char *const *attach_config_options(void);
 
 #endif /* BPFCOST_ATTACH_TYPES_H */

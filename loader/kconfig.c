@@ -5,6 +5,8 @@
 #include <sys/utsname.h>
 #include <zlib.h>
 
+#include <cjson/cJSON.h>
+
 #include "kconfig.h"
 
 static char *config_text;
@@ -74,7 +76,8 @@ const char *kconfig_get(const char *name)
 	snprintf(key, sizeof(key), "CONFIG_%s=", name);
 	snprintf(unset, sizeof(unset), "# CONFIG_%s is not set", name);
 	klen = strlen(key);
-	for (line = config_text; line && *line; line = strchr(line, '\n'), line = line ? line + 1 : NULL) {
+	for (line = config_text; line && *line;
+	     line = strchr(line, '\n'), line = line ? line + 1 : NULL) {
 		if (!strncmp(line, key, klen)) {
 			size_t n = strcspn(line + klen, "\n");
 
@@ -88,4 +91,19 @@ const char *kconfig_get(const char *name)
 			return "n";
 	}
 	return "n";
+}
+
+void kconfig_record(struct cJSON *obj, const char *const *names, const char *prefix)
+{
+	char key[96];
+
+	for (; names && *names; names++) {
+		const char *v = kconfig_get(*names);
+
+		snprintf(key, sizeof(key), "%s%s", prefix, *names);
+		if (v)
+			cJSON_AddStringToObject(obj, key, v);
+		else
+			cJSON_AddNullToObject(obj, key);
+	}
 }

@@ -13,6 +13,13 @@
  */
 const char *kconfig_get(const char *name);
 
+struct cJSON;
+/*
+ * @names' values into @obj as "<prefix><name>": a string, or null when no
+ * config is readable. E.g. kconfig_record(cfg, attach_config_options(), "CONFIG_").
+ */
+void kconfig_record(struct cJSON *obj, const char *const *names, const char *prefix);
+
 /* Which file answered, or NULL. */
 const char *kconfig_source(void);
 

@@ -19,15 +19,73 @@
 #include "kprobes.h"
 #include "session_priv.h"
 #include "settings.h"
+#include "support.h"
 
 #ifndef ENOTSUPP
 #define ENOTSUPP 524 /* the kernel's internal "not supported", seen by user space */
 #endif
 
 static bool libbpf_verbose;
+/* The verifier's last lines from the latest failed load, on one line; "" if none. */
+static char load_log[320];
+
+/*
+ * @log on one line, its lines joined by " | ", control bytes as spaces; the
+ * end kept when it is too long, since the verifier says why at the end.
+ */
+static void keep_log_tail(const char *log)
+{
+	size_t keep = sizeof(load_log) - 4, n = 0;
+	char *flat = malloc(strlen(log) * 3 + 1);
+
+	load_log[0] = '\0';
+	if (!flat)
+		return;
+	for (const char *p = log; *p; p++) {
+		if (*p != '\n')
+			flat[n++] = (unsigned char)*p < 0x20 || *p == 0x7f ? ' ' : *p;
+		else if (n >= 3 ? strncmp(flat + n - 3, " | ", 3) : n > 0)
+			n += sprintf(flat + n, " | ");
+	}
+	while (n && (flat[n - 1] == ' ' || flat[n - 1] == '|'))
+		n--;
+	flat[n] = '\0';
+	snprintf(load_log, sizeof(load_log), "%s%s", n > keep ? "..." : "",
+		 flat + (n > keep ? n - keep : 0));
+	free(flat);
+}
+
+/* libbpf prints a failed load's verifier log as one message between these marks. */
+static void catch_load_log(const char *fmt, va_list ap)
+{
+	static const char begin[] = "-- BEGIN PROG LOAD LOG --\n",
+			  end[] = "-- END PROG LOAD LOG --";
+	char *text, *b, *e;
+	va_list aq;
+	int n;
+
+	va_copy(aq, ap);
+	n = vsnprintf(NULL, 0, fmt, aq);
+	va_end(aq);
+	if (n <= 0 || !(text = malloc((size_t)n + 1)))
+		return;
+	vsnprintf(text, (size_t)n + 1, fmt, ap);
+	b = strstr(text, begin);
+	e = b ? strstr(b, end) : NULL;
+	if (e) {
+		*e = '\0';
+		keep_log_tail(b + sizeof(begin) - 1);
+	}
+	free(text);
+}
 
 static int print_libbpf(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
+	va_list aq;
+
+	va_copy(aq, ap);
+	catch_load_log(fmt, aq);
+	va_end(aq);
 	/* Unsupported types make libbpf complain loudly; the caller reports it once. */
 	if (!libbpf_verbose)
 		return 0;
@@ -35,29 +93,17 @@ static int print_libbpf(enum libbpf_print_level level, const char *fmt, va_list 
 	return vfprintf(stderr, fmt, ap);
 }
 
-/* Which kernel option, if the config says it is off, explains a failure. */
-static const char *missing_option(const struct attach_type *t)
-{
-	const char *const *opt;
-	const char *v;
-
-	for (opt = t->config; opt && *opt; opt++) {
-		v = kconfig_get(*opt);
-		if (v && !strcmp(v, "n"))
-			return *opt;
-	}
-	return NULL;
-}
-
 /*
  * Decide between "this kernel cannot" (exit 3) and "something broke" (exit 1),
- * and write the one line the user sees.
+ * and write the one line the user sees. @sup is what the kernel said before
+ * the load (support.h): when it said yes, a failure is the probe's, with the
+ * verifier's last lines, unless the kernel refused outright (lockdown: EPERM).
  */
 static enum bpfcost_status classify(const struct attach_type *t, const char *stage, int err,
-				    char *msg, size_t len)
+				    enum support sup, const char *sup_why, char *msg, size_t len)
 {
-	const char *opt = missing_option(t);
-	bool unsupported;
+	const char *opt = support_missing_option(t);
+	bool refused, unsupported;
 
 	err = abs(err);
 	if (geteuid() != 0 && err == EPERM) {
@@ -65,9 +111,17 @@ static enum bpfcost_status classify(const struct attach_type *t, const char *sta
 			 t->name, stage, strerror(err));
 		return BPFCOST_ERR_FAILURE;
 	}
-	unsupported = opt || (t->available && !t->available()) || err == EPERM ||
-		      err == EOPNOTSUPP || err == ENOTSUPP || err == ENOENT || err == ESRCH ||
-		      err == EINVAL;
+	refused = err == EPERM || err == EOPNOTSUPP || err == ENOTSUPP;
+	if (sup == SUPPORT_YES && !refused) {
+		snprintf(msg, len,
+			 "%s: %s failed: %s (errno %d); the kernel supports %s, so the probe is at "
+			 "fault%s%s",
+			 t->name, stage, strerror(err), err, t->name,
+			 load_log[0] ? ": verifier: " : "", load_log);
+		return BPFCOST_ERR_FAILURE;
+	}
+	unsupported = opt || sup == SUPPORT_NO || refused || (t->available && !t->available()) ||
+		      err == ENOENT || err == ESRCH || err == EINVAL;
 	if (!unsupported) {
 		snprintf(msg, len, "%s: %s failed: %s (errno %d)", t->name, stage, strerror(err),
 			 err);
@@ -78,6 +132,9 @@ static enum bpfcost_status classify(const struct attach_type *t, const char *sta
 			 "unsupported: %s: %s failed: %s (errno %d); CONFIG_%s is not set in %s "
 			 "(needs %s)",
 			 t->name, stage, strerror(err), err, opt, kconfig_source(), t->needs);
+	else if (sup == SUPPORT_NO)
+		snprintf(msg, len, "unsupported: %s: %s failed: %s (errno %d); %s (needs %s)",
+			 t->name, stage, strerror(err), err, sup_why, t->needs);
 	else
 		snprintf(msg, len, "unsupported: %s: %s failed: %s (errno %d); likely missing: %s",
 			 t->name, stage, strerror(err), err, t->needs);
@@ -151,7 +208,8 @@ enum bpfcost_status bpfcost_attach(const struct bpfcost_opts *o, struct bpfcost_
 	const char *dir = o->progs_dir ? o->progs_dir : bpfcost_default_progs_dir();
 	enum bpfcost_status status;
 	struct bpfcost_session *s;
-	char path[PATH_MAX];
+	char path[PATH_MAX], sup_why[160];
+	enum support sup;
 	int i, ret;
 
 	*out = NULL;
@@ -201,16 +259,19 @@ enum bpfcost_status bpfcost_attach(const struct bpfcost_opts *o, struct bpfcost_
 		goto fail;
 	}
 	bpf_program__set_autoload(s->prog, true);
+	/* Asked of the kernel before loading: what a failure below then means. */
+	sup = support_probe(s->type, bpf_program__type(s->prog), s->func, sup_why, sizeof(sup_why));
 	if (s->type->prepare) {
 		ret = s->type->prepare(s);
 		if (ret) {
-			status = classify(s->type, "target lookup", ret, err, errlen);
+			status = classify(s->type, "target lookup", ret, sup, sup_why, err, errlen);
 			goto fail;
 		}
 	}
+	load_log[0] = '\0';
 	ret = bpf_object__load(s->obj);
 	if (ret) {
-		status = classify(s->type, "load", ret, err, errlen);
+		status = classify(s->type, "load", ret, sup, sup_why, err, errlen);
 		goto fail;
 	}
 	if (s->stats) {
@@ -225,7 +286,8 @@ enum bpfcost_status bpfcost_attach(const struct bpfcost_opts *o, struct bpfcost_
 	}
 	s->link = s->type->attach(s);
 	if (!s->link) {
-		status = classify(s->type, "attach", -errno, err, errlen);
+		load_log[0] = '\0'; /* the load went through: no verifier lines to show */
+		status = classify(s->type, "attach", -errno, sup, sup_why, err, errlen);
 		goto fail;
 	}
 	s->mechanism = s->type->mechanism;

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "read_eof.h"
 #include "spawn.h"
 
 void spawn_opts_init(struct spawn_opts *o)
@@ -30,6 +31,8 @@ static void child_fd(int fd, int target, int null_fd)
 {
 	if (fd == SPAWN_INHERIT)
 		return;
+	if (fd == SPAWN_TO_STDOUT)
+		fd = STDOUT_FILENO;
 	dup2(fd >= 0 ? fd : null_fd, target);
 }
 
@@ -112,48 +115,87 @@ const char *spawn_status_str(int status, char *buf, size_t len)
 	return buf;
 }
 
-int spawn_first_line(char *const argv[], char *line, size_t len, double timeout_s)
+int spawn_run(char *const argv[], const struct spawn_opts *o, double timeout_s,
+	      volatile sig_atomic_t *stop, int *status)
 {
-	double deadline = bpfcost_now() + timeout_s;
-	struct spawn_opts o;
-	size_t used = 0;
-	int pipefd[2], status;
-	char buf[512];
 	pid_t pid;
 
-	line[0] = '\0';
+	fflush(NULL); /* the child must not print our buffered output again */
+	pid = spawn(argv, o);
+	if (pid < 0)
+		return -1;
+	return spawn_wait(pid, timeout_s, stop, status);
+}
+
+int spawn_run_ok(char *const argv[], const struct spawn_opts *o, double timeout_s,
+		 volatile sig_atomic_t *stop, char *why, size_t whylen)
+{
+	double t0 = bpfcost_now();
+	char how[32];
+	int status, err;
+
+	if (!spawn_run(argv, o, timeout_s, stop, &status)) {
+		if (WIFEXITED(status) && !WEXITSTATUS(status))
+			return 0;
+		snprintf(why, whylen, "%s", spawn_status_str(status, how, sizeof(how)));
+		return -ECHILD;
+	}
+	err = errno;
+	if (stop && *stop) {
+		snprintf(why, whylen, "interrupted");
+		return -EINTR;
+	}
+	if (bpfcost_now() - t0 >= timeout_s) {
+		snprintf(why, whylen, "overran %.0f s", timeout_s);
+		return -ETIMEDOUT;
+	}
+	snprintf(why, whylen, "cannot start: %s", strerror(err));
+	return -err;
+}
+
+int spawn_capture(char *const argv[], const struct spawn_opts *o, double timeout_s,
+		  volatile sig_atomic_t *stop, struct read_buf *out, int *status)
+{
+	double deadline = bpfcost_now() + timeout_s;
+	struct spawn_opts with = *o;
+	int pipefd[2], err;
+	pid_t pid;
+
 	if (pipe2(pipefd, O_CLOEXEC))
 		return -1;
-	spawn_opts_init(&o);
-	o.stdout_fd = pipefd[1];
-	pid = spawn(argv, &o);
+	with.stdout_fd = pipefd[1];
+	fflush(NULL);
+	pid = spawn(argv, &with);
 	close(pipefd[1]);
 	if (pid < 0) {
 		close(pipefd[0]);
 		return -1;
 	}
-	/* Read to EOF, whatever the size: a child blocked on a full pipe never exits. */
-	for (;;) {
-		struct pollfd p = { .fd = pipefd[0], .events = POLLIN };
-		double left = deadline - bpfcost_now();
-		ssize_t n;
-
-		if (left <= 0 || poll(&p, 1, (int)(left * 1000) + 1) <= 0)
-			break;
-		n = read(pipefd[0], buf, sizeof(buf));
-		if (n <= 0)
-			break;
-		if (used + 1 < len) {
-			size_t take = (size_t)n < len - 1 - used ? (size_t)n : len - 1 - used;
-
-			memcpy(line + used, buf, take);
-			used += take;
-			line[used] = '\0';
-		}
-	}
+	err = read_to_eof(pipefd[0], out, deadline, stop);
 	close(pipefd[0]);
-	line[strcspn(line, "\n")] = '\0';
-	if (spawn_wait(pid, deadline - bpfcost_now() + 1, NULL, &status))
+	if (err) {
+		/* Overran or stopped: killed and reaped here, as spawn_wait() does. */
+		kill(pid, SIGKILL);
+		waitpid(pid, status, 0);
+		errno = -err;
 		return -1;
+	}
+	/* EOF: it closed its output; a second to exit after that. */
+	return spawn_wait(pid, deadline - bpfcost_now() + 1, stop, status);
+}
+
+int spawn_first_line(char *const argv[], char *line, size_t len, double timeout_s)
+{
+	struct read_buf out = { .buf = line, .cap = len };
+	struct spawn_opts o;
+	int status;
+
+	spawn_opts_init(&o);
+	/* A timeout still leaves what it printed: the first line may be all we need. */
+	if (spawn_capture(argv, &o, timeout_s, NULL, &out, &status) < 0) {
+		line[strcspn(line, "\n")] = '\0';
+		return -1;
+	}
+	line[strcspn(line, "\n")] = '\0';
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }

@@ -27,6 +27,8 @@ struct spawn_opts {
 };
 
 #define SPAWN_INHERIT (-2)
+/* stderr_fd only: where stdout goes (one stream, as a terminal shows it). */
+#define SPAWN_TO_STDOUT (-3)
 
 /* Default options: I/O to /dev/null, dies with us. */
 void spawn_opts_init(struct spawn_opts *o);
@@ -46,6 +48,33 @@ void spawn_kill(pid_t pid, double grace_s);
 
 /* "exit 1", "signal 9": a wait status in words. */
 const char *spawn_status_str(int status, char *buf, size_t len);
+
+/*
+ * Start @argv and wait for it (spawn + spawn_wait): 0 when it exited by
+ * itself, its wait status in @status; -1 when it could not start, overran
+ * @timeout_s or *@stop was set (then it is killed and reaped).
+ */
+int spawn_run(char *const argv[], const struct spawn_opts *o, double timeout_s,
+	      volatile sig_atomic_t *stop, int *status);
+
+/*
+ * spawn_run() that wants exit 0, and says in @why what else happened: 0, or
+ * -ECHILD ("exit 1", "signal 9"), -ETIMEDOUT ("overran 600 s"), -EINTR
+ * ("interrupted") or -errno ("cannot start: ...").
+ */
+int spawn_run_ok(char *const argv[], const struct spawn_opts *o, double timeout_s,
+		 volatile sig_atomic_t *stop, char *why, size_t whylen);
+
+/*
+ * spawn_run() with the child's stdout read to its end into @out (a
+ * struct read_buf from read_eof.h: what does not fit is drained and counted).
+ * o->stdout_fd is replaced by the pipe; o->stderr_fd = SPAWN_TO_STDOUT
+ * captures stderr too. Returns as spawn_run(); on timeout or stop the output
+ * so far is kept.
+ */
+struct read_buf;
+int spawn_capture(char *const argv[], const struct spawn_opts *o, double timeout_s,
+		  volatile sig_atomic_t *stop, struct read_buf *out, int *status);
 
 /*
  * Run @argv to completion (at most @timeout_s) and keep the first line it

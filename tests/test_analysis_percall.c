@@ -250,8 +250,8 @@ static void test_predicted_value(void **state)
 	assert_int_equal(run.percall.used, 1);
 	assert_int_equal(run.percall.kernel_unknown, 0);
 	assert_near(run.percall.pps_baseline, 100000, 1e-6);
-	for (size_t i = 0; i < run.n_cfgs; i++) {
-		const struct cfg *c = &run.cfgs[i];
+	for (size_t i = 0; i < run.n_rows; i++) {
+		const struct row_stats *c = &run.rows[i];
 
 		if (strcmp(c->name, "tp-null"))
 			continue;
@@ -303,8 +303,8 @@ static void test_disagreement_flag(void **state)
 	run.estimator = EST_MEAN;
 	assert_int_equal(run_analyse(&run), 0);
 	assert_int_equal(run_percall(&run, flood, pc), 0);
-	for (size_t i = 0; i < run.n_cfgs; i++) {
-		const struct cfg *c = &run.cfgs[i];
+	for (size_t i = 0; i < run.n_rows; i++) {
+		const struct row_stats *c = &run.rows[i];
 
 		found += !strcmp(c->name, "tp-null") || !strcmp(c->name, "tp-map") ||
 			 !strcmp(c->name, "fentry-null");

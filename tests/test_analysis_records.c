@@ -20,11 +20,11 @@
 
 static char fixture[4200];
 
-static const struct cfg *find(const struct run *run, const char *name)
+static const struct row_stats *find(const struct run *run, const char *name)
 {
-	for (size_t i = 0; i < run->n_cfgs; i++)
-		if (!strcmp(run->cfgs[i].name, name))
-			return &run->cfgs[i];
+	for (size_t i = 0; i < run->n_rows; i++)
+		if (!strcmp(run->rows[i].name, name))
+			return &run->rows[i];
 	fail_msg("configuration %s not found", name);
 	return NULL;
 }
@@ -112,10 +112,10 @@ static void test_group_order(void **state)
 
 	(void)state;
 	assert_int_equal(run_load(&run, getenv("FIXTURE_DIR"), NULL), 0);
-	assert_int_equal(run.n_cfgs, 6);
+	assert_int_equal(run.n_rows, 6);
 	for (size_t i = 0; i < 6; i++)
-		assert_string_equal(run.cfgs[i].name, want[i]);
-	assert_ptr_equal(run.baseline, &run.cfgs[0]);
+		assert_string_equal(run.rows[i].name, want[i]);
+	assert_ptr_equal(run.baseline, &run.rows[0]);
 	assert_int_equal(find(&run, "fentry-map")->n_ok, 5);
 	assert_int_equal(find(&run, "fentry-map")->n_err, 1);
 	assert_int_equal(find(&run, "kretprobe-fprobe-null")->n_unsupported, 2);
@@ -127,7 +127,7 @@ static void test_group_order(void **state)
 
 static void test_analyse_fixture(void **state)
 {
-	const struct cfg *c;
+	const struct row_stats *c;
 	struct run run;
 
 	(void)state;

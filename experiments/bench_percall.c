@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The per-call benchmarks: host tp vs raw_tp (1), the guest's instruction
+ * clock run twice (2), and the spin ladders' fitted slopes (3).
+ */
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "analysis/run.h"
+#include "experiments/bench.h"
+
+int bench_host(const char *n)
+{
+	static const char *const rows[] = { "tp-null", "raw_tp-null", NULL };
+	char matrix[PATH_MAX], refarg[64];
+	char *extra[] = { "--target", "host",  "--workload", "trigger", "-m",
+			  matrix,     "-n",    (char *)n,    "--arg",	"calls=1000000",
+			  "--arg",    "ref=1", "--arg",	     refarg,	NULL };
+	const struct row_stats *tp, *raw;
+	double ref = bench_ref_ns(), secs;
+	struct welch w;
+	struct run run;
+
+	snprintf(matrix, sizeof(matrix), "%s/host-tp-rawtp.matrix", bench_out_root);
+	mkdir(bench_out_root, 0755);
+	if (!isfinite(ref) || bench_write_matrix(matrix, rows))
+		return -1;
+	snprintf(refarg, sizeof(refarg), "ref_ns=%.3f", ref);
+	if (bench_measure("host-tp-vs-rawtp", extra, &run, &secs))
+		return -1;
+	tp = run_find_row(&run, "tp-null");
+	raw = run_find_row(&run, "raw_tp-null");
+	printf("1. host, real time (getppid-normalised to %.1f ns), N=%s, %.0f s:\n", ref, n, secs);
+	if (!tp || !raw || stats_welch(&tp->value, &raw->value, &w)) {
+		printf("   tp-null or raw_tp-null has too few samples\n");
+		run_free(&run);
+		return -1;
+	}
+	printf("   baseline %.1f ns/call, tp-null %+.1f, raw_tp-null %+.1f\n",
+	       run.baseline->value.mean, tp->diff, raw->diff);
+	printf("   tp-null - raw_tp-null = %+.2f ns/call, 95%% CI [%+.2f, %+.2f], half-width "
+	       "%.2f ns\n",
+	       w.diff, w.ci_lo, w.ci_hi, (w.ci_hi - w.ci_lo) / 2);
+	run_free(&run);
+	return 0;
+}
+
+int bench_guest(const char *n)
+{
+	char *extra[] = { "--workload", "trigger", "--clock", "instructions", "-m", "all",
+			  "-n",		(char *)n, NULL };
+	double secs[2], worst = 0;
+	const char *worst_name = "";
+	struct run a, b;
+
+	if (bench_measure("guest-all-1", extra, &a, &secs[0]))
+		return -1;
+	if (bench_measure("guest-all-2", extra, &b, &secs[1])) {
+		run_free(&a);
+		return -1;
+	}
+	printf("2. guest, instruction clock, MATRIX=all twice, N=%s: %.0f s and %.0f s\n", n,
+	       secs[0], secs[1]);
+	for (size_t i = 0; i < a.n_rows; i++) {
+		const struct row_stats *ca = &a.rows[i], *cb = run_find_row(&b, ca->name);
+		double rel;
+
+		if (!cb || !ca->value.n || !cb->value.n)
+			continue;
+		rel = fabs(ca->value.mean - cb->value.mean) / ca->value.mean * 100;
+		if (rel > worst) {
+			worst = rel;
+			worst_name = ca->name;
+		}
+		printf("   %-24s %9.2f %9.2f  %.3f%%\n", ca->name, ca->value.mean, cb->value.mean,
+		       rel);
+	}
+	printf("   largest difference between the runs: %.3f%% (%s)\n", worst, worst_name);
+	run_free(&a);
+	run_free(&b);
+	return 0;
+}
+
+static void print_ladder(const char *what, const struct run *run, double secs)
+{
+	const struct ladder *l = &run->ladder;
+
+	printf("   %s (%.0f s): slope %.3f [%.3f, %.3f], intercept %+.1f [%+.1f, %+.1f] %s over "
+	       "%zu rows\n",
+	       what, secs, l->slope, l->slope_lo, l->slope_hi, l->icept, l->icept_lo, l->icept_hi,
+	       run->metric.unit, l->rows);
+	for (size_t i = 0; i < run->n_rows; i++)
+		if (isfinite(run->rows[i].spin_ns))
+			printf("     %-24s set %4.0f  measured %+8.1f\n", run->rows[i].name,
+			       run->rows[i].spin_ns, run_spin_added(run, &run->rows[i]));
+}
+
+int bench_ladders(const char *n)
+{
+	char refarg[64];
+	char *host[] = { "--target",	"host",	 "--workload", "trigger", "-m",
+			 "spin-ladder", "-n",	 (char *)n,    "--arg",	  "calls=500000",
+			 "--arg",	"ref=1", "--arg",      refarg,	  NULL };
+	char *guest[] = { "--workload", "trigger", "--clock", "instructions", "-m", "spin-ladder",
+			  "-n",		"2",	   NULL };
+	double ref = bench_ref_ns(), secs;
+	struct run run;
+	int err = 0;
+
+	if (!isfinite(ref))
+		return -1;
+	snprintf(refarg, sizeof(refarg), "ref_ns=%.3f", ref);
+	printf("3. spin ladders (spin_ns 0, 50, 100, 200, 400, 800):\n");
+	if (!bench_measure("host-spin-ladder", host, &run, &secs)) {
+		print_ladder("host, real time, normalised", &run, secs);
+		run_free(&run);
+	} else {
+		err = -1;
+	}
+	if (!bench_measure("guest-spin-ladder", guest, &run, &secs)) {
+		print_ladder("guest, instruction clock", &run, secs);
+		run_free(&run);
+	} else {
+		err = -1;
+	}
+	return err;
+}
