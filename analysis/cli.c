@@ -182,10 +182,8 @@ static int write_tables(const struct run *run, const struct opts *o, int outdfd)
 		const char *name;
 		writer_fn fn;
 	} files[] = {
-		{ "table.txt", text_writer },
-		{ "table.md", table_md_write },
-		{ "table.tex", table_tex_write },
-		{ "summary.csv", summary_csv_write },
+		{ "table.txt", text_writer },	      { "table.md", table_md_write },
+		{ "table.tex", table_tex_write },     { "summary.csv", summary_csv_write },
 		{ "samples.csv", samples_csv_write },
 	};
 	struct outfile of;

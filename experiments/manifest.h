@@ -32,12 +32,12 @@ struct run_settings {
 	long spin_ns;
 	double check_s;
 	uint64_t seed;
-	double precision;  /* target impact CI half-width in %; 0: fixed N */
-	double budget_min; /* wall-time cap in minutes; 0: none */
-	int max_n;	   /* with precision: samples per row at most */
-	bool pin, bind;	   /* guest: --pin, --bind (target_settings.pin, .bind) */
-	int redo_limit;	   /* --redo: redos of disturbed samples per row over the run */
-	double disturb_cpu; /* --disturb-cpu: other processes' CPU that disturbs; NAN: off */
+	double precision;      /* target impact CI half-width in %; 0: fixed N */
+	double budget_min;     /* wall-time cap in minutes; 0: none */
+	int max_n;	       /* with precision: samples per row at most */
+	bool pin, bind;	       /* guest: --pin, --bind (target_settings.pin, .bind) */
+	int redo_limit;	       /* --redo: redos of disturbed samples per row over the run */
+	double disturb_cpu;    /* --disturb-cpu: other processes' CPU that disturbs; NAN: off */
 	const char *estimator; /* --estimator, passed to the report: robust, mean */
 	const char *target_values[TARGET_MAX_ARGS]; /* the target's declared arguments */
 };

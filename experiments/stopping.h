@@ -20,8 +20,7 @@
  * progress line ("2 rows above ±5%: tp-null ±7.1%, ...").
  */
 int stopping_active(const char *dir, const struct matrix *m, double target_pct,
-		    const char *estimator, bool *active,
-		    char *status, size_t len);
+		    const char *estimator, bool *active, char *status, size_t len);
 
 /*
  * Whether @need_s more seconds fit in a budget of @budget_s of which

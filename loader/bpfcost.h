@@ -17,7 +17,7 @@ struct cJSON;
 enum bpfcost_exit {
 	BPFCOST_EXIT_OK = 0,
 	BPFCOST_EXIT_FAILURE = 1,     /* something broke: a bug or the environment */
-	BPFCOST_EXIT_USAGE = 2,       /* bad input: names the value and the valid ones */
+	BPFCOST_EXIT_USAGE = 2,	      /* bad input: names the value and the valid ones */
 	BPFCOST_EXIT_UNSUPPORTED = 3, /* this kernel cannot do this attach type */
 };
 

@@ -88,4 +88,3 @@ int kprobes_int3_offsets(unsigned long *offsets, int max)
 	}
 	return n;
 }
-

@@ -6,7 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define KPROBES_LIST "/sys/kernel/debug/kprobes/list"
+#define KPROBES_LIST	   "/sys/kernel/debug/kprobes/list"
 #define KPROBES_OPT_SYSCTL "/proc/sys/debug/kprobes-optimization"
 
 /* Whether this kernel can create kprobes at all (PMU or tracefs interface). */

@@ -146,8 +146,8 @@ static void percall_folder(char *dir, size_t len, const char *name, const char *
 static int report(const char *percall, const char *out, const char *dir)
 {
 	/* Welch arithmetic by hand: the mean estimator (robust: test_analysis_robust*). */
-	const char *argv[] = { "bpfcost-report", "-q", "--no-plots", "--estimator", "mean",
-			       "--percall",	 percall, "-o",		out,	      dir };
+	const char *argv[] = { "bpfcost-report", "-q",	  "--no-plots", "--estimator", "mean",
+			       "--percall",	 percall, "-o",		out,	       dir };
 
 	mkdir(out, 0755);
 	return report_cli(10, (char **)argv);

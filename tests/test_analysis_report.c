@@ -31,8 +31,9 @@ static int setup(void **state)
 {
 	const char *r = getenv("BPFCOST_ROOT"), *o = getenv("BPFCOST_OUT");
 	/* Welch arithmetic by hand: the mean estimator (robust: test_analysis_robust*). */
-	const char *argv[] = { "bpfcost-report", "-q", "--estimator", "mean", "-o", outdir,
-			       fixture };
+	const char *argv[] = {
+		"bpfcost-report", "-q", "--estimator", "mean", "-o", outdir, fixture
+	};
 
 	(void)state;
 	snprintf(root, sizeof(root), "%s", r ? r : ".");

@@ -286,7 +286,6 @@ static void test_crafted_strings_stay_text(void **state)
 	free(vars);
 }
 
-
 static const char *in_dir(const char *dir, const char *name)
 {
 	static char path[PATH_MAX + 64];
@@ -305,10 +304,10 @@ static char *metric_line(const char *config, int block, double value)
 		     "\"rate\",\"field\":\"v\",\"unit\":\"u/s\",\"scale\":1,"
 		     "\"higher_is_better\":true,\"event\":\"op\"},\"v\":%g}",
 		     config,
-		     strcmp(config, "baseline") ? (strcmp(config, "tp-null")
-							   ? "\"attach\":\"tp\",\"probe\":\"map\","
-							   : "\"attach\":\"tp\",\"probe\":\"null\",")
-						: "",
+		     strcmp(config, "baseline")
+			     ? (strcmp(config, "tp-null") ? "\"attach\":\"tp\",\"probe\":\"map\","
+							  : "\"attach\":\"tp\",\"probe\":\"null\",")
+			     : "",
 		     block, value) < 0)
 		fail_msg("out of memory");
 	return line;
@@ -325,8 +324,8 @@ static void test_precision_widths_and_projection(void **state)
 	static const double b[] = { 100, 102, 98, 100 }, t[] = { 90, 92, 88, 90 },
 			    m[] = { 80, 100, 60, 90 };
 	const char *lines[13];
-	const char *argv[] = { "bpfcost-report", "-q", "--estimator", "mean", "--precision", "5",
-			       NULL };
+	const char *argv[] = { "bpfcost-report", "-q", "--estimator", "mean",
+			       "--precision",	 "5",  NULL };
 	const char *dir;
 	char *text, *p;
 	long projected;
@@ -368,14 +367,16 @@ static void test_precision_widths_and_projection(void **state)
 		fail_msg("tp-map projected N %ld, expected about 48", projected);
 	free(text);
 
-	/* The run's own target and stop code come from its manifest; unknown codes are not shown. */
+	/* The run's own target and stop code come from its manifest; unknown codes are not shown.
+	 */
 	f = fopen(in_dir(dir, "manifest.json"), "w");
 	assert_sys_ok(f, in_dir(dir, "manifest.json"));
 	fputs("{\"precision\":{\"target_pct\":30,\"stopped\":\"budget\"}}", f);
 	fclose(f);
 	assert_int_equal(report(dir), 0);
-	expect_in(dir, "table.txt", "±30% of the baseline; 2 of 2 rows reached it; the run "
-				    "stopped because the time budget was spent");
+	expect_in(dir, "table.txt",
+		  "±30% of the baseline; 2 of 2 rows reached it; the run "
+		  "stopped because the time budget was spent");
 	f = fopen(in_dir(dir, "manifest.json"), "w");
 	assert_sys_ok(f, in_dir(dir, "manifest.json"));
 	fputs("{\"precision\":{\"target_pct\":1e308,\"stopped\":\"`reboot`\"}}", f);

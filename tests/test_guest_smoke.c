@@ -116,8 +116,11 @@ static int flood(void)
 	snprintf(port, sizeof(port), "%d", guest_server_port(guest));
 	/* The server may still be closing the previous test: retry once. */
 	for (tries = 0; tries < 3; tries++) {
-		char *argv[] = { "iperf3", "-c", (char *)guest_server_host(guest), "-p", port,
-				 "-u", "-b", "0", "-l", "64", "-t", "1", NULL };
+		char *argv[] = { "iperf3", "-c", (char *)guest_server_host(guest),
+				 "-p",	   port, "-u",
+				 "-b",	   "0",	 "-l",
+				 "64",	   "-t", "1",
+				 NULL };
 		pid_t pid = fork();
 
 		if (pid == 0) {
@@ -174,9 +177,9 @@ static int group_setup(void **state)
 	}
 	print_message("guest: agent started iperf3, pid %.0f\n", num(info, "pid"));
 	cJSON_Delete(info);
-		info = call("{\"cmd\":\"info\"}");
-	print_message("guest: kernel %s, %d cpus, CONFIG_FPROBE=%s\n",
-		      str(info, "kernel_release"), (int)num(info, "nr_cpus"),
+	info = call("{\"cmd\":\"info\"}");
+	print_message("guest: kernel %s, %d cpus, CONFIG_FPROBE=%s\n", str(info, "kernel_release"),
+		      (int)num(info, "nr_cpus"),
 		      str(cJSON_GetObjectItem(info, "config"), "CONFIG_FPROBE"));
 	cJSON_Delete(info);
 	return 0;
@@ -221,7 +224,8 @@ static void test_protocol_errors(void **state)
 		    !strstr(str(r, "error"), "whole number"))
 			fail_msg("spin_ns=%s: expected a usage error naming a whole number, got "
 				 "ok=%d error=\"%s\"",
-				 bad_set[i], cJSON_IsTrue(cJSON_GetObjectItem(r, "ok")), str(r, "error"));
+				 bad_set[i], cJSON_IsTrue(cJSON_GetObjectItem(r, "ok")),
+				 str(r, "error"));
 		cJSON_Delete(r);
 	}
 	r = call("{\"cmd\":\"nope\"}");
@@ -299,7 +303,8 @@ static void test_hits_per_packet(void **state)
 			ratio = o.packets > 0 ? o.hits / o.packets : 0;
 			ok = !o.error[0] && o.packets >= MIN_PACKETS && ratio >= HITS_MIN &&
 			     ratio <= HITS_MAX;
-			/* An int3 kprobe that silently became an ftrace one measures the wrong thing. */
+			/* An int3 kprobe that silently became an ftrace one measures the wrong
+			 * thing. */
 			if (!strcmp(*attach, "kprobe") && !strcmp(o.mechanism, "ftrace")) {
 				snprintf(o.error, sizeof(o.error), "kprobe mechanism is ftrace");
 				ok = false;

@@ -23,7 +23,7 @@
 #include "loader/kconfig.h"
 #include "testlib.h"
 
-#define FLOOD_PACKETS 20000
+#define FLOOD_PACKETS	  20000
 #define ATTACH_TIMEOUT_MS 20000
 
 static char *loader(void)
@@ -309,8 +309,8 @@ static void test_every_attach_type_is_a_complete_row(void **state)
 
 static void test_spin_setting_costs_what_it_says(void **state)
 {
-	char *argv[] = { loader(), "-p", "spin", "-a", "raw_tp", "-s", "--set", "spin_ns=20000",
-			 NULL };
+	char *argv[] = { loader(), "-p",    "spin",	     "-a", "raw_tp",
+			 "-s",	   "--set", "spin_ns=20000", NULL };
 	struct child c;
 	cJSON *attached, *result;
 	double per_run;
@@ -369,7 +369,8 @@ static int count_our_programs(void)
 	list = cJSON_Parse(out);
 	if (!list)
 		fail_msg("bpftool -j prog show printed no JSON: \"%s\"", test_excerpt(out));
-	cJSON_ArrayForEach(p, list) {
+	cJSON_ArrayForEach(p, list)
+	{
 		const cJSON *name = cJSON_GetObjectItem(p, "name");
 
 		n += cJSON_IsString(name) && !strncmp(name->valuestring, "bpfcost_", 8);

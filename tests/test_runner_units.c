@@ -152,7 +152,8 @@ static void test_matrix_file(void **state)
 	assert_non_null(strstr(err, ":6: configuration 'tp-bogus'"));
 	unlink(path);
 	assert_int_equal(matrix_build("nosuch", two_probes, &m, err, sizeof(err)), -1);
-	assert_non_null(strstr(err, "not a named matrix ( all seed quick full spin-ladder flood-ladder )"));
+	assert_non_null(
+		strstr(err, "not a named matrix ( all seed quick full spin-ladder flood-ladder )"));
 }
 
 static void test_schedule_is_a_reproducible_shuffle(void **state)
@@ -254,7 +255,6 @@ static void test_iperf_report_needs_udp_counts(void **state)
 	assert_non_null(strstr(err, "blksize"));
 }
 
-
 /* A receiver that keeps up to 20 Mbit/s, then falls (livelock): capacity is the best step. */
 static void test_ramp_finds_capacity_past_livelock(void **state)
 {
@@ -312,8 +312,8 @@ static void test_load_args_rate_per_stream(void **state)
 
 	(void)state;
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		assert_int_equal(load_args_with_rate(cases[i].args, cases[i].total, out, sizeof(out)),
-				 0);
+		assert_int_equal(
+			load_args_with_rate(cases[i].args, cases[i].total, out, sizeof(out)), 0);
 		assert_string_equal(out, cases[i].expected);
 	}
 	assert_int_equal(load_streams("-u -P 8"), 8);

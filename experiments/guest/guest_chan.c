@@ -18,7 +18,7 @@
 
 int guest_chan_connect(struct guest *g, double deadline, char *err, size_t errlen)
 {
-	struct sockaddr_un a = {.sun_family = AF_UNIX};
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
 	int fd;
 
 	memcpy(a.sun_path, g->sock_path, sizeof(a.sun_path) - 1);

@@ -78,8 +78,8 @@ struct traffic_endpoint {
 struct target;
 
 struct target_ops {
-	const char *name;    /* as in TARGET=<name> */
-	const char *summary; /* one line for --help */
+	const char *name;			 /* as in TARGET=<name> */
+	const char *summary;			 /* one line for --help */
 	struct target_arg args[TARGET_MAX_ARGS]; /* ends at the first without a name */
 	int (*start)(const struct target_settings *s, struct target **out, char *err,
 		     size_t errlen);
