@@ -69,6 +69,7 @@ DEB_PACKAGES := \
 # packages it links); ARCHIVES names archives, $(OUT)/<name>.a from <name>_OBJS.
 BINS	  :=
 ARCHIVES  :=
+LINKED_OBJS :=
 TEST_DEPS :=
 
 .DEFAULT_GOAL := all
@@ -219,5 +220,9 @@ help: $(OUT)/bin/bpfcost-run
 # What the compiler found each object of this $(OUT) to include (see DEPFLAGS).
 OBJS := $(foreach a,$(ARCHIVES),$($(a)_OBJS)) $(foreach b,$(BINS),$(filter %.o,$($(b)_OBJS))) \
 	$(TEST_BINS:=.o) $(TEST_HELPERS) $(PROBE_OBJS) $(FUZZ_OBJS) $(REGISTRY_OBJS)
-DEPS := $(addsuffix .d,$(sort $(filter $(OUT)/%,$(OBJS))))
+COMPILED_OBJS := $(sort $(filter-out $(LINKED_OBJS),$(filter $(OUT)/%,$(OBJS))))
+DEPS := $(addsuffix .d,$(COMPILED_OBJS))
 -include $(DEPS)
+# An object without its dependency file (built before -MMD, or the file lost)
+# is compiled again: nothing else could say which headers it is stale against.
+$(foreach o,$(COMPILED_OBJS),$(if $(wildcard $(o).d),,$(eval $(o): FORCE)))

@@ -85,6 +85,8 @@ RUN_FLAGS = $(if $(RESUME),--resume "$$RESUME",--target "$$TARGET" --workload "$
 # pulls in whole.
 REGISTRY_OBJS := $(patsubst %.c,$(OUT)/%.o,$(wildcard experiments/targets/*.c experiments/workloads/*.c))
 
+# Linked, not compiled: it has no dependency file of its own.
+LINKED_OBJS += $(OUT)/experiments/registry.o
 $(OUT)/experiments/registry.o: $(REGISTRY_OBJS)
 	$(call msg,LD,$@)
 	$(Q)$(LD) -r -o $@ $^

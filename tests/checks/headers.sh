@@ -86,6 +86,15 @@ for h in $(git -C "$root" ls-files --cached --others --exclude-standard '*.h'); 
 		failed=$((failed + 1))
 	fi
 done
+# An object whose dependency file is gone (built before -MMD, or the file
+# lost) must be compiled again: nothing else knows what it includes.
+lost=$(cut -f 1 commands.txt | grep -vxF -f always.txt | head -n 1)
+mv "$lost.d" "$lost.d.kept"
+if ! compiled | grep -qxF "$lost"; then
+	echo "$lost: not rebuilt with its dependency file $lost.d gone (expected rebuilt)"
+	failed=$((failed + 1))
+fi
+mv "$lost.d.kept" "$lost.d"
 if [ "$failed" -ne 0 ]; then
 	echo "$failed problems over $checked headers and $nobjs objects"
 	exit 1
