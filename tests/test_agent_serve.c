@@ -89,7 +89,7 @@ static int free_udp_port(void)
 	int fd = socket(AF_INET, SOCK_DGRAM, 0), port;
 
 	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	assert_true(fd >= 0);
+	assert_cmp_int(fd, >=, 0);
 	assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
 	assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &alen), 0);
 	port = ntohs(a.sin_port);

@@ -16,6 +16,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
+
+#include "testlib.h"
 #include <cjson/cJSON.h>
 
 #include "analysis/files.h"
@@ -47,7 +49,7 @@ static void put(const char *name, const char *text)
 {
 	int fd = openat(dfd, name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 
-	assert_true(fd >= 0);
+	assert_cmp_int(fd, >=, 0);
 	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
 	close(fd);
 }

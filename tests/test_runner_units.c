@@ -33,15 +33,15 @@ static void test_config_names_parse(void **state)
 	assert_int_equal(config_parse("kprobe-fprobe-null-stat", probes, &c, err, sizeof(err)), 0);
 	assert_string_equal(c.attach, "kprobe-fprobe");
 	assert_string_equal(c.probe, "null");
-	assert_true(c.stats);
+	assert_int_equal(c.stats, true);
 	assert_int_equal(config_parse("kprobe-map", probes, &c, err, sizeof(err)), 0);
 	assert_string_equal(c.attach, "kprobe");
-	assert_false(c.stats);
+	assert_int_equal(c.stats, false);
 	/* a probe name with a dash still parses */
 	assert_int_equal(config_parse("fexit-my-probe-stat", probes, &c, err, sizeof(err)), 0);
 	assert_string_equal(c.probe, "my-probe");
 	assert_int_equal(config_parse("baseline", probes, &c, err, sizeof(err)), 0);
-	assert_true(c.baseline);
+	assert_int_equal(c.baseline, true);
 }
 
 static void test_bad_config_names_list_valid_values(void **state)
@@ -51,9 +51,9 @@ static void test_bad_config_names_list_valid_values(void **state)
 
 	(void)state;
 	assert_int_equal(config_parse("uprobe-null", probes, &c, err, sizeof(err)), -1);
-	assert_non_null(strstr(err, "'uprobe-null': unknown attach type; valid: tp raw_tp"));
+	assert_contains(err, "'uprobe-null': unknown attach type; valid: tp raw_tp");
 	assert_int_equal(config_parse("fentry-nosuch-stat", probes, &c, err, sizeof(err)), -1);
-	assert_non_null(strstr(err, "unknown probe 'nosuch'; valid: map null spin"));
+	assert_contains(err, "unknown probe 'nosuch'; valid: map null spin");
 	assert_int_equal(config_parse("fentry-", probes, &c, err, sizeof(err)), -1);
 }
 
@@ -76,7 +76,7 @@ static void test_config_settings(void **state)
 	assert_string_equal(c.name, "tp-spin-stat@spin_ns=400,loops=2");
 	assert_string_equal(c.attach, "tp");
 	assert_string_equal(c.probe, "spin");
-	assert_true(c.stats);
+	assert_int_equal(c.stats, true);
 	assert_int_equal(c.n_settings, 2);
 	assert_int_equal(config_setting(&c, "spin_ns"), 400);
 	assert_int_equal(config_setting(&c, "loops"), 2);
@@ -149,7 +149,7 @@ static void test_matrix_file(void **state)
 	fprintf(f, "tp-bogus\n");
 	fclose(f);
 	assert_int_equal(matrix_build(path, two_probes, &m, err, sizeof(err)), -1);
-	assert_non_null(strstr(err, ":6: configuration 'tp-bogus'"));
+	assert_contains(err, ":6: configuration 'tp-bogus'");
 	unlink(path);
 	assert_int_equal(matrix_build("nosuch", two_probes, &m, err, sizeof(err)), -1);
 	assert_non_null(
@@ -252,7 +252,7 @@ static void test_iperf_report_needs_udp_counts(void **state)
 	assert_int_equal(iperf_parse(tcp, &r, err, sizeof(err)), -1);
 	assert_string_equal(err, "iperf3 report is not a UDP test (protocol TCP)");
 	assert_int_equal(iperf_parse(noblk, &r, err, sizeof(err)), -1);
-	assert_non_null(strstr(err, "blksize"));
+	assert_contains(err, "blksize");
 }
 
 /* A receiver that keeps up to 20 Mbit/s, then falls (livelock): capacity is the best step. */
@@ -270,12 +270,12 @@ static void test_ramp_finds_capacity_past_livelock(void **state)
 		rate = ramp_next(&r, rate, received);
 		expected_rate *= 2;
 		steps++;
-		assert_true(steps <= RAMP_MAX_STEPS);
+		assert_cmp_int(steps, <=, RAMP_MAX_STEPS);
 	}
 	/* 2, 4, 8, 16 kept up; 32 received 8 (< 90%): stop there. */
 	assert_int_equal(steps, 5);
 	assert_int_equal(r.steps, 5);
-	assert_true(r.saturated);
+	assert_int_equal(r.saturated, true);
 	assert_float_equal(r.capacity_bps, 16e6, 1);
 }
 
@@ -289,7 +289,7 @@ static void test_ramp_gives_up_unsaturated(void **state)
 	while (rate > 0 && steps++ < 100)
 		rate = ramp_next(&r, rate, rate); /* a receiver that always keeps up */
 	assert_int_equal(steps, RAMP_MAX_STEPS);
-	assert_false(r.saturated);
+	assert_int_equal(r.saturated, false);
 	assert_float_equal(r.capacity_bps, r.offered[RAMP_MAX_STEPS - 1], 1);
 }
 
@@ -324,9 +324,9 @@ static void test_load_args_rate_per_stream(void **state)
 static void test_budget_fits(void **state)
 {
 	(void)state;
-	assert_true(stopping_fits(0, 1e9, 1e9)); /* no budget */
-	assert_true(stopping_fits(60, 40, 20));
-	assert_false(stopping_fits(60, 40, 20.5));
+	assert_int_equal(stopping_fits(0, 1e9, 1e9), true); /* no budget */
+	assert_int_equal(stopping_fits(60, 40, 20), true);
+	assert_int_equal(stopping_fits(60, 40, 20.5), false);
 }
 
 int main(void)

@@ -89,7 +89,7 @@ static void test_reclaim_takes_only_abandoned_folders(void **state)
 	/* A live run: its lock held (flock is per open file, so this process counts). */
 	snprintf(lock, sizeof(lock), "%s/" GUEST_TMP_LOCK, at(GUEST_TMP_PREFIX "live"));
 	held = open(lock, O_RDONLY);
-	assert_true(held >= 0);
+	assert_cmp_int(held, >=, 0);
 	assert_int_equal(flock(held, LOCK_EX), 0);
 	/* A lock planted as a link to a free lock elsewhere: never followed. */
 	snprintf(victim_lock, sizeof(victim_lock), "%s/" GUEST_TMP_LOCK, at("target"));

@@ -352,7 +352,7 @@ static void test_latest_replaced_not_followed(void **state)
 		fail_msg("results_create: %s; expected a new folder", err);
 	snprintf(target, sizeof(target), "%s/latest", root);
 	n = readlink(target, link, sizeof(link) - 1);
-	assert_true(n > 0);
+	assert_cmp_int(n, >, 0);
 	link[n] = '\0';
 	if (strcmp(link, strrchr(dir, '/') + 1))
 		fail_msg("latest -> '%s'; expected '%s'", link, strrchr(dir, '/') + 1);
