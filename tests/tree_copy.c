@@ -49,8 +49,8 @@ static void remove_and_die(int sig)
 
 /*
  * $1 checkout, $2 build output, $3 copy folder, $4 output name, $5 what of the
- * output to leave out besides tests/. Deleted but not yet committed files are
- * skipped (tar would refuse them). The copy's own repository ignores the output.
+ * output to leave out besides tests/ (tests/ again: nothing). Deleted but not yet committed files
+ * are skipped (tar would refuse them). The copy's own repository ignores the output.
  */
 static const char copy_script[] =
 	"set -e; mkdir \"$3/tree\"; cd \"$1\"; "
@@ -68,7 +68,7 @@ int tree_copy(const char *why, bool with_guest, char *dir, size_t len)
 	char root[PATH_MAX], build[PATH_MAX], script[sizeof(copy_script)];
 	char *argv[] = { "sh",	   "-c",     script,
 			 "sh",	   root,     build,
-			 copy_dir, out_name, with_guest ? "./guest/cache" : "./guest",
+			 copy_dir, out_name, with_guest ? "./tests" : "./guest",
 			 NULL };
 	struct sigaction sa = { .sa_handler = remove_and_die };
 	int code;

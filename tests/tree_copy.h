@@ -15,8 +15,8 @@
  * untracked-not-ignored files, edits included) into @dir/tree, committed to a
  * git repository of its own so tree_copy_changes() can tell what a test
  * edited, and the build output folder beside them, timestamps kept, so make
- * rebuilds only what the test changes. Without its tests/ and the guest's
- * download cache; the guest itself only if @with_guest. @dir gets the
+ * rebuilds only what the test changes. Without its tests/; the guest (its
+ * downloaded kernel package included) only if @with_guest. @dir gets the
  * temporary folder (/tmp/bpfcost-test-<why>-XXXXXX), where the test may put
  * its own files too. SIGINT and SIGTERM remove it. 0, or -1 with a message printed.
  */
