@@ -6,8 +6,8 @@
  * --help` and `make help` list it with its help text; a refused value stops
  * the runner with exit 2 naming the setting; `make experiment TARGET=host
  * TARGET_ARGS="name=value"` (root) runs and records the value in the
- * manifest's "target_args"; and host.c is the only file of the copy that
- * differs from the checkout.
+ * manifest's "target_args", which a resume judges again; and host.c is the
+ * only file of the copy that differs from the checkout.
  */
 #include <limits.h>
 #include <setjmp.h>
@@ -216,6 +216,37 @@ static void results_dir(char *dir, size_t len)
 		snprintf(dir, len, "%s", in_copy(rel));
 }
 
+/* The recorded value is judged again on resume: one the check refuses stops it by name. */
+static void resume_refuses_edited_value(const char *dir, const char *manifest)
+{
+	char run[PATH_MAX + 512], dir_arg[PATH_MAX + 512];
+	char *resume[] = { run, "--resume", dir_arg, "--no-report", NULL };
+	char *text = slurp(manifest);
+	cJSON *man = text ? cJSON_Parse(text) : NULL;
+	cJSON *args = cJSON_GetObjectItemCaseSensitive(man, "target_args");
+	FILE *f;
+	int code;
+
+	snprintf(run, sizeof(run), "%s", runner());
+	snprintf(dir_arg, sizeof(dir_arg), "%s", dir);
+	if (!cJSON_ReplaceItemInObjectCaseSensitive(args, SETTING, cJSON_CreateString("pink")))
+		fail_msg("%s: cannot set target_args." SETTING "; manifest: %s", manifest,
+			 test_excerpt(text));
+	free(text);
+	text = cJSON_Print(man);
+	f = fopen(manifest, "w");
+	assert_sys_ok(f, manifest);
+	fputs(text, f);
+	assert_int_equal(fclose(f), 0);
+	free(text);
+	cJSON_Delete(man);
+	code = run_capture(resume, out, sizeof(out), err, sizeof(err), 30000);
+	if (code != 2 || !strstr(err, SETTING " 'pink'"))
+		fail_msg("--resume with " SETTING "=pink recorded: exit %d, stderr '%s'; expected "
+			 "exit 2 naming " SETTING " 'pink'",
+			 code, test_excerpt(err));
+}
+
 static void test_experiment_records_it(void **state)
 {
 	char tree[PATH_MAX + 512], out_arg[NAME_MAX + 8], matrix[PATH_MAX + 16];
@@ -274,6 +305,7 @@ static void test_experiment_records_it(void **state)
 			 got ? got : "absent", test_excerpt(text));
 	cJSON_Delete(man);
 	free(text);
+	resume_refuses_edited_value(dir, manifest);
 }
 
 /* The copy's own repository: only host.c edited, nothing added or removed. */
