@@ -96,6 +96,22 @@ void options_usage(FILE *f)
 		   "130 interrupted (records kept; --resume continues).\n");
 }
 
+/* Under TARGET_ARGS: what each target declares, so make help lists every setting. */
+static void target_args_make_help(FILE *f)
+{
+	const struct target_ops *const *t;
+	char head[96];
+	int i, at;
+
+	for (t = target_list(); *t; t++)
+		for (i = 0; i < TARGET_MAX_ARGS && (*t)->args[i].name; i++) {
+			at = snprintf(head, sizeof(head), "      TARGET=%s: %s=%s", (*t)->name,
+				      (*t)->args[i].name, (*t)->args[i].dflt ?: "");
+			fputs(head, f);
+			wrapped(f, at, 30, (*t)->args[i].help ?: "");
+		}
+}
+
 void options_make_help(FILE *f)
 {
 	const struct option_def *d;
@@ -114,5 +130,7 @@ void options_make_help(FILE *f)
 				      d->dflt ? d->dflt : d->metavar);
 		fputs(head, f);
 		wrapped(f, at, 30, d->help);
+		if (!strcmp(d->make_var, "TARGET_ARGS"))
+			target_args_make_help(f);
 	}
 }

@@ -6,29 +6,26 @@
  * All of it happens in a copy of the tree (its git files and its build output),
  * never in the checkout: a probe left behind there would join MATRIX=all.
  */
-#include <ftw.h>
-#include <libgen.h>
 #include <limits.h>
 #include <setjmp.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
 
 #include "loader/bpfcost.h"
 #include "testlib.h"
+#include "tree_copy.h"
 
 #define MAKE_TIMEOUT_MS 300000
 
-static char copy[] = "/tmp/bpfcost-test-new-probe-XXXXXX";
-static bool copy_made;
-/* The build output folder's name in the copy: build/ (build-san/ under SANITIZE=1). */
+/* The copy's folder; the tree is in its tree/. */
+static char copy_dir[256];
+static char copy[sizeof(copy_dir) + 8];
 static char out_name[NAME_MAX + 1];
 static char name[64];
 
@@ -38,37 +35,6 @@ static const char *in_copy(const char *rel)
 
 	snprintf(path, sizeof(path), "%s/%s", copy, rel);
 	return path;
-}
-
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path) && errno != ENOENT ? -1 : 0;
-}
-
-static void remove_copy(void)
-{
-	if (copy_made && nftw(copy, remove_entry, 16, FTW_DEPTH | FTW_PHYS))
-		print_error("cannot remove %s: %s\n", copy, strerror(errno));
-	copy_made = false;
-}
-
-/* Killed by run-tests.sh's timeout or ^C: the copy goes too (fork and exec are safe here). */
-static void remove_copy_and_die(int sig)
-{
-	char *const argv[] = { "rm", "-rf", copy, NULL };
-	pid_t pid = fork();
-
-	if (pid == 0) {
-		execv("/bin/rm", argv);
-		_exit(127);
-	}
-	if (pid > 0)
-		waitpid(pid, NULL, 0);
-	signal(sig, SIG_DFL);
-	raise(sig);
 }
 
 /* `make -s -C <copy> all`, with the copy's build folder; its exit code, output in @err. */
@@ -81,52 +47,21 @@ static int make_in_copy(char *out, size_t outlen, char *err, size_t errlen)
 	return run_capture(argv, out, outlen, err, errlen, MAKE_TIMEOUT_MS);
 }
 
-/*
- * The checkout's git files as they are in the work tree (edits included), and
- * its build output but the guest: timestamps kept, so make rebuilds only the new probe.
- */
+/* The checkout and its build output but the guest: make rebuilds only the new probe. */
 static int make_copy(void **state)
 {
-	static char out[1 << 16], err[1 << 16];
-	char script[] =
-		"cd \"$1\" && git ls-files -z | tar --null -T - -cf - | tar -xf - -C \"$3\" "
-		"&& cd \"$2\" && mkdir -p \"$3/$4\" && "
-		"tar --exclude=./guest --exclude=./tests -cf - . | tar -xf - -C \"$3/$4\"";
-	char root[PATH_MAX], build[PATH_MAX];
-	char *argv[] = { "sh", "-c", script, "sh", root, build, copy, out_name, NULL };
-	int code;
-
 	(void)state;
-	if (!realpath(test_root_path(""), root) || !realpath(test_out_path(""), build)) {
-		print_error("checkout %s or build output %s: %s\n", test_root_path(""),
-			    test_out_path(""), strerror(errno));
+	if (tree_copy("new-probe", false, copy_dir, sizeof(copy_dir)))
 		return -1;
-	}
-	snprintf(out_name, sizeof(out_name), "%s", basename(build));
-	if (!mkdtemp(copy)) {
-		print_error("mkdtemp %s: %s\n", copy, strerror(errno));
-		return -1;
-	}
-	copy_made = true;
-	signal(SIGTERM, remove_copy_and_die);
-	signal(SIGINT, remove_copy_and_die);
-	code = run_capture(argv, out, sizeof(out), err, sizeof(err), 120000);
-	if (code) {
-		print_error("copying %s (git ls-files) and %s into %s: exit %d: %s\n", root, build,
-			    copy, code, err);
-		remove_copy();
-		return -1;
-	}
-	print_message("    working in a copy of the tree: %s\n", copy);
+	snprintf(copy, sizeof(copy), "%s/tree", copy_dir);
+	snprintf(out_name, sizeof(out_name), "%s", tree_copy_out());
 	return 0;
 }
 
 static int drop_copy(void **state)
 {
 	(void)state;
-	remove_copy();
-	signal(SIGTERM, SIG_DFL);
-	signal(SIGINT, SIG_DFL);
+	tree_copy_remove();
 	return 0;
 }
 
@@ -204,12 +139,27 @@ static void test_checkout_untouched(void **state)
 		fail_msg("%s exists in the checkout, expected the probe only in the copy", path);
 }
 
+/* In the copy, the probe's file is the only one added or edited. */
+static void test_only_the_probe_file_added(void **state)
+{
+	static char changes[1 << 16];
+	char want[128];
+
+	(void)state;
+	snprintf(want, sizeof(want), "?? progs/%s.bpf.c\n", name);
+	assert_int_equal(tree_copy_changes(changes, sizeof(changes)), 0);
+	if (strcmp(changes, want))
+		fail_msg("files changed in the copy:\n%s\nexpected only '%s'",
+			 test_excerpt(changes), want);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_dropped_in_probe_is_listed_and_attaches),
 		cmocka_unit_test(test_probe_name_with_dash_is_refused_by_name),
 		cmocka_unit_test(test_checkout_untouched),
+		cmocka_unit_test(test_only_the_probe_file_added),
 	};
 
 	snprintf(name, sizeof(name), "zz_throwaway_%d", (int)getpid());

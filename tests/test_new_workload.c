@@ -10,6 +10,7 @@
  * report names its metric; the guest initramfs built in the copy holds perl.
  * Nothing but that one file is added or edited.
  */
+#include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -22,10 +23,12 @@
 #include <cjson/cJSON.h>
 
 #include "testlib.h"
+#include "tree_copy.h"
 
 #define BUILD_MS (15 * 60 * 1000)
 
-static char copy[] = "/tmp/bpfcost-test-workload-XXXXXX";
+/* The copy's folder: the tree in its tree/, the run's matrix and results beside it. */
+static char copy[256];
 static char path_buf[8192];
 static char out[1 << 20], err[1 << 20];
 
@@ -44,33 +47,18 @@ static void run_ok(char *const argv[], int timeout_ms)
 			 code, err);
 }
 
-/* The checkout, build artefacts included (make then rebuilds only what the new file touches). */
+/* The checkout and its build output, the guest's included (the initramfs is rebuilt). */
 static int copy_tree(void **state)
 {
-	char script[12288];
-	char *sh[] = { "sh", "-c", script, NULL };
-
 	(void)state;
-	if (!mkdtemp(copy))
-		return -1;
-	snprintf(script, sizeof(script),
-		 "mkdir '%s/tree' && cd '%s' && tar -cf - --exclude=./.git --exclude=./results "
-		 "--exclude=./build-san --exclude=./build-fuzz --exclude=./build/guest/cache "
-		 "--exclude=./build/tests . | tar -C '%s/tree' -xf -",
-		 copy, test_root_path(""), copy);
-	if (run_capture(sh, out, sizeof(out), err, sizeof(err), BUILD_MS)) {
-		print_error("copying the tree: %s\n", err);
-		return -1;
-	}
-	return 0;
+	return tree_copy("new-workload", true, copy, sizeof(copy));
 }
 
 static int remove_copy(void **state)
 {
-	char *rm[] = { "rm", "-rf", copy, NULL };
-
 	(void)state;
-	return run_capture(rm, out, sizeof(out), err, sizeof(err), 120000);
+	tree_copy_remove();
+	return 0;
 }
 
 static void add_workload_file(void)
@@ -157,17 +145,13 @@ static void check_records(const char *dir)
 static void test_one_file_workload(void **state)
 {
 	char make[] = "make", dir_arg[8192], results[4200], matrix[4200], dir[4096];
-	char *build[] = { make, "-s", "-C", dir_arg, "all", NULL };
+	char out_arg[NAME_MAX + 8], rel[NAME_MAX + 64];
+	char *build[] = { make, "-s", "-C", dir_arg, out_arg, "all", NULL };
 	char *help[] = { NULL, "--help", NULL };
-	char *run[] = { NULL, "--target", "host", "--workload", "udpsink", "-m",    matrix,
-			"-n", "1",	  "-t",	  "1",		"-o",	   results, NULL };
-	char *initrd[] = { make,
-			   "-s",
-			   "-C",
-			   dir_arg,
-			   "GUEST_CACHE=/work/guest-cache",
-			   "build/guest/initramfs.cpio.gz",
-			   NULL };
+	/* --redo 0: a sample disturbed by other work on the machine is marked, not redone. */
+	char *run[] = { NULL, "--target", "host", "--workload", "udpsink", "-m", matrix,  "-n",
+			"1",  "-t",	  "1",	  "--redo",	"0",	   "-o", results, NULL };
+	char *initrd[] = { make, "-s", "-C", dir_arg, out_arg, rel, NULL };
 	char list[8600];
 	char *cpio[] = { "sh", "-c", list, NULL };
 	const char *line;
@@ -179,9 +163,11 @@ static void test_one_file_workload(void **state)
 		skip();
 	add_workload_file();
 	snprintf(dir_arg, sizeof(dir_arg), "%s", in_copy(""));
+	snprintf(out_arg, sizeof(out_arg), "OUT=%s", tree_copy_out());
 	run_ok(build, BUILD_MS);
 
-	help[0] = strdup(in_copy("build/bin/bpfcost-run"));
+	snprintf(rel, sizeof(rel), "%s/bin/bpfcost-run", tree_copy_out());
+	help[0] = strdup(in_copy(rel));
 	run_ok(help, 30000);
 	if (!strstr(out, "udpsink") || !strstr(out, "perl UDP sink"))
 		fail_msg("bpfcost-run --help: expected 'udpsink' and its summary, got:\n%s", out);
@@ -201,12 +187,19 @@ static void test_one_file_workload(void **state)
 	check_records(dir);
 
 	/* The guest image gets the declared binary; nothing boots. */
+	snprintf(rel, sizeof(rel), "%s/guest/initramfs.cpio.gz", tree_copy_out());
 	run_ok(initrd, BUILD_MS);
-	snprintf(list, sizeof(list), "gzip -dc '%s' | cpio -t --quiet",
-		 in_copy("build/guest/initramfs.cpio.gz"));
+	snprintf(list, sizeof(list), "gzip -dc '%s' | cpio -t --quiet", in_copy(rel));
 	run_ok(cpio, 60000);
 	if (!strstr(out, "bin/perl\n"))
 		fail_msg("initramfs: expected bin/perl among its files, got:\n%.4000s", out);
+
+	/* The workload's file is all that was added or edited. */
+	assert_int_equal(tree_copy_changes(out, sizeof(out)), 0);
+	if (strcmp(out, "?? experiments/workloads/udpsink.c\n"))
+		fail_msg("files changed in the copy:\n%s\nexpected only '?? "
+			 "experiments/workloads/udpsink.c'",
+			 test_excerpt(out));
 
 	/* A second definition of the same name, however written, stops every binary at start. */
 	add_duplicate();
