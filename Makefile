@@ -74,7 +74,6 @@ TEST_DEPS :=
 
 .DEFAULT_GOAL := all
 .DELETE_ON_ERROR:
-.SECONDARY:
 .PHONY: all deps test build-tests help clean FORCE
 
 # Every progs/<name>.bpf.c is a probe; nothing else needs to list it.
@@ -121,19 +120,28 @@ $(OUT)/%.o: $(OUT)/%.c
 	$(Q)$(COMPILE)
 
 # The one archive rule: $(OUT)/<name>.a holds <name>_OBJS.
-ARCHIVE = rm -f $@ && $(AR) rcs $@ $^
-$(foreach a,$(ARCHIVES),$(eval $(OUT)/$(a).a: $$($(a)_OBJS)))
+ARCHIVE = rm -f $@ && $(AR) rcs $@ $(filter-out %.list,$^)
+$(foreach a,$(ARCHIVES),$(eval $(OUT)/$(a).a: $$($(a)_OBJS) $(OUT)/lists/$(a).list) \
+	$(eval LIST_$(a) = $$($(a)_OBJS)))
 $(ARCHIVE_FILES): $(OUT)/%.a:
 	@mkdir -p $(@D)
 	$(call msg,AR,$@)
 	$(Q)$(ARCHIVE)
 
 # The one link rule: $(OUT)/bin/<name> from <name>_OBJS and <name>_PKGS.
-$(foreach b,$(BINS),$(eval $(OUT)/bin/$(b): $$($(b)_OBJS)))
+$(foreach b,$(BINS),$(eval $(OUT)/bin/$(b): $$($(b)_OBJS) $(OUT)/lists/bin-$(b).list) \
+	$(eval LIST_bin-$(b) = $$($(b)_OBJS)))
 $(BIN_FILES): $(OUT)/bin/%:
 	@mkdir -p $(@D)
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(CFLAGS) $^ $(call libs_of,$($*_PKGS)) -o $@
+	$(Q)$(CC) $(CFLAGS) $(filter-out %.list,$^) $(call libs_of,$($*_PKGS)) -o $@
+
+# What a product is made of, in a file rewritten only when that changes: an
+# archive, a program or registry.o depends on its list, so a source removed or
+# renamed leaves it too (its remaining inputs alone would all be older).
+$(OUT)/lists/%.list: FORCE
+	@mkdir -p $(@D)
+	$(Q)printf '%s\n' $(LIST_$*) >$@.tmp; if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
 
 $(OUT)/progs/vmlinux.h: $(VMLINUX_BTF)
 	@mkdir -p $(@D)

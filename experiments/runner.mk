@@ -87,9 +87,10 @@ REGISTRY_OBJS := $(patsubst %.c,$(OUT)/%.o,$(wildcard experiments/targets/*.c ex
 
 # Linked, not compiled: it has no dependency file of its own.
 LINKED_OBJS += $(OUT)/experiments/registry.o
-$(OUT)/experiments/registry.o: $(REGISTRY_OBJS)
+LIST_registry = $(REGISTRY_OBJS)
+$(OUT)/experiments/registry.o: $(REGISTRY_OBJS) $(OUT)/lists/registry.list
 	$(call msg,LD,$@)
-	$(Q)$(LD) -r -o $@ $^
+	$(Q)$(LD) -r -o $@ $(filter-out %.list,$^)
 
 # The host programs the workloads declare for the guest (BPFCOST_GUEST_BINS),
 # one name a line, read from the registry object's section. The list is
