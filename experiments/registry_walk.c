@@ -6,7 +6,7 @@
 
 #include "registry_walk.h"
 
-/* Every registered ops struct, and every declared argument, starts with its name. */
+/* Every registered ops struct starts with its name. */
 static const char *name_of(const void *entry)
 {
 	return *(const char *const *)entry;
@@ -63,13 +63,20 @@ void registry_names(struct registry *r, char *buf, size_t len)
 		used += snprintf(buf + used, len - used, " %s", name_of(*e));
 }
 
+const struct arg_head *registry_arg(const void *args, size_t size, int n, int i)
+{
+	const struct arg_head *a = (const void *)((const char *)args + (size_t)i * size);
+
+	return i >= 0 && i < n && a->name ? a : NULL;
+}
+
 int registry_arg_index(const void *args, size_t size, int n, const char *name)
 {
-	const char *arg = args;
+	const struct arg_head *a;
 	int i;
 
-	for (i = 0; i < n && name_of(arg); i++, arg += size)
-		if (!strcmp(name_of(arg), name))
+	for (i = 0; (a = registry_arg(args, size, n, i)); i++)
+		if (!strcmp(a->name, name))
 			return i;
 	return -1;
 }

@@ -27,9 +27,27 @@ const void *registry_find(struct registry *r, const char *name);
 /* " guest host": for help and error messages. */
 void registry_names(struct registry *r, char *buf, size_t len);
 /*
- * Index of @name among @n declared arguments of @size bytes each, every one
- * starting with its `const char *name` and ending at the first without; or -1.
+ * How every declared argument (struct target_arg, struct workload_arg) starts;
+ * target.c and workload.c assert the layout.
  */
+struct arg_head {
+	const char *name; /* as in name=value */
+	const char *dflt;
+	const char *help;
+};
+
+#define REGISTRY_ARG_LAYOUT(type)                                                                  \
+	_Static_assert(offsetof(type, name) == offsetof(struct arg_head, name) &&                  \
+			       offsetof(type, dflt) == offsetof(struct arg_head, dflt) &&          \
+			       offsetof(type, help) == offsetof(struct arg_head, help),            \
+		       "a declared argument starts as struct arg_head")
+
+/*
+ * The @i-th of at most @n declared arguments of @size bytes each; NULL past
+ * the last (the first without a name).
+ */
+const struct arg_head *registry_arg(const void *args, size_t size, int n, int i);
+/* Index of argument @name, or -1. */
 int registry_arg_index(const void *args, size_t size, int n, const char *name);
 
 /*

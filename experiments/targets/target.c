@@ -17,7 +17,7 @@
 
 REGISTRY_DEFINE(target, targets, "experiments/targets/*.c", "TARGET", 32)
 
-_Static_assert(offsetof(struct target_arg, name) == 0, "an argument starts with its name");
+REGISTRY_ARG_LAYOUT(struct target_arg);
 
 const char *server_comm(const struct server_spec *s)
 {

@@ -17,7 +17,7 @@
 
 REGISTRY_DEFINE(workload, workloads, "experiments/workloads/*.c", "WORKLOAD", 64)
 
-_Static_assert(offsetof(struct workload_arg, name) == 0, "an argument starts with its name");
+REGISTRY_ARG_LAYOUT(struct workload_arg);
 
 const struct server_spec *workload_server(const struct workload_ops *w)
 {
