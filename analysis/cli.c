@@ -14,6 +14,7 @@
 
 #include "analysis/escape.h"
 #include "analysis/report.h"
+#include "loader/cli_opts.h"
 
 /*
  * Messages go to the terminal through a filter (escape.c): a folder's name or
@@ -66,21 +67,13 @@ static void usage(FILE *f)
 
 static int parse_opts(int argc, char **argv, struct opts *o)
 {
-	static const struct option longopts[] = {
-		{ "out", required_argument, NULL, 'o' },
-		{ "no-plots", no_argument, NULL, 'P' },
-		{ "precision", required_argument, NULL, 'C' },
-		{ "percall", required_argument, NULL, 'R' },
-		{ "estimator", required_argument, NULL, 'E' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
 	int c;
 
 	*o = (struct opts){ .dir = "results/latest", .plots = true, .precision = NAN };
 	optind = 0; /* report_cli may run more than once in one process (tests) */
-	while ((c = getopt_long(argc, argv, "o:qh", longopts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv,
+			       "out|o: no-plots/P precision/C: percall/R: estimator/E: quiet|q "
+			       "help|h")) != -1) {
 		switch (c) {
 		case 'o':
 			o->out = optarg;

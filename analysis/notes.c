@@ -120,41 +120,48 @@ static int ladder_line(const struct run *run, struct notes *n)
 		   unit, l->rows);
 }
 
-static int hits_lines(const struct run *run, struct notes *n)
+/* @line for each row in turn, until one fails. */
+static int row_lines(const struct run *run, struct notes *n,
+		     int (*line)(const struct run *run, const struct row_stats *c, struct notes *n))
 {
 	size_t i;
 	int err = 0;
 
-	for (i = 0; i < run->n_rows && !err; i++) {
-		const struct row_stats *c = &run->rows[i];
-
-		if (!c->hits_bad)
-			continue;
-		err = add(n,
-			  "WARNING: %s: hits per %s %s (range %s..%s, source %s) outside "
-			  "[%.1f, %.1f] or check failed: the probe did not run once per %s",
-			  c->name, run->metric.event, FMT("%.3f", c->hits_mean),
-			  FMT("%.3f", c->hits_min), FMT("%.3f", c->hits_max),
-			  c->hits_source[0] ? c->hits_source : "?", HITS_MIN, HITS_MAX,
-			  run->metric.event);
-	}
+	for (i = 0; i < run->n_rows && !err; i++)
+		err = line(run, &run->rows[i], n);
 	return err;
+}
+
+static int hits_line(const struct run *run, const struct row_stats *c, struct notes *n)
+{
+	if (!c->hits_bad)
+		return 0;
+	return add(n,
+		   "WARNING: %s: hits per %s %s (range %s..%s, source %s) outside "
+		   "[%.1f, %.1f] or check failed: the probe did not run once per %s",
+		   c->name, run->metric.event, FMT("%.3f", c->hits_mean), FMT("%.3f", c->hits_min),
+		   FMT("%.3f", c->hits_max), c->hits_source[0] ? c->hits_source : "?", HITS_MIN,
+		   HITS_MAX, run->metric.event);
+}
+
+static int hits_lines(const struct run *run, struct notes *n)
+{
+	return row_lines(run, n, hits_line);
+}
+
+static int error_line(const struct run *run, const struct row_stats *c, struct notes *n)
+{
+	(void)run;
+	if (!c->n_err)
+		return 0;
+	return add(n, "%s: %zu of %zu samples failed%s: %s", c->name, c->n_err, c->n_err + c->n_ok,
+		   c->n_unsupported ? " (unsupported by this kernel)" : "", c->first_error);
 }
 
 static int error_lines(const struct run *run, struct notes *n)
 {
-	size_t i;
-	int err = 0;
+	int err = row_lines(run, n, error_line);
 
-	for (i = 0; i < run->n_rows && !err; i++) {
-		const struct row_stats *c = &run->rows[i];
-
-		if (!c->n_err)
-			continue;
-		err = add(n, "%s: %zu of %zu samples failed%s: %s", c->name, c->n_err,
-			  c->n_err + c->n_ok,
-			  c->n_unsupported ? " (unsupported by this kernel)" : "", c->first_error);
-	}
 	if (!err && run->recs.n_duplicates)
 		err = add(n,
 			  "WARNING: %zu duplicate record(s) left out (a second record of one "

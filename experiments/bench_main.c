@@ -27,6 +27,7 @@
 
 #include "experiments/bench.h"
 #include "loader/bpfcost.h"
+#include "loader/cli_opts.h"
 
 /* The benchmarks in the order they run; one row each. */
 static const struct bench {
@@ -51,18 +52,11 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "only", required_argument, NULL, 'O' },
-		{ "samples", required_argument, NULL, 'n' },
-		{ "out", required_argument, NULL, 'o' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	const char *only = NULL, *n = "10";
 	bool known = false;
 	int c, err = 0;
 
-	while ((c = getopt_long(argc, argv, "n:o:h", opts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, "only/O: samples|n: out|o: help|h")) != -1) {
 		if (c == 'O') {
 			only = optarg;
 		} else if (c == 'n') {

@@ -10,8 +10,10 @@
 #include <bpf/libbpf_version.h>
 #include <cjson/cJSON.h>
 
+#include "experiments/registry_walk.h"
 #include "experiments/targets/target.h"
 #include "loader/attach_types.h"
+#include "loader/json_get.h"
 #include "loader/kconfig.h"
 #include "loader/spawn.h"
 #include "disturbance.h"
@@ -204,43 +206,52 @@ void manifest_finish(cJSON *man, const char *state)
 	replace(man, "state", cJSON_CreateString(state));
 }
 
-static const char *str(const cJSON *o, const char *k)
+/*
+ * The declared arguments (@n of @size bytes) back from @args, "@label" in
+ * messages: one its @owner does not declare was not what the run used, so it
+ * is refused; a missing one (a manifest from before the argument) takes its
+ * default.
+ */
+static int args_back(const cJSON *args, const char *label, const char *owner, const void *decl,
+		     size_t size, int n, const char **values, char *err, size_t errlen)
 {
-	return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, k));
-}
-
-/* The workload and its argument values back from the manifest (defaults for any missing). */
-static int workload_settings(const cJSON *obj, struct run_settings *s, char *err, size_t errlen)
-{
-	const cJSON *args = cJSON_GetObjectItemCaseSensitive(obj, "args"), *a;
-	const struct workload_ops *w;
+	const struct arg_head *d;
+	const cJSON *a;
 	int i;
 
-	s->workload = str(obj, "name");
+	cJSON_ArrayForEach(a, args)
+	{
+		if (!a->string || registry_arg_index(decl, size, n, a->string) < 0 ||
+		    !cJSON_IsString(a)) {
+			snprintf(err, errlen, "%s: '%.64s' is not a %s argument", label,
+				 a->string ?: "", owner);
+			return -1;
+		}
+	}
+	for (i = 0; (d = registry_arg(decl, size, n, i)); i++)
+		values[i] = json_str(args, d->name) ?: d->dflt;
+	return 0;
+}
+
+/* The workload and its argument values back from the manifest. */
+static int workload_settings(const cJSON *obj, struct run_settings *s, char *err, size_t errlen)
+{
+	const struct workload_ops *w;
+
+	s->workload = json_str(obj, "name");
 	w = s->workload ? workload_find(s->workload) : NULL;
 	if (!w) {
 		snprintf(err, errlen, "workload.name: missing or not a known workload");
 		return -1;
 	}
-	/* An argument the workload does not declare was not what the run used: refused. */
-	cJSON_ArrayForEach(a, args)
-	{
-		if (!a->string || workload_arg_index(w, a->string) < 0 || !cJSON_IsString(a)) {
-			snprintf(err, errlen, "workload.args: '%.64s' is not a %s argument",
-				 a->string ?: "", w->name);
-			return -1;
-		}
-	}
-	for (i = 0; i < WORKLOAD_MAX_ARGS && w->args[i].name; i++)
-		s->values[i] = str(args, w->args[i].name) ?: w->args[i].dflt;
-	return 0;
+	return args_back(cJSON_GetObjectItemCaseSensitive(obj, "args"), "workload.args", w->name,
+			 w->args, sizeof(w->args[0]), WORKLOAD_MAX_ARGS, s->values, err, errlen);
 }
 
 int manifest_target_args_back(const cJSON *man, const struct target_ops *t, const char **values,
 			      char *err, size_t errlen)
 {
-	const cJSON *args = cJSON_GetObjectItemCaseSensitive(man, "target_args"), *a;
-	int i;
+	const cJSON *args = cJSON_GetObjectItemCaseSensitive(man, "target_args");
 
 	if (!t)
 		return 0; /* run_settings_check names it */
@@ -248,18 +259,8 @@ int manifest_target_args_back(const cJSON *man, const struct target_ops *t, cons
 		snprintf(err, errlen, "target_args: not an object");
 		return -1;
 	}
-	cJSON_ArrayForEach(a, args)
-	{
-		if (!a->string || target_arg_index(t, a->string) < 0 || !cJSON_IsString(a)) {
-			snprintf(err, errlen, "target_args: '%.64s' is not a %s argument",
-				 a->string ?: "", t->name);
-			return -1;
-		}
-	}
-	/* Missing (a manifest from before the argument): its default. */
-	for (i = 0; i < TARGET_MAX_ARGS && t->args[i].name; i++)
-		values[i] = str(args, t->args[i].name) ?: t->args[i].dflt;
-	return 0;
+	return args_back(args, "target_args", t->name, t->args, sizeof(t->args[0]), TARGET_MAX_ARGS,
+			 values, err, errlen);
 }
 
 /* Numbers read exactly: integers as integers, never a double cast out of range. */
@@ -396,13 +397,13 @@ int manifest_settings(const cJSON *man, struct run_settings *s, const char ***na
 		snprintf(err, errlen, "no settings object or configs array");
 		return -1;
 	}
-	s->matrix = str(man, "matrix");
-	s->target = str(man, "target");
-	s->clock = str(man, "clock") ?: "real"; /* absent before --clock: real time */
-	s->topology = str(man, "topology");
-	s->accel = str(set, "accel");
-	s->func = str(set, "func");
-	if (seed(str(man, "order_seed"), &s->seed)) {
+	s->matrix = json_str(man, "matrix");
+	s->target = json_str(man, "target");
+	s->clock = json_str(man, "clock") ?: "real"; /* absent before --clock: real time */
+	s->topology = json_str(man, "topology");
+	s->accel = json_str(set, "accel");
+	s->func = json_str(set, "func");
+	if (seed(json_str(man, "order_seed"), &s->seed)) {
 		snprintf(err, errlen, "order_seed: missing or not a decimal 64-bit integer");
 		return -1;
 	}

@@ -45,41 +45,55 @@ static int check_matrix(const struct run_settings *rs, char *err, size_t errlen)
 	return 0;
 }
 
-static int check_n(const struct run_settings *rs, char *err, size_t errlen)
-{
-	if (rs->n < RS_N_MIN || rs->n > RS_N_MAX)
-		REFUSE("N %d: %d to %d samples per configuration", rs->n, RS_N_MIN, RS_N_MAX);
-	return 0;
-}
+/*
+ * check_<name>(): @field within [@lo, @hi] (a NaN is outside), or refused with
+ * the message @fmt, whose first value is the field's, then the rest.
+ */
+#define CHECK_RANGE(name, field, lo, hi, fmt, ...)                                                 \
+	static int check_##name(const struct run_settings *rs, char *err, size_t errlen)           \
+	{                                                                                          \
+		if (!(rs->field >= (lo) && rs->field <= (hi)))                                     \
+			REFUSE(fmt, rs->field, __VA_ARGS__);                                       \
+		return 0;                                                                          \
+	}
+CHECK_RANGE(n, n, RS_N_MIN, RS_N_MAX, "N %d: %d to %d samples per configuration", RS_N_MIN,
+	    RS_N_MAX)
+CHECK_RANGE(duration, duration, RS_DURATION_MIN, RS_DURATION_MAX, "duration %g: seconds, %g to %g",
+	    RS_DURATION_MIN, RS_DURATION_MAX)
+CHECK_RANGE(check_s, check_s, RS_CHECK_MIN, RS_CHECK_MAX, "hit check %g: seconds, %g to %g",
+	    RS_CHECK_MIN, RS_CHECK_MAX)
+CHECK_RANGE(spin_ns, spin_ns, 0, RS_SPIN_NS_MAX, "spin_ns %ld: 0 to %ld", RS_SPIN_NS_MAX)
+CHECK_RANGE(vcpus, vcpus, 1, RS_VCPUS_MAX, "vcpus %d: 1 to %d", RS_VCPUS_MAX)
+CHECK_RANGE(mem, mem_mb, RS_MEM_MIN, RS_MEM_MAX, "mem %d: %d to %d (MB)", RS_MEM_MIN, RS_MEM_MAX)
+CHECK_RANGE(precision, precision, 0, RS_PRECISION_MAX,
+	    "precision %g: a percentage above 0, at most %g", RS_PRECISION_MAX)
+CHECK_RANGE(budget, budget_min, 0, RS_BUDGET_MAX, "budget %g: minutes above 0, at most %g",
+	    RS_BUDGET_MAX)
+CHECK_RANGE(max_n, max_n, RS_MAX_N_MIN, RS_N_MAX, "max-n %d: %d to %d", RS_MAX_N_MIN, RS_N_MAX)
+CHECK_RANGE(redo, redo_limit, 0, RS_REDO_MAX, "redo %d: 0 to %d redos per row", RS_REDO_MAX)
 
-static int check_duration(const struct run_settings *rs, char *err, size_t errlen)
+/* @name is one a registry knows (@known), or the refusal lists the ones it does. */
+static int check_registered(const char *what, const char *name, bool known,
+			    void (*names)(char *buf, size_t len), char *err, size_t errlen)
 {
-	if (!(rs->duration >= RS_DURATION_MIN && rs->duration <= RS_DURATION_MAX))
-		REFUSE("duration %g: seconds, %g to %g", rs->duration, RS_DURATION_MIN,
-		       RS_DURATION_MAX);
-	return 0;
+	char valid[256];
+
+	if (name && known)
+		return 0;
+	names(valid, sizeof(valid));
+	REFUSE("%s '%.64s': valid:%s", what, name ?: "(none)", valid);
 }
 
 static int check_target(const struct run_settings *rs, char *err, size_t errlen)
 {
-	char valid[256];
-
-	if (!rs->target || !target_find(rs->target)) {
-		target_names(valid, sizeof(valid));
-		REFUSE("target '%.64s': valid:%s", rs->target ?: "(none)", valid);
-	}
-	return 0;
+	return check_registered("target", rs->target, target_find(rs->target), target_names, err,
+				errlen);
 }
 
 static int check_workload(const struct run_settings *rs, char *err, size_t errlen)
 {
-	char valid[256];
-
-	if (!rs->workload || !workload_find(rs->workload)) {
-		workload_names(valid, sizeof(valid));
-		REFUSE("workload '%.64s': valid:%s", rs->workload ?: "(none)", valid);
-	}
-	return 0;
+	return check_registered("workload", rs->workload, workload_find(rs->workload),
+				workload_names, err, errlen);
 }
 
 #define CHECK_ONE_OF(field, label, ...)                                                            \
@@ -106,63 +120,6 @@ static int check_func(const struct run_settings *rs, char *err, size_t errlen)
 	if (!symbol_name(rs->func))
 		REFUSE("func '%.64s': a kernel function name (letters, digits, _ and .)",
 		       rs->func ?: "(none)");
-	return 0;
-}
-
-static int check_check_s(const struct run_settings *rs, char *err, size_t errlen)
-{
-	if (!(rs->check_s >= RS_CHECK_MIN && rs->check_s <= RS_CHECK_MAX))
-		REFUSE("hit check %g: seconds, %g to %g", rs->check_s, RS_CHECK_MIN, RS_CHECK_MAX);
-	return 0;
-}
-
-static int check_spin_ns(const struct run_settings *rs, char *err, size_t errlen)
-{
-	if (rs->spin_ns < 0 || rs->spin_ns > RS_SPIN_NS_MAX)
-		REFUSE("spin_ns %ld: 0 to %ld", rs->spin_ns, RS_SPIN_NS_MAX);
-	return 0;
-}
-
-static int check_vcpus(const struct run_settings *rs, char *err, size_t errlen)
-{
-	if (rs->vcpus < 1 || rs->vcpus > RS_VCPUS_MAX)
-		REFUSE("vcpus %d: 1 to %d", rs->vcpus, RS_VCPUS_MAX);
-	return 0;
-}
-
-static int check_mem(const struct run_settings *rs, char *err, size_t errlen)
-{
-	if (rs->mem_mb < RS_MEM_MIN || rs->mem_mb > RS_MEM_MAX)
-		REFUSE("mem %d: %d to %d (MB)", rs->mem_mb, RS_MEM_MIN, RS_MEM_MAX);
-	return 0;
-}
-
-static int check_precision(const struct run_settings *rs, char *err, size_t errlen)
-{
-	if (!(rs->precision >= 0 && rs->precision <= RS_PRECISION_MAX))
-		REFUSE("precision %g: a percentage above 0, at most %g", rs->precision,
-		       RS_PRECISION_MAX);
-	return 0;
-}
-
-static int check_budget(const struct run_settings *rs, char *err, size_t errlen)
-{
-	if (!(rs->budget_min >= 0 && rs->budget_min <= RS_BUDGET_MAX))
-		REFUSE("budget %g: minutes above 0, at most %g", rs->budget_min, RS_BUDGET_MAX);
-	return 0;
-}
-
-static int check_max_n(const struct run_settings *rs, char *err, size_t errlen)
-{
-	if (rs->max_n < RS_MAX_N_MIN || rs->max_n > RS_N_MAX)
-		REFUSE("max-n %d: %d to %d", rs->max_n, RS_MAX_N_MIN, RS_N_MAX);
-	return 0;
-}
-
-static int check_redo(const struct run_settings *rs, char *err, size_t errlen)
-{
-	if (rs->redo_limit < 0 || rs->redo_limit > RS_REDO_MAX)
-		REFUSE("redo %d: 0 to %d redos per row", rs->redo_limit, RS_REDO_MAX);
 	return 0;
 }
 

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "experiments/registry_walk.h"
 #include "experiments/targets/target.h"
 #include "experiments/workloads/workload.h"
 #include "options.h"
@@ -66,12 +67,24 @@ static void arg_line(FILE *f, const char *name, const char *dflt, const char *he
 	wrapped(f, at, HELP_COLUMN + 4, help ? help : "");
 }
 
+/* A target or a workload: its name, its summary, then one line per declared argument. */
+static void registered(FILE *f, const char *name, const char *summary, const void *args,
+		       size_t size, int n)
+{
+	const struct arg_head *a;
+	int i;
+
+	fprintf(f, "  %s", name);
+	wrapped(f, 2 + (int)strlen(name), HELP_COLUMN, summary ?: "");
+	for (i = 0; (a = registry_arg(args, size, n, i)); i++)
+		arg_line(f, a->name, a->dflt, a->help);
+}
+
 void options_usage(FILE *f)
 {
 	const struct target_ops *const *t;
 	const struct workload_ops *const *w;
 	const struct option_def *d;
-	int i;
 
 	fprintf(f, "Usage: bpfcost-run [options]\n"
 		   "       bpfcost-run --resume results/<dir>\n\n");
@@ -79,19 +92,13 @@ void options_usage(FILE *f)
 		if (d->name)
 			option_line(f, d);
 	fprintf(f, "\nTargets (--target; --target-arg NAME=VALUE):\n");
-	for (t = target_list(); *t; t++) {
-		fprintf(f, "  %s", (*t)->name);
-		wrapped(f, 2 + (int)strlen((*t)->name), HELP_COLUMN, (*t)->summary ?: "");
-		for (i = 0; i < TARGET_MAX_ARGS && (*t)->args[i].name; i++)
-			arg_line(f, (*t)->args[i].name, (*t)->args[i].dflt, (*t)->args[i].help);
-	}
+	for (t = target_list(); *t; t++)
+		registered(f, (*t)->name, (*t)->summary, (*t)->args, sizeof((*t)->args[0]),
+			   TARGET_MAX_ARGS);
 	fprintf(f, "\nWorkloads (--workload; --arg NAME=VALUE):\n");
-	for (w = workload_list(); *w; w++) {
-		fprintf(f, "  %s", (*w)->name);
-		wrapped(f, 2 + (int)strlen((*w)->name), HELP_COLUMN, (*w)->summary ?: "");
-		for (i = 0; i < WORKLOAD_MAX_ARGS && (*w)->args[i].name; i++)
-			arg_line(f, (*w)->args[i].name, (*w)->args[i].dflt, (*w)->args[i].help);
-	}
+	for (w = workload_list(); *w; w++)
+		registered(f, (*w)->name, (*w)->summary, (*w)->args, sizeof((*w)->args[0]),
+			   WORKLOAD_MAX_ARGS);
 	fprintf(f, "\nExit: 0 done, 1 failure (records kept; --resume continues), 2 bad input,\n"
 		   "130 interrupted (records kept; --resume continues).\n");
 }

@@ -18,6 +18,7 @@
 #include <unistd.h>
 #include <cjson/cJSON.h>
 
+#include "analysis/files.h"
 #include "results.h"
 
 /* manifest.json, and one line of samples.jsonl, at most. */
@@ -358,4 +359,18 @@ cJSON *results_read_json(const char *dir, const char *name, char *err, size_t er
 	free(text);
 	close(fd);
 	return json;
+}
+
+cJSON *results_read_manifest(const char *dir, char *err, size_t errlen)
+{
+	int dfd = results_open_dir(dir, err, errlen), rc;
+	cJSON *man;
+
+	if (dfd < 0)
+		return NULL;
+	rc = manifest_read_at(dfd, &man);
+	close(dfd);
+	if (rc)
+		snprintf(err, errlen, "%s/manifest.json: %s", dir, infile_strerror(rc));
+	return man;
 }

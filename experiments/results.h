@@ -40,6 +40,12 @@ int results_lock(const char *dir, char *err, size_t errlen);
 int results_write_json(const char *dir, const char *name, const struct cJSON *json);
 /* Read <dir>/<name>; NULL with @err if missing, not a plain file, too large or not JSON. */
 struct cJSON *results_read_json(const char *dir, const char *name, char *err, size_t errlen);
+/*
+ * <dir>/manifest.json through the one manifest reader the report uses too
+ * (manifest_read_at(): a regular file, not a link, capped, a JSON object);
+ * NULL with @err.
+ */
+struct cJSON *results_read_manifest(const char *dir, char *err, size_t errlen);
 
 /* @dir opened O_DIRECTORY|O_NOFOLLOW; -1 with @err. */
 int results_open_dir(const char *dir, char *err, size_t errlen);

@@ -18,9 +18,10 @@ bpfcost-run_OBJS	:= $(OUT)/experiments/runner_main.o $(OUT)/libexperiments.a \
 			   $(OUT)/libguest.a $(OUT)/libloader.a $(OUT)/libanalysis.a
 bpfcost-run_PKGS	:= libbpf libcjson zlib gsl
 
-# The trigger workload's loop; shipped into the guest as well. Nothing but libc.
+# The trigger workload's loop; shipped into the guest as well. Nothing but libc
+# (and the libc-only option reader).
 BINS			+= bpfcost-trigger
-bpfcost-trigger_OBJS	:= $(OUT)/experiments/trigger_main.o
+bpfcost-trigger_OBJS	:= $(OUT)/experiments/trigger_main.o $(OUT)/loader/cli_opts.o
 
 # The per-call benchmarks (figures, not tests): make bench [BENCH_ARGS="--only host -n 20"]
 BINS			+= bpfcost-bench

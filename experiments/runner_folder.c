@@ -44,7 +44,7 @@ static int resume(struct run_options *o, struct run_folder *f)
 	 */
 	if (!realpath(o->resume, f->dir))
 		return refuse_manifest(o->resume, strerror(errno));
-	f->man = results_read_json(f->dir, "manifest.json", err, sizeof(err));
+	f->man = results_read_manifest(f->dir, err, sizeof(err));
 	if (!f->man)
 		return refuse_manifest(f->dir, err);
 	cJSON_Delete(f->man);
@@ -53,7 +53,7 @@ static int resume(struct run_options *o, struct run_folder *f)
 		fprintf(stderr, "bpfcost-run: %s\n", err);
 		return BPFCOST_EXIT_USAGE;
 	}
-	f->man = results_read_json(f->dir, "manifest.json", err, sizeof(err));
+	f->man = results_read_manifest(f->dir, err, sizeof(err));
 	if (!f->man || manifest_settings(f->man, &o->rs, &names, &count, err, sizeof(err)))
 		return refuse_manifest(f->dir, err);
 	/* The report of a resumed run predicts from the same per-call folder. */

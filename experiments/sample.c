@@ -10,6 +10,7 @@
 #include "loader/known_cost.h"
 #include "loader/settings.h"
 #include "loader/clock.h"
+#include "loader/json_get.h"
 #include "record_check.h"
 #include "sample.h"
 
@@ -34,16 +35,10 @@ static bool ok(const cJSON *reply)
 	return cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(reply, "ok"));
 }
 
-static const char *str(const cJSON *obj, const char *key)
+/* A count from a "read" reply; an absent one (no reply) counts as 0. */
+static double count(const cJSON *reply, const char *key)
 {
-	return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(obj, key));
-}
-
-static double num(const cJSON *obj, const char *key)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
-
-	return cJSON_IsNumber(v) ? v->valuedouble : 0;
+	return json_num_or(reply, key, 0);
 }
 
 /*
@@ -144,8 +139,8 @@ static void measure(const struct sample_settings *s, double duration, bool count
 	if (w->result == WORKLOAD_OK && counting &&
 	    !(read1 = simple(s, "read", w->err, sizeof(w->err))))
 		w->result = WORKLOAD_TARGET_LOST;
-	w->run_cnt = num(read1, "run_cnt") - num(read0, "run_cnt");
-	w->run_time_ns = num(read1, "run_time_ns") - num(read0, "run_time_ns");
+	w->run_cnt = count(read1, "run_cnt") - count(read0, "run_cnt");
+	w->run_time_ns = count(read1, "run_time_ns") - count(read0, "run_time_ns");
 	/*
 	 * The idle window is a measurement, not a wait: as long as the sample
 	 * took (10 s at most), counting what fires without the workload.
@@ -158,7 +153,7 @@ static void measure(const struct sample_settings *s, double duration, bool count
 		if (!read2) {
 			w->result = WORKLOAD_TARGET_LOST;
 		} else {
-			w->idle_runs = num(read2, "run_cnt") - num(read1, "run_cnt");
+			w->idle_runs = count(read2, "run_cnt") - count(read1, "run_cnt");
 			w->run_cnt -= w->idle_runs;
 		}
 	}
@@ -172,7 +167,7 @@ static void detach(const struct sample_settings *s, char *changed, size_t len)
 {
 	char err[BPFCOST_ERRLEN];
 	cJSON *reply = simple(s, "detach", err, sizeof(err));
-	const char *now = str(reply, "mechanism_now");
+	const char *now = json_str(reply, "mechanism_now");
 
 	snprintf(changed, len, "%s", now ? now : "");
 	cJSON_Delete(reply);
@@ -234,11 +229,11 @@ enum sample_outcome sample_run(const struct config *c, const struct sample_setti
 	if (!c->baseline) {
 		reply = attach(c, s, c->stats, err, sizeof(err));
 		if (!reply || !ok(reply)) {
-			add_error(rec, reply, reply ? str(reply, "error") : err);
+			add_error(rec, reply, reply ? json_str(reply, "error") : err);
 			outcome = reply ? SAMPLE_ERROR : SAMPLE_TARGET_LOST;
 			goto out;
 		}
-		cJSON_AddStringToObject(rec, "mechanism", str(reply, "mechanism"));
+		cJSON_AddStringToObject(rec, "mechanism", json_str(reply, "mechanism"));
 	} else {
 		cJSON_AddNullToObject(rec, "mechanism");
 	}
@@ -258,7 +253,7 @@ enum sample_outcome sample_run(const struct config *c, const struct sample_setti
 	if (changed[0]) {
 		snprintf(err, sizeof(err),
 			 "the kprobe mechanism changed during the sample: %s, then %s",
-			 str(reply, "mechanism"), changed);
+			 json_str(reply, "mechanism"), changed);
 		add_error(rec, NULL, err);
 		cJSON_AddStringToObject(rec, "mechanism_at_detach", changed);
 		outcome = SAMPLE_ERROR;
@@ -279,7 +274,8 @@ enum sample_outcome sample_run(const struct config *c, const struct sample_setti
 		cJSON_AddNullToObject(rec, "run_cnt");
 		cJSON_AddNullToObject(rec, "run_time_ns");
 		if (hit_check && cJSON_GetObjectItem(hit_check, "hits_per_event"))
-			add_hits(rec, num(hit_check, "hits_per_event"), "check");
+			/* Not a number: 0, outside the range, so flagged. */
+			add_hits(rec, json_num_or(hit_check, "hits_per_event", 0), "check");
 		else
 			cJSON_AddNullToObject(rec, "hits_per_event");
 	}
@@ -302,13 +298,13 @@ cJSON *sample_hit_check(const struct config *c, const struct sample_settings *s,
 
 	reply = attach(c, s, true, err, sizeof(err));
 	if (!reply || !ok(reply)) {
-		add_error(check, reply, reply ? str(reply, "error") : err);
+		add_error(check, reply, reply ? json_str(reply, "error") : err);
 		cJSON_Delete(reply);
 		return check;
 	}
-	cJSON_AddStringToObject(check, "mechanism", str(reply, "mechanism"));
-	if (str(reply, "kprobes_list"))
-		cJSON_AddStringToObject(check, "kprobes_list", str(reply, "kprobes_list"));
+	cJSON_AddStringToObject(check, "mechanism", json_str(reply, "mechanism"));
+	if (json_str(reply, "kprobes_list"))
+		cJSON_AddStringToObject(check, "kprobes_list", json_str(reply, "kprobes_list"));
 	cJSON_Delete(reply);
 	scratch = cJSON_CreateObject(); /* the workload's own fields: not kept for a check */
 	measure(s, seconds, true, scratch, &w, stop);

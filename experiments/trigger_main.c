@@ -12,6 +12,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <netinet/in.h>
 #include <sched.h>
 #include <stdbool.h>
@@ -21,6 +22,8 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "loader/cli_opts.h"
 
 #define ROUND_CALLS  20000L
 #define WARMUP_CALLS 10000L
@@ -67,14 +70,6 @@ static int usage(FILE *f, int code)
 
 int main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "calls", required_argument, NULL, 'n' },
-		{ "seconds", required_argument, NULL, 's' },
-		{ "cpu", required_argument, NULL, 'c' },
-		{ "ref", no_argument, NULL, 'r' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct sockaddr_in addr = { .sin_family = AF_INET };
 	long calls = 200000, cpu = 0, done = 0, odd = 0;
 	long long recv_ns = 0, ref_ns = 0, deadline = 0, t;
@@ -84,11 +79,10 @@ int main(int argc, char **argv)
 	char *end;
 	int c, fd;
 
-	while ((c = getopt_long(argc, argv, "n:s:c:rh", opts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, "calls|n: seconds|s: cpu|c: ref|r help|h")) != -1) {
 		switch (c) {
 		case 'n':
-			calls = strtol(optarg, &end, 10);
-			if (*end || calls < 1)
+			if (!cli_long(optarg, 1, LONG_MAX, &calls))
 				return usage(stderr, 2);
 			break;
 		case 's':
@@ -97,8 +91,7 @@ int main(int argc, char **argv)
 				return usage(stderr, 2);
 			break;
 		case 'c':
-			cpu = strtol(optarg, &end, 10);
-			if (*end || cpu < 0 || cpu >= CPU_SETSIZE)
+			if (!cli_long(optarg, 0, CPU_SETSIZE - 1, &cpu))
 				return usage(stderr, 2);
 			break;
 		case 'r':

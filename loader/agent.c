@@ -23,6 +23,7 @@
 
 #include "agent.h"
 #include "bpfcost.h"
+#include "cli_opts.h"
 #include "kprobes.h"
 
 #define LINE_MAX_LEN (64 * 1024)
@@ -156,12 +157,6 @@ static int serve(int in, int out, bool is_port)
 
 int main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "port", required_argument, NULL, 'p' },
-		{ "ready", required_argument, NULL, 'r' },
-		{ "stdio", no_argument, NULL, 's' },
-		{ NULL, 0, NULL, 0 },
-	};
 	const char *port = NULL, *ready = NULL;
 	struct sigaction sa = { .sa_handler = on_signal };
 	bool use_stdio = false;
@@ -171,7 +166,7 @@ int main(int argc, char **argv)
 	/* A loader SIGKILLed while holding the kprobe optimizer off: undo that first. */
 	kprobes_optimizer_recover();
 
-	while ((c = getopt_long(argc, argv, "p:r:s", longopts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, "port|p: ready|r: stdio|s")) != -1) {
 		switch (c) {
 		case 'p':
 			port = optarg;

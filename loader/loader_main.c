@@ -17,6 +17,7 @@
 
 #include "attach_types.h"
 #include "bpfcost.h"
+#include "cli_opts.h"
 #include "kprobes.h"
 #include "settings.h"
 
@@ -140,19 +141,6 @@ static void hold(double duration)
 
 int main(int argc, char **argv)
 {
-	static const struct option long_opts[] = {
-		{ "list", no_argument, NULL, 'l' },
-		{ "probe", required_argument, NULL, 'p' },
-		{ "attach", required_argument, NULL, 'a' },
-		{ "stats", no_argument, NULL, 's' },
-		{ "func", required_argument, NULL, 'f' },
-		{ "set", required_argument, NULL, 'S' },
-		{ "duration", required_argument, NULL, 'd' },
-		{ "progs-dir", required_argument, NULL, 'D' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct sigaction sa = { .sa_handler = on_signal };
 	struct bpfcost_opts o = { 0 };
 	char err[BPFCOST_ERRLEN], *end;
@@ -167,7 +155,9 @@ int main(int argc, char **argv)
 	/* A loader SIGKILLed while holding the kprobe optimizer off: undo that first. */
 	kprobes_optimizer_recover();
 
-	while ((c = getopt_long(argc, argv, "lp:a:sf:d:vh", long_opts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv,
+			       "list|l probe|p: attach|a: stats|s func|f: set/S: duration|d: "
+			       "progs-dir/D: verbose|v help|h")) != -1) {
 		switch (c) {
 		case 'l':
 			do_list = true;

@@ -179,6 +179,14 @@ static void bind(struct guest_target *t, int vcpus, const struct server_spec *se
 		server_comm(server));
 }
 
+/* Why pinning or binding (@obj) was not done, on stderr. */
+static void say_if_not_done(const cJSON *obj, const char *prefix)
+{
+	if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(obj, "done")))
+		fprintf(stderr, "bpfcost-run: %s%s\n", prefix,
+			cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(obj, "reason")));
+}
+
 static int start(const struct target_settings *s, struct target **out, char *err, size_t errlen)
 {
 	struct guest_target *t = calloc(1, sizeof(*t));
@@ -231,18 +239,14 @@ static int start(const struct target_settings *s, struct target **out, char *err
 	else
 		not_done(t->pinning, "off (--pin off)");
 	/* Said at once, not only in the manifest: an unpinned flood is a noisier one. */
-	if (s->pin && !cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(t->pinning, "done")))
-		fprintf(stderr, "bpfcost-run: %s\n",
-			cJSON_GetStringValue(
-				cJSON_GetObjectItemCaseSensitive(t->pinning, "reason")));
+	if (s->pin)
+		say_if_not_done(t->pinning, "");
 	if (s->bind)
 		bind(t, gc.vcpus, s->server, t->binding);
 	else
 		not_done(t->binding, "off (--bind off)");
-	if (s->bind && !cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(t->binding, "done")))
-		fprintf(stderr, "bpfcost-run: guest: %s\n",
-			cJSON_GetStringValue(
-				cJSON_GetObjectItemCaseSensitive(t->binding, "reason")));
+	if (s->bind)
+		say_if_not_done(t->binding, "guest: ");
 	*out = &t->base;
 	return 0;
 }

@@ -71,18 +71,13 @@ fail:
 static int run_in(int ns_fd, char *const argv[], char *err, size_t errlen)
 {
 	struct spawn_opts o;
-	char how[32];
-	int status;
-	pid_t pid;
+	char why[128];
 
 	spawn_opts_init(&o);
 	o.netns_fd = ns_fd;
 	o.stderr_fd = SPAWN_INHERIT;
-	pid = spawn(argv, &o);
-	if (pid < 0 || spawn_wait(pid, SETUP_S, NULL, &status) || !WIFEXITED(status) ||
-	    WEXITSTATUS(status)) {
-		snprintf(err, errlen, "%s %s %s failed (%s)", argv[0], argv[1], argv[2],
-			 pid < 0 ? strerror(errno) : spawn_status_str(status, how, sizeof(how)));
+	if (spawn_run_ok(argv, &o, SETUP_S, NULL, why, sizeof(why))) {
+		snprintf(err, errlen, "%s %s %s failed (%s)", argv[0], argv[1], argv[2], why);
 		return -1;
 	}
 	return 0;

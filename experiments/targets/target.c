@@ -5,78 +5,19 @@
  * the section with __start_/__stop_ symbols, so the registry is whatever was
  * linked, however the definition is written.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <cjson/cJSON.h>
 
+#include "experiments/registry_walk.h"
 #include "target.h"
 
-extern const struct target_ops *const __start_bpfcost_targets[];
-extern const struct target_ops *const __stop_bpfcost_targets[];
+REGISTRY_DEFINE(target, targets, "experiments/targets/*.c", "TARGET", 32)
 
-#define MAX_TARGETS 32
-
-static int by_name(const void *a, const void *b)
-{
-	return strcmp((*(const struct target_ops *const *)a)->name,
-		      (*(const struct target_ops *const *)b)->name);
-}
-
-const struct target_ops *const *target_list(void)
-{
-	static const struct target_ops *list[MAX_TARGETS + 1];
-	static size_t n;
-	const struct target_ops *const *p;
-	size_t i;
-
-	if (n)
-		return list;
-	for (p = __start_bpfcost_targets; p < __stop_bpfcost_targets; p++) {
-		if (n == MAX_TARGETS) {
-			fprintf(stderr, "bpfcost: more than %d targets registered\n", MAX_TARGETS);
-			exit(2);
-		}
-		list[n++] = *p;
-	}
-	qsort(list, n, sizeof(list[0]), by_name);
-	for (i = 1; i < n; i++)
-		if (!strcmp(list[i - 1]->name, list[i]->name)) {
-			fprintf(stderr,
-				"bpfcost: two targets are named '%s' (experiments/targets/*.c): "
-				"each TARGET name must be unique\n",
-				list[i]->name);
-			exit(2);
-		}
-	return list;
-}
-
-/* Checked before main: a duplicate name is an error at startup, whatever runs. */
-__attribute__((constructor)) static void check_targets(void)
-{
-	target_list();
-}
-
-const struct target_ops *target_find(const char *name)
-{
-	const struct target_ops *const *t;
-
-	for (t = target_list(); name && *t; t++)
-		if (!strcmp((*t)->name, name))
-			return *t;
-	return NULL;
-}
-
-void target_names(char *buf, size_t len)
-{
-	const struct target_ops *const *t;
-	size_t used = 0;
-
-	buf[0] = '\0';
-	for (t = target_list(); *t && used < len; t++)
-		used += snprintf(buf + used, len - used, " %s", (*t)->name);
-}
+REGISTRY_ARG_LAYOUT(struct target_arg);
 
 const char *server_comm(const struct server_spec *s)
 {
@@ -145,10 +86,5 @@ int target_serve(struct target *t, const struct server_spec *s, const char *addr
 
 int target_arg_index(const struct target_ops *t, const char *name)
 {
-	int i;
-
-	for (i = 0; i < TARGET_MAX_ARGS && t->args[i].name; i++)
-		if (!strcmp(t->args[i].name, name))
-			return i;
-	return -1;
+	return registry_arg_index(t->args, sizeof(t->args[0]), TARGET_MAX_ARGS, name);
 }

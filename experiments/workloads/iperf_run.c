@@ -2,8 +2,6 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <math.h>
-#include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,7 +11,7 @@
 #include <cjson/cJSON.h>
 
 #include "iperf_run.h"
-#include "loader/clock.h"
+#include "loader/read_eof.h"
 #include "loader/spawn.h"
 
 #define MAX_ARGS   64
@@ -132,69 +130,48 @@ static int build_argv(const struct iperf_run *run, char *words, char **argv, cha
 	return n;
 }
 
+/* Why spawn_capture() failed, in the words a sample's error uses. */
+static void capture_failure(const struct iperf_run *run, int status, volatile sig_atomic_t *stop,
+			    char *err, size_t errlen)
+{
+	if (status == -1) /* no wait status: it never started */
+		snprintf(err, errlen, "cannot start iperf3: %s", strerror(errno));
+	else if (*stop)
+		snprintf(err, errlen, "interrupted");
+	else if (errno == ETIMEDOUT)
+		snprintf(err, errlen, "iperf3 overran %d s", run->timeout_s);
+	else
+		snprintf(err, errlen, "iperf3 did not exit after its report");
+}
+
 int iperf_run(const struct iperf_run *run, struct iperf_result *r, volatile sig_atomic_t *stop,
 	      char *err, size_t errlen)
 {
 	char *argv[MAX_ARGS], *words = strdup(run->args ? run->args : ""), *report;
-	char num1[16], num2[16], num3[16], scratch[4096], how[32];
-	double deadline = bpfcost_now() + run->timeout_s;
-	bool truncated = false;
+	char num1[16], num2[16], num3[16], how[32];
+	struct read_buf out = { .cap = REPORT_MAX };
 	struct spawn_opts o;
-	size_t used = 0;
-	int out[2] = { -1, -1 }, status = 0, ret = -1;
-	pid_t pid;
+	int status = -1, ret = -1;
 
-	report = malloc(REPORT_MAX);
-	if (!words || !report || pipe2(out, O_CLOEXEC)) {
+	out.buf = report = malloc(REPORT_MAX);
+	if (!words || !report) {
 		snprintf(err, errlen, "cannot start iperf3: %s", strerror(errno));
 		goto done;
 	}
 	build_argv(run, words, argv, num1, num2, num3);
 	spawn_opts_init(&o); /* dies with us: no stray flood after a crash of the runner */
-	o.stdout_fd = out[1];
 	o.stderr_fd = SPAWN_INHERIT;
 	o.netns_fd = run->netns_fd;
 	o.cpus = run->cpus;
-	pid = spawn(argv, &o);
-	close(out[1]);
-	if (pid < 0) {
-		snprintf(err, errlen, "cannot start iperf3: %s", strerror(errno));
-		goto close_pipe;
-	}
+	errno = 0;
 	/* Read to EOF whatever the size: a child blocked on a full pipe never exits. */
-	for (;;) {
-		struct pollfd p = { .fd = out[0], .events = POLLIN };
-		char *dst = used + 1 < REPORT_MAX ? report + used : scratch;
-		size_t room = used + 1 < REPORT_MAX ? REPORT_MAX - used - 1 : sizeof(scratch);
-		ssize_t n;
-
-		if (*stop || bpfcost_now() > deadline) {
-			kill(pid, SIGKILL);
-			waitpid(pid, &status, 0);
-			snprintf(err, errlen, *stop ? "interrupted" : "iperf3 overran %d s",
-				 run->timeout_s);
-			goto close_pipe;
-		}
-		if (poll(&p, 1, 100) <= 0)
-			continue;
-		n = read(out[0], dst, room);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		if (dst == scratch)
-			truncated = true;
-		else
-			used += n;
+	if (spawn_capture(argv, &o, run->timeout_s, stop, &out, &status)) {
+		capture_failure(run, status, stop, err, errlen);
+		goto done;
 	}
-	report[used] = '\0';
-	if (spawn_wait(pid, deadline - bpfcost_now() + 1, stop, &status)) {
-		snprintf(err, errlen, "iperf3 did not exit after its report");
-		goto close_pipe;
-	}
-	if (truncated) {
+	if (out.truncated) {
 		snprintf(err, errlen, "iperf3 report larger than %d MiB", REPORT_MAX >> 20);
-		goto close_pipe;
+		goto done;
 	}
 	ret = iperf_parse(report, r, err, errlen);
 	if (!ret && (!WIFEXITED(status) || WEXITSTATUS(status))) {
@@ -206,8 +183,6 @@ int iperf_run(const struct iperf_run *run, struct iperf_result *r, volatile sig_
 	} else if (ret && WIFEXITED(status) && WEXITSTATUS(status) == 126) {
 		snprintf(err, errlen, "iperf3 could not join the target's network namespace");
 	}
-close_pipe:
-	close(out[0]);
 done:
 	free(words);
 	free(report);
