@@ -55,7 +55,7 @@ static void print_flood(const struct flood_variant *v)
 int bench_flood(const char *n_arg)
 {
 	const struct workload_ops *w = workload_find("iperf");
-	struct target_settings ts = {
+	struct target_options ts = {
 		.accel = "auto",
 		.topology = "tap",
 		.vcpus = 2,
@@ -71,7 +71,7 @@ int bench_flood(const char *n_arg)
 		{ .name = "calibrated", .values = { "-u -P 8 -b 1G -l 64", "1", "1.2" } },
 	};
 	struct config base = { .name = "baseline", .baseline = true };
-	struct sample_settings ss = {
+	struct sample_setup ss = {
 		.workload = w,
 		.duration = 10,
 		.clock = "real",

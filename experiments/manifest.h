@@ -35,7 +35,7 @@ struct run_settings {
 	double precision;      /* target impact CI half-width in %; 0: fixed N */
 	double budget_min;     /* wall-time cap in minutes; 0: none */
 	int max_n;	       /* with precision: samples per row at most */
-	bool pin, bind;	       /* guest: --pin, --bind (target_settings.pin, .bind) */
+	bool pin, bind;	       /* guest: --pin, --bind (target_options.pin, .bind) */
 	int redo_limit;	       /* --redo: redos of disturbed samples per row over the run */
 	double disturb_cpu;    /* --disturb-cpu: other processes' CPU that disturbs; NAN: off */
 	const char *estimator; /* --estimator, passed to the report: robust, mean */

@@ -124,7 +124,7 @@ int runner_run(struct runner *r)
 	enum run_state s;
 	int ret;
 
-	r->ts = (struct target_settings){
+	r->ts = (struct target_options){
 		.accel = rs->accel,
 		.topology = rs->topology,
 		.vcpus = rs->vcpus,
@@ -138,7 +138,7 @@ int runner_run(struct runner *r)
 		.server = workload_server(r->wops),
 	};
 	memcpy(r->values, rs->values, sizeof(r->values));
-	r->ss = (struct sample_settings){
+	r->ss = (struct sample_setup){
 		.workload = r->wops,
 		.values = r->values,
 		.duration = rs->duration,

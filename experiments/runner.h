@@ -47,8 +47,8 @@ struct runner {
 	double started; /* BUDGET counts from here */
 
 	/* The run's state. */
-	struct target_settings ts;
-	struct sample_settings ss;
+	struct target_options ts;
+	struct sample_setup ss;
 	struct target *t;
 	struct cJSON *info; /* the agent's info reply */
 	struct resume_set done;

@@ -14,7 +14,7 @@
 #include "record_check.h"
 #include "sample.h"
 
-static cJSON *call(const struct sample_settings *s, cJSON *req, char *err, size_t errlen)
+static cJSON *call(const struct sample_setup *s, cJSON *req, char *err, size_t errlen)
 {
 	cJSON *reply = target_call(s->target, req, s->call_timeout_s, err, errlen);
 
@@ -22,7 +22,7 @@ static cJSON *call(const struct sample_settings *s, cJSON *req, char *err, size_
 	return reply;
 }
 
-static cJSON *simple(const struct sample_settings *s, const char *cmd, char *err, size_t errlen)
+static cJSON *simple(const struct sample_setup *s, const char *cmd, char *err, size_t errlen)
 {
 	cJSON *req = cJSON_CreateObject();
 
@@ -46,8 +46,8 @@ static double count(const cJSON *reply, const char *key)
  * adds in this row: the row's setting of its variable, else --spin-ns.
  * false for any other probe.
  */
-static bool known_cost(const struct config *c, const struct sample_settings *s,
-		       struct known_cost *kc, double *ns)
+static bool known_cost(const struct config *c, const struct sample_setup *s, struct known_cost *kc,
+		       double *ns)
 {
 	char err[BPFCOST_ERRLEN];
 
@@ -59,7 +59,7 @@ static bool known_cost(const struct config *c, const struct sample_settings *s,
 }
 
 /* The row's settings, exactly (past 10^15 as decimal strings), and a control's known cost. */
-static void add_settings(cJSON *obj, const struct config *c, const struct sample_settings *s)
+static void add_settings(cJSON *obj, const struct config *c, const struct sample_setup *s)
 {
 	struct known_cost kc;
 	double ns;
@@ -71,7 +71,7 @@ static void add_settings(cJSON *obj, const struct config *c, const struct sample
 		cJSON_AddNumberToObject(obj, kc.setting, ns);
 }
 
-static cJSON *attach(const struct config *c, const struct sample_settings *s, bool stats, char *err,
+static cJSON *attach(const struct config *c, const struct sample_setup *s, bool stats, char *err,
 		     size_t errlen)
 {
 	cJSON *req = cJSON_CreateObject();
@@ -95,7 +95,7 @@ struct window {
 	char err[BPFCOST_ERRLEN];
 };
 
-int sample_calibrate(const struct sample_settings *s, char **replaced, cJSON *out,
+int sample_calibrate(const struct sample_setup *s, char **replaced, cJSON *out,
 		     volatile sig_atomic_t *stop, char *err, size_t errlen)
 {
 	struct traffic_endpoint ep = { .netns_fd = -1 }; /* a target's endpoint() fills it */
@@ -113,7 +113,7 @@ int sample_calibrate(const struct sample_settings *s, char **replaced, cJSON *ou
 	return s->workload->calibrate(&ctx, replaced, out, err, errlen);
 }
 
-static void measure(const struct sample_settings *s, double duration, bool counting, cJSON *rec,
+static void measure(const struct sample_setup *s, double duration, bool counting, cJSON *rec,
 		    struct window *w, volatile sig_atomic_t *stop)
 {
 	struct traffic_endpoint ep = { .netns_fd = -1 }; /* a target's endpoint() fills it */
@@ -163,7 +163,7 @@ static void measure(const struct sample_settings *s, double duration, bool count
 }
 
 /* Detach; the kprobe mechanism as the kernel reports it now, if it changed since attach. */
-static void detach(const struct sample_settings *s, char *changed, size_t len)
+static void detach(const struct sample_setup *s, char *changed, size_t len)
 {
 	char err[BPFCOST_ERRLEN];
 	cJSON *reply = simple(s, "detach", err, sizeof(err));
@@ -173,7 +173,7 @@ static void detach(const struct sample_settings *s, char *changed, size_t len)
 	cJSON_Delete(reply);
 }
 
-static void add_config(cJSON *rec, const struct config *c, const struct sample_settings *s)
+static void add_config(cJSON *rec, const struct config *c, const struct sample_setup *s)
 {
 	cJSON_AddStringToObject(rec, "config", c->name);
 	if (c->baseline) {
@@ -205,7 +205,7 @@ static void add_error(cJSON *rec, const cJSON *reply, const char *msg)
 		cJSON_AddBoolToObject(rec, "unsupported", true);
 }
 
-enum sample_outcome sample_run(const struct config *c, const struct sample_settings *s,
+enum sample_outcome sample_run(const struct config *c, const struct sample_setup *s,
 			       const cJSON *hit_check, cJSON *rec, volatile sig_atomic_t *stop)
 {
 	enum sample_outcome outcome = SAMPLE_OK;
@@ -289,7 +289,7 @@ out:
 	return outcome;
 }
 
-cJSON *sample_hit_check(const struct config *c, const struct sample_settings *s, double seconds,
+cJSON *sample_hit_check(const struct config *c, const struct sample_setup *s, double seconds,
 			volatile sig_atomic_t *stop)
 {
 	cJSON *check = cJSON_CreateObject(), *reply, *scratch;

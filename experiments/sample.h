@@ -12,7 +12,8 @@ struct cJSON;
 struct target;
 struct workload_ops;
 
-struct sample_settings {
+/* What every sample of a run shares: the target, the workload and its values, the clock. */
+struct sample_setup {
 	struct target *target;
 	const struct workload_ops *workload;
 	const char *const *values; /* the workload's argument values */
@@ -35,7 +36,7 @@ enum sample_outcome {
  * @hit_check, when not NULL, is the configuration's stats-on check used for
  * rows that cannot count runs themselves.
  */
-enum sample_outcome sample_run(const struct config *c, const struct sample_settings *s,
+enum sample_outcome sample_run(const struct config *c, const struct sample_setup *s,
 			       const struct cJSON *hit_check, struct cJSON *rec,
 			       volatile sig_atomic_t *stop);
 
@@ -44,11 +45,11 @@ enum sample_outcome sample_run(const struct config *c, const struct sample_setti
  * object with hits_per_event, run_cnt, events, mechanism, or with "error"
  * (and "unsupported") when it cannot attach.
  */
-struct cJSON *sample_hit_check(const struct config *c, const struct sample_settings *s,
-			       double seconds, volatile sig_atomic_t *stop);
+struct cJSON *sample_hit_check(const struct config *c, const struct sample_setup *s, double seconds,
+			       volatile sig_atomic_t *stop);
 
 /* The workload's calibrate() on the target (see workload.h); nothing is attached. */
-int sample_calibrate(const struct sample_settings *s, char **replaced, struct cJSON *out,
+int sample_calibrate(const struct sample_setup *s, char **replaced, struct cJSON *out,
 		     volatile sig_atomic_t *stop, char *err, size_t errlen);
 
 #endif /* BPFCOST_SAMPLE_H */

@@ -28,7 +28,7 @@ static int mode_ok(const char *value, char *err, size_t errlen)
 	return -1;
 }
 
-static int start(const struct target_settings *s, struct target **out, char *err, size_t errlen)
+static int start(const struct target_options *s, struct target **out, char *err, size_t errlen)
 {
 	struct fake *f = calloc(1, sizeof(*f));
 

@@ -38,7 +38,7 @@ static struct target *target;
 
 static struct target *boot(int vcpus, const char *clock)
 {
-	struct target_settings ts = {
+	struct target_options ts = {
 		.accel = getenv("BPFCOST_GUEST_ACCEL") ?: "auto",
 		.topology = getenv("BPFCOST_GUEST_TOPOLOGY") ?: "tap",
 		.vcpus = vcpus,

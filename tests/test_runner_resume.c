@@ -163,7 +163,7 @@ static void test_planted_lock_and_samples_not_written_through(void **state)
 	snprintf(path, sizeof(path), "%s/manifest.json", dir);
 	assert_int_equal(unlink(path), 0);
 	assert_int_equal(mkfifo(path, 0644), 0);
-	expect_exit(argv, BPFCOST_EXIT_USAGE, "not a plain file");
+	expect_exit(argv, BPFCOST_EXIT_USAGE, "manifest.json: not a regular file");
 }
 
 /* The command line meets the same check: a timed trigger loop past the exec timeout. */

@@ -187,7 +187,7 @@ static void say_if_not_done(const cJSON *obj, const char *prefix)
 			cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(obj, "reason")));
 }
 
-static int start(const struct target_settings *s, struct target **out, char *err, size_t errlen)
+static int start(const struct target_options *s, struct target **out, char *err, size_t errlen)
 {
 	struct guest_target *t = calloc(1, sizeof(*t));
 	struct guest_config gc;

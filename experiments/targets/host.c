@@ -153,7 +153,7 @@ static void stop(struct target *base)
 	free(t);
 }
 
-static int start(const struct target_settings *s, struct target **out, char *err, size_t errlen)
+static int start(const struct target_options *s, struct target **out, char *err, size_t errlen)
 {
 	double deadline = bpfcost_now() + SETUP_S;
 	char *holder_argv[] = { "sleep", "infinity", NULL };

@@ -35,8 +35,8 @@ struct server_spec {
 	const char *comm;
 };
 
-/* Everything a target may need from the run's settings; each uses what it needs. */
-struct target_settings {
+/* How to start a target, from the run's options; each target uses what it needs. */
+struct target_options {
 	const char *accel;	     /* guest: auto, kvm, tcg */
 	const char *topology;	     /* guest: tap, user */
 	int vcpus, mem_mb;	     /* guest */
@@ -81,8 +81,7 @@ struct target_ops {
 	const char *name;			 /* as in TARGET=<name> */
 	const char *summary;			 /* one line for --help */
 	struct target_arg args[TARGET_MAX_ARGS]; /* ends at the first without a name */
-	int (*start)(const struct target_settings *s, struct target **out, char *err,
-		     size_t errlen);
+	int (*start)(const struct target_options *s, struct target **out, char *err, size_t errlen);
 	/* One agent request, one reply (caller frees), or NULL with @err. */
 	struct cJSON *(*call)(struct target *t, const struct cJSON *req, int timeout_s, char *err,
 			      size_t errlen);
