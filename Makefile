@@ -195,8 +195,9 @@ deps:
 clean:
 	rm -rf $(OUT)
 
-# The experiment settings come from bpfcost-run's option table (--make-help).
-help: $(OUT)/bin/bpfcost-run
+# The experiment settings come from bpfcost-run's option table (--make-help),
+# built first; before `make deps` the fixed lines still print and say so.
+help:
 	@echo 'bpfcost: measure what attaching a BPF program costs'
 	@echo
 	@echo '  make help                  this text'
@@ -223,7 +224,9 @@ help: $(OUT)/bin/bpfcost-run
 	@echo '  CC=gcc CLANG=clang LD=ld BPFTOOL=path  the compilers, linker and bpftool used'
 	@echo '  VMLINUX_BTF=$(VMLINUX_BTF)  the BTF the probes are built against'
 	@echo '  V=1                        show full commands'
-	@$(OUT)/bin/bpfcost-run --make-help
+	@if $(MAKE) -s --no-print-directory $(OUT)/bin/bpfcost-run >/dev/null 2>&1; then \
+		$(OUT)/bin/bpfcost-run --make-help; \
+	else echo '  (experiment settings: bpfcost-run does not build yet; run make deps, then make help)'; fi
 
 # What the compiler found each object of this $(OUT) to include (see DEPFLAGS).
 OBJS := $(foreach a,$(ARCHIVES),$($(a)_OBJS)) $(foreach b,$(BINS),$(filter %.o,$($(b)_OBJS))) \
