@@ -197,12 +197,47 @@ static double ns_per_packet_limit(const struct run *run)
 	return m * t / (1 - m);
 }
 
+/*
+ * The flood's model holds only while the receiver is saturated, and a
+ * saturated receiver drops datagrams. A baseline that lost (almost) none took
+ * all it was offered: its bitrate is the offered load, steady whatever the
+ * receiver's cost, and a probe shows only once it eats the headroom. (A
+ * calibration ramp run while other work slowed the target offers too little.)
+ */
+#define SATURATED_LOSS_PCT 0.5
+
+static bool unsaturated(const struct run *run)
+{
+	const struct row_stats *b = run->baseline;
+
+	return run->has_packets && b && b->lost.n > 0 && isfinite(b->lost.median) &&
+	       b->lost.median < SATURATED_LOSS_PCT;
+}
+
+static int saturation_line(const struct run *run, struct notes *n)
+{
+	if (!unsaturated(run))
+		return 0;
+	return add(n,
+		   "WARNING load check: the baseline lost %s%% of its datagrams (median; a "
+		   "saturated receiver loses some): it received all it was offered, so its bitrate "
+		   "is the offered load and a probe shows only once its cost exceeds the headroom. "
+		   "The MDE describes the offered load, not the receiver, and the detection limit "
+		   "does not apply. Calibrated while other work slowed the target? Re-run on a "
+		   "quiet host, or with CALIBRATE above the manifest's multiple",
+		   FMT("%.2f", run->baseline->lost.median));
+}
+
 static int limit_line(const struct run *run, struct notes *n)
 {
 	double c = ns_per_packet_limit(run);
 
 	if (!run->has_packets)
 		return 0;
+	if (unsaturated(run))
+		return add(n,
+			   "Detection limit per packet: does not apply (the baseline receiver was "
+			   "not saturated: see the load check)");
 	if (!isfinite(c))
 		return add(n, "Detection limit per packet: not computable (%s)",
 			   !isfinite(run->mde_pct) ? "no minimum detectable effect"
@@ -394,9 +429,9 @@ int notes_build(const struct run *run, struct notes *n)
 {
 	/* The notes in the order they are printed; each adds its lines or none. */
 	static int (*const makers[])(const struct run *run, struct notes *n) = {
-		mde_line,	 estimator_line, disturbed_lines, limit_line,
-		spin_lines,	 ladder_line,	 hits_lines,	  significance_lines,
-		precision_lines, percall_lines,	 error_lines,
+		saturation_line,    mde_line,	     estimator_line, disturbed_lines,
+		limit_line,	    spin_lines,	     ladder_line,    hits_lines,
+		significance_lines, precision_lines, percall_lines,  error_lines,
 	};
 	int err = 0;
 
