@@ -29,7 +29,11 @@ static enum run_state calibrate(struct runner *r)
 	if (got < 0)
 		return RUN_FAILED;
 	if (!got) {
+		struct interference_snap snap;
+		struct interference fig;
+
 		out = cJSON_CreateObject();
+		interference_snap(&snap, getpid(), NULL, 0);
 		if (sample_calibrate(&r->ss, r->replaced, out, r->stop, err, sizeof(err))) {
 			cJSON_Delete(out);
 			if (*r->stop)
@@ -37,6 +41,16 @@ static enum run_state calibrate(struct runner *r)
 			fprintf(stderr, "bpfcost-run: calibration failed: %s\n", err);
 			return RUN_FAILED;
 		}
+		/* A ramp under other work finds too little capacity: the report's load check. */
+		interference_since(&snap, getpid(), &fig);
+		cJSON_AddNumberToObject(out, "foreign_cpu", fig.foreign_cpu);
+		if (fig.foreign_cpu > r->rs->disturb_cpu)
+			fprintf(stderr,
+				"bpfcost-run: other processes used %.2f CPU while the load was "
+				"calibrated: the offered load may be too low (the report's load "
+				"check "
+				"says)\n",
+				fig.foreign_cpu);
 		manifest_set_calibration(r->man, out);
 	}
 	for (i = 0; i < WORKLOAD_MAX_ARGS; i++)
