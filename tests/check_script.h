@@ -10,4 +10,19 @@
  */
 void check_script(const char *name, int timeout_s);
 
+/* A whole cmocka program that runs one check script as test @test. */
+#define CHECK_SCRIPT_PROGRAM(test, script, timeout_s)                                              \
+	static void test(void **state)                                                             \
+	{                                                                                          \
+		(void)state;                                                                       \
+		check_script(script, timeout_s);                                                   \
+	}                                                                                          \
+	int main(void)                                                                             \
+	{                                                                                          \
+		const struct CMUnitTest tests[] = {                                                \
+			cmocka_unit_test(test),                                                    \
+		};                                                                                 \
+		return cmocka_run_group_tests(tests, NULL, NULL);                                  \
+	}
+
 #endif /* BPFCOST_CHECK_SCRIPT_H */

@@ -11,17 +11,4 @@
 
 #include "check_script.h"
 
-static void test_format(void **state)
-{
-	(void)state;
-	check_script("format.sh", 120);
-}
-
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_format),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+CHECK_SCRIPT_PROGRAM(test_format, "format.sh", 120)

@@ -12,17 +12,4 @@
 
 #include "check_script.h"
 
-static void test_headers(void **state)
-{
-	(void)state;
-	check_script("headers.sh", 300);
-}
-
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_headers),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+CHECK_SCRIPT_PROGRAM(test_headers, "headers.sh", 300)

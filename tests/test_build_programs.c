@@ -12,17 +12,4 @@
 
 #include "check_script.h"
 
-static void test_programs(void **state)
-{
-	(void)state;
-	check_script("programs.sh", 120);
-}
-
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_programs),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+CHECK_SCRIPT_PROGRAM(test_programs, "programs.sh", 120)

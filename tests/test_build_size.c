@@ -11,17 +11,4 @@
 
 #include "check_script.h"
 
-static void test_size(void **state)
-{
-	(void)state;
-	check_script("size.sh", 120);
-}
-
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_size),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+CHECK_SCRIPT_PROGRAM(test_size, "size.sh", 120)
