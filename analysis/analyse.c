@@ -134,8 +134,7 @@ static int summarise(struct row_stats *c)
 	return 0;
 }
 
-/* x / base * 100, or NAN when the base cannot scale anything. */
-static double percent_of(double x, double base)
+double percent_of(double x, double base)
 {
 	return isfinite(x) && isfinite(base) && base != 0 ? x / base * 100 : NAN;
 }
@@ -156,8 +155,7 @@ int estimator_parse(const char *s, enum estimator *e)
 	return 0;
 }
 
-/* A row's metric values over its good samples (NAN values skipped). */
-static double *values_of(const struct row_stats *c, size_t *n)
+double *row_values(const struct row_stats *c, size_t *n)
 {
 	double *x = calloc(c->n_ok ? c->n_ok : 1, sizeof(*x));
 	size_t i;
@@ -209,7 +207,7 @@ static void compare_mean(struct row_stats *c, const struct row_stats *b, struct 
 static int compare_robust(struct row_stats *c, const struct row_stats *b, struct estimate *e)
 {
 	size_t m, n;
-	double *x = values_of(c, &m), *y = values_of(b, &n), bm = b->value.median;
+	double *x = row_values(c, &m), *y = row_values(b, &n), bm = b->value.median;
 	struct shift sh;
 	int err = -ENOMEM;
 
@@ -385,6 +383,9 @@ int run_analyse(struct run *run)
 	}
 	if (run->recs.n)
 		run->metric = run->recs.v[0].metric;
+	/* Needs only the rows (the baseline scales its % when there is one). */
+	if (run_stats_cost(run))
+		return -ENOMEM;
 	if (!b)
 		return -ENOENT;
 	for (i = 0; i < run->n_rows; i++) {

@@ -22,6 +22,7 @@ libanalysis_OBJS := $(patsubst %.c,$(OUT)/%.o, \
 	analysis/robust.c \
 	analysis/samples_csv.c \
 	analysis/stats.c \
+	analysis/stats_cost.c \
 	analysis/summary_csv.c \
 	analysis/table_md.c \
 	analysis/table_tex.c \

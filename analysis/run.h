@@ -83,6 +83,18 @@ struct row_stats {
 	/* --percall, filled by run_percall(): the impact the per-call cost predicts; NAN: none */
 	double predicted_pct, predicted_lo, predicted_hi; /* lo, hi from the per-call 95% CI */
 	bool predicted_disagrees; /* predicted interval and measured impact CI do not overlap */
+	/*
+	 * Stats-on rows, filled by run_stats_cost(): what turning BPF stats on
+	 * added, this row minus the same row with stats off (stats_off), with the
+	 * run's estimator. NAN (sig ""): a stats-off row, or no pair to compare.
+	 */
+	const struct row_stats *stats_off;
+	double stats_cost, stats_cost_lo, stats_cost_hi; /* in the metric's unit, 95% CI */
+	double stats_cost_pct;				 /* the same in % of the baseline */
+	double stats_cost_pct_lo, stats_cost_pct_hi;
+	double stats_cost_ns_per_pkt; /* the flood: 1e9/pps_on - 1e9/pps_off */
+	double stats_cost_p, stats_cost_p_holm;
+	const char *stats_cost_sig; /* Holm over the run's stats-on pairs */
 };
 
 /* Measured added cost against set spin_ns over a spin ladder's rows: least squares. */
@@ -134,6 +146,12 @@ struct run {
 };
 
 int run_group(struct run *run);
+/* A row's metric values over its good samples (NAN values skipped); the caller frees. */
+double *row_values(const struct row_stats *c, size_t *n);
+/* x / base * 100, or NAN when the base cannot scale anything. */
+double percent_of(double x, double base);
+/* Each stats-on row's cost of stats against its stats-off twin. After the estimates. */
+int run_stats_cost(struct run *run);
 int run_analyse(struct run *run);
 /* What a spin row added per event, in the unit of the spin lines (NAN if unknown). */
 double run_spin_added(const struct run *run, const struct row_stats *c);
