@@ -33,8 +33,7 @@ static void rec(FILE *f, const char *config, const char *attach, bool stats, int
 		attach ? "\"null\"" : "null", stats ? "true" : "false", block, block + 1, ns);
 }
 
-/* Six blocks: baseline 100 ns, tp-null 150, tp-null-stat 170 (20 ns more), raw_tp-null-stat alone.
- */
+/* Six blocks: baseline 100 ns, tp-null 150, tp-null-stat 20 ns more, raw_tp-null-stat alone. */
 static int setup(void **state)
 {
 	static const double jitter[6] = { 0, 0.5, -0.5, 0.25, -0.25, 0.1 };
