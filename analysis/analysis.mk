@@ -6,6 +6,7 @@ ARCHIVES += libanalysis
 libanalysis_OBJS := $(patsubst %.c,$(OUT)/%.o, \
 	analysis/analyse.c \
 	analysis/cli.c \
+	analysis/context.c \
 	analysis/escape.c \
 	analysis/fmt.c \
 	analysis/group.c \
@@ -13,6 +14,11 @@ libanalysis_OBJS := $(patsubst %.c,$(OUT)/%.o, \
 	analysis/load.c \
 	analysis/notes.c \
 	analysis/outfile.c \
+	analysis/paper_caption.c \
+	analysis/paper_notes.c \
+	analysis/paper_pivot.c \
+	analysis/paper_table.c \
+	analysis/paper_table_wide.c \
 	analysis/percall.c \
 	analysis/plot.c \
 	analysis/plot_data.c \

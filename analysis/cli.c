@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "analysis/escape.h"
+#include "analysis/paper.h"
 #include "analysis/report.h"
 #include "loader/cli_opts.h"
 
@@ -175,9 +176,13 @@ static int write_tables(const struct run *run, const struct opts *o, int outdfd)
 		const char *name;
 		writer_fn fn;
 	} files[] = {
-		{ "table.txt", text_writer },	      { "table.md", table_md_write },
-		{ "table.tex", table_tex_write },     { "summary.csv", summary_csv_write },
+		{ "table.txt", text_writer },
+		{ "table.md", table_md_write },
+		{ "table.tex", table_tex_write },
+		{ "summary.csv", summary_csv_write },
 		{ "samples.csv", samples_csv_write },
+		{ "paper-table.tex", paper_table_write },
+		{ "paper-table-wide.tex", paper_table_wide_write },
 	};
 	struct outfile of;
 	size_t i;

@@ -20,6 +20,7 @@ int run_load_at(struct run *run, int dfd, FILE *diag)
 
 	memset(run, 0, sizeof(*run));
 	run->precision_pct = NAN;
+	run->ctx.n = NAN;
 	f = infile_open(dfd, "samples.jsonl", SAMPLES_MAX, &err);
 	if (!f)
 		return err;
@@ -89,6 +90,7 @@ int manifest_load_at(struct run *run, int dfd)
 	if (err)
 		return err;
 	precision_load(run, root);
+	context_load(&run->ctx, root);
 	cJSON_ArrayForEach(it, root)
 	{
 		struct manifest_field *m;

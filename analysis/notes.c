@@ -214,6 +214,11 @@ static bool unsaturated(const struct run *run)
 	       b->lost.median < SATURATED_LOSS_PCT;
 }
 
+double run_detection_limit_ns(const struct run *run)
+{
+	return unsaturated(run) ? NAN : ns_per_packet_limit(run);
+}
+
 static int saturation_line(const struct run *run, struct notes *n)
 {
 	if (!unsaturated(run))

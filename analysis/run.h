@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "analysis/context.h"
 #include "analysis/records.h"
 #include "analysis/stats.h"
 #include "experiments/record_check.h"
@@ -142,6 +143,7 @@ struct run {
 	size_t n_failed;
 	struct manifest_field manifest[8];
 	size_t n_manifest;
+	struct run_context ctx; /* the manifest's kernel, CPU, clock...: a caption */
 	struct percall percall;
 };
 
@@ -153,6 +155,8 @@ double percent_of(double x, double base);
 /* Each stats-on row's cost of stats against its stats-off twin. After the estimates. */
 int run_stats_cost(struct run *run);
 int run_analyse(struct run *run);
+/* The flood's detection limit in ns per packet; NAN: none (not a flood, not saturated...). */
+double run_detection_limit_ns(const struct run *run);
 /* What a spin row added per event, in the unit of the spin lines (NAN if unknown). */
 double run_spin_added(const struct run *run, const struct row_stats *c);
 void run_free(struct run *run);
