@@ -15,6 +15,7 @@ libanalysis_OBJS := $(patsubst %.c,$(OUT)/%.o, \
 	analysis/notes.c \
 	analysis/outfile.c \
 	analysis/paper_caption.c \
+	analysis/paper_figure.c \
 	analysis/paper_notes.c \
 	analysis/paper_pivot.c \
 	analysis/paper_table.c \

@@ -85,10 +85,13 @@ static int publish(int tfd, const char *from, int dfd, const char *to)
 	return err;
 }
 
+/* The screen and print forms; the paper figure only as a PDF (vector, fonts embedded). */
+static const char *const all_forms[] = { ".png", ".svg", ".pdf", NULL };
+static const char *const pdf_only[] = { ".pdf", NULL };
+
 static int plot_one(int tfd, int outdfd, int plotdfd, const char *scripts, const char *plot,
-		    const char *outbase)
+		    const char *outbase, const char *const *ext)
 {
-	static const char *const ext[] = { ".png", ".svg", ".pdf" };
 	char from[64], to[64], name[64];
 	int err;
 
@@ -96,7 +99,7 @@ static int plot_one(int tfd, int outdfd, int plotdfd, const char *scripts, const
 	err = copy_script(tfd, scripts, name);
 	if (!err)
 		err = run_gnuplot(tfd, plot);
-	for (size_t i = 0; !err && i < sizeof(ext) / sizeof(ext[0]); i++) {
+	for (size_t i = 0; !err && ext[i]; i++) {
 		snprintf(from, sizeof(from), "%s%s", outbase, ext[i]);
 		snprintf(to, sizeof(to), "%s%s", outbase, ext[i]);
 		err = publish(tfd, from, outdfd, to);
@@ -135,13 +138,22 @@ static int plot_all(const struct run *run, int tfd, int outdfd, int plotdfd, con
 	} else if (!err) {
 		err = plot_stop ? -EINTR
 				: plot_one(tfd, outdfd, plotdfd, scriptdir, "impact",
-					   plot_impact_base(run));
+					   plot_impact_base(run), all_forms);
 	}
 	if (!err)
 		err = plot_stop ? -EINTR : plot_write_samples(run, tfd);
 	if (!err)
 		err = plot_stop ? -EINTR
-				: plot_one(tfd, outdfd, plotdfd, scriptdir, "samples", "samples");
+				: plot_one(tfd, outdfd, plotdfd, scriptdir, "samples", "samples",
+					   all_forms);
+	if (!err)
+		err = plot_stop ? -EINTR : plot_write_paper(run, tfd);
+	if (!err)
+		err = plot_stop ? -EINTR
+				: plot_one(tfd, outdfd, plotdfd, scriptdir, "paper", "paper-figure",
+					   pdf_only);
+	else if (err == -ENODATA)
+		err = 0; /* no plain row: the paper table says so; no figure */
 	return err;
 }
 

@@ -21,7 +21,7 @@ static const char *const palette[] = {
 };
 
 /* Constants of ours only: a quote is doubled all the same. */
-static void gp_str(FILE *f, const char *s)
+void gp_str(FILE *f, const char *s)
 {
 	fputc('\'', f);
 	for (; *s; s++) {
@@ -36,7 +36,7 @@ static void gp_str(FILE *f, const char *s)
  * One tab-separated data field: a tab, line break, quote or control byte could
  * only shift the columns, but none survives anyway. Data is never evaluated.
  */
-static void gp_field(FILE *f, const char *s)
+void gp_field(FILE *f, const char *s)
 {
 	for (; s && *s; s++) {
 		unsigned char c = *s;
@@ -46,7 +46,7 @@ static void gp_field(FILE *f, const char *s)
 }
 
 /* A tic label is a format for gnuplot's gprintf(): a '%' in a name is doubled. */
-static void gp_tic_field(FILE *f, const char *s)
+void gp_tic_field(FILE *f, const char *s)
 {
 	for (; s && *s; s++) {
 		if (*s == '%')
@@ -54,12 +54,6 @@ static void gp_tic_field(FILE *f, const char *s)
 		gp_field(f, (char[]){ *s, '\0' });
 	}
 }
-
-/* The private folder's files, written the one safe way. */
-struct gpfile {
-	struct outfile o;
-	bool open;
-};
 
 static FILE *gp_open(struct gpfile *g, int dfd, const char *name)
 {
@@ -157,14 +151,9 @@ static size_t index_of(const char **v, size_t n, const char *s)
 	return n;
 }
 
-struct plotfiles {
-	struct gpfile g[F_MAX];
-	FILE *f[F_MAX];
-};
-
 const char *const plot_file_suffix[F_MAX] = { ".vars.gp", ".dat", ".labels", ".series", ".groups" };
 
-static int files_open(struct plotfiles *p, int tfd, const char *plot, int n)
+int plot_files_open(struct plotfiles *p, int tfd, const char *plot, int n)
 {
 	char name[64];
 
@@ -178,7 +167,7 @@ static int files_open(struct plotfiles *p, int tfd, const char *plot, int n)
 	return 0;
 }
 
-static int files_close(struct plotfiles *p, int err)
+int plot_files_close(struct plotfiles *p, int err)
 {
 	for (int i = 0; i < F_MAX; i++) {
 		if (err)
@@ -200,9 +189,9 @@ int plot_write_impact(const struct run *run, int tfd)
 	ng = distinct(run, offsetof(struct row_stats, attach), groups, MAX_SERIES);
 	np = distinct(run, offsetof(struct row_stats, probe), probes, MAX_SERIES);
 	qsort(probes, np, sizeof(*probes), str_cmp);
-	err = files_open(&pf, tfd, "impact", F_MAX);
+	err = plot_files_open(&pf, tfd, "impact", F_MAX);
 	if (err)
-		return files_close(&pf, err);
+		return plot_files_close(&pf, err);
 	v = pf.f[F_VARS];
 	d = pf.f[F_DAT];
 	l = pf.f[F_LABELS];
@@ -283,7 +272,7 @@ int plot_write_impact(const struct run *run, int tfd)
 			"set arrow from first %g, graph 0 to first %g, graph 1 nohead "
 			"lc rgb '#c0c0c0' back\n",
 			s - 0.5, s - 0.5);
-	err = files_close(&pf, 0);
+	err = plot_files_close(&pf, 0);
 	return err ? err : ns ? 0 : -ENODATA;
 }
 
@@ -296,9 +285,9 @@ int plot_write_samples(const struct run *run, int tfd)
 	char t[160], u[64];
 	int err;
 
-	err = files_open(&pf, tfd, "samples", F_LABELS + 1);
+	err = plot_files_open(&pf, tfd, "samples", F_LABELS + 1);
 	if (err)
-		return files_close(&pf, err);
+		return plot_files_close(&pf, err);
 	v = pf.f[F_VARS];
 	d = pf.f[F_DAT];
 	fprintf(v, "outbase = ");
@@ -338,5 +327,5 @@ int plot_write_samples(const struct run *run, int tfd)
 		x++;
 	}
 	fprintf(v, "ncfg = %zu\n", x);
-	return files_close(&pf, 0);
+	return plot_files_close(&pf, 0);
 }

@@ -3,11 +3,36 @@
 #ifndef BPFCOST_ANALYSIS_PLOT_DATA_H
 #define BPFCOST_ANALYSIS_PLOT_DATA_H
 
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "analysis/files.h"
 #include "analysis/run.h"
 
 /* The files one plot is made from, all in the private folder: <plot><suffix>. */
 enum { F_VARS, F_DAT, F_LABELS, F_SERIES, F_GROUPS, F_MAX };
 extern const char *const plot_file_suffix[F_MAX];
+
+/* The private folder's files, written the one safe way. */
+struct gpfile {
+	struct outfile o;
+	bool open;
+};
+struct plotfiles {
+	struct gpfile g[F_MAX];
+	FILE *f[F_MAX];
+};
+/* The first @n files of @plot (F_VARS...) in @tfd; close with plot_files_close(..., err). */
+int plot_files_open(struct plotfiles *p, int tfd, const char *plot, int n);
+int plot_files_close(struct plotfiles *p, int err);
+/* A constant of ours as a quoted gnuplot string (quotes doubled). */
+void gp_str(FILE *f, const char *s);
+/* A string from the records as one tab-separated data field: never script. */
+void gp_field(FILE *f, const char *s);
+/* The same for a field gnuplot uses as a tic label format ('%' doubled). */
+void gp_tic_field(FILE *f, const char *s);
+/* paper.* (the paper figure) into the folder @tfd; -ENODATA: nothing to plot. */
+int plot_write_paper(const struct run *run, int tfd);
 
 /* impact.* into the folder @tfd; -ENODATA: no row besides the baseline. */
 int plot_write_impact(const struct run *run, int tfd);
