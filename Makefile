@@ -57,10 +57,14 @@ DEB_PACKAGES := \
 	llvm \
 	make \
 	pkg-config \
+	poppler-utils \
 	qemu-system-x86 \
 	xz-utils \
+	texlive-fonts-recommended \
 	texlive-latex-base \
 	texlive-latex-recommended \
+	texlive-publishers \
+	texlive-science \
 	zlib1g-dev \
 	zstd
 
@@ -216,6 +220,8 @@ help:
 	@echo '  make report RESULTS=dir    regenerate tables and plots from a results dir'
 	@echo '    PERCALL=results/<dir>    a trigger run of the same kernel: predicted vs measured'
 	@echo '    ESTIMATOR=robust|mean    impact columns: Hodges-Lehmann/Mann-Whitney (default) or Welch'
+	@echo '  make paper RESULTS=dir     the report, then paper.pdf (and paper.log) in dir: the paper'
+	@echo '                             tables and figure on an IEEEtran page (pdflatex, texlive)'
 	@echo '  make bench [BENCH_ARGS="--only host -n 20"]  per-call benchmarks (figures, not tests)'
 	@echo '  make bench-report          bpfcost-report on 20,000 and 80,000 generated records'
 	@echo '  SANITIZE=1                 build and test with ASan and UBSan (in build-san/)'

@@ -17,6 +17,7 @@ libanalysis_OBJS := $(patsubst %.c,$(OUT)/%.o, \
 	analysis/paper_caption.c \
 	analysis/paper_figure.c \
 	analysis/paper_notes.c \
+	analysis/paper_pdf.c \
 	analysis/paper_pivot.c \
 	analysis/paper_table.c \
 	analysis/paper_table_wide.c \
@@ -51,7 +52,12 @@ PERCALL ?=
 ESTIMATOR ?=
 export PERCALL ESTIMATOR
 
-.PHONY: report
+.PHONY: report paper
 report: $(OUT)/bin/bpfcost-report
 	$(Q)$(OUT)/bin/bpfcost-report $${PERCALL:+--percall "$$PERCALL"} \
+		$${ESTIMATOR:+--estimator "$$ESTIMATOR"} "$$RESULTS"
+
+# The paper tables and figure made afresh, compiled on a page: RESULTS/paper.pdf.
+paper: $(OUT)/bin/bpfcost-report
+	$(Q)$(OUT)/bin/bpfcost-report -q --paper $${PERCALL:+--percall "$$PERCALL"} \
 		$${ESTIMATOR:+--estimator "$$ESTIMATOR"} "$$RESULTS"

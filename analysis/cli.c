@@ -36,6 +36,7 @@ struct opts {
 	const char *out;
 	bool plots;
 	bool quiet;
+	bool paper;	     /* --paper: compile paper.pdf too */
 	double precision;    /* --precision; NAN: the run's own target, if it had one */
 	const char *percall; /* --percall: a per-call run predicting this flood's impacts */
 	enum estimator estimator;
@@ -46,7 +47,8 @@ static void usage(FILE *f)
 	fprintf(f, "Usage: bpfcost-report [OPTIONS] [RESULTS_DIR]\n"
 		   "Regenerate table.txt, table.md, table.tex, summary.csv and the plots\n"
 		   "bitrate.{png,svg,pdf} (a rate) or cost.{png,svg,pdf} (a cost per call) and\n"
-		   "samples.{png,svg,pdf} from RESULTS_DIR/samples.jsonl.\n"
+		   "samples.{png,svg,pdf}, and for a paper paper-table.tex, paper-table-wide.tex\n"
+		   "and paper-figure.pdf, from RESULTS_DIR/samples.jsonl.\n"
 		   "RESULTS_DIR defaults to results/latest.\n\n"
 		   "  -o, --out DIR   write derived files to DIR instead of RESULTS_DIR\n"
 		   "      --no-plots  skip gnuplot\n"
@@ -59,6 +61,9 @@ static void usage(FILE *f)
 		   "                  robust (default): medians, the Hodges-Lehmann shift and\n"
 		   "                  the Mann-Whitney test, unmoved by a few disturbed samples;\n"
 		   "                  mean: means and Welch's t-test (the original tables)\n"
+		   "      --paper     also compile paper.pdf (and keep paper.log): the paper\n"
+		   "                  tables and figure on an IEEEtran page, by pdflatex\n"
+		   "                  without shell escape in a private folder\n"
 		   "  -q, --quiet     do not print table.txt on stdout\n"
 		   "  -h, --help      show this help\n\n"
 		   "Exit status: 0 success, 1 analysis or output failure (e.g. no baseline),\n"
@@ -72,9 +77,10 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 
 	*o = (struct opts){ .dir = "results/latest", .plots = true, .precision = NAN };
 	optind = 0; /* report_cli may run more than once in one process (tests) */
-	while ((c = cli_getopt(argc, argv,
-			       "out|o: no-plots/P precision/C: percall/R: estimator/E: quiet|q "
-			       "help|h")) != -1) {
+	while ((c = cli_getopt(
+			argc, argv,
+			"out|o: no-plots/P precision/C: percall/R: estimator/E: paper/W quiet|q "
+			"help|h")) != -1) {
 		switch (c) {
 		case 'o':
 			o->out = optarg;
@@ -106,6 +112,9 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 					optarg);
 				return EXIT_INPUT;
 			}
+			break;
+		case 'W':
+			o->paper = true;
 			break;
 		case 'q':
 			o->quiet = true;
@@ -309,6 +318,8 @@ static int report(int argc, char **argv)
 		fprintf(msg, "bpfcost-report: plots failed (tables were written)\n");
 		ret = EXIT_ANALYSIS;
 	}
+	if (o.paper && paper_pdf_write(&run, out, script_dir(sbuf, sizeof(sbuf)), msg))
+		ret = EXIT_ANALYSIS;
 	if (!o.quiet)
 		cat_table(out);
 out:

@@ -157,19 +157,13 @@ static int plot_all(const struct run *run, int tfd, int outdfd, int plotdfd, con
 	return err;
 }
 
-int plot_write(const struct run *run, int outdfd, const char *scriptdir)
+int plot_in_private(int (*fn)(int tfd, void *arg), void *arg)
 {
 	struct sigaction sa = { .sa_handler = on_stop }, old[N_STOP];
 	char tmp[] = "/tmp/bpfcost-plot.XXXXXX";
-	int tfd = -1, plotdfd, err;
+	int tfd = -1, err;
 	size_t i;
 
-	plotdfd = subdir_open(outdfd, "plot");
-	if (plotdfd < 0) {
-		fprintf(stderr, "bpfcost-report: cannot use plot/ in the output folder: %s\n",
-			plotdfd == -ELOOP ? "a symbolic link (not followed)" : strerror(-plotdfd));
-		return plotdfd;
-	}
 	plot_stop = 0;
 	for (i = 0; i < N_STOP; i++)
 		sigaction(stop_signals[i], &sa, &old[i]);
@@ -183,14 +177,68 @@ int plot_write(const struct run *run, int outdfd, const char *scriptdir)
 		rmdir(tmp);
 		goto out;
 	}
-	err = plot_all(run, tfd, outdfd, plotdfd, scriptdir);
+	err = fn(tfd, arg);
 	remove_private(tfd, tmp);
 out:
-	close(plotdfd);
 	for (i = 0; i < N_STOP; i++)
 		sigaction(stop_signals[i], &old[i], NULL);
 	/* The folder is gone: now end the way the signal asked. */
 	if (plot_stop)
 		raise(plot_stop);
 	return err;
+}
+
+struct plot_args {
+	const struct run *run;
+	int outdfd, plotdfd;
+	const char *scriptdir;
+};
+
+static int plot_all_private(int tfd, void *arg)
+{
+	const struct plot_args *a = arg;
+
+	return plot_all(a->run, tfd, a->outdfd, a->plotdfd, a->scriptdir);
+}
+
+int plot_write(const struct run *run, int outdfd, const char *scriptdir)
+{
+	struct plot_args a = { run, outdfd, -1, scriptdir };
+	int err;
+
+	a.plotdfd = subdir_open(outdfd, "plot");
+	if (a.plotdfd < 0) {
+		fprintf(stderr, "bpfcost-report: cannot use plot/ in the output folder: %s\n",
+			a.plotdfd == -ELOOP ? "a symbolic link (not followed)"
+					    : strerror(-a.plotdfd));
+		return a.plotdfd;
+	}
+	err = plot_in_private(plot_all_private, &a);
+	close(a.plotdfd);
+	return err;
+}
+
+int plot_gnuplot(int tfd, const char *scripts, const char *plot)
+{
+	char name[64];
+	int err;
+
+	snprintf(name, sizeof(name), "%s.gp", plot);
+	err = plot_stop ? -EINTR : copy_script(tfd, scripts, name);
+	return err ? err : run_gnuplot(tfd, plot);
+}
+
+int plot_copy_in(int tfd, const char *scripts, const char *name)
+{
+	return copy_script(tfd, scripts, name);
+}
+
+int plot_publish(int tfd, const char *from, int dfd, const char *to)
+{
+	return publish(tfd, from, dfd, to);
+}
+
+volatile sig_atomic_t *plot_stop_flag(void)
+{
+	return &plot_stop;
 }

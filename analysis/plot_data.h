@@ -3,6 +3,7 @@
 #ifndef BPFCOST_ANALYSIS_PLOT_DATA_H
 #define BPFCOST_ANALYSIS_PLOT_DATA_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -40,5 +41,19 @@ int plot_write_impact(const struct run *run, int tfd);
 int plot_write_samples(const struct run *run, int tfd);
 /* Output file base: bitrate for the flood, cost for a cost per call. */
 const char *plot_impact_base(const struct run *run);
+
+/*
+ * The private folder every gnuplot and pdflatex run uses (plot.c): @fn runs with a
+ * fresh 0700 folder under /tmp that is emptied and removed after; SIGINT, SIGTERM
+ * and SIGHUP set the stop flag meanwhile and are raised again once it is gone.
+ */
+int plot_in_private(int (*fn)(int tfd, void *arg), void *arg);
+volatile sig_atomic_t *plot_stop_flag(void);
+/* <plot>.gp copied from @scripts into @tfd and run there by gnuplot. */
+int plot_gnuplot(int tfd, const char *scripts, const char *plot);
+/* Our own file @name of @scripts copied into @tfd. */
+int plot_copy_in(int tfd, const char *scripts, const char *name);
+/* @from of @tfd to @to in @dfd through the safe writer. */
+int plot_publish(int tfd, const char *from, int dfd, const char *to);
 
 #endif

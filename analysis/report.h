@@ -19,6 +19,12 @@ int samples_csv_write(const struct run *run, FILE *f);
  * fixed names, then copied into @outdfd (and their data into its plot/).
  */
 int plot_write(const struct run *run, int outdfd, const char *scriptdir);
+/*
+ * paper.pdf and paper.log into @outdfd: the paper tables and figure made afresh in
+ * a private temporary folder (never read back from the results folder), compiled
+ * there by pdflatex without shell escape. 0, or -errno with the reason on @msg.
+ */
+int paper_pdf_write(const struct run *run, int outdfd, const char *scriptdir, FILE *msg);
 
 /* The whole command line tool; main() only calls this so tests can drive it. */
 int report_cli(int argc, char **argv);
