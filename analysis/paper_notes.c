@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The paper tables' notes: what the columns are, why a cell is a dash, what is elsewhere. */
+#include <math.h>
 #include <string.h>
 
 #include "analysis/paper.h"
@@ -75,7 +76,12 @@ static void narrow_dashes(const struct run *run, const struct paper_pivot *pv, F
 				if (c && !paper_dash_why(c)) {
 					fputs("\\\\\n--: ", f);
 					paper_tex(f, name);
-					fputs(": no stats-off row to compare with", f);
+					fputs(!st ? ": not computable"
+					      : !c->stats_off
+						      ? ": no stats-off row to compare with"
+						      : ": not computable (too few samples, or "
+							"neither row has any spread)",
+					      f);
 					continue;
 				}
 				dash_note(f, c, name);
@@ -102,10 +108,31 @@ static void elsewhere(const struct run *run, const struct paper_pivot *pv, FILE 
 			settings, settings == 1 ? "" : "s", settings == 1 ? "is" : "are");
 }
 
+/* A figure shown without its interval: say why rather than leave a bare dash. */
+static void missing_ci(const struct run *run, FILE *f)
+{
+	for (size_t i = 0; i < run->n_rows; i++) {
+		const struct row_stats *c = &run->rows[i];
+		struct paper_value v;
+
+		if ((paper_added(run, c, &v) && !(isfinite(v.lo) && isfinite(v.hi))) ||
+		    (paper_stats_cost(run, c, &v) && !(isfinite(v.lo) && isfinite(v.hi)))) {
+			fputs(run->estimator == EST_ROBUST
+				      ? " A CI shown as -- needs more samples: the Mann-Whitney "
+					"interval needs 4 a side (ESTIMATOR=mean gives Welch's)."
+				      : " A CI shown as -- needs more samples (2 a side, with "
+					"spread).",
+			      f);
+			return;
+		}
+	}
+}
+
 void paper_notes(const struct run *run, const struct paper_pivot *pv, FILE *f, bool wide)
 {
 	fputs("\\par\\smallskip{\\scriptsize\\raggedright\n", f);
 	legend(run, f, wide);
+	missing_ci(run, f);
 	if (wide) {
 		for (size_t i = 0; i < run->n_rows; i++)
 			if (!run->rows[i].baseline && paper_dash_why(&run->rows[i]))
