@@ -35,6 +35,8 @@ set ytics nomirror
 set border 3
 set bmargin 3.2
 set xzeroaxis lt 1 lc rgb '#000000' lw 0.5
+# Bars start at zero: the axis takes in 0 whatever the sign of the values.
+set yrange [*<0:0<*]
 set offsets 0, 0, graph 0.25, graph 0.02
 if (ngroups > 5) { set xtics rotate by 25 right }
 plot for [i = 1:nseries] 'paper.dat' \
