@@ -2,7 +2,8 @@
 # paper-figure.pdf: one column (3.3 in) of grouped bars, a group per attach type,
 # a bar per probe body and stats setting, 95% CI whiskers; greys and hatching, so
 # it reads in print. Run by bpfcost-report in a private folder after paper.vars.gp
-# (numbers: ngroups, nseries). Strings from the results come from data files only:
+# (numbers: ngroups, nseries, SK[]: which bar, probe body 2k / 2 and stats k % 2,
+# each series is). Strings from the results come from data files only:
 # paper.labels (the y label), paper.series (one title per bar) and paper.dat (attach
 # type, mechanism, then value, low, high per series).
 set encoding utf8
@@ -18,8 +19,9 @@ array P[nseries]
 array C[nseries]
 greys = "#303030 #a0a0a0 #686868 #d0d0d0"
 do for [i = 1:nseries] {
-	P[i] = (i % 2) ? 3 : 4 + ((i - 1) / 2) % 4
-	C[i] = (i % 2) ? word(greys, 1 + ((i - 1) / 2) % 4) : "#000000"
+	k = SK[i]
+	P[i] = (k % 2 == 0) ? 3 : 4 + (k / 2) % 4
+	C[i] = (k % 2 == 0) ? word(greys, 1 + (k / 2) % 4) : "#000000"
 }
 
 set terminal pdfcairo size 3.3in, 2.2in font "Sans,7" noenhanced linewidth 0.8
