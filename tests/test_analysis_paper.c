@@ -374,6 +374,32 @@ static void test_caption_strings_neutralised(void **state)
 	free(m);
 }
 
+/*
+ * A folder someone else made: its name is LaTeX and shell, paper.pdf is planted as
+ * a link to a file outside, paper.log as a FIFO. The page compiles all the same
+ * (the name never reaches pdflatex), nothing is written through the link and
+ * nothing waits on the FIFO: both become regular files.
+ */
+static void test_paper_in_hostile_folder(void **state)
+{
+	const char *dir = fixture_copy(fixtures[1], "r$(touch PWNED)\\input{x}%");
+	char outside[PATH_MAX + 16], *text;
+
+	(void)state;
+	snprintf(outside, sizeof(outside), "%s/outside", base);
+	put(outside, "keep me\n");
+	assert_sys_ok(!symlink(outside, path_in(dir, "paper.pdf")), "symlink paper.pdf");
+	assert_sys_ok(!mkfifo(path_in(dir, "paper.log"), 0644), "mkfifo paper.log");
+	assert_int_equal(report(dir, true), 0);
+	text = slurp(outside);
+	assert_sys_ok(text, outside);
+	assert_string_equal(text, "keep me\n");
+	free(text);
+	assert_contains(test_file_kind(path_in(dir, "paper.pdf")), "regular");
+	assert_contains(test_file_kind(path_in(dir, "paper.log")), "regular");
+	assert_contains(test_file_kind(path_in(base, "PWNED")), "nothing");
+}
+
 static void test_paper_without_pdflatex(void **state)
 {
 	const char *dir = fixture_copy(fixtures[0], "no-tex");
@@ -399,6 +425,7 @@ int main(void)
 		cmocka_unit_test(test_figure_fonts_embedded),
 		cmocka_unit_test(test_paper_pdf_shows_every_added_cost),
 		cmocka_unit_test(test_caption_strings_neutralised),
+		cmocka_unit_test(test_paper_in_hostile_folder),
 		cmocka_unit_test(test_paper_without_pdflatex),
 	};
 
