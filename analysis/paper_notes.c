@@ -54,10 +54,14 @@ static void legend(const struct run *run, FILE *f, bool wide)
 	}
 }
 
-/* A narrow cell is a dash: name the row and say why, once per row. */
-static void narrow_dashes(const struct run *run, const struct paper_pivot *pv, FILE *f)
+/*
+ * A narrow cell is a dash: name the row and say why, once per row. Rows the
+ * matrix did not have (MATRIX=quick has few) share one line; @absent picks them.
+ */
+static void narrow_dashes(const struct run *run, const struct paper_pivot *pv, FILE *f, bool absent)
 {
 	char name[3 * 64];
+	size_t listed = 0;
 
 	for (size_t a = 0; a < pv->n_attach; a++)
 		for (size_t p = 0; p < pv->n_narrow; p++)
@@ -71,9 +75,14 @@ static void narrow_dashes(const struct run *run, const struct paper_pivot *pv, F
 				if (c && !paper_dash_why(c) && st && c->stats_off &&
 				    paper_dash_why(c->stats_off))
 					continue; /* its stats-off twin's note says why */
+				if (absent != !c)
+					continue;
 				snprintf(name, sizeof(name), "%s-%s%s", pv->attach[a], pv->probe[p],
 					 st ? "-stat" : "");
-				if (c && !paper_dash_why(c)) {
+				if (absent) {
+					fputs(listed++ ? ", " : "\\\\\n--: not in this run: ", f);
+					paper_tex(f, name);
+				} else if (!paper_dash_why(c)) {
 					fputs("\\\\\n--: ", f);
 					paper_tex(f, name);
 					fputs(!st ? ": not computable"
@@ -82,9 +91,9 @@ static void narrow_dashes(const struct run *run, const struct paper_pivot *pv, F
 						      : ": not computable (too few samples, or "
 							"neither row has any spread)",
 					      f);
-					continue;
+				} else {
+					dash_note(f, c, name);
 				}
-				dash_note(f, c, name);
 			}
 }
 
@@ -138,7 +147,8 @@ void paper_notes(const struct run *run, const struct paper_pivot *pv, FILE *f, b
 			if (!run->rows[i].baseline && paper_dash_why(&run->rows[i]))
 				dash_note(f, &run->rows[i], NULL);
 	} else {
-		narrow_dashes(run, pv, f);
+		narrow_dashes(run, pv, f, false);
+		narrow_dashes(run, pv, f, true);
 		elsewhere(run, pv, f);
 	}
 	fputs("\\par}\n", f);
