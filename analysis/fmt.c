@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "analysis/columns.h"
+#include "analysis/escape.h"
 #include "analysis/fmt.h"
 
 /* Past this, fixed notation is a row of digits no reader can take in: "%.3g" instead. */
@@ -197,6 +199,21 @@ const char *fmt_legend(const struct run *run, int i, char *buf, size_t len)
 	}
 }
 
+/* One line of notes or legend, escaped for the format; wrapped (it ends the line) or not. */
+static void put_line(FILE *f, const struct notes_style *st, const char *before, const char *s,
+		     const char *after)
+{
+	char buf[4096];
+
+	fputs(before, f);
+	if (!st->wrap) {
+		st->esc(f, s);
+		fputs(after, f);
+		return;
+	}
+	text_wrap(f, esc_text_str(buf, sizeof(buf), s), st->wrap);
+}
+
 int notes_write(const struct run *run, FILE *f, const struct notes_style *st)
 {
 	struct notes notes;
@@ -205,17 +222,12 @@ int notes_write(const struct run *run, FILE *f, const struct notes_style *st)
 
 	if (notes_build(run, &notes))
 		return -1;
-	for (i = 0; i < notes.n; i++) {
-		fputs(st->note_before, f);
-		st->esc(f, notes.v[i]); /* a note quotes records: escaped for the format */
-		fputs(st->note_after, f);
-	}
+	/* a note quotes records: escaped for the format */
+	for (i = 0; i < notes.n; i++)
+		put_line(f, st, st->note_before, notes.v[i], st->note_after);
 	fputs(st->between, f);
-	for (i = 0; fmt_legend(run, (int)i, line, sizeof(line)); i++) {
-		fputs(st->legend_before, f);
-		st->esc(f, line);
-		fputs(st->legend_after, f);
-	}
+	for (i = 0; fmt_legend(run, (int)i, line, sizeof(line)); i++)
+		put_line(f, st, st->legend_before, line, st->legend_after);
 	notes_free(&notes);
 	return 0;
 }
