@@ -12,25 +12,28 @@
 
 /*
  * A number in math mode, so a minus is a minus: each word of "+5.0% [-7.8, +17.8] ***"
- * its own $...$ (a space in math mode is lost), "%" as "\%"; "-" alone is "--".
+ * its own $...$ (a space in math mode is lost; a CI stays whole), "%" as "\%"; "-"
+ * alone is "--".
  */
 static void num_cell(FILE *f, const char *s)
 {
+	bool math = false, in_ci = false;
+
 	if (!strcmp(s, "-")) {
 		fputs("--", f);
 		return;
 	}
-	for (bool math = false;; s++) {
-		if (*s && *s != ' ' && !math) {
+	for (;; s++) {
+		bool blank = !*s || (*s == ' ' && !in_ci);
+
+		if (!blank && !math)
 			fputc('$', f);
-			math = true;
-		}
-		if ((!*s || *s == ' ') && math) {
+		if (blank && math)
 			fputc('$', f);
-			math = false;
-		}
+		math = !blank;
 		if (!*s)
 			break;
+		in_ci = *s == '[' || (in_ci && *s != ']');
 		fputs(*s == '%' ? "\\%" : (char[2]){ *s, 0 }, f);
 	}
 }
