@@ -194,6 +194,15 @@ const char *fmt_legend(const struct run *run, int i, char *buf, size_t len)
 			 "'-' in any column: not computable for that row (too few samples, "
 			 "no baseline, or not recorded by this workload).");
 		return buf;
+	case 7:
+		snprintf(buf, len,
+			 "[lo, hi] after a value: its 95%% CI. Stats cost: a -stat row minus the "
+			 "same row with stats off (same attach type, probe and @settings), %s, "
+			 "then its significance (Holm over the run's stats-on pairs).",
+			 run->estimator == EST_MEAN
+				 ? "mean difference and Welch's interval"
+				 : "Hodges-Lehmann shift and Mann-Whitney interval");
+		return buf;
 	default:
 		return NULL;
 	}
