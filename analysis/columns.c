@@ -144,7 +144,7 @@ GET(get_est_p_holm, r->est[k->arg].p_holm, NAN, NAN)
 GET(get_est_mde, r->est[k->arg].mde_pct, r->est[k->arg].n_for_sig, NAN)
 GET(get_disturbed, (double)r->n_disturbed, (double)r->n_unclean, NAN)
 GET(get_interference, r->foreign_cpu_max, r->psi_some_mean, r->steal_max)
-GET(get_predicted, r->predicted_pct, r->predicted_lo, r->predicted_hi)
+GET(get_predicted_values, r->predicted_pct, r->predicted_lo, r->predicted_hi)
 GET(get_stats_cost, r->stats_cost, r->stats_cost_lo, r->stats_cost_hi)
 GET(get_stats_cost_pct, r->stats_cost_pct, r->stats_cost_pct_lo, r->stats_cost_pct_hi)
 GET(get_stats_cost_ns, r->stats_cost_ns_per_pkt, NAN, NAN)
@@ -175,6 +175,13 @@ static void get_vs_pred(const struct col_ctx *k, struct col_cell *o)
 {
 	o->s = percall_flag(k->run, k->row);
 	o->x[0] = strcmp(o->s, "-") ? k->row->predicted_disagrees : NAN;
+}
+
+/* The prediction and its flag: table.txt shows both in one cell, the others apart. */
+static void get_predicted(const struct col_ctx *k, struct col_cell *o)
+{
+	get_predicted_values(k, o);
+	o->s = percall_flag(k->run, k->row);
 }
 
 /* The estimate with its significance mark after it. */
@@ -280,11 +287,11 @@ const struct column col_model[] = {
 	CSV(("foreign_cpu_max", "psi_some_percent_mean", "steal_percent_max"), get_interference),
 	/* Schema 2: what turning BPF stats on costs, with its significance (stats_cost.c). */
 	COL("Stats cost (%U)", ("stats_cost", "stats_cost_ci95_low", "stats_cost_ci95_high"),
-	    COL_ALL, I, 19, when_stats_unit, CF_EST, get_stats_cost_unit, .prec = 1),
+	    COL_ALL, I, 19, when_stats_unit, CF_EST, get_stats_cost_unit, .prec = 1, .mark = true),
 	COL("Stats cost (%)",
 	    ("stats_cost_percent", "stats_cost_percent_ci95_low", "stats_cost_percent_ci95_high"),
 	    COL_ALL, I, 20, when_stats_pct, CF_EST, get_stats_cost_percent, .prec = 1,
-	    .suffix = "%"),
+	    .suffix = "%", .mark = true),
 	COL("Stats ns/pkt", ("stats_cost_ns_per_packet"), COL_TABLES | COL_CSV, I, 21,
 	    when_stats_flood, CF_SIGNED, get_stats_cost_ns),
 	CSV(("stats_cost_p_value", "stats_cost_p_holm"), get_stats_cost_p),
@@ -293,9 +300,9 @@ const struct column col_model[] = {
 	/* --percall: beside the measured impact in the tables, last in summary.csv as before. */
 	COL("Predicted (%)", ("predicted_pct", "predicted_lo", "predicted_hi"), COL_ALL, I, 11,
 	    when_percall_asked, CF_EST, get_predicted, .prec = 1, .suffix = "%",
-	    .text_fmt = CF_SIGNED),
-	COL("vs pred", ("predicted_disagrees"), COL_ALL, I, 12, when_percall_asked, CF_TEXT,
-	    get_vs_pred),
+	    .text_fmt = CF_SIGNED_MARK),
+	COL("vs pred", ("predicted_disagrees"), COL_TABLES | COL_CSV, I, 12, when_percall_asked,
+	    CF_TEXT, get_vs_pred),
 };
 
 const size_t col_model_n = sizeof(col_model) / sizeof(col_model[0]);

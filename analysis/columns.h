@@ -35,16 +35,17 @@ enum col_part { PART_VALUES = 1, PART_IMPACT = 2, PART_BOTH = 3 };
 
 /* How a cell's numbers become text (the same in every table format). */
 enum col_fmt {
-	CF_SAME,     /* text_fmt only: as fmt */
-	CF_TEXT,     /* cell.s as it is (escaped per format) */
-	CF_NUM,	     /* x[0] with prec decimals */
-	CF_SIGNED,   /* x[0] with its sign, then the column's suffix */
-	CF_PM,	     /* x[0] ± x[1] */
-	CF_CI,	     /* [x[1], x[2]] */
-	CF_EST,	     /* x[0] signed, then [x[1], x[2]]; then cell.s (a significance) if set */
-	CF_P,	     /* a p value: "<0.001", "0.042" */
-	CF_HITS,     /* hits per event: "1.00", "0.90 !!", "!!", "-" */
-	CF_CSV_ONLY, /* no table text: summary.csv only */
+	CF_SAME,	/* text_fmt only: as fmt */
+	CF_TEXT,	/* cell.s as it is (escaped per format) */
+	CF_NUM,		/* x[0] with prec decimals */
+	CF_SIGNED,	/* x[0] with its sign, then the column's suffix */
+	CF_PM,		/* x[0] ± x[1] */
+	CF_CI,		/* [x[1], x[2]] */
+	CF_EST,		/* x[0] signed, then [x[1], x[2]]; then cell.s if the column has .mark */
+	CF_SIGNED_MARK, /* x[0] signed, then cell.s (a flag) unless it is "" or "-" */
+	CF_P,		/* a p value: "<0.001", "0.042" */
+	CF_HITS,	/* hits per event: "1.00", "0.90 !!", "!!", "-" */
+	CF_CSV_ONLY,	/* no table text: summary.csv only */
 };
 
 /* One row's cell: up to four numbers (CSV writes x[0] .. x[nkeys-1]) or a text. */
@@ -79,6 +80,7 @@ struct column {
 	bool csv_text;	       /* the CSV cell is cell.s, not numbers */
 	bool csv_int;	       /* x[] printed as integers (counts, booleans), never empty */
 	bool dash;	       /* an empty text shows as "-" in the tables */
+	bool mark;	       /* CF_EST: cell.s (a significance) after the CI */
 	enum col_fmt text_fmt; /* table.txt formats it so instead (narrower); CF_SAME: fmt */
 	int width;	       /* table.txt: at least this wide, the gap included (seed layout) */
 	int gap;	       /* table.txt: blanks after the widest cell; 0: 2 */

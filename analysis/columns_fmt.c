@@ -18,7 +18,19 @@ static char *fmt_est(char *buf, size_t len, const struct col_cell *o, const stru
 		snprintf(buf, len, "%s %s", d, fmt_ci(ci, sizeof(ci), o->x[1], o->x[2], c->prec));
 	else
 		snprintf(buf, len, "%s", d);
-	if (o->s && *o->s)
+	if (c->mark && o->s && *o->s)
+		snprintf(buf + strlen(buf), len - strlen(buf), " %s", o->s);
+	return buf;
+}
+
+/* "-4.8% ok": a value and its flag in one narrow cell; "-" when neither says anything. */
+static char *fmt_signed_mark(char *buf, size_t len, const struct col_cell *o,
+			     const struct column *c)
+{
+	bool flag = o->s && *o->s && strcmp(o->s, "-");
+
+	fmt_signed(buf, len, o->x[0], c->prec, c->suffix ? c->suffix : "");
+	if (flag)
 		snprintf(buf + strlen(buf), len - strlen(buf), " %s", o->s);
 	return buf;
 }
@@ -46,6 +58,8 @@ const char *col_text(const struct column *c, const struct run *run, const struct
 		return fmt_ci(buf, len, o.x[1], o.x[2], c->prec);
 	case CF_EST:
 		return fmt_est(buf, len, &o, c);
+	case CF_SIGNED_MARK:
+		return fmt_signed_mark(buf, len, &o, c);
 	case CF_P:
 		return fmt_p(buf, len, o.x[0]);
 	case CF_HITS:

@@ -127,6 +127,7 @@ static int write_record(struct runner *r, cJSON *rec, int row, int block, int po
 		*disturbed = disturbance_judge(&r->dist, row, fig, rec, why, len);
 	else
 		interference_to_json(fig, false, NULL, rec);
+	cJSON_AddNumberToObject(rec, "schema_version", RECORD_SCHEMA_VERSION);
 	cJSON_AddNumberToObject(rec, "block", block);
 	cJSON_AddNumberToObject(rec, "sample", block + 1);
 	cJSON_AddNumberToObject(rec, "order", pos);
