@@ -22,6 +22,7 @@
 
 #include "experiments/manifest.h"
 #include "experiments/options.h"
+#include "experiments/record_check.h"
 #include "experiments/results.h"
 #include "experiments/run_settings.h"
 #include "experiments/runner.h"
@@ -130,6 +131,7 @@ static int run_loop(bool resume)
 /* What the folder holds: records per (row, block), errors, disturbed ones. */
 struct tally {
 	int records, errors, disturbed;
+	int schema_current;	  /* records that say they are of RECORD_SCHEMA_VERSION */
 	int per_pair[N_ROWS][64]; /* clean or error records */
 	int disturbed_pair[N_ROWS][64];
 };
@@ -142,6 +144,9 @@ static void count_record(const cJSON *rec, void *arg)
 	int i;
 
 	t->records++;
+	t->schema_current +=
+		cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(rec, "schema_version")) ==
+		RECORD_SCHEMA_VERSION;
 	for (i = 0; i < N_ROWS; i++) {
 		if (!name || strcmp(name, rows[i]) || !cJSON_IsNumber(block) ||
 		    block->valueint < 0 || block->valueint >= 64)
@@ -219,6 +224,7 @@ static void test_every_sample_once(void **state)
 	t = tally();
 	expect_int("records", t.records, N_ROWS * 3);
 	expect_int("error records", t.errors, 0);
+	expect_int("records with the current schema_version", t.schema_current, t.records);
 	expect_each_pair_once(&t, 3);
 	man = manifest();
 	expect_str(man, "state", "complete");
