@@ -63,15 +63,23 @@ static bool when_stats_pairs(const struct run *run, unsigned where)
 	return where == COL_CSV || has_stats_pairs(run);
 }
 
-/* The flood's terminal shows the stats cost in %, a per-call run's in its unit. */
+/*
+ * The narrow files (the terminal, table.tex) show the stats cost once: the flood's
+ * in %, a per-call run's in its unit; table.md and summary.csv both.
+ */
+static bool narrow(unsigned where)
+{
+	return where == COL_TEXT || where == COL_TEX;
+}
+
 static bool when_stats_unit(const struct run *run, unsigned where)
 {
-	return when_stats_pairs(run, where) && when_percall_run_or_full(run, where);
+	return when_stats_pairs(run, where) && (!narrow(where) || !run->has_packets);
 }
 
 static bool when_stats_pct(const struct run *run, unsigned where)
 {
-	return when_stats_pairs(run, where) && when_flood_or_full(run, where);
+	return when_stats_pairs(run, where) && (!narrow(where) || run->has_packets);
 }
 
 static bool when_stats_flood(const struct run *run, unsigned where)
@@ -218,10 +226,12 @@ static void get_stats_cost_percent(const struct col_ctx *k, struct col_cell *o)
 /* summary.csv only: no header, no table. */
 #define CSV(keys_, get_, ...)                                                                      \
 	COL("", keys_, COL_CSV, PART_IMPACT, 0, NULL, CF_CSV_ONLY, get_, __VA_ARGS__)
-#define V    PART_VALUES
-#define I    PART_IMPACT
-#define TEXT .csv_text = true
-#define INT  .csv_int = true
+/* The seed's table.tex had no flood counts: a paper's table has no room for them. */
+#define NOT_TEX (COL_TEXT | COL_MD | COL_CSV)
+#define V	PART_VALUES
+#define I	PART_IMPACT
+#define TEXT	.csv_text = true
+#define INT	.csv_int = true
 
 const struct column col_model[] = {
 	COL("Configuration", ("config"), COL_ALL, PART_BOTH, 0, NULL, CF_TEXT, get_name, TEXT,
@@ -230,18 +240,18 @@ const struct column col_model[] = {
 	CSV(("probe"), get_probe, TEXT),
 	CSV(("stats"), get_stats, INT),
 	COL("Samples", ("n"), COL_ALL, V, 3, NULL, CF_NUM, get_n_ok, INT, .width = 10),
-	COL("Errors", ("n_errors"), COL_ALL, V, 6, NULL, CF_NUM, get_n_err, INT, .width = 8),
+	COL("Errors", ("n_errors"), NOT_TEX, V, 6, NULL, CF_NUM, get_n_err, INT, .width = 8),
 	CSV(("n_unsupported"), get_n_unsupported, INT),
 	CSV(("error"), get_error, TEXT),
 	CSV(("metric"), get_metric, TEXT),
 	CSV(("unit"), get_unit, TEXT),
 	COL("%M (%U)", ("mean", "sd", "ci95"), COL_ALL, V, 1, NULL, CF_PM, get_metric_value,
 	    .prec = 1, .width = 18, .gap = 4),
-	COL("Transfer (MB)", ("transfer_mb_mean", "transfer_mb_sd", "transfer_mb_ci95"), COL_ALL, V,
+	COL("Transfer (MB)", ("transfer_mb_mean", "transfer_mb_sd", "transfer_mb_ci95"), NOT_TEX, V,
 	    2, when_packets, CF_PM, get_mb, .prec = 1, .width = 18),
-	COL("Packets/s", ("pps_mean", "pps_sd"), COL_ALL, V, 4, when_packets, CF_NUM, get_pps,
+	COL("Packets/s", ("pps_mean", "pps_sd"), NOT_TEX, V, 4, when_packets, CF_NUM, get_pps,
 	    .width = 14),
-	COL("Loss (%)", ("lost_percent_mean"), COL_ALL, V, 5, when_packets, CF_NUM, get_lost,
+	COL("Loss (%)", ("lost_percent_mean"), NOT_TEX, V, 5, when_packets, CF_NUM, get_lost,
 	    .prec = 2, .width = 10),
 	CSV(("cpu_host_percent_mean", "cpu_remote_percent_mean"), get_cpu),
 	COL("Impact (%)", ("impact_percent", "impact_ci95_low", "impact_ci95_high"), COL_ALL, I, 10,
@@ -292,8 +302,8 @@ const struct column col_model[] = {
 	    ("stats_cost_percent", "stats_cost_percent_ci95_low", "stats_cost_percent_ci95_high"),
 	    COL_ALL, I, 20, when_stats_pct, CF_EST, get_stats_cost_percent, .prec = 1,
 	    .suffix = "%", .mark = true),
-	COL("Stats ns/pkt", ("stats_cost_ns_per_packet"), COL_TABLES | COL_CSV, I, 21,
-	    when_stats_flood, CF_SIGNED, get_stats_cost_ns),
+	COL("Stats ns/pkt", ("stats_cost_ns_per_packet"), COL_MD | COL_CSV, I, 21, when_stats_flood,
+	    CF_SIGNED, get_stats_cost_ns),
 	CSV(("stats_cost_p_value", "stats_cost_p_holm"), get_stats_cost_p),
 	CSV(("stats_cost_significance"), get_stats_sig, TEXT),
 	CSV(("schema_version"), get_schema, INT),
