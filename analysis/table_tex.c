@@ -56,7 +56,7 @@ static void row(const struct run *run, const struct row_stats *c, const struct c
 		const char *s = col_text(cols[k], run, c, COL_TEX, " \\pm ", b, sizeof(b), &number);
 
 		fputs(" & ", f);
-		if (number)
+		if (number || !strcmp(s, "-")) /* a dash, not a hyphen */
 			num_cell(f, s);
 		else
 			esc_tex(f, s);
