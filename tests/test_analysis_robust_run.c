@@ -209,8 +209,8 @@ static void impact_row_in_md(const char *md, char *line)
 	assert_cmp_int(n, >=, 10);
 	for (size_t k = 1; k < n; k++)
 		if (!md_row_has(md, cells[0], cells[k]))
-			fail_msg("%s: the release's cell \"%s\" is not in its table.md row", cells[0],
-				 cells[k]);
+			fail_msg("%s: the release's cell \"%s\" is not in its table.md row",
+				 cells[0], cells[k]);
 }
 
 /*
