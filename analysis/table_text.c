@@ -58,6 +58,17 @@ static void layout(const struct run *run, struct text_table *t, unsigned part)
 		t->width[k] = w + gap > c->width ? w + gap : c->width;
 		t->total += t->width[k];
 	}
+	/*
+	 * A name too long for the terminal gets a line of its own (put_cell()): the
+	 * name column shrinks to what the other columns leave, never below its header.
+	 */
+	if (t->n && t->total > TEXT_WIDTH) {
+		int rest = t->total - t->width[0], head = (int)strlen(t->cols[0]->head) + 2;
+		int w = TEXT_WIDTH - rest > head ? TEXT_WIDTH - rest : head;
+
+		t->total += w - t->width[0];
+		t->width[0] = w;
+	}
 }
 
 static void pad(FILE *f, int n)
@@ -83,6 +94,12 @@ static void put_cell(FILE *f, const struct text_table *t, size_t k, const char *
 	int w = t->width[k], gap = c->gap ? c->gap : 2, sw = utf8_width(s);
 	bool right = number && t->part == PART_IMPACT;
 
+	if (!k && sw + gap > w) { /* a name longer than its column: the cells below it */
+		esc_text(f, s);
+		fputc('\n', f);
+		pad(f, w);
+		return;
+	}
 	if (right)
 		pad(f, w - gap - sw);
 	if (number)
@@ -112,7 +129,8 @@ static void status_row(FILE *f, const struct text_table *t, const struct row_sta
 	int n;
 
 	n = snprintf(line, sizeof(line), "%s", esc_text_str(err, sizeof(err), r->name));
-	for (; n < t->width[0] && n + 1 < (int)sizeof(line); n++)
+	for (int to = n + 2 > t->width[0] ? n + 2 : t->width[0];
+	     n < to && n + 1 < (int)sizeof(line); n++)
 		line[n] = ' ';
 	snprintf(line + n, sizeof(line) - (size_t)n, "%s (%zu failed): %s", row_status(r), r->n_err,
 		 esc_text_str(err, sizeof(err), r->first_error ? r->first_error : ""));
