@@ -197,8 +197,9 @@ const char *fmt_legend(const struct run *run, int i, char *buf, size_t len)
 	case 7:
 		snprintf(buf, len,
 			 "[lo, hi] after a value: its 95%% CI. Stats cost: a -stat row minus the "
-			 "same row with stats off (same attach type, probe and @settings), %s, "
-			 "then its significance (Holm over the run's stats-on pairs).",
+			 "same row with stats off (same attach type, probe and @settings; %s is "
+			 "worse), %s, then its significance (Holm over the run's stats-on pairs).",
+			 m->higher_is_better ? "negative" : "positive",
 			 run->estimator == EST_MEAN
 				 ? "mean difference and Welch's interval"
 				 : "Hodges-Lehmann shift and Mann-Whitney interval");
