@@ -54,6 +54,11 @@ static bool fits(struct runner *r, double need_s)
 	return false;
 }
 
+void runner_window_end(const struct interference_snap *start, struct interference *fig)
+{
+	interference_since(start, getpid(), fig);
+}
+
 /*
  * Before a redo: one-second windows of what other processes do until one is
  * quiet, at most a minute (then the redo runs and is judged as any sample).
@@ -98,7 +103,7 @@ static enum run_state measure(struct runner *r, int row, cJSON **rec, struct int
 		*rec = cJSON_CreateObject();
 		interference_snap(&snap, getpid(), NULL, 0);
 		*o = sample_run(c, &r->ss, manifest_hit_check(r->man, c->name), *rec, r->stop);
-		interference_since(&snap, getpid(), fig);
+		r->window_end(&snap, fig);
 		if (*o == SAMPLE_INTERRUPTED || *r->stop)
 			return RUN_INTERRUPTED;
 		if (*o != SAMPLE_TARGET_LOST)
