@@ -316,6 +316,8 @@ const struct column col_model[] = {
 };
 
 const size_t col_model_n = sizeof(col_model) / sizeof(col_model[0]);
+_Static_assert(sizeof(col_model) / sizeof(col_model[0]) <= COL_MAX,
+	       "the writers' column arrays hold COL_MAX columns: raise it");
 
 bool col_shown(const struct column *c, const struct run *run, unsigned where)
 {

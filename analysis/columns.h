@@ -88,7 +88,7 @@ struct column {
 	int arg;
 };
 
-/* More than col_model has: writers size their arrays with it (test_analysis_columns checks). */
+/* At least as many as col_model has (columns.c asserts it): writers size their arrays so. */
 #define COL_MAX 96
 extern const struct column col_model[];
 extern const size_t col_model_n;
