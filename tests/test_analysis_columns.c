@@ -391,6 +391,40 @@ static void test_summary_schema_version(void **state)
 	free(csv);
 }
 
+static bool line_has(const char *line, const char *end, const char *s)
+{
+	const char *p = strstr(line, s);
+
+	return p && p < end;
+}
+
+/* samples.csv: each record's own schema; the error records were written without one. */
+static void test_samples_schema_version(void **state)
+{
+	char *csv = slurp(flood_out, "samples.csv"), *line;
+	int v1 = 0, v2 = 0;
+
+	(void)state;
+	line = strchr(csv, '\n');
+	assert_non_null(line);
+	*line = '\0';
+	if (strlen(csv) < 15 || strcmp(csv + strlen(csv) - 15, ",schema_version"))
+		fail_msg("samples.csv's header \"%s\", expected it to end with schema_version",
+			 csv);
+	for (line++; *line; line = strchr(line, '\n') + 1) {
+		char *end = strchr(line, '\n');
+
+		assert_non_null(end);
+		bool error_row = line_has(line, end, ",fexit-null,");
+
+		v1 += !strncmp(end - 2, ",1", 2) && error_row;
+		v2 += !strncmp(end - 2, ",2", 2) && !error_row;
+	}
+	assert_int_equal(v1, N_SAMPLES);
+	assert_int_equal(v2, N_SAMPLES * 9);
+	free(csv);
+}
+
 static int parse(const char *version, struct record *r, char *why, size_t len)
 {
 	char line[512];
@@ -431,6 +465,7 @@ int main(void)
 		cmocka_unit_test(test_writers_show_the_model),
 		cmocka_unit_test(test_table_txt_fits_a_terminal),
 		cmocka_unit_test(test_summary_schema_version),
+		cmocka_unit_test(test_samples_schema_version),
 		cmocka_unit_test(test_record_schema_version),
 	};
 
