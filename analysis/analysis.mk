@@ -6,6 +6,8 @@ ARCHIVES += libanalysis
 libanalysis_OBJS := $(patsubst %.c,$(OUT)/%.o, \
 	analysis/analyse.c \
 	analysis/cli.c \
+	analysis/columns.c \
+	analysis/columns_fmt.c \
 	analysis/context.c \
 	analysis/escape.c \
 	analysis/fmt.c \

@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "analysis/columns.h"
+#include "analysis/escape.h"
 #include "analysis/fmt.h"
 
 /* Past this, fixed notation is a row of digits no reader can take in: "%.3g" instead. */
@@ -192,9 +194,34 @@ const char *fmt_legend(const struct run *run, int i, char *buf, size_t len)
 			 "'-' in any column: not computable for that row (too few samples, "
 			 "no baseline, or not recorded by this workload).");
 		return buf;
+	case 7:
+		snprintf(buf, len,
+			 "[lo, hi] after a value: its 95%% CI. Stats cost: a -stat row minus the "
+			 "same row with stats off (same attach type, probe and @settings; %s is "
+			 "worse), %s, then its significance (Holm over the run's stats-on pairs).",
+			 m->higher_is_better ? "negative" : "positive",
+			 run->estimator == EST_MEAN
+				 ? "mean difference and Welch's interval"
+				 : "Hodges-Lehmann shift and Mann-Whitney interval");
+		return buf;
 	default:
 		return NULL;
 	}
+}
+
+/* One line of notes or legend, escaped for the format; wrapped (it ends the line) or not. */
+static void put_line(FILE *f, const struct notes_style *st, const char *before, const char *s,
+		     const char *after)
+{
+	char buf[4096];
+
+	fputs(before, f);
+	if (!st->wrap) {
+		st->esc(f, s);
+		fputs(after, f);
+		return;
+	}
+	text_wrap(f, esc_text_str(buf, sizeof(buf), s), st->wrap);
 }
 
 int notes_write(const struct run *run, FILE *f, const struct notes_style *st)
@@ -205,17 +232,12 @@ int notes_write(const struct run *run, FILE *f, const struct notes_style *st)
 
 	if (notes_build(run, &notes))
 		return -1;
-	for (i = 0; i < notes.n; i++) {
-		fputs(st->note_before, f);
-		st->esc(f, notes.v[i]); /* a note quotes records: escaped for the format */
-		fputs(st->note_after, f);
-	}
+	/* a note quotes records: escaped for the format */
+	for (i = 0; i < notes.n; i++)
+		put_line(f, st, st->note_before, notes.v[i], st->note_after);
 	fputs(st->between, f);
-	for (i = 0; fmt_legend(run, (int)i, line, sizeof(line)); i++) {
-		fputs(st->legend_before, f);
-		st->esc(f, line);
-		fputs(st->legend_after, f);
-	}
+	for (i = 0; fmt_legend(run, (int)i, line, sizeof(line)); i++)
+		put_line(f, st, st->legend_before, line, st->legend_after);
 	notes_free(&notes);
 	return 0;
 }

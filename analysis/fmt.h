@@ -34,6 +34,7 @@ const char *fmt_legend(const struct run *run, int i, char *buf, size_t len);
 struct notes_style {
 	void (*esc)(FILE *f, const char *s);
 	const char *note_before, *note_after, *between, *legend_before, *legend_after;
+	int wrap; /* table.txt: each line cut to this many columns (text_wrap()); 0: not */
 };
 int notes_write(const struct run *run, FILE *f, const struct notes_style *st);
 

@@ -59,6 +59,30 @@ static int int_or(const cJSON *o, const char *key, int dflt)
 	return json_int(o, key, INT_MIN, INT_MAX, &v) ? (int)v : dflt;
 }
 
+/* "schema_version": absent in records before it (1), else a known version. */
+static int schema_version(const cJSON *o, int *v, char *why, size_t whylen)
+{
+	const cJSON *j = cJSON_GetObjectItemCaseSensitive(o, "schema_version");
+	long long n;
+
+	*v = 1;
+	if (!j)
+		return 0;
+	if (!json_int(o, "schema_version", 1, INT_MAX, &n)) {
+		snprintf(why, whylen, "\"schema_version\" is not a whole number from 1");
+		return -1;
+	}
+	if (n > RECORD_SCHEMA_VERSION) {
+		snprintf(why, whylen,
+			 "record schema_version %lld is newer than this report reads (%d): "
+			 "use the bpfcost that wrote it",
+			 n, RECORD_SCHEMA_VERSION);
+		return -1;
+	}
+	*v = (int)n;
+	return 0;
+}
+
 /* The iperf flood's metric: what records written before metrics were declared measured. */
 static const struct rec_metric legacy_metric = {
 	.name = "bitrate",
@@ -179,6 +203,8 @@ int record_parse(const char *line, struct record *r, char *why, size_t whylen)
 		snprintf(why, whylen, "not a JSON object");
 		goto out;
 	}
+	if (schema_version(o, &r->schema_version, why, whylen))
+		goto out;
 	s = json_str(o, "config");
 	/* The runner's grammar: anything else is not a row name (and may be an attack). */
 	if (!s || !*s || strlen(s) >= REC_NAME_LEN ||

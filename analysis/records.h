@@ -24,7 +24,8 @@ struct rec_metric {
 };
 
 struct record {
-	int line; /* 1-based line in samples.jsonl, for messages */
+	int line;	    /* 1-based line in samples.jsonl, for messages */
+	int schema_version; /* RECORD_SCHEMA_VERSION it was written with; 1: before the field */
 	char config[REC_NAME_LEN];
 	char attach[REC_NAME_LEN]; /* "" for baseline */
 	char probe[REC_NAME_LEN];  /* "" for baseline */

@@ -13,8 +13,9 @@ int samples_csv_write(const struct run *run, FILE *f)
 {
 	size_t i;
 
+	/* schema_version: the record's own (1: written before records carried one) */
 	fputs("line,config,block,sample,order,value,unit,status,disturbed_why,foreign_cpu,"
-	      "psi_some_percent,steal_percent\n",
+	      "psi_some_percent,steal_percent,schema_version\n",
 	      f);
 	for (i = 0; i < run->recs.n; i++) {
 		const struct record *r = &run->recs.v[i];
@@ -32,7 +33,7 @@ int samples_csv_write(const struct run *run, FILE *f)
 		csv_next_num(f, r->foreign_cpu);
 		csv_next_num(f, r->psi_some_pct);
 		csv_next_num(f, r->steal_pct);
-		fputc('\n', f);
+		fprintf(f, ",%d\n", r->schema_version);
 	}
 	return ferror(f) ? -1 : 0;
 }

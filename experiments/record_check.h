@@ -16,6 +16,15 @@
 #include <cjson/cJSON.h>
 
 /*
+ * The schema of a samples.jsonl record, its "schema_version". 1: records written
+ * before the field existed (read as such); 2: the field added. A record of a newer
+ * schema than the report knows is skipped as malformed: its fields may mean
+ * something else. Raise it with any change of a field's meaning (README, "Column
+ * changes").
+ */
+#define RECORD_SCHEMA_VERSION 2
+
+/*
  * Program runs per workload event (received packet, call) outside this range
  * mean the probe did not run once per event: the runner flags the sample
  * (hits_ok false) and the report flags the row.

@@ -23,6 +23,7 @@ void runner_init(struct runner *r, const struct run_settings *rs, const struct m
 		.stop = stop,
 		.now = bpfcost_now,
 		.before_redo = runner_wait_quiet,
+		.window_end = runner_window_end,
 	};
 	r->started = r->now();
 }

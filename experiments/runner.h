@@ -44,6 +44,8 @@ struct runner {
 	double (*now)(void); /* seconds, for BUDGET; bpfcost_now unless a test scripts it */
 	/* Before a redo: runner_wait_quiet, unless a test has no host to wait for. */
 	enum run_state (*before_redo)(struct runner *r, const char *row);
+	/* What other processes did since @start: interference_since, unless a test scripts it. */
+	void (*window_end)(const struct interference_snap *start, struct interference *fig);
 	double started; /* BUDGET counts from here */
 
 	/* The run's state. */
@@ -79,6 +81,8 @@ void runner_init(struct runner *r, const struct run_settings *rs, const struct m
 enum run_state runner_blocks(struct runner *r);
 /* Until other processes leave the host quiet (one-second windows, a minute at most). */
 enum run_state runner_wait_quiet(struct runner *r, const char *row);
+/* What other processes did since @start (the runner's own process tree excluded). */
+void runner_window_end(const struct interference_snap *start, struct interference *fig);
 /* runner_checks.c: the target started, its session checked, calibrated, hits checked. */
 enum run_state runner_prepare(struct runner *r);
 /* Stop the lost target, start it again: RUN_GO when it is back. */

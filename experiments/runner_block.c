@@ -54,6 +54,11 @@ static bool fits(struct runner *r, double need_s)
 	return false;
 }
 
+void runner_window_end(const struct interference_snap *start, struct interference *fig)
+{
+	interference_since(start, getpid(), fig);
+}
+
 /*
  * Before a redo: one-second windows of what other processes do until one is
  * quiet, at most a minute (then the redo runs and is judged as any sample).
@@ -98,7 +103,7 @@ static enum run_state measure(struct runner *r, int row, cJSON **rec, struct int
 		*rec = cJSON_CreateObject();
 		interference_snap(&snap, getpid(), NULL, 0);
 		*o = sample_run(c, &r->ss, manifest_hit_check(r->man, c->name), *rec, r->stop);
-		interference_since(&snap, getpid(), fig);
+		r->window_end(&snap, fig);
 		if (*o == SAMPLE_INTERRUPTED || *r->stop)
 			return RUN_INTERRUPTED;
 		if (*o != SAMPLE_TARGET_LOST)
@@ -127,6 +132,7 @@ static int write_record(struct runner *r, cJSON *rec, int row, int block, int po
 		*disturbed = disturbance_judge(&r->dist, row, fig, rec, why, len);
 	else
 		interference_to_json(fig, false, NULL, rec);
+	cJSON_AddNumberToObject(rec, "schema_version", RECORD_SCHEMA_VERSION);
 	cJSON_AddNumberToObject(rec, "block", block);
 	cJSON_AddNumberToObject(rec, "sample", block + 1);
 	cJSON_AddNumberToObject(rec, "order", pos);

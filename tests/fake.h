@@ -32,12 +32,15 @@ struct fake_workload_script {
 	int symptom_at; /* this measure shows the workload's disturbance symptom; 0: none */
 	/* What happened. */
 	int measures;
+	int calibrations; /* fake_calibrated_workload_ops only */
 };
 
 extern struct fake_target_script fake_target;
 extern struct fake_workload_script fake_workload;
 extern const struct target_ops fake_target_ops;
 extern const struct workload_ops fake_workload_ops;
+/* The same, calibrated before the first sample: its argument "rate" becomes "cal<k>". */
+extern const struct workload_ops fake_calibrated_workload_ops;
 
 /* Scripts back to "all goes well" (metric 1000 ± 10 ns from seed 1), the fake clock to 0. */
 void fake_reset(void);

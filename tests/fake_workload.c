@@ -7,6 +7,7 @@
  */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cjson/cJSON.h>
 
@@ -89,4 +90,31 @@ const struct workload_ops fake_workload_ops = {
 	.event = "call",
 	.symptom = { "fake_symptom", 10 },
 	.measure = measure,
+};
+
+/* Each calibration replaces "rate" by one the manifest can show was the k-th. */
+static int calibrate(const struct workload_ctx *ctx, char **replaced, cJSON *out, char *err,
+		     size_t errlen)
+{
+	char rate[32];
+
+	(void)ctx;
+	snprintf(rate, sizeof(rate), "cal%d", ++fake_workload.calibrations);
+	replaced[0] = strdup(rate);
+	if (!replaced[0]) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	cJSON_AddStringToObject(cJSON_AddObjectToObject(out, "args"), "rate", rate);
+	return 0;
+}
+
+const struct workload_ops fake_calibrated_workload_ops = {
+	.name = "fake",
+	.summary = "a seeded metric, calibrated first (tests)",
+	.metric = { "time", "ns_per_call", "ns", NULL, 1, false },
+	.event = "call",
+	.args = { { "rate", "auto", "what calibration sets" } },
+	.measure = measure,
+	.calibrate = calibrate,
 };

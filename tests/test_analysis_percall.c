@@ -166,7 +166,8 @@ static char *slurp(const char *dir, const char *name)
 	if (getdelim(&buf, &len, '\0', f) < 0)
 		buf = strdup("");
 	fclose(f);
-	return buf;
+	/* table.txt cuts long lines at 120 columns: notes are compared as written */
+	return strcmp(name, "table.txt") ? buf : test_unwrap(buf);
 }
 
 static void expect_in(const char *dir, const char *file, const char *needle)
@@ -270,14 +271,15 @@ static void test_predicted_value(void **state)
 
 	snprintf(out, sizeof(out), "%s/out-good", base);
 	assert_int_equal(report(pc, out, flood), 0);
+	/* the terminal has the predicted value and flag, the full tables its CI too */
 	impact_line(out, "tp-null", line, sizeof(line));
-	if (!strstr(line, "-4.8% [-4.9, -4.6]"))
-		fail_msg("tp-null row \"%s\", expected \"-4.8%% [-4.9, -4.6]\" in it", line);
-	expect_in(out, "table.txt", "Predicted (%) [95% CI]");
+	if (!strstr(line, "  -4.8% ok  "))
+		fail_msg("tp-null row \"%s\", expected \"  -4.8%% ok  \" in it", line);
+	expect_in(out, "table.txt", "Predicted (%)  Sig");
 	expect_in(out, "table.txt", "p = 100000 baseline packets/s");
 	expect_in(out, "table.txt", "the receiving CPU is saturated");
-	expect_in(out, "table.md", "| -4.8% | [-4.9, -4.6] | ok |");
-	expect_in(out, "table.tex", "$-4.8$ & $[-4.9, -4.6]$ & ok");
+	expect_in(out, "table.md", "| -4.8% [-4.9, -4.6] | ok |");
+	expect_in(out, "table.tex", "$-4.8\\%$ $[-4.9, -4.6]$ & ok");
 	expect_in(out, "summary.csv",
 		  ",predicted_pct,predicted_lo,predicted_hi,"
 		  "predicted_disagrees\n");
@@ -330,18 +332,20 @@ static void test_disagreement_flag(void **state)
 	snprintf(out, sizeof(out), "%s/out-flag", base);
 	assert_int_equal(report(pc, out, flood), 0);
 	impact_line(out, "tp-map", line, sizeof(line));
-	if (!strstr(line, "]   !  "))
+	if (!strstr(line, "  -4.8% !  "))
 		fail_msg("tp-map row \"%s\", expected the '!' flag", line);
 	impact_line(out, "tp-null", line, sizeof(line));
-	if (!strstr(line, "]   ok  ") || strchr(line, '!'))
+	if (!strstr(line, "  -4.8% ok  ") || strchr(line, '!'))
 		fail_msg("tp-null row \"%s\", expected \"ok\" and no '!'", line);
 	impact_line(out, "fentry-null", line, sizeof(line));
-	if (!strstr(line, "  -   -  "))
-		fail_msg("fentry-null row \"%s\", expected a dash prediction and flag", line);
+	if (!strstr(line, "]              -  ***"))
+		fail_msg("fentry-null row \"%s\", expected a dash prediction", line);
+	expect_in(out, "table.md", "| fentry-null | 46.1 ± 0.4 |");
+	expect_in(out, "table.md", "| -10.0% [-11.4, -8.6] | - | - |");
 	expect_in(out, "table.txt", "'!' marks 1 row(s) whose measured impact's 95% CI");
 	expect_in(out, "table.txt", "  tp-map: measured -30.0% [");
 	expect_in(out, "table.txt", "2 of 3 rows matched by configuration name");
-	expect_in(out, "table.md", "| [-4.9, -4.6] | ! |");
+	expect_in(out, "table.md", "| -4.8% [-4.9, -4.6] | ! |");
 	expect_in(out, "summary.csv", ",1\n");
 	expect_no_impossible_token(out);
 }
@@ -356,8 +360,10 @@ static void expect_refused(const char *pc, const char *name, const char *why)
 	expect_in(out, "table.txt", "not shown: ");
 	expect_in(out, "table.txt", why);
 	expect_in(out, "table.md", why);
-	expect_in(out, "table.txt", "Predicted (%) [95% CI]");
-	expect_not_in(out, "table.txt", "-4.8% [");
+	expect_in(out, "table.txt", "Predicted (%)  Sig");
+	expect_not_in(out, "table.txt", "-4.8% ok");
+	expect_not_in(out, "table.txt", "-4.8% !");
+	expect_not_in(out, "table.md", "-4.8% [-4.9");
 	expect_not_in(out, "table.txt", "'!' marks");
 	expect_in(out, "summary.csv", ",predicted_disagrees\n");
 	expect_no_impossible_token(out);
@@ -406,8 +412,10 @@ static void test_refusals(void **state)
 	snprintf(out, sizeof(out), "%s/out-nokernel", base);
 	assert_int_equal(report(pc, out, flood), 0);
 	expect_in(out, "table.txt", "kernel unknown");
-	expect_in(out, "table.txt", "-4.8% [-4.9, -4.6]   ok?");
-	expect_in(out, "table.txt", "[-4.9, -4.6]   !?");
+	expect_in(out, "table.txt", "-4.8% ok?");
+	expect_in(out, "table.txt", "-4.8% !?");
+	expect_in(out, "table.md", "| -4.8% [-4.9, -4.6] | ok? |");
+	expect_in(out, "table.md", "| -4.8% [-4.9, -4.6] | !? |");
 	expect_no_impossible_token(out);
 }
 
@@ -431,11 +439,13 @@ static void test_no_nan_inf(void **state)
 	snprintf(out, sizeof(out), "%s/out-fast", base);
 	assert_int_equal(report(pc, out, flood), 0);
 	impact_line(out, "tp-null", line, sizeof(line));
-	if (!strstr(line, "  -   -  "))
+	if (!strstr(line, "]              -  "))
 		fail_msg("tp-null row \"%s\", expected a dash prediction", line);
+	expect_in(out, "table.md", "| -4.8% [-6.2, -3.3] | - | - |");
 	impact_line(out, "tp-map", line, sizeof(line));
-	if (!strstr(line, "+0.0% ["))
-		fail_msg("tp-map row \"%s\", expected \"+0.0%% [\"", line);
+	if (!strstr(line, "  +0.0% !  "))
+		fail_msg("tp-map row \"%s\", expected \"  +0.0%% !  \"", line);
+	expect_in(out, "table.md", "| +0.0% [");
 	expect_no_impossible_token(out);
 
 	/* without --percall the tables do not change: no column, no note, no csv columns */
@@ -447,7 +457,8 @@ static void test_no_nan_inf(void **state)
 	expect_not_in(out, "table.txt", "Predicted");
 	expect_not_in(out, "table.md", "Predicted");
 	expect_not_in(out, "table.tex", "Predicted");
-	expect_in(out, "summary.csv", ",steal_percent_max\n");
+	expect_in(out, "summary.csv", ",schema_version\n");
+	expect_not_in(out, "summary.csv", "predicted");
 	expect_not_in(out, "summary.csv", "predicted");
 	expect_no_impossible_token(out);
 }

@@ -99,7 +99,7 @@ static char *slurp(const char *name)
 
 static void test_text_layout(void **state)
 {
-	char *t = slurp("table.txt");
+	char *t = test_unwrap(slurp("table.txt")), *md = slurp("table.md");
 
 	(void)state;
 	/* The seed's two tables, with their headers, and baseline as the first row. */
@@ -107,8 +107,9 @@ static void test_text_layout(void **state)
 			   "Samples");
 	assert_contains(t, "\nbaseline                  19.0±0.8            23.8±1.0");
 	assert_contains(t, "PERFORMANCE IMPACT vs BASELINE");
-	assert_contains(t, "Bitrate Impact (%)   Transfer Impact (%)");
-	assert_contains(t, "+10.5%");
+	/* the flood's terminal: impact with its CI, Sig, the cost per packet (the model) */
+	assert_contains(t, "Impact (%)  Sig  ns/pkt");
+	assert_contains(t, "+10.5% [");
 	assert_contains(t, "Minimum detectable effect of this run: 8.4% of the baseline "
 			   "bitrate, 1.6 Mbit/s");
 	/* MDE 8.41% at 1e9/37109.4 = 26947 ns per packet: 0.0841 x 26947 / 0.9159 = 2474 ns */
@@ -116,11 +117,13 @@ static void test_text_layout(void **state)
 	assert_contains(t, "spin_ns=5000 set (1.01x); above twice the limit, as expected");
 	assert_contains(t, "Detection limit check: 1 of 1 spin rows set at or above twice "
 			   "the limit (4947 ns/packet) were detected\n");
-	/* the absolute difference beside the impact, in the metric's unit */
-	assert_contains(t, "+2.0 [+0.8, +3.2]");
+	/* the absolute difference beside the impact, in the metric's unit: the full tables */
+	assert_contains(md, "| +10.5% [");
+	assert_contains(md, "| +2.0 [+0.8, +3.2] |");
 	assert_contains(t, "kretprobe-fprobe-null     unsupported");
 	assert_contains(t, "0.90 !!");
 	free(t);
+	free(md);
 }
 
 static void test_csv_rows(void **state)

@@ -146,13 +146,85 @@ static void test_robust_sees_int3(void **state)
 	free(c.text);
 }
 
-/* Every column the release before wrote, same value; the rows of table.txt, same text. */
+static char *slurp(const char *name)
+{
+	char p[PATH_MAX + 64], *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	snprintf(p, sizeof(p), "%s/%s", outdir, name);
+	f = fopen(p, "r");
+	assert_sys_ok(f, p);
+	assert_cmp_int(getdelim(&buf, &len, '\0', f), >, 0);
+	fclose(f);
+	return buf;
+}
+
+/*
+ * The md row of @name ("| name | ... |") holds @cell as a whole cell, or as the value
+ * or the CI of one ("| -0.2% [-18.6, +18.2] |" holds "-0.2%" and "[-18.6, +18.2]").
+ */
+static bool md_row_has(const char *md, const char *name, const char *cell)
+{
+	char key[160], pat[160];
+	const char *row, *end;
+	const char *const forms[] = { "| %s |", "| %s [", " %s |", " %s " };
+	size_t len;
+
+	snprintf(key, sizeof(key), "\n| %s |", name);
+	row = strstr(md, key);
+	if (!row)
+		return false;
+	end = strchr(row + 1, '\n');
+	len = end ? (size_t)(end - row) : strlen(row);
+	for (size_t k = 0; k < 4; k++) {
+		snprintf(pat, sizeof(pat), forms[k], cell);
+		if (k == 3 && cell[0] != '[')
+			continue; /* a CI with a significance mark after it */
+		const char *p = strstr(row, pat);
+
+		if (p && p < row + len)
+			return true;
+	}
+	return false;
+}
+
+/* The golden impact row @line, cut at runs of two blanks, cell by cell in table.md. */
+static void impact_row_in_md(const char *md, char *line)
+{
+	char *cells[32], *p = line;
+	size_t n = 0;
+
+	line[strcspn(line, "\n")] = '\0';
+	while (*p && n < 32) {
+		char *gap = strstr(p, "  ");
+
+		cells[n++] = p;
+		if (!gap)
+			break;
+		*gap = '\0';
+		for (p = gap + 1; *p == ' '; p++)
+			;
+	}
+	assert_cmp_int(n, >=, 10);
+	for (size_t k = 1; k < n; k++)
+		if (!md_row_has(md, cells[0], cells[k]))
+			fail_msg("%s: the release's cell \"%s\" is not in its table.md row",
+				 cells[0], cells[k]);
+}
+
+/*
+ * Every column the release before wrote, same value. Its table.txt: the value table,
+ * notes and legend line by line in order (long lines as cut at 120 columns, joined);
+ * its 191-column impact table is now spread over table.txt (what fits a terminal) and
+ * table.md (every column): each of its cells must be in table.md's row.
+ */
 static void test_mean_reproduces_release(void **state)
 {
-	char path[PATH_MAX + 32], gpath[PATH_MAX + 32], line[1024];
+	char path[PATH_MAX + 32], gpath[PATH_MAX + 32], line[1024], *t, *md, *at;
 	struct csv now, before;
-	int r, k, compared = 0;
-	FILE *f, *g;
+	int r, k, compared = 0, impact_rows = 0, state_ = 0;
+	FILE *g;
 
 	(void)state;
 	report("mean");
@@ -175,27 +247,43 @@ static void test_mean_reproduces_release(void **state)
 	free(now.text);
 	free(before.text);
 
-	/* Every line of the old table.txt is in the new one, in order. */
-	snprintf(path, sizeof(path), "%s/table.txt", outdir);
+	t = test_unwrap(slurp("table.txt"));
+	md = slurp("table.md");
 	snprintf(gpath, sizeof(gpath), "%s/table.txt", golden);
-	f = fopen(path, "r");
 	g = fopen(gpath, "r");
-	assert_sys_ok(f, path);
 	assert_sys_ok(g, gpath);
-	while (fgets(line, sizeof(line), g)) {
-		char got[1024];
-		bool found = false;
+	/* state_: 0 before the impact table, 1 its header, 2 its rule, 3 its rows, 4 after */
+	for (at = t; fgets(line, sizeof(line), g);) {
+		char *found;
 
 		/* The title names the folder, which differs: the rest must not. */
 		if (!strncmp(line, "bpfcost report: ", 16))
 			continue;
-		while (!found && fgets(got, sizeof(got), f))
-			found = !strcmp(got, line);
+		if (state_ == 0 && !strcmp(line, "PERFORMANCE IMPACT vs BASELINE\n")) {
+			state_ = 1;
+		} else if (state_ == 1 && !strncmp(line, "Configuration ", 14)) {
+			state_ = 2;
+			continue;
+		} else if (state_ == 2) {
+			state_ = 3;
+			continue;
+		} else if (state_ == 3 && line[0] == '-') {
+			state_ = 4;
+			continue;
+		} else if (state_ == 3) {
+			impact_row_in_md(md, line);
+			impact_rows++;
+			continue;
+		}
+		found = strstr(at, line);
 		if (!found)
 			fail_msg("table.txt lacks, in order, the release's line: %s", line);
+		at = found + strlen(line);
 	}
-	fclose(f);
 	fclose(g);
+	assert_int_equal(impact_rows, 20);
+	free(t);
+	free(md);
 }
 
 int main(void)

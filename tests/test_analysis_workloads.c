@@ -67,7 +67,8 @@ static char *slurp(const char *dir, const char *name)
 		buf = strdup("");
 	}
 	fclose(f);
-	return buf;
+	/* table.txt cuts long lines at 120 columns: notes are compared as written */
+	return strcmp(name, "table.txt") ? buf : test_unwrap(buf);
 }
 
 static void expect_in(const char *dir, const char *file, const char *needle)

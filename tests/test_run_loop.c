@@ -22,6 +22,7 @@
 
 #include "experiments/manifest.h"
 #include "experiments/options.h"
+#include "experiments/record_check.h"
 #include "experiments/results.h"
 #include "experiments/run_settings.h"
 #include "experiments/runner.h"
@@ -40,7 +41,11 @@ struct loop {
 	struct run_settings rs;
 	volatile sig_atomic_t stop;
 	int redo_waits;
-	double redo_wait_s; /* fake time a wait before a redo takes */
+	double redo_wait_s;		 /* fake time a wait before a redo takes */
+	const struct workload_ops *wops; /* NULL: fake_workload_ops */
+	/* Scripted: what other processes used in each calibration window (then 0). */
+	double window_cpu[4];
+	int windows, calibration_waits;
 };
 
 static struct loop loop;
@@ -92,10 +97,18 @@ static int teardown(void **state)
 static enum run_state no_wait(struct runner *r, const char *row)
 {
 	(void)r;
-	(void)row;
 	loop.redo_waits++;
+	loop.calibration_waits += !strcmp(row, "calibration");
 	fake_advance(loop.redo_wait_s);
 	return RUN_GO;
+}
+
+static void scripted_window(const struct interference_snap *start, struct interference *fig)
+{
+	(void)start;
+	memset(fig, 0, sizeof(*fig));
+	fig->foreign_cpu = loop.windows < 4 ? loop.window_cpu[loop.windows] : 0;
+	loop.windows++;
 }
 
 /* One run of the loop on the folder, as bpfcost-run would (a new manifest, or the one there). */
@@ -118,7 +131,8 @@ static int run_loop(bool resume)
 	loop.stop = 0;
 	runner_init(&r, &loop.rs, &loop.m, loop.dir, man, &loop.stop);
 	r.tops = &fake_target_ops;
-	r.wops = &fake_workload_ops;
+	r.wops = loop.wops ?: &fake_workload_ops;
+	r.window_end = scripted_window;
 	r.now = fake_now;
 	r.started = fake_now();
 	r.before_redo = no_wait;
@@ -130,6 +144,7 @@ static int run_loop(bool resume)
 /* What the folder holds: records per (row, block), errors, disturbed ones. */
 struct tally {
 	int records, errors, disturbed;
+	int schema_current;	  /* records that say they are of RECORD_SCHEMA_VERSION */
 	int per_pair[N_ROWS][64]; /* clean or error records */
 	int disturbed_pair[N_ROWS][64];
 };
@@ -142,6 +157,9 @@ static void count_record(const cJSON *rec, void *arg)
 	int i;
 
 	t->records++;
+	t->schema_current +=
+		cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(rec, "schema_version")) ==
+		RECORD_SCHEMA_VERSION;
 	for (i = 0; i < N_ROWS; i++) {
 		if (!name || strcmp(name, rows[i]) || !cJSON_IsNumber(block) ||
 		    block->valueint < 0 || block->valueint >= 64)
@@ -219,6 +237,7 @@ static void test_every_sample_once(void **state)
 	t = tally();
 	expect_int("records", t.records, N_ROWS * 3);
 	expect_int("error records", t.errors, 0);
+	expect_int("records with the current schema_version", t.schema_current, t.records);
 	expect_each_pair_once(&t, 3);
 	man = manifest();
 	expect_str(man, "state", "complete");
@@ -564,6 +583,60 @@ static void test_target_args_hostile(void **state)
 	}
 }
 
+/* The calibration's "rate" in the manifest and how many ramps it took. */
+static void expect_calibration(const char *rate, int attempts, int disturbed, bool last_disturbed)
+{
+	cJSON *man = manifest();
+	const cJSON *cal = cJSON_GetObjectItemCaseSensitive(man, "calibration");
+
+	expect_str(cJSON_GetObjectItemCaseSensitive(cal, "args"), "rate", rate);
+	expect_int("calibration.attempts",
+		   (int)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(cal, "attempts")),
+		   attempts);
+	expect_int("calibration.disturbed_attempts",
+		   cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(cal, "disturbed_attempts")),
+		   disturbed);
+	expect_int("calibration.disturbed",
+		   cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(cal, "disturbed")),
+		   last_disturbed);
+	cJSON_Delete(man);
+}
+
+/*
+ * A ramp while other work ran found too little capacity: the runner waits for
+ * quiet and ramps again; the disturbed ramp is kept, the clean one stands.
+ */
+static void test_disturbed_calibration_redone(void **state)
+{
+	(void)state;
+	loop.wops = &fake_calibrated_workload_ops;
+	loop.rs.disturb_cpu = 0.25;
+	loop.window_cpu[0] = 1.5;
+	expect_int("exit", run_loop(false), 0);
+	expect_int("calibrations", fake_workload.calibrations, 2);
+	expect_int("waits for quiet before a calibration", loop.calibration_waits, 1);
+	expect_calibration("cal2", 2, 1, false);
+	/* A resumed run reuses the manifest's calibration: no ramp at all. */
+	loop.rs.n = 4;
+	expect_int("exit on resume", run_loop(true), 0);
+	expect_int("calibrations after the resume", fake_workload.calibrations, 2);
+	expect_clean_targets();
+}
+
+/* Never quiet: three ramps, the last stands, marked disturbed for the report's load check. */
+static void test_calibration_never_quiet(void **state)
+{
+	(void)state;
+	loop.wops = &fake_calibrated_workload_ops;
+	loop.rs.disturb_cpu = 0.25;
+	loop.window_cpu[0] = loop.window_cpu[1] = loop.window_cpu[2] = 1.0;
+	expect_int("exit", run_loop(false), 0);
+	expect_int("calibrations", fake_workload.calibrations, 3);
+	expect_int("waits for quiet before a calibration", loop.calibration_waits, 2);
+	expect_calibration("cal3", 3, 2, true);
+	expect_clean_targets();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -587,6 +660,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_target_args_recorded_and_restored, setup,
 						teardown),
 		cmocka_unit_test(test_target_args_hostile),
+		cmocka_unit_test_setup_teardown(test_disturbed_calibration_redone, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_calibration_never_quiet, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

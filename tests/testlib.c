@@ -438,3 +438,19 @@ int count_marked_net_namespaces(void)
 		closedir(d);
 	return n;
 }
+
+char *test_unwrap(char *s)
+{
+	char *r = s, *w = s;
+
+	while (*r) {
+		if (!strncmp(r, "\n    ", 5)) {
+			*w++ = ' ';
+			r += 5;
+		} else {
+			*w++ = *r++;
+		}
+	}
+	*w = '\0';
+	return s;
+}

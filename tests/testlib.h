@@ -83,6 +83,11 @@ long udp_loopback_flood(long count, size_t size);
 const char *test_excerpt(const char *s);
 /* "nothing", "a regular file", "a symbolic link", "a FIFO"...: what is at @path (lstat). */
 const char *test_file_kind(const char *path);
+/*
+ * table.txt's lines as they were before text_wrap() cut them at 120 columns: each
+ * "\n" + four blanks joined back into one blank, in place. Returns @s.
+ */
+char *test_unwrap(char *s);
 /* The text around offset @at of @s, for "found it here" messages. */
 const char *test_excerpt_at(const char *s, size_t at);
 
