@@ -25,7 +25,8 @@ static const char header[] =
 	"hl_impact_ci95_high,mw_p_value,mw_p_holm,mw_significance,hl_mde_percent,"
 	"hl_n_for_significance,"
 	"n_disturbed,blocks_without_clean_sample,foreign_cpu_max,psi_some_percent_mean,"
-	"steal_percent_max";
+	"steal_percent_max,"
+	"precision_target,precision_unit,diff_ci95_half_width";
 
 /* --percall only, after every other column so readers by position keep working. */
 static const char percall_header[] = ",predicted_pct,predicted_lo,predicted_hi,predicted_disagrees";
@@ -86,6 +87,12 @@ int summary_csv_write(const struct run *run, FILE *f)
 		}
 		fprintf(f, ",%zu,%zu", c->n_disturbed, c->n_unclean);
 		CSV_NUMS(f, c->foreign_cpu_max, c->psi_some_mean, c->steal_max);
+		/* PRECISION in % or in the unit: the target as judged, and the width in the unit.
+		 */
+		csv_next_num(f,
+			     isnan(run->precision_pct) ? run->precision_abs : run->precision_pct);
+		csv_next_str(f, run->precision_unit);
+		csv_next_num(f, c->half_width);
 		if (run->percall.asked) {
 			CSV_NUMS(f, c->predicted_pct, c->predicted_lo, c->predicted_hi);
 			/* Empty where no flag was judged ("-" in the tables). */
