@@ -275,7 +275,10 @@ const struct option_def option_table[] = {
 	  "within ±P (rows stop one by one; N is then the least per row): P% of the baseline "
 	  "(a bare number is a percentage, as before units), or P in the metric's unit per "
 	  "event: 2ns (trigger, CLOCK=real), 1insn (CLOCK=instructions), 0.5Mbit/s (iperf)",
-	  NULL, NULL, OPT_CUSTOM, 0, parse_precision, check_precision },
+	  NULL,
+	  "a number above 0 and its unit: 5% (or 5) up to 1000%, or the metric's unit per event "
+	  "(up to 1e12): 2ns, 1insn, 0.5Mbit/s",
+	  OPT_CUSTOM, 0, parse_precision, check_precision },
 	{ "max-n", 0, "MAX_N", "N", "1000", "with --precision: samples per row at most", NULL,
 	  "an integer, 2 to 100000", OPT_INT, F(rs.max_n), NULL, check_max_n },
 	{ "budget", 0, "BUDGET", "MIN", NULL,
