@@ -400,6 +400,32 @@ static void test_precision_in_ns_budget(void **state)
 	expect_clean_targets();
 }
 
+/*
+ * BUDGET counts what samples take, not DURATION: samples asked for 10 s that
+ * take 1 s (a trigger sample of fixed calls) go on until the budget is spent.
+ * Guessing 10 s per sample would stop after one block of 3 samples.
+ */
+static void test_budget_counts_measured_samples(void **state)
+{
+	struct tally t;
+	cJSON *man;
+
+	(void)state;
+	fake_workload.took = 1;
+	loop.rs.precision = 0.01;
+	loop.rs.precision_unit = "ns";
+	loop.rs.n = 4;
+	loop.rs.max_n = 1000;
+	loop.rs.budget_min = 1; /* 60 s: the check (1 s), then blocks of 3 x 1 s: 19 fit */
+	expect_int("exit code", run_loop(false), 0);
+	t = tally();
+	expect_int("records", t.records, N_ROWS * 19);
+	man = manifest();
+	expect_str(cJSON_GetObjectItemCaseSensitive(man, "precision"), "stopped", "budget");
+	cJSON_Delete(man);
+	expect_clean_targets();
+}
+
 /* A target lost mid-sample is restarted, and the sample measured again: no gap, no repeat. */
 static void test_lost_target_restarted(void **state)
 {
@@ -633,6 +659,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_precision_in_ns_reached, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_precision_in_ns_not_reached, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_precision_in_ns_budget, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_budget_counts_measured_samples, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_max_n_caps, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lost_target_restarted, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_target_lost_for_good, setup, teardown),
