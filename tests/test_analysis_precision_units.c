@@ -102,11 +102,12 @@ static void test_split(void **state)
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		if (!precision_split(bad[i], &v, &u))
 			fail_msg("'%s' accepted as %g '%s'; expected refused", bad[i], v, u);
-	assert_true(precision_value_ok(1000, "%"));
-	assert_false(precision_value_ok(1001, "%"));
-	assert_true(precision_value_ok(5000, "ns"));
-	assert_false(precision_value_ok(0, "ns"));
-	assert_false(precision_value_ok(INFINITY, "ns"));
+	/* Percent up to 1000, a unit up to PRECISION_ABS_MAX; never 0 or inf. */
+	assert_int_equal(precision_value_ok(1000, "%"), true);
+	assert_int_equal(precision_value_ok(1001, "%"), false);
+	assert_int_equal(precision_value_ok(5000, "ns"), true);
+	assert_int_equal(precision_value_ok(0, "ns"), false);
+	assert_int_equal(precision_value_ok(INFINITY, "ns"), false);
 }
 
 /* A per-call record in ns of @config, block @block. */
