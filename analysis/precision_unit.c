@@ -32,7 +32,9 @@ int precision_split(const char *text, double *value, const char **unit)
 	if (!text || !(isdigit((unsigned char)text[0]) || text[0] == '.'))
 		return -1; /* no sign, no space, no "inf": a plain positive number first */
 	*value = strtod(text, &end);
-	if (end == text || !isfinite(*value))
+	/* Decimal only: strtod would read 0x10 as 16 too. */
+	if (end == text || !isfinite(*value) ||
+	    strspn(text, "0123456789.eE+-") < (size_t)(end - text))
 		return -1;
 	while (*end == ' ')
 		end++;

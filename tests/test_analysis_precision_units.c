@@ -87,7 +87,8 @@ static void expect_split(const char *text, double value, const char *unit)
 /* A number first, then its unit; a bare number keeps meaning percent. */
 static void test_split(void **state)
 {
-	static const char *const bad[] = { "", "ns", "-2ns", "+2", " 2", "inf", "nan", "abc5" };
+	static const char *const bad[] = { "",	  "ns",	 "-2ns", "+2",	" 2",
+					   "inf", "nan", "abc5", "0x10" };
 	const char *u;
 	double v;
 	size_t i;
