@@ -27,6 +27,7 @@ libanalysis_OBJS := $(patsubst %.c,$(OUT)/%.o, \
 	analysis/plot.c \
 	analysis/plot_data.c \
 	analysis/precision.c \
+	analysis/precision_unit.c \
 	analysis/record_parse.c \
 	analysis/records.c \
 	analysis/robust.c \

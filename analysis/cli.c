@@ -36,9 +36,9 @@ struct opts {
 	const char *out;
 	bool plots;
 	bool quiet;
-	bool paper;	     /* --paper: compile paper.pdf too */
-	double precision;    /* --precision; NAN: the run's own target, if it had one */
-	const char *percall; /* --percall: a per-call run predicting this flood's impacts */
+	bool paper;	       /* --paper: compile paper.pdf too */
+	const char *precision; /* --precision; NULL: the run's own target, if it had one */
+	const char *percall;   /* --percall: a per-call run predicting this flood's impacts */
 	enum estimator estimator;
 };
 
@@ -52,7 +52,9 @@ static void usage(FILE *f)
 		   "RESULTS_DIR defaults to results/latest.\n\n"
 		   "  -o, --out DIR   write derived files to DIR instead of RESULTS_DIR\n"
 		   "      --no-plots  skip gnuplot\n"
-		   "      --precision P  judge each row's impact CI half-width against P %%\n"
+		   "      --precision P  judge each row's added-cost 95%% CI half-width against\n"
+		   "                  P: 5%% (or a bare 5) of the baseline, or in the metric's\n"
+		   "                  unit per event: 2ns, 1insn, 0.5Mbit/s\n"
 		   "                  (default: the run's PRECISION, if it had one)\n"
 		   "      --percall DIR  beside each flood impact, the impact predicted from the\n"
 		   "                  added cost per call of DIR, a WORKLOAD=trigger run of the\n"
@@ -75,7 +77,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 {
 	int c;
 
-	*o = (struct opts){ .dir = "results/latest", .plots = true, .precision = NAN };
+	*o = (struct opts){ .dir = "results/latest", .plots = true };
 	optind = 0; /* report_cli may run more than once in one process (tests) */
 	while ((c = cli_getopt(
 			argc, argv,
@@ -89,16 +91,19 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			o->plots = false;
 			break;
 		case 'C': {
-			char *end;
+			const char *unit;
+			double v;
 
-			o->precision = strtod(optarg, &end);
-			if (*end || end == optarg || !precision_target_ok(o->precision)) {
+			/* The unit is judged once the run's metric is known. */
+			if (precision_split(optarg, &v, &unit)) {
 				fprintf(msg,
-					"bpfcost-report: bad --precision '%s'; valid: a percentage "
-					"above 0, at most 1000\n",
+					"bpfcost-report: bad --precision '%s'; valid: a number "
+					"above "
+					"0 with a unit: 5%% (or 5), or the metric's, e.g. 2ns\n",
 					SHOW(optarg));
 				return EXIT_INPUT;
 			}
+			o->precision = optarg;
 			break;
 		}
 		case 'R':
@@ -269,6 +274,30 @@ static int open_dirs(const struct opts *o, int *in, int *out)
 	return 0;
 }
 
+/*
+ * --precision, else the run's own target. A unit not of the run's metric is
+ * refused when this command line asks for it, and left out (said on stderr)
+ * when only the manifest does: the folder may come from anyone.
+ */
+static int judge_precision(struct run *run, const struct opts *o)
+{
+	char err[256];
+	const char *unit;
+	double v = NAN;
+
+	if (o->precision && !precision_split(o->precision, &v, &unit) &&
+	    run_precision(run, v, unit, err, sizeof(err))) {
+		fprintf(msg, "bpfcost-report: bad --precision '%s': %s\n", SHOW(o->precision),
+			SHOW(err));
+		return -1;
+	}
+	if (!o->precision &&
+	    run_precision(run, run->precision_asked, run->precision_asked_unit, err, sizeof(err)))
+		fprintf(msg, "bpfcost-report: manifest.json: precision target not used: %s\n",
+			SHOW(err));
+	return 0;
+}
+
 static int report(int argc, char **argv)
 {
 	char sbuf[PATH_MAX];
@@ -302,8 +331,10 @@ static int report(int argc, char **argv)
 		ret = EXIT_ANALYSIS;
 		goto out;
 	}
-	if (!err)
-		run_precision(&run, isnan(o.precision) ? run.precision_pct : o.precision);
+	if (!err && judge_precision(&run, &o)) {
+		ret = EXIT_INPUT;
+		goto out;
+	}
 	if (!err && o.percall) {
 		err = run_percall(&run, o.dir, o.percall);
 		if (!err && run.percall.refused[0])

@@ -178,6 +178,17 @@ static void get_precision(const struct col_ctx *k, struct col_cell *o)
 	o->x[3] = r->projected_n;
 }
 
+static void get_precision_abs(const struct col_ctx *k, struct col_cell *o)
+{
+	const struct run *run = k->run;
+
+	X3(o, isnan(run->precision_pct) ? run->precision_abs : run->precision_pct, NAN, NAN);
+}
+
+GET(get_half_width, r->half_width, NAN, NAN)
+
+GET_S(get_precision_unit, k->run->precision_unit)
+
 /* "!", "ok", "-" in the tables; in summary.csv 1, 0 or empty where not judged. */
 static void get_vs_pred(const struct col_ctx *k, struct col_cell *o)
 {
@@ -307,6 +318,10 @@ const struct column col_model[] = {
 	CSV(("stats_cost_p_value", "stats_cost_p_holm"), get_stats_cost_p),
 	CSV(("stats_cost_significance"), get_stats_sig, TEXT),
 	CSV(("schema_version"), get_schema, INT),
+	/* PRECISION in % or in the metric's unit: the target as judged, the width in the unit. */
+	CSV(("precision_target"), get_precision_abs),
+	CSV(("precision_unit"), get_precision_unit, TEXT),
+	CSV(("diff_ci95_half_width"), get_half_width),
 	/* --percall: beside the measured impact in the tables, last in summary.csv as before. */
 	COL("Predicted (%)", ("predicted_pct", "predicted_lo", "predicted_hi"), COL_ALL, I, 11,
 	    when_percall_asked, CF_EST, get_predicted, .prec = 1, .suffix = "%",

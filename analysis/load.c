@@ -19,7 +19,7 @@ int run_load_at(struct run *run, int dfd, FILE *diag)
 	FILE *f;
 
 	memset(run, 0, sizeof(*run));
-	run->precision_pct = NAN;
+	run->precision_pct = run->precision_abs = run->precision_asked = NAN;
 	run->ctx.n = NAN;
 	f = infile_open(dfd, "samples.jsonl", SAMPLES_MAX, &err);
 	if (!f)
@@ -67,15 +67,24 @@ static bool want_key(const char *k)
 	return false;
 }
 
-/* The run's PRECISION target; anything but a sane percentage is ignored. */
+/*
+ * The run's PRECISION target: {"target": 2, "unit": "ns"}, or {"target_pct": 5}
+ * from before units. Kept as recorded; run_precision() judges the value and
+ * the unit against the records' metric (a unit of another metric is no target).
+ */
 static void precision_load(struct run *run, const cJSON *root)
 {
 	const cJSON *p = cJSON_GetObjectItemCaseSensitive(root, "precision");
-	const char *stop = json_str(p, "stopped");
+	const char *stop = json_str(p, "stopped"), *unit = json_str(p, "unit");
 	double t;
 
-	if (json_num(p, "target_pct", &t) && precision_target_ok(t))
-		run->precision_pct = t;
+	if (json_num(p, "target", &t) && unit && strlen(unit) < sizeof(run->precision_asked_unit)) {
+		run->precision_asked = t;
+		strcpy(run->precision_asked_unit, unit);
+	} else if (json_num(p, "target_pct", &t)) {
+		run->precision_asked = t;
+		strcpy(run->precision_asked_unit, "%");
+	}
 	/* Only ever compared with known codes, never printed. */
 	if (stop && strlen(stop) < sizeof(run->precision_stop))
 		strcpy(run->precision_stop, stop);

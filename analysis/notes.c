@@ -376,27 +376,33 @@ static const char *precision_stop_text(const struct run *run)
 	return NULL;
 }
 
-/* PRECISION: per row, whether the impact CI is as narrow as asked, and what n would make it. */
+/* PRECISION: per row, whether the added cost's CI is as narrow as asked, and what n would make it.
+ */
 static int precision_lines(const struct run *run, struct notes *n)
 {
 	const char *why = precision_stop_text(run);
+	bool pct = !isnan(run->precision_pct);
+	double want = pct ? run->precision_pct : run->precision_abs;
+	char target[64];
 	size_t i, rows = 0, reached = 0;
 	int err;
 
-	if (isnan(run->precision_pct))
+	if (isnan(want))
 		return 0;
 	for (i = 0; i < run->n_rows; i++) {
 		rows += &run->rows[i] != run->baseline && run->rows[i].n_ok;
 		reached += run->rows[i].reached;
 	}
+	precision_text(target, sizeof(target), "%.3g", want, run->precision_unit);
 	err = add(n,
-		  "Precision target: 95%% CI of each impact within ±%s%% of the baseline; "
+		  "Precision target: 95%% CI of each row's added cost within %s%s; "
 		  "%zu of %zu rows reached it%s%s",
-		  FMT("%.3g", run->precision_pct), reached, rows,
+		  target, pct ? " of the baseline" : "", reached, rows,
 		  why ? "; the run stopped because " : "", why ?: "");
 	for (i = 0; i < run->n_rows && !err; i++) {
 		const struct row_stats *c = &run->rows[i];
-		char proj[64];
+		double width = pct ? c->half_width_pct : c->half_width;
+		char proj[64], got[64];
 
 		if (c == run->baseline || !c->n_ok)
 			continue;
@@ -407,11 +413,13 @@ static int precision_lines(const struct run *run, struct notes *n)
 				 FMT("%.0f", c->projected_n));
 		else
 			snprintf(proj, sizeof(proj), "not computable (no spread known)");
-		if (isfinite(c->half_width_pct))
-			err = add(n, "  %s: ±%s%% with n=%zu (baseline n=%zu): %s; projected N %s",
-				  c->name, FMT("%.2f", c->half_width_pct), c->value.n,
-				  run->baseline->value.n, c->reached ? "reached" : "NOT reached",
-				  proj);
+		if (isfinite(width))
+			err = add(n, "  %s: %s with n=%zu (baseline n=%zu): %s; projected N %s",
+				  c->name,
+				  precision_text(got, sizeof(got), "%.2f", width,
+						 run->precision_unit),
+				  c->value.n, run->baseline->value.n,
+				  c->reached ? "reached" : "NOT reached", proj);
 		else
 			err = add(n, "  %s: width not computable with n=%zu: NOT reached", c->name,
 				  c->value.n);

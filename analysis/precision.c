@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * PRECISION=<percent>: how wide each row's impact CI is against the target,
- * and how many samples per row would have reached it. Shared by the report
+ * PRECISION=5% or 2ns: how wide each row's added-cost CI is against the
+ * target (in % of the baseline, or in the metric's unit), and how many
+ * samples per row would have reached it. Shared by the report
  * (the precision table) and the runner (which rows still need samples), so
  * the two can never disagree about "reached".
  */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "analysis/run.h"
@@ -19,33 +21,35 @@ bool precision_target_ok(double pct)
 }
 
 /*
- * Half-width of the impact's 95% CI with n samples in both the row and the
- * baseline, the sds as measured: Welch's interval, in % of the baseline mean.
+ * Half-width of the added cost's 95% CI with n samples in both the row and the
+ * baseline, the sds as measured: Welch's interval, times @per_unit (100 over
+ * the baseline for %, 1 for the metric's unit).
  */
-static double half_width_at(double sr, double sb, double base, double n)
+static double half_width_at(double sr, double sb, double per_unit, double n)
 {
 	double vr = sr * sr / n, vb = sb * sb / n;
 
 	if (!(vr + vb > 0))
 		return 0;
 	return stats_t_quantile(0.975, stats_welch_df(vr, (size_t)n, vb, (size_t)n)) *
-	       sqrt(vr + vb) / fabs(base) * 100;
+	       sqrt(vr + vb) * per_unit;
 }
 
 /* Smallest equal n reaching @target, by doubling then bisection (the width falls with n). */
 static double projected_n(const struct row_stats *c, const struct row_stats *b, double target,
-			  enum estimator est)
+			  bool pct, enum estimator est)
 {
 	/* The robust shift's interval is the t interval at the robust sds over 3/pi. */
 	double eff = est == EST_MEAN ? 1 : sqrt(STATS_MW_EFFICIENCY);
 	double sr = (est == EST_MEAN ? c->value.sd : c->value.robust_sd) / eff;
 	double sb = (est == EST_MEAN ? b->value.sd : b->value.robust_sd) / eff;
 	double base = est == EST_MEAN ? b->value.mean : b->value.median;
+	double per_unit = pct ? 100 / fabs(base) : 1;
 	double lo = 2, hi = 2;
 
-	if (!isfinite(sr) || !isfinite(sb) || !isfinite(base) || base == 0)
+	if (!isfinite(sr) || !isfinite(sb) || !isfinite(per_unit) || (pct && base == 0))
 		return NAN;
-	while (half_width_at(sr, sb, base, hi) > target) {
+	while (half_width_at(sr, sb, per_unit, hi) > target) {
 		lo = hi;
 		hi *= 2;
 		if (hi > PROJECTED_N_MAX)
@@ -56,7 +60,7 @@ static double projected_n(const struct row_stats *c, const struct row_stats *b, 
 	while (hi - lo > 1) {
 		double mid = floor((lo + hi) / 2);
 
-		if (half_width_at(sr, sb, base, mid) > target)
+		if (half_width_at(sr, sb, per_unit, mid) > target)
 			lo = mid;
 		else
 			hi = mid;
@@ -64,27 +68,56 @@ static double projected_n(const struct row_stats *c, const struct row_stats *b, 
 	return hi;
 }
 
-void run_precision(struct run *run, double target_pct)
+/* The target judged: @unit checked against the run's metric (a manifest is hostile). */
+static int set_target(struct run *run, double target, const char *unit, char *err, size_t errlen)
+{
+	char canon[PRECISION_UNIT_LEN];
+
+	run->precision_pct = run->precision_abs = NAN;
+	run->precision_unit[0] = '\0';
+	if (isnan(target))
+		return 0;
+	if (precision_unit_for(unit, run->metric.unit, run->metric.event, canon, sizeof(canon), err,
+			       errlen))
+		return -1;
+	if (!precision_value_ok(target, canon)) {
+		snprintf(err, errlen, "target %g %s: out of bounds", target, canon);
+		return -1;
+	}
+	if (!strcmp(canon, "%"))
+		run->precision_pct = target;
+	else
+		run->precision_abs = target;
+	snprintf(run->precision_unit, sizeof(run->precision_unit), "%s", canon);
+	return 0;
+}
+
+int run_precision(struct run *run, double target, const char *unit, char *err, size_t errlen)
 {
 	const struct row_stats *b = run->baseline;
+	int ret = set_target(run, target, unit, err, errlen);
+	bool pct = !isnan(run->precision_pct);
+	double want = pct ? run->precision_pct : run->precision_abs;
 	size_t i;
 
-	run->precision_pct = precision_target_ok(target_pct) ? target_pct : NAN;
 	for (i = 0; i < run->n_rows; i++) {
 		struct row_stats *c = &run->rows[i];
 
-		c->half_width_pct = NAN;
+		c->half_width_pct = c->half_width = NAN;
 		c->projected_n = NAN;
 		c->reached = false;
 		if (c == b || !b || !c->n_ok)
 			continue;
 		if (isfinite(c->impact_lo) && isfinite(c->impact_hi))
 			c->half_width_pct = (c->impact_hi - c->impact_lo) / 2;
-		if (isnan(run->precision_pct))
+		if (isfinite(c->diff_lo) && isfinite(c->diff_hi))
+			c->half_width = (c->diff_hi - c->diff_lo) / 2;
+		if (isnan(want))
 			continue;
-		c->reached = c->half_width_pct <= run->precision_pct;
-		c->projected_n = projected_n(c, b, run->precision_pct, run->estimator);
+		c->reached = (pct ? c->half_width_pct : c->half_width) <= want;
+		c->projected_n = projected_n(c, b, want, pct, run->estimator);
 	}
+	return ret;
 }
 
 bool precision_needs_more(const struct row_stats *c)

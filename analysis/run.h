@@ -16,6 +16,9 @@
 
 #define ALPHA 0.05
 #define POWER 0.80
+/* PRECISION in the metric's unit (precision_unit.c) */
+#define PRECISION_UNIT_LEN 32
+#define PRECISION_ABS_MAX  1e12 /* in the metric's unit: any sane half-width is far below */
 
 /*
  * Which estimator the headline impact, CI, p and significance columns use.
@@ -77,9 +80,10 @@ struct row_stats {
 	char mechanism[32]; /* "mixed" if samples disagree */
 	double spin_ns;
 	struct estimate est[EST_COUNT]; /* both; the fields above hold run->estimator's */
-	/* PRECISION=<percent>, filled by run_precision() */
+	/* PRECISION, filled by run_precision() */
 	double half_width_pct; /* of the impact's 95% CI, in % of the baseline */
-	bool reached;	       /* half_width_pct <= the target */
+	double half_width;     /* of the added cost's 95% CI (diff_lo, diff_hi), in the unit */
+	bool reached;	       /* the half-width in the target's unit <= the target */
 	double projected_n;    /* equal n per row and baseline to reach it; INFINITY: too many */
 	/* --percall, filled by run_percall(): the impact the per-call cost predicts; NAN: none */
 	double predicted_pct, predicted_lo, predicted_hi; /* lo, hi from the per-call 95% CI */
@@ -138,8 +142,14 @@ struct run {
 	double mde_by[EST_COUNT][2]; /* run-level MDE per estimator: [pct, abs] */
 	size_t n_disturbed;	     /* disturbed records in the run */
 	struct ladder ladder;
-	double precision_pct;	 /* target half-width (%), NAN: none asked */
-	char precision_stop[16]; /* the runner's stop code: reached, budget, max_n, ... */
+	/* PRECISION: the manifest's target as recorded (hostile until run_precision() judges it) */
+	double precision_asked;			       /* NAN: none recorded */
+	char precision_asked_unit[PRECISION_UNIT_LEN]; /* "%", or a unit per event: "ns" */
+	/* The target judged by run_precision(): at most one of the two is not NAN. */
+	double precision_pct;			 /* target half-width in % of the baseline */
+	double precision_abs;			 /* target half-width in precision_unit */
+	char precision_unit[PRECISION_UNIT_LEN]; /* the metric's unit per event: "ns", "insn" */
+	char precision_stop[16]; /* the runner's stop code: reached, budget, max_n */
 	size_t n_failed;
 	struct manifest_field manifest[8];
 	size_t n_manifest;
@@ -168,11 +178,30 @@ int run_load_at(struct run *run, int dfd, FILE *diag);
 int manifest_load_at(struct run *run, int dfd);
 
 /*
- * Each row's impact CI half-width against @target_pct (NAN: none; widths are
- * still filled), and the n that would reach it. After run_analyse().
+ * Each row's added-cost CI half-width (in % of the baseline and in the unit)
+ * against @target in @unit ("%" or NULL: percent; else the metric's unit per
+ * event, as precision_unit_for() accepts it), and the n that would reach it.
+ * @target NAN: no target (widths are still filled). After run_analyse(). 0, or
+ * -1 with @err when the unit is not the run's metric's (then no target).
  */
-void run_precision(struct run *run, double target_pct);
+int run_precision(struct run *run, double target, const char *unit, char *err, size_t errlen);
 bool precision_target_ok(double pct);
+
+/* precision_unit.c: PRECISION=5%, 5 (percent), 2ns, 1insn: units from the metric. */
+/* "2ns" into 2 and "ns", "5" into 5 and "%": 0, or -1 when no plain number comes first. */
+int precision_split(const char *text, double *value, const char **unit);
+/* @v is a target in @canon_unit: % above 0 and at most 1000, a unit above 0. */
+bool precision_value_ok(double v, const char *canon_unit);
+/*
+ * @typed ("%", "", "ns", "ns/call", "insn", "instructions") as a unit for a
+ * metric in @metric_unit counted per @event: its recorded spelling ("%", "ns",
+ * "insn", "Mbit/s") into @canon, or -1 with @err naming the metric's unit.
+ */
+int precision_unit_for(const char *typed, const char *metric_unit, const char *event, char *canon,
+		       size_t len, char *err, size_t errlen);
+/* "±5%", "±2.13 ns" (@spec formats the number, as fmt_spec()): @buf. */
+const char *precision_text(char *buf, size_t len, const char *spec, double value,
+			   const char *canon_unit);
 /* Whether the runner should give this row more samples. */
 bool precision_needs_more(const struct row_stats *c);
 

@@ -159,15 +159,7 @@ cJSON *manifest_new(const struct run_settings *s, const struct matrix *m)
 	else
 		cJSON_AddNullToObject(set, "disturb_cpu");
 	cJSON_AddStringToObject(set, "estimator", s->estimator);
-	if (s->precision > 0 || s->budget_min > 0) {
-		cJSON *p = cJSON_AddObjectToObject(man, "precision");
-
-		if (s->precision > 0)
-			cJSON_AddNumberToObject(p, "target_pct", s->precision);
-		cJSON_AddNumberToObject(p, "budget_min", s->budget_min);
-		cJSON_AddNumberToObject(p, "min_n", s->n);
-		cJSON_AddNumberToObject(p, "max_n", s->precision > 0 ? s->max_n : s->n);
-	}
+	manifest_precision(man, s);
 	names = cJSON_AddArrayToObject(man, "configs");
 	for (i = 0; i < m->n; i++)
 		cJSON_AddItemToArray(names, cJSON_CreateString(m->configs[i].name));
@@ -267,7 +259,6 @@ int manifest_target_args_back(const cJSON *man, const struct target_ops *t, cons
 static int numbers(const cJSON *man, const cJSON *set, struct run_settings *s, char *err,
 		   size_t errlen)
 {
-	const cJSON *prec = cJSON_GetObjectItemCaseSensitive(man, "precision");
 	long long v;
 
 	if (json_exact_int(man, "N", RS_N_MIN, RS_N_MAX, &v, err, errlen))
@@ -285,26 +276,7 @@ static int numbers(const cJSON *man, const cJSON *set, struct run_settings *s, c
 	s->spin_ns = (long)v;
 	if (json_finite(set, "hit_check_s", &s->check_s, err, errlen))
 		return -1;
-	s->precision = 0;
-	s->budget_min = 0;
-	s->max_n = s->n;
-	if (!prec)
-		return 0;
-	if (!cJSON_IsObject(prec)) {
-		snprintf(err, errlen, "precision: not an object");
-		return -1;
-	}
-	if (cJSON_GetObjectItemCaseSensitive(prec, "target_pct") &&
-	    json_finite(prec, "target_pct", &s->precision, err, errlen))
-		return -1;
-	if (json_finite(prec, "budget_min", &s->budget_min, err, errlen))
-		return -1;
-	if (s->precision > 0) {
-		if (json_exact_int(prec, "max_n", RS_MAX_N_MIN, RS_N_MAX, &v, err, errlen))
-			return -1;
-		s->max_n = (int)v;
-	}
-	return 0;
+	return manifest_precision_back(man, s, err, errlen);
 }
 
 /*

@@ -32,11 +32,12 @@ struct run_settings {
 	long spin_ns;
 	double check_s;
 	uint64_t seed;
-	double precision;      /* target impact CI half-width in %; 0: fixed N */
-	double budget_min;     /* wall-time cap in minutes; 0: none */
-	int max_n;	       /* with precision: samples per row at most */
-	bool pin, bind;	       /* guest: --pin, --bind (target_options.pin, .bind) */
-	int redo_limit;	       /* --redo: redos of disturbed samples per row over the run */
+	double precision;	    /* target added-cost CI half-width; 0: fixed N */
+	const char *precision_unit; /* as typed: "%" (NULL too), or the metric's ("ns", "insn") */
+	double budget_min;	    /* wall-time cap in minutes; 0: none */
+	int max_n;		    /* with precision: samples per row at most */
+	bool pin, bind;		    /* guest: --pin, --bind (target_options.pin, .bind) */
+	int redo_limit;		    /* --redo: redos of disturbed samples per row over the run */
 	double disturb_cpu;    /* --disturb-cpu: other processes' CPU that disturbs; NAN: off */
 	const char *estimator; /* --estimator, passed to the report: robust, mean */
 	const char *target_values[TARGET_MAX_ARGS]; /* the target's declared arguments */
@@ -50,6 +51,22 @@ struct run_settings {
 void manifest_target_args(struct cJSON *man, const struct target_ops *t, const char *const *values);
 int manifest_target_args_back(const struct cJSON *man, const struct target_ops *t,
 			      const char **values, char *err, size_t errlen);
+
+/*
+ * manifest_precision.c: PRECISION and BUDGET as "precision": {"target": 2,
+ * "unit": "ns", ...} (written only when either is set), and back ("target_pct"
+ * from before units read too); 0, or -1 with @err naming the field.
+ */
+void manifest_precision(struct cJSON *man, const struct run_settings *s);
+int manifest_precision_back(const struct cJSON *man, struct run_settings *s, char *err,
+			    size_t errlen);
+/*
+ * @rs's PRECISION unit as recorded ("%", "ns", "insn", "Mbit/s": from the
+ * metric the workload declares for these arguments and clock), or -1 with
+ * @err naming the metric's unit.
+ */
+int precision_setting_unit(const struct run_settings *rs, char *canon, size_t len, char *err,
+			   size_t errlen);
 
 /* A new manifest for a run about to start. */
 struct cJSON *manifest_new(const struct run_settings *s, const struct matrix *m);

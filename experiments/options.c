@@ -10,6 +10,7 @@
 
 #include "experiments/targets/target.h"
 #include "experiments/workloads/workload.h"
+#include "analysis/run.h"
 #include "disturbance.h"
 #include "options.h"
 #include "run_settings.h"
@@ -65,8 +66,6 @@ CHECK_RANGE(check_s, check_s, RS_CHECK_MIN, RS_CHECK_MAX, "hit check %g: seconds
 CHECK_RANGE(spin_ns, spin_ns, 0, RS_SPIN_NS_MAX, "spin_ns %ld: 0 to %ld", RS_SPIN_NS_MAX)
 CHECK_RANGE(vcpus, vcpus, 1, RS_VCPUS_MAX, "vcpus %d: 1 to %d", RS_VCPUS_MAX)
 CHECK_RANGE(mem, mem_mb, RS_MEM_MIN, RS_MEM_MAX, "mem %d: %d to %d (MB)", RS_MEM_MIN, RS_MEM_MAX)
-CHECK_RANGE(precision, precision, 0, RS_PRECISION_MAX,
-	    "precision %g: a percentage above 0, at most %g", RS_PRECISION_MAX)
 CHECK_RANGE(budget, budget_min, 0, RS_BUDGET_MAX, "budget %g: minutes above 0, at most %g",
 	    RS_BUDGET_MAX)
 CHECK_RANGE(max_n, max_n, RS_MAX_N_MIN, RS_N_MAX, "max-n %d: %d to %d", RS_MAX_N_MIN, RS_N_MAX)
@@ -181,6 +180,27 @@ static int parse_iperf_args(struct run_options *o, const char *v)
 	return prefixed(o, "iperf_args=", v);
 }
 
+/* PRECISION=5% (a bare 5 too), 2ns, 1insn: the unit is judged with the metric (check_declared). */
+static int parse_precision(struct run_options *o, const char *v)
+{
+	if (precision_split(v, &o->rs.precision, &o->rs.precision_unit) || !(o->rs.precision > 0))
+		return -1;
+	return 0;
+}
+
+/* 0 is off; a percentage at most RS_PRECISION_MAX, a unit's value at most PRECISION_ABS_MAX. */
+static int check_precision(const struct run_settings *rs, char *err, size_t errlen)
+{
+	const char *unit = rs->precision_unit ?: "%";
+
+	if (rs->precision == 0 || precision_value_ok(rs->precision, unit))
+		return 0;
+	if (!strcmp(unit, "%"))
+		REFUSE("precision %g%%: a percentage above 0, at most %g", rs->precision,
+		       RS_PRECISION_MAX);
+	REFUSE("precision %g%.32s: above 0, at most %g", rs->precision, unit, PRECISION_ABS_MAX);
+}
+
 static int parse_disturb_cpu(struct run_options *o, const char *v)
 {
 	char *end;
@@ -251,10 +271,14 @@ const struct option_def option_table[] = {
 	{ "check", 0, NULL, "S", "2", "seconds of the stats-on hit check per configuration", NULL,
 	  "seconds, 1 to 600", OPT_DOUBLE, F(rs.check_s), NULL, check_check_s },
 	{ "precision", 0, "PRECISION", "P", NULL,
-	  "go on past N samples until each row's impact has a 95% CI within ±P% of the "
-	  "baseline (rows stop one by one; N is then the least per row)",
-	  NULL, "a percentage above 0, at most 1000", OPT_POSITIVE, F(rs.precision), NULL,
-	  check_precision },
+	  "go on past N samples until each row's added cost against baseline has a 95% CI "
+	  "within ±P (rows stop one by one; N is then the least per row): P% of the baseline "
+	  "(a bare number is a percentage, as before units), or P in the metric's unit per "
+	  "event: 2ns (trigger, CLOCK=real), 1insn (CLOCK=instructions), 0.5Mbit/s (iperf)",
+	  NULL,
+	  "a number above 0 and its unit: 5% (or 5) up to 1000%, or the metric's unit per event "
+	  "(up to 1e12): 2ns, 1insn, 0.5Mbit/s",
+	  OPT_CUSTOM, 0, parse_precision, check_precision },
 	{ "max-n", 0, "MAX_N", "N", "1000", "with --precision: samples per row at most", NULL,
 	  "an integer, 2 to 100000", OPT_INT, F(rs.max_n), NULL, check_max_n },
 	{ "budget", 0, "BUDGET", "MIN", NULL,
@@ -327,6 +351,17 @@ int target_args_check(const struct target_ops *t, const char *const *values, cha
 	return 0;
 }
 
+/* PRECISION's unit is "%" or the metric's, as the manifest will record it (one place). */
+static int check_precision_unit(const struct run_settings *rs, char *err, size_t errlen)
+{
+	char canon[PRECISION_UNIT_LEN], why[256];
+
+	if (!(rs->precision > 0) ||
+	    !precision_setting_unit(rs, canon, sizeof(canon), why, sizeof(why)))
+		return 0;
+	REFUSE("precision %g%.32s: %s", rs->precision, rs->precision_unit ?: "", why);
+}
+
 static int check_declared(const struct run_settings *rs, char *err, size_t errlen)
 {
 	const struct workload_ops *w = workload_find(rs->workload);
@@ -338,7 +373,9 @@ static int check_declared(const struct run_settings *rs, char *err, size_t errle
 		if (!rs->values[i])
 			REFUSE("workload %s: argument %s missing", w->name, w->args[i].name);
 	/* The workload knows its own timeouts: it refuses a duration that would overrun them. */
-	return w->validate ? w->validate(rs->values, rs->duration, err, errlen) : 0;
+	if (w->validate && w->validate(rs->values, rs->duration, err, errlen))
+		return -1;
+	return check_precision_unit(rs, err, errlen);
 }
 
 int run_settings_check(const struct run_settings *rs, char *err, size_t errlen)

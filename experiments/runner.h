@@ -61,6 +61,7 @@ struct runner {
 	int *order;   /* the block's schedule, then the redos at its end */
 	int blocks, restarts;
 	double sample_s;     /* the longest sample so far: what must fit in the budget */
+	bool sample_timed;   /* sample_s was measured on a good sample, not guessed from DURATION */
 	const char *stopped; /* manifest precision.stopped: reached, budget, max_n */
 	int blocks_begun;
 	const char *values[WORKLOAD_MAX_ARGS];

@@ -40,8 +40,9 @@ TOPOLOGY   ?= tap
 ACCEL	   ?= auto
 VCPUS	   ?= 2
 IPERF_ARGS ?= -u -P 8 -b 1G -l 64
-# PRECISION=<percent>: samples continue past N until each row's impact CI is
-# that narrow; BUDGET=<minutes> caps any run; MAX_N caps PRECISION's samples.
+# PRECISION=5% (or 5), 2ns, 1insn, 0.5Mbit/s: samples continue past N until
+# each row's added-cost CI is that narrow (in % or the metric's unit);
+# BUDGET=<minutes> caps any run; MAX_N caps PRECISION's samples.
 # CALIBRATE=<multiple>|off: offered load as a multiple of the capacity a ramp
 # finds (the iperf workload's default: 1.2), or IPERF_ARGS' own -b.
 CALIBRATE  ?=

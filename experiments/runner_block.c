@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <cjson/cJSON.h>
 
+#include "analysis/run.h"
 #include "loader/bpfcost.h"
 #include "interference.h"
 #include "record_check.h"
@@ -196,34 +197,52 @@ static enum run_state sample(struct runner *r, int block, int pos, int *qlen)
 			      c->name, block + 1, r->wops->event, HITS_MIN, HITS_MAX, detail);
 	progress_step(&r->p, c->name, detail);
 	cJSON_Delete(rec);
-	r->sample_s = fmax(r->sample_s, r->now() - t0);
+	/*
+	 * DURATION is a guess until a good sample is timed (200,000 trigger calls
+	 * take 0.2 s, not 10): BUDGET would stop a run early by a block of guesses.
+	 */
+	if (o == SAMPLE_OK && !r->sample_timed)
+		r->sample_s = r->now() - t0;
+	else
+		r->sample_s = fmax(r->sample_s, r->now() - t0);
+	r->sample_timed |= o == SAMPLE_OK;
 	return RUN_GO;
+}
+
+/* The target as the progress lines say it: "±5%", "±2 ns". */
+static const char *target_text(const struct runner *r, char *buf, size_t len)
+{
+	char unit[PRECISION_UNIT_LEN], err[256];
+
+	if (precision_setting_unit(r->rs, unit, sizeof(unit), err, sizeof(err)))
+		snprintf(unit, sizeof(unit), "%s", r->rs->precision_unit ?: "%");
+	return precision_text(buf, len, "%g", r->rs->precision, unit);
 }
 
 /* PRECISION past N: the rows still too wide; how many rows this block samples. */
 static int active_rows(struct runner *r, int block)
 {
 	const struct run_settings *rs = r->rs;
-	char status[512];
+	char status[512], target[64];
 	int i, n_active, left;
 
 	for (i = 0; i < r->m->n; i++)
 		r->active[i] = true;
 	if (!(rs->precision > 0 && block >= rs->n))
 		return r->m->n;
-	left = stopping_active(r->dir, r->m, rs->precision, rs->estimator, r->active, status,
-			       sizeof(status));
+	left = stopping_active(r->dir, r->m, rs, r->active, status, sizeof(status));
+	target_text(r, target, sizeof(target));
 	if (!left) {
 		r->stopped = "reached";
-		progress_note(&r->p, "every row's impact is within ±%g%% after %d blocks",
-			      rs->precision, block);
+		progress_note(&r->p, "every row's added cost is within %s after %d blocks", target,
+			      block);
 		return 0;
 	}
 	for (n_active = 0, i = 0; i < r->m->n; i++)
 		n_active += r->active[i] && !resume_set_done(&r->done, i, block);
 	r->p.total = r->p.done + n_active; /* the ETA is this block's */
-	progress_note(&r->p, "block %d: %d row%s not yet within ±%g%%: %s", block + 1, left,
-		      left == 1 ? "" : "s", rs->precision, status);
+	progress_note(&r->p, "block %d: %d row%s not yet within %s: %s", block + 1, left,
+		      left == 1 ? "" : "s", target, status);
 	return n_active;
 }
 

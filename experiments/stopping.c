@@ -6,22 +6,25 @@
 #include "analysis/run.h"
 #include "stopping.h"
 
-int stopping_active(const char *dir, const struct matrix *m, double target_pct,
-		    const char *estimator, bool *active, char *status, size_t len)
+int stopping_active(const char *dir, const struct matrix *m, const struct run_settings *rs,
+		    bool *active, char *status, size_t len)
 {
 	struct run run;
 	int i, baseline = -1, count = 0;
 	size_t used = 0;
-	bool analysed;
+	char err[256], width[64];
+	bool analysed, pct;
 
 	/* No baseline sample yet (or none readable): every row needs more. */
 	analysed = !run_load(&run, dir, NULL);
 	/* The report's estimator judges "reached", so the two never disagree. */
-	if (analysed && estimator_parse(estimator, &run.estimator))
+	if (analysed && estimator_parse(rs->estimator, &run.estimator))
 		run.estimator = EST_ROBUST;
 	analysed = analysed && !run_analyse(&run);
+	/* Records of another metric than the target's unit: no row can reach it (MAX_N stops). */
 	if (analysed)
-		run_precision(&run, target_pct);
+		run_precision(&run, rs->precision, rs->precision_unit, err, sizeof(err));
+	pct = !isnan(run.precision_pct);
 	status[0] = '\0';
 	for (i = 0; i < m->n; i++) {
 		const struct row_stats *c =
@@ -36,9 +39,12 @@ int stopping_active(const char *dir, const struct matrix *m, double target_pct,
 		if (!active[i])
 			continue;
 		count++;
-		if (c && used < len && isfinite(c->half_width_pct))
-			used += snprintf(status + used, len - used, "%s%s ±%.1f%%",
-					 used ? ", " : "", c->name, c->half_width_pct);
+		if (c && used < len && isfinite(pct ? c->half_width_pct : c->half_width))
+			used += snprintf(status + used, len - used, "%s%s %s", used ? ", " : "",
+					 c->name,
+					 precision_text(width, sizeof(width), "%.2f",
+							pct ? c->half_width_pct : c->half_width,
+							run.precision_unit));
 		else if (c && used < len)
 			used += snprintf(status + used, len - used, "%s%s (n=%zu)",
 					 used ? ", " : "", c->name, c->value.n);

@@ -11,16 +11,18 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "manifest.h"
 #include "matrix.h"
 
 /*
  * Marks in @active (one per configuration of @m) the rows that still need
- * samples for @target_pct, the baseline whenever any other row does. Returns
- * how many rows other than the baseline are active; @status gets a short
- * progress line ("2 rows above ±5%: tp-null ±7.1%, ...").
+ * samples for @rs's PRECISION (its value and unit, judged by @rs's estimator),
+ * the baseline whenever any other row does. Returns how many rows other than
+ * the baseline are active; @status gets each one's width ("tp-null ±7.10%",
+ * "tp-null ±3.21 ns").
  */
-int stopping_active(const char *dir, const struct matrix *m, double target_pct,
-		    const char *estimator, bool *active, char *status, size_t len);
+int stopping_active(const char *dir, const struct matrix *m, const struct run_settings *rs,
+		    bool *active, char *status, size_t len);
 
 /*
  * Whether @need_s more seconds fit in a budget of @budget_s of which

@@ -27,6 +27,7 @@ struct fake_workload_script {
 	/* Script. */
 	unsigned long long seed; /* the metric: normal(mean, sd) from this seed */
 	double mean, sd;
+	double took;	/* fake seconds a measure takes; 0: the duration asked */
 	int fail_at;	/* this measure (1-based) is a measurement error; 0: none */
 	int stop_after; /* raise the stop flag during this measure; 0: never */
 	int symptom_at; /* this measure shows the workload's disturbance symptom; 0: none */

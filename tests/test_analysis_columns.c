@@ -204,10 +204,13 @@ static char *slurp(const char *dir, const char *name)
 /* The run as the report analysed it: the model's columns are a function of it. */
 static void analyse(struct run *run, const char *dir, const char *pc)
 {
+	char err[256];
+
 	assert_int_equal(run_load(run, dir, NULL), 0);
 	run->estimator = EST_ROBUST;
 	assert_int_equal(run_analyse(run), 0);
-	run_precision(run, 5);
+	if (run_precision(run, 5, "%", err, sizeof(err)))
+		fail_msg("run_precision: %s", err);
 	if (pc) {
 		assert_int_equal(run_percall(run, dir, pc), 0);
 		assert_string_equal(run->percall.refused, "");

@@ -330,7 +330,8 @@ static void precision_run(double sd, int expect_blocks, const char *expect_stop)
 	struct tally t;
 	cJSON *man;
 
-	loop.rs.precision = 5;
+	if (!loop.rs.precision)
+		loop.rs.precision = 5;
 	loop.rs.n = 4;
 	loop.rs.max_n = 6;
 	fake_workload.sd = sd;
@@ -360,6 +361,88 @@ static void test_max_n_caps(void **state)
 {
 	(void)state;
 	precision_run(400, 6, "max_n");
+}
+
+/*
+ * PRECISION in the metric's unit (the fake's ns): 1000 ± 1 ns gives added-cost
+ * CIs a few ns wide, within ±20 ns after the least N; the manifest records it.
+ */
+static void test_precision_in_ns_reached(void **state)
+{
+	const cJSON *p;
+	cJSON *man;
+
+	(void)state;
+	loop.rs.precision = 20;
+	loop.rs.precision_unit = "ns";
+	precision_run(1, 4, "reached");
+	man = manifest();
+	p = cJSON_GetObjectItemCaseSensitive(man, "precision");
+	expect_str(p, "unit", "ns");
+	expect_int("precision.target",
+		   (int)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(p, "target")), 20);
+	cJSON_Delete(man);
+}
+
+/*
+ * The unit is honoured, not read as percent: 1000 ± 10 ns is within ±5% (50 ns)
+ * at N=4 (as test_precision_reached's), but never within ±5 ns: MAX_N stops it.
+ */
+static void test_precision_in_ns_not_reached(void **state)
+{
+	(void)state;
+	loop.rs.precision = 5;
+	loop.rs.precision_unit = "ns";
+	precision_run(10, 6, "max_n");
+}
+
+/* A target in ns never reached: BUDGET stops the run by itself, before MAX_N. */
+static void test_precision_in_ns_budget(void **state)
+{
+	struct tally t;
+	cJSON *man;
+
+	(void)state;
+	loop.rs.precision = 0.01;
+	loop.rs.precision_unit = "ns";
+	loop.rs.n = 4;
+	loop.rs.max_n = 1000;
+	loop.rs.budget_min = 5; /* 300 s: the check (2 s), then blocks of 3 x 10 s: 9 fit */
+	expect_int("exit code", run_loop(false), 0);
+	t = tally();
+	expect_int("records", t.records, N_ROWS * 9);
+	expect_each_pair_once(&t, 9);
+	man = manifest();
+	expect_str(man, "state", "budget");
+	expect_str(cJSON_GetObjectItemCaseSensitive(man, "precision"), "stopped", "budget");
+	cJSON_Delete(man);
+	expect_clean_targets();
+}
+
+/*
+ * BUDGET counts what samples take, not DURATION: samples asked for 10 s that
+ * take 1 s (a trigger sample of fixed calls) go on until the budget is spent.
+ * Guessing 10 s per sample would stop after one block of 3 samples.
+ */
+static void test_budget_counts_measured_samples(void **state)
+{
+	struct tally t;
+	cJSON *man;
+
+	(void)state;
+	fake_workload.took = 1;
+	loop.rs.precision = 0.01;
+	loop.rs.precision_unit = "ns";
+	loop.rs.n = 4;
+	loop.rs.max_n = 1000;
+	loop.rs.budget_min = 1; /* 60 s: the check (1 s), then blocks of 3 x 1 s: 19 fit */
+	expect_int("exit code", run_loop(false), 0);
+	t = tally();
+	expect_int("records", t.records, N_ROWS * 19);
+	man = manifest();
+	expect_str(cJSON_GetObjectItemCaseSensitive(man, "precision"), "stopped", "budget");
+	cJSON_Delete(man);
+	expect_clean_targets();
 }
 
 /* A target lost mid-sample is restarted, and the sample measured again: no gap, no repeat. */
@@ -646,6 +729,11 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_stop_flag_interrupts, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_budget_stops_the_run, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_precision_reached, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_precision_in_ns_reached, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_precision_in_ns_not_reached, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_precision_in_ns_budget, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_budget_counts_measured_samples, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_max_n_caps, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lost_target_restarted, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_target_lost_for_good, setup, teardown),
