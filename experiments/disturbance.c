@@ -40,6 +40,12 @@ int disturbance_init(struct disturbance *d, int n_rows, int redo_limit, double f
 	return 0;
 }
 
+void disturbance_host_off(struct disturbance *d, const char *why)
+{
+	d->limits = (struct interference_limits){ NAN, NAN, NAN };
+	d->host_off = why;
+}
+
 void disturbance_free(struct disturbance *d)
 {
 	int i;
@@ -226,6 +232,8 @@ cJSON *disturbance_json(const struct disturbance *d)
 	add_limit(o, "foreign_cpu_limit", d->limits.foreign_cpu);
 	add_limit(o, "steal_pct_limit", d->limits.steal_pct);
 	add_limit(o, "psi_some_pct_limit", d->limits.psi_some_pct);
+	if (d->host_off)
+		cJSON_AddStringToObject(o, "host_criteria_off", d->host_off);
 	if (d->symptom_field) {
 		cJSON_AddStringToObject(o, "symptom_field", d->symptom_field);
 		add_limit(o, "symptom_margin", d->symptom_margin);

@@ -26,6 +26,7 @@ struct disturbance {
 	int n_rows;
 	int redo_limit;			   /* redos per row over the run; 0: mark only */
 	struct interference_limits limits; /* host-side criteria */
+	const char *host_off;		   /* why there are none (the manifest says); NULL: on */
 	const char *symptom_field;	   /* the workload's; NULL: none */
 	double symptom_margin;
 	/*
@@ -47,6 +48,8 @@ struct disturbance {
 int disturbance_init(struct disturbance *d, int n_rows, int redo_limit, double foreign_cpu,
 		     const struct workload_ops *w);
 void disturbance_free(struct disturbance *d);
+/* No host-side criteria (@why says why): only the workload's own symptom can disturb. */
+void disturbance_host_off(struct disturbance *d, const char *why);
 
 /*
  * Judge the measured record @rec of row @row with the figures @f: adds

@@ -153,6 +153,9 @@ int runner_run(struct runner *r)
 	r->sample_s = rs->duration;
 	if (disturbance_init(&r->dist, r->m->n, rs->redo_limit, rs->disturb_cpu, r->wops))
 		return BPFCOST_EXIT_FAILURE;
+	if (!strcmp(rs->clock, "instructions"))
+		disturbance_host_off(&r->dist, "CLOCK=instructions: the guest's instruction count "
+					       "does not change with other work on the host");
 	s = runner_prepare(r);
 	if (s == RUN_GO)
 		s = runner_blocks(r);

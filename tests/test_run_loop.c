@@ -45,6 +45,7 @@ struct loop {
 	const struct workload_ops *wops; /* NULL: fake_workload_ops */
 	/* Scripted: what other processes used in each calibration window (then 0). */
 	double window_cpu[4];
+	double window_cpu_after; /* every later window */
 	int windows, calibration_waits;
 };
 
@@ -107,7 +108,9 @@ static void scripted_window(const struct interference_snap *start, struct interf
 {
 	(void)start;
 	memset(fig, 0, sizeof(*fig));
-	fig->foreign_cpu = loop.windows < 4 ? loop.window_cpu[loop.windows] : 0;
+	fig->elapsed_s = 10; /* a sample's window: the limits allow for the tick's quantum */
+	fig->ncpus = 2;
+	fig->foreign_cpu = loop.windows < 4 ? loop.window_cpu[loop.windows] : loop.window_cpu_after;
 	loop.windows++;
 }
 
@@ -720,6 +723,49 @@ static void test_calibration_never_quiet(void **state)
 	expect_clean_targets();
 }
 
+/*
+ * Other work on the host during every sample: under CLOCK=real each sample is
+ * disturbed (and redone while redos last); under CLOCK=instructions none is,
+ * since the guest's instruction count does not change with the host's load.
+ */
+static void busy_host_run(const char *clock, int expect_disturbed)
+{
+	struct tally t;
+	cJSON *man;
+
+	loop.rs.clock = clock;
+	loop.rs.disturb_cpu = 0.25;
+	loop.rs.redo_limit = 1;
+	/* above any start-up level a 2-CPU test machine can have */
+	for (int i = 0; i < 4; i++)
+		loop.window_cpu[i] = 8;
+	loop.window_cpu_after = 8;
+	expect_int("exit code", run_loop(false), 0);
+	t = tally();
+	expect_int("disturbed records", t.disturbed, expect_disturbed);
+	man = manifest();
+	expect_int(
+		"disturbance.host_criteria_off recorded",
+		cJSON_IsString(cJSON_GetObjectItemCaseSensitive(
+			cJSON_GetObjectItemCaseSensitive(man, "disturbance"), "host_criteria_off")),
+		!expect_disturbed);
+	cJSON_Delete(man);
+	expect_clean_targets();
+}
+
+static void test_busy_host_disturbs_real_time(void **state)
+{
+	(void)state;
+	/* 9 samples, each row redone once (redo_limit 1), the redo disturbed too */
+	busy_host_run("real", 9 + N_ROWS);
+}
+
+static void test_busy_host_leaves_instructions_alone(void **state)
+{
+	(void)state;
+	busy_host_run("instructions", 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -740,6 +786,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_failed_measure_is_an_error_record, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_disturbed_sample_redone, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_busy_host_disturbs_real_time, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_busy_host_leaves_instructions_alone, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_budget_bounds_a_redo, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_resume_redoes_a_pending_disturbed_sample,
 						setup, teardown),
