@@ -1,0 +1,92 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# Which Debian kernel package GUEST_KERNEL_VERSION names:
+#   resolve-kernel.sh SPEC FLAVOUR CACHE_DIR
+# prints the package name (linux-image-<version>-<flavour>-unsigned), or exits
+# 1 with what is available. SPEC is a series (6.1, 6.12: the newest of that
+# series) or a version, pinned exactly (6.1.0-57, 6.12.117+deb12).
+# Candidates: what apt knows (after apt-get update, as make deps runs it),
+# plus the packages already in CACHE_DIR (so a machine offline keeps working).
+# GUEST_KERNEL_LIST=file replaces apt's list (package names, one a line): tests.
+set -eu
+spec=$1
+flavour=$2
+cache=$3
+prefix=linux-image-
+suffix=-$flavour-unsigned
+
+case "$spec" in
+'' | *[!0-9A-Za-z.+~-]* | [!0-9]*)
+	echo "GUEST_KERNEL_VERSION '$spec': a series (6.1, 6.12) or a Debian kernel version (6.1.0-57, 6.12.117+deb12)" >&2
+	exit 1
+	;;
+esac
+case "$flavour" in
+'' | *[!0-9A-Za-z.+-]*)
+	echo "GUEST_KERNEL_FLAVOUR '$flavour': a Debian kernel flavour such as cloud-amd64" >&2
+	exit 1
+	;;
+esac
+
+# Every known version of this flavour, one a line, newest last.
+versions() {
+	{
+		if [ -n "${GUEST_KERNEL_LIST:-}" ]; then
+			cat "$GUEST_KERNEL_LIST"
+		else
+			apt-cache search --names-only "^$prefix[0-9].*$suffix\$" 2>/dev/null |
+				cut -d' ' -f1
+		fi
+		for deb in "$cache"/"$prefix"*"$suffix".deb; do
+			[ -f "$deb" ] && basename "$deb" .deb
+		done
+	} | while read -r name; do
+		case "$name" in
+		"$prefix"[0-9]*"$suffix")
+			v=${name#"$prefix"}
+			v=${v%"$suffix"}
+			case "$v" in
+			*[!0-9A-Za-z.+~-]*) ;;
+			*) echo "$v" ;;
+			esac
+			;;
+		esac
+	done | LC_ALL=C sort -uV
+}
+
+all=$(versions)
+case "$spec" in
+*.*.* | *-* | *+*)
+	# Pinned: that version, exactly.
+	if printf '%s\n' "$all" | grep -qxF -- "$spec"; then
+		echo "$prefix$spec$suffix"
+		exit 0
+	fi
+	what="version $spec"
+	;;
+*.*)
+	# A series: its newest. "6.1." never matches 6.12.x.
+	newest=$(printf '%s\n' "$all" | grep "^$(echo "$spec" | sed 's/\./\\./g')\." | tail -n 1) || true
+	if [ -n "$newest" ]; then
+		echo "$prefix$newest$suffix"
+		exit 0
+	fi
+	what="series $spec"
+	;;
+*)
+	echo "GUEST_KERNEL_VERSION '$spec': a series (6.1, 6.12) or a Debian kernel version (6.1.0-57, 6.12.117+deb12)" >&2
+	exit 1
+	;;
+esac
+
+{
+	echo "GUEST_KERNEL_VERSION=$spec: no $flavour kernel of $what in the registry or in $cache."
+	if [ -n "$all" ]; then
+		echo "  Available: $(printf '%s\n' "$all" | tr '\n' ' ')"
+	else
+		echo "  apt knows no $prefix*$suffix package: run 'apt-get update' (make deps) first."
+	fi
+	echo "  Set GUEST_KERNEL_VERSION to one of them or to a series (6.1, 6.12),"
+	echo "  or boot your own: make guest KERNEL=bzImage MODULES=dir"
+} >&2
+exit 1
