@@ -236,6 +236,11 @@ static int start(const struct target_options *s, struct target **out, char *err,
 	fprintf(stderr, "bpfcost-run: booting the guest %s (accel %s, %d vCPUs, topology %s)\n",
 		t->kernel, gc.accel, gc.vcpus, gc.topology);
 	if (guest_start(&gc, &t->g, err, errlen)) {
+		/* Measured: Debian 6.1 stops at "Booting SMP configuration" under -icount. */
+		if (gc.icount && gc.vcpus > 1 && strstr(err, "not ready"))
+			snprintf(err + strlen(err), errlen - strlen(err),
+				 " (a kernel that cannot bring up a second vCPU under the "
+				 "instruction clock, such as Debian's 6.1, boots with VCPUS=1)");
 		free(t);
 		return -1;
 	}
