@@ -80,11 +80,11 @@ int guest_files(const char *name, const char **kernel, const char **initrd, cons
 		n = guests_built(list, sizeof(list), only, sizeof(only));
 		if (n != 1) {
 			if (n)
-				snprintf(
-					err, errlen,
-					"several guests are built (%s): name one (--target-arg "
-					"kernel=NAME, or make experiment GUEST_KERNEL_VERSION=...)",
-					list + 1);
+				snprintf(err, errlen,
+					 "several guests are built (%s): name one (make experiment "
+					 "GUEST_KERNEL_VERSION=..., bpfcost-run --target-arg "
+					 "kernel=NAME, or BPFCOST_GUEST_KERNEL=NAME)",
+					 list + 1);
 			else
 				snprintf(err, errlen,
 					 "no guest is built in %s/guest: run 'make guest'",
