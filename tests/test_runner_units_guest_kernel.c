@@ -14,9 +14,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "experiments/guest/guest.h"
 #include "testlib.h"
 
 #define RUN_MS	(60 * 1000)
@@ -26,6 +28,14 @@
 
 static char cache[] = "/tmp/bpfcost-test-guest-kernel-XXXXXX";
 static char out[1 << 20], err[1 << 16];
+
+static const char *at_out(const char *rel)
+{
+	static char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/out/%s", cache, rel);
+	return path;
+}
 
 static int resolve(const char *spec)
 {
@@ -225,6 +235,64 @@ static void test_own_kernels_apart(void **state)
 		fail_msg("two kernel images, one guest folder: %s", a);
 }
 
+static void fake_guest(const char *name)
+{
+	char cmd[PATH_MAX * 2];
+
+	snprintf(cmd, sizeof(cmd),
+		 "mkdir -p '%s/out/guest/%s' && cd '%s/out/guest/%s' && touch "
+		 "bzImage initramfs.cpio.gz",
+		 cache, name, cache, name);
+	assert_int_equal(system(cmd), 0);
+}
+
+/* Which guest boots: the one named, else $BPFCOST_GUEST_KERNEL, else the only one. */
+static void test_guest_files_pick(void **state)
+{
+	const char *kernel, *initrd, *name;
+	char out_dir[PATH_MAX], want[PATH_MAX + 64], why[1024];
+
+	(void)state;
+	snprintf(out_dir, sizeof(out_dir), "%s/out", cache);
+	setenv("BPFCOST_OUT", out_dir, 1);
+	unsetenv("BPFCOST_GUEST_KERNEL");
+	assert_int_equal(guest_files(NULL, &kernel, &initrd, &name, why, sizeof(why)), -1);
+	assert_contains(why, "no guest is built");
+
+	fake_guest(DIR6_1);
+	mkdir(at_out("guest/cache"), 0700); /* the package cache is no guest */
+	assert_int_equal(guest_files("", &kernel, &initrd, &name, why, sizeof(why)), 0);
+	assert_string_equal(name, DIR6_1);
+	snprintf(want, sizeof(want), "%s/guest/%s/bzImage", out_dir, DIR6_1);
+	assert_string_equal(kernel, want);
+	snprintf(want, sizeof(want), "%s/guest/%s/initramfs.cpio.gz", out_dir, DIR6_1);
+	assert_string_equal(initrd, want);
+
+	fake_guest(DIR6_12);
+	assert_int_equal(guest_files(NULL, &kernel, &initrd, &name, why, sizeof(why)), -1);
+	assert_contains(why, "several guests are built");
+	assert_contains(why, DIR6_1);
+	assert_contains(why, DIR6_12);
+	assert_int_equal(guest_files(DIR6_12, &kernel, &initrd, &name, why, sizeof(why)), 0);
+	assert_string_equal(name, DIR6_12);
+	setenv("BPFCOST_GUEST_KERNEL", DIR6_1, 1);
+	assert_int_equal(guest_files(NULL, &kernel, &initrd, &name, why, sizeof(why)), 0);
+	assert_string_equal(name, DIR6_1);
+	unsetenv("BPFCOST_GUEST_KERNEL");
+
+	assert_int_equal(
+		guest_files("6.1.0-47-cloud-amd64", &kernel, &initrd, &name, why, sizeof(why)), -1);
+	assert_contains(why, "is not built");
+	assert_contains(why, "built: " DIR6_1);
+	/* A path is no guest name: nothing outside build/guest/ boots. */
+	assert_int_equal(guest_files("../../etc", &kernel, &initrd, &name, why, sizeof(why)), -1);
+	assert_contains(why, "a folder of build/guest/");
+	assert_int_equal(guest_name_check(".hidden", why, sizeof(why)), -1);
+	assert_int_equal(guest_name_check("a/b", why, sizeof(why)), -1);
+	assert_int_equal(guest_name_check(DIR6_12, why, sizeof(why)), 0);
+	unsetenv("BPFCOST_OUT");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -235,6 +303,7 @@ int main(void)
 		cmocka_unit_test(test_cache_counts),
 		cmocka_unit_test(test_each_kernel_its_own_guest),
 		cmocka_unit_test(test_own_kernels_apart),
+		cmocka_unit_test(test_guest_files_pick),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
