@@ -82,6 +82,20 @@ static void test_series_is_its_newest(void **state)
 	expect_package("6.10", PKG("6.10.1") "\n");
 }
 
+/* Every version, oldest first: what a sweep over a range picks from. */
+static void test_list(void **state)
+{
+	char *argv[] = { (char *)test_root_path("experiments/guest/resolve-kernel.sh"), "--list",
+			 "cloud-amd64", cache, NULL };
+	int code;
+
+	(void)state;
+	code = run_capture(argv, out, sizeof(out), err, sizeof(err), RUN_MS);
+	assert_cmp_int(code, ==, 0);
+	assert_string_equal(out, "6.1.0-9\n6.1.0-47\n6.1.0-57\n6.10.1\n6.12.99+deb12\n"
+				 "6.12.107+deb12\n6.12.117+deb12\n");
+}
+
 static void test_pinned_and_present(void **state)
 {
 	(void)state;
@@ -298,6 +312,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_series_is_its_newest),
 		cmocka_unit_test(test_pinned_and_present),
+		cmocka_unit_test(test_list),
 		cmocka_unit_test(test_pinned_and_gone_lists_what_is_there),
 		cmocka_unit_test(test_bad_setting_refused),
 		cmocka_unit_test(test_cache_counts),

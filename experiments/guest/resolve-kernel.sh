@@ -2,6 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # Which Debian kernel package GUEST_KERNEL_VERSION names:
 #   resolve-kernel.sh SPEC FLAVOUR CACHE_DIR
+#   resolve-kernel.sh --list FLAVOUR CACHE_DIR   every version known, oldest first
 # prints the package name (linux-image-<version>-<flavour>-unsigned), or exits
 # 1 with what is available. SPEC is a series (6.1, 6.12: the newest of that
 # series) or a version, pinned exactly (6.1.0-57, 6.12.117+deb12).
@@ -9,6 +10,12 @@
 # plus the packages already in CACHE_DIR (so a machine offline keeps working).
 # GUEST_KERNEL_LIST=file replaces apt's list (package names, one a line): tests.
 set -eu
+list=
+if [ "$1" = --list ]; then
+	list=1
+	shift
+	set -- 0.0 "$@"
+fi
 spec=$1
 flavour=$2
 cache=$3
@@ -55,6 +62,10 @@ versions() {
 }
 
 all=$(versions)
+if [ -n "$list" ]; then
+	[ -z "$all" ] || printf '%s\n' "$all"
+	exit 0
+fi
 case "$spec" in
 *.*.* | *-* | *+*)
 	# Pinned: that version, exactly.
