@@ -35,14 +35,29 @@ case "$flavour" in
 	;;
 esac
 
+apt_list() {
+	apt-cache search --names-only "^$prefix[0-9].*$suffix\$" 2>/dev/null | cut -d' ' -f1
+}
+
+# A fresh machine has no package lists yet (make parses this before `make deps`
+# runs): then, as root, fetch them once, as make deps would.
+apt_names() {
+	names=$(apt_list)
+	if [ -z "$names" ] && [ "$(id -u)" = 0 ]; then
+		echo "resolve-kernel: apt knows no $prefix*$suffix package: apt-get update" >&2
+		DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2 || true
+		names=$(apt_list)
+	fi
+	[ -z "$names" ] || printf '%s\n' "$names"
+}
+
 # Every known version of this flavour, one a line, newest last.
 versions() {
 	{
 		if [ -n "${GUEST_KERNEL_LIST:-}" ]; then
 			cat "$GUEST_KERNEL_LIST"
 		else
-			apt-cache search --names-only "^$prefix[0-9].*$suffix\$" 2>/dev/null |
-				cut -d' ' -f1
+			apt_names
 		fi
 		for deb in "$cache"/"$prefix"*"$suffix".deb; do
 			[ -f "$deb" ] && basename "$deb" .deb
