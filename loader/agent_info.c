@@ -27,6 +27,10 @@ static void add_kernel_package(cJSON *r)
 
 	while (f && fgets(line, sizeof(line), f)) {
 		line[strcspn(line, "\n")] = '\0';
+		/* Plain text only, as every environment value (environment.h). */
+		for (i = 0; line[i]; i++)
+			if (line[i] < 0x20 || line[i] > 0x7e)
+				line[i] = '?';
 		for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
 			size_t n = strlen(keys[i]);
 
