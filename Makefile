@@ -182,7 +182,7 @@ build-tests: all $(TEST_BINS)
 
 # T=<area> runs only tests/test_<area>*.c
 test: build-tests $(TEST_DEPS)
-	$(Q)BPFCOST_ROOT=$(CURDIR) BPFCOST_OUT=$(CURDIR)/$(OUT) \
+	$(Q)BPFCOST_ROOT=$(CURDIR) BPFCOST_OUT=$(CURDIR)/$(OUT) BPFCOST_GUEST_KERNEL='$(GUEST_NAME)' \
 		UBSAN_OPTIONS="$${UBSAN_OPTIONS:-print_stacktrace=1}" \
 		tests/run-tests.sh $(filter $(OUT)/tests/test_$(T)%,$(TEST_BINS))
 
@@ -212,10 +212,13 @@ help:
 	@echo '  make clean                 remove the build folder ($(OUT)/)'
 	@echo '  make guest                 build the QEMU guest (kernel + initramfs)'
 	@echo '    GUEST_KERNEL_VERSION=$(GUEST_KERNEL_VERSION) GUEST_KERNEL_FLAVOUR=$(GUEST_KERNEL_FLAVOUR)'
-	@echo '                             the Debian kernel package it boots'
+	@echo '                             the Debian kernel it boots: a series (6.1, 6.12: its newest'
+	@echo '                             in the registry) or a version (6.1.0-57, 6.12.117+deb12);'
+	@echo '                             make experiment boots the guest it names'
+	@echo '  make guest-path            print the folder of the guest GUEST_KERNEL_VERSION names'
 	@echo '    GUEST_CACHE=dir          where the kernel package is kept (default build/guest/cache)'
 	@echo '    KERNEL=bzImage MODULES=lib/modules/<release> KERNEL_CONFIG=.config  your own kernel'
-	@echo '  make guest-clean           remove the guest (not the downloaded package)'
+	@echo '  make guest-clean           remove every guest built (not the downloaded packages)'
 	@echo '  make experiment MATRIX=all run a matrix; results in results/latest'
 	@echo '  make report RESULTS=dir    regenerate tables and plots from a results dir'
 	@echo '    PERCALL=results/<dir>    a trigger run of the same kernel: predicted vs measured'

@@ -13,6 +13,7 @@
 #include "experiments/registry_walk.h"
 #include "experiments/targets/target.h"
 #include "loader/attach_types.h"
+#include "loader/environment.h"
 #include "loader/json_get.h"
 #include "loader/kconfig.h"
 #include "loader/spawn.h"
@@ -88,6 +89,7 @@ static cJSON *host_section(void)
 	cfg = cJSON_AddObjectToObject(host, "config");
 	/* The options the attach-type table names: the guest agent records the same. */
 	kconfig_record(cfg, attach_config_options(), "");
+	environment_record(host, NULL);
 	cJSON *tools = cJSON_AddObjectToObject(host, "tools");
 
 	add_command_line(tools, "iperf3", (char *[]){ "iperf3", "--version", NULL });

@@ -56,6 +56,9 @@ MAX_N	   ?=
 REDO	   ?=
 DISTURB_CPU ?=
 
+# The guest booted is the one GUEST_KERNEL_VERSION (or KERNEL=) names (guest.mk),
+# as the target's argument "kernel": recorded in the manifest, kept on resume.
+
 # Settings reach the runner through the environment and "$$NAME": a matrix file
 # named bob's-matrix, or any quote in a setting, is a value, never shell syntax.
 export TARGET WORKLOAD CLOCK MATRIX N DURATION WARMUP IPERF_ARGS TOPOLOGY ACCEL VCPUS SEED RESUME \
@@ -71,6 +74,7 @@ IPERF_FLAGS = $(if $(filter iperf,$(WORKLOAD)),-w "$$WARMUP" -i "$$IPERF_ARGS" \
 RUN_FLAGS = $(if $(RESUME),--resume "$$RESUME",--target "$$TARGET" --workload "$$WORKLOAD" \
 	--clock "$$CLOCK" --matrix "$$MATRIX" -n "$$N" -t "$$DURATION" $(IPERF_FLAGS) \
 	$(foreach a,$(value ARGS),--arg $(call shell_quote,$(a))) \
+	$(if $(filter guest,$(TARGET)),--target-arg "kernel=$(GUEST_NAME)") \
 	$(foreach a,$(value TARGET_ARGS),--target-arg $(call shell_quote,$(a))) \
 	-T "$$TOPOLOGY" -a "$$ACCEL" --vcpus "$$VCPUS" $(if $(SEED),-s "$$SEED") \
 	$(if $(PRECISION),--precision "$$PRECISION") $(if $(BUDGET),--budget "$$BUDGET") \
@@ -109,7 +113,7 @@ $(OUT)/guest/guest-bins.stamp: $(OUT)/experiments/registry.o
 
 .PHONY: bench bench-report
 bench: all guest
-	$(Q)$(OUT)/bin/bpfcost-bench $(BENCH_ARGS)
+	$(Q)BPFCOST_GUEST_KERNEL='$(GUEST_NAME)' $(OUT)/bin/bpfcost-bench $(BENCH_ARGS)
 
 # bpfcost-report on 20,000 and 80,000 generated records, side by side; no guest needed.
 bench-report: all

@@ -9,7 +9,39 @@
 
 #include "agent.h"
 #include "attach_types.h"
+#include "environment.h"
 #include "kconfig.h"
+
+/*
+ * What the kernel is, as the guest's build wrote it (/boot/kernel.txt:
+ * package=, version=, source=, image_sha256=): for Debian's 6.1 the release
+ * (6.1.0-57-cloud-amd64) hides the upstream version the package's names.
+ */
+static void add_kernel_package(cJSON *r)
+{
+	static const char *const keys[] = { "package", "version", "source", "image_sha256" };
+	cJSON *pkg = cJSON_AddObjectToObject(r, "kernel_package");
+	char line[ENV_VALUE_MAX];
+	FILE *f = fopen("/boot/kernel.txt", "r");
+	size_t i;
+
+	while (f && fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = '\0';
+		/* Plain text only, as every environment value (environment.h). */
+		for (i = 0; line[i]; i++)
+			if (line[i] < 0x20 || line[i] > 0x7e)
+				line[i] = '?';
+		for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+			size_t n = strlen(keys[i]);
+
+			if (!strncmp(line, keys[i], n) && line[n] == '=' &&
+			    !cJSON_GetObjectItemCaseSensitive(pkg, keys[i]))
+				cJSON_AddStringToObject(pkg, keys[i], line + n + 1);
+		}
+	}
+	if (f)
+		fclose(f);
+}
 
 static void add_lines(cJSON *r, const char *key, const char *path)
 {
@@ -60,6 +92,9 @@ struct cJSON *agent_info(const struct cJSON *req)
 	add_first_line(r, "cmdline", "/proc/cmdline", NULL);
 	add_first_line(r, "kprobes_optimization", "/proc/sys/debug/kprobes-optimization", NULL);
 	add_first_line(r, "lockdown", "/sys/kernel/security/lockdown", NULL);
+	add_first_line(r, "proc_version", "/proc/version", NULL);
+	add_kernel_package(r);
+	environment_record(r, NULL);
 
 	cfg = cJSON_AddObjectToObject(r, "config");
 	kconfig_record(cfg, attach_config_options(), "CONFIG_");

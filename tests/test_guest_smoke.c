@@ -205,6 +205,25 @@ static void test_info(void **state)
 	assert_string_equal(str(cJSON_GetObjectItem(info, "config"), "CONFIG_DEBUG_INFO_BTF"), "y");
 	if (!cJSON_IsArray(cJSON_GetObjectItem(info, "kprobes_list")))
 		fail_msg("info without a kprobes_list array: %s", cJSON_PrintUnformatted(info));
+	/* What the kernel is, beyond its release, and the environment it ran in. */
+	assert_contains(str(info, "proc_version"), str(info, "kernel_release"));
+	if (strcmp(str(cJSON_GetObjectItem(info, "kernel_package"), "source"), "own") &&
+	    strcmp(str(cJSON_GetObjectItem(info, "kernel_package"), "source"), "debian"))
+		fail_msg("info: kernel_package.source: expected debian or own, got: %s",
+			 cJSON_PrintUnformatted(info));
+	if (!strcmp(str(cJSON_GetObjectItem(info, "kernel_package"), "source"), "debian")) {
+		char pkg[300];
+
+		snprintf(pkg, sizeof(pkg), "linux-image-%.200s-unsigned",
+			 str(info, "kernel_release"));
+		assert_string_equal(str(cJSON_GetObjectItem(info, "kernel_package"), "package"),
+				    pkg);
+		if (!*str(cJSON_GetObjectItem(info, "kernel_package"), "version"))
+			fail_msg("info: kernel_package without a version: %s",
+				 cJSON_PrintUnformatted(
+					 cJSON_GetObjectItem(info, "kernel_package")));
+	}
+	assert_contains(str(cJSON_GetObjectItem(info, "environment"), "cmdline"), "bpfcost.ip=");
 	cJSON_Delete(info);
 }
 

@@ -151,7 +151,10 @@ static void test_one_file_workload(void **state)
 	/* --redo 0: a sample disturbed by other work on the machine is marked, not redone. */
 	char *run[] = { NULL, "--target", "host", "--workload", "udpsink", "-m", matrix,  "-n",
 			"1",  "-t",	  "1",	  "--redo",	"0",	   "-o", results, NULL };
-	char *initrd[] = { make, "-s", "-C", dir_arg, out_arg, rel, NULL };
+	char guest[] = "guest", guest_path[] = "guest-path";
+	char *initrd[] = { make, "-s", "-C", dir_arg, out_arg, guest, NULL };
+	char *where[] = { make,	      "-s", "--no-print-directory", "-C", dir_arg, out_arg,
+			  guest_path, NULL };
 	char list[8600];
 	char *cpio[] = { "sh", "-c", list, NULL };
 	const char *line;
@@ -187,8 +190,9 @@ static void test_one_file_workload(void **state)
 	check_records(dir);
 
 	/* The guest image gets the declared binary; nothing boots. */
-	snprintf(rel, sizeof(rel), "%s/guest/initramfs.cpio.gz", tree_copy_out());
 	run_ok(initrd, BUILD_MS);
+	run_ok(where, 60000);
+	snprintf(rel, sizeof(rel), "%.*s/initramfs.cpio.gz", (int)strcspn(out, "\n"), out);
 	snprintf(list, sizeof(list), "gzip -dc '%s' | cpio -t --quiet", in_copy(rel));
 	run_ok(cpio, 60000);
 	if (!strstr(out, "bin/perl\n"))

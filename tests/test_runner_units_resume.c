@@ -137,8 +137,14 @@ static struct run_settings good_settings(void)
 {
 	static const char *const iperf_values[] = { "-u -P 8 -b 1G -l 64", "1", "1.2" };
 	struct run_settings rs = run_settings_defaults();
+	const struct target_ops *t = target_find(rs.target);
+	int i;
 
 	memcpy(rs.values, iperf_values, sizeof(iperf_values));
+	/* The default target's declared arguments at their defaults, as the command line sets them.
+	 */
+	for (i = 0; t && i < TARGET_MAX_ARGS && t->args[i].name; i++)
+		rs.target_values[i] = t->args[i].dflt;
 	return rs;
 }
 

@@ -15,8 +15,8 @@ struct cJSON;
 struct guest;
 
 struct guest_config {
-	const char *kernel;   /* bzImage; default $BPFCOST_OUT/guest/bzImage */
-	const char *initrd;   /* default $BPFCOST_OUT/guest/initramfs.cpio.gz */
+	const char *kernel;   /* bzImage; default $BPFCOST_OUT/guest/<name>/bzImage (guest_files) */
+	const char *initrd;   /* default $BPFCOST_OUT/guest/<name>/initramfs.cpio.gz */
 	const char *accel;    /* "auto" (KVM if it really boots, else TCG), "kvm", "tcg" */
 	int vcpus;	      /* default 2 */
 	int mem_mb;	      /* default 512 */
@@ -31,6 +31,18 @@ struct guest_config {
 };
 
 void guest_config_defaults(struct guest_config *c);
+
+/*
+ * A guest's files: $BPFCOST_OUT/guest/@name/{bzImage,initramfs.cpio.gz}, as
+ * `make guest` builds them (@name: the kernel's release, or own-...). @name
+ * NULL or "": $BPFCOST_GUEST_KERNEL, else the one guest built. 0 with the
+ * paths (static storage, until the next call) and the name, or -1 with @err
+ * naming what is built and how to build the one asked for.
+ */
+int guest_files(const char *name, const char **kernel, const char **initrd, const char **chosen,
+		char *err, size_t errlen);
+/* 0 if @name can name a guest folder (a plain name, no path), else -1 with @err. */
+int guest_name_check(const char *name, char *err, size_t errlen);
 
 /* Boot and wait for the agent. On failure *out is NULL and @err says why. */
 int guest_start(const struct guest_config *c, struct guest **out, char *err, size_t errlen);

@@ -33,6 +33,11 @@ int main(int argc, char **argv)
 	int opt, rc = 0;
 
 	guest_config_defaults(&c);
+	/* Which guest ($BPFCOST_GUEST_KERNEL, else the only one built), or why none. */
+	if (guest_files(NULL, &c.kernel, &c.initrd, NULL, err, sizeof(err))) {
+		fprintf(stderr, "bpfcost-guest: %s\n", err);
+		return 2;
+	}
 	while ((opt = getopt(argc, argv, "a:t:c:m:n:")) != -1) {
 		switch (opt) {
 		case 'a':

@@ -33,11 +33,11 @@
 
 void guest_config_defaults(struct guest_config *c)
 {
-	static char kernel[GUEST_PATH_MAX], initrd[GUEST_PATH_MAX];
-	const char *out = getenv("BPFCOST_OUT") ?: "build";
+	const char *kernel = "", *initrd = "";
+	char err[8];
 
-	snprintf(kernel, sizeof(kernel), "%s/guest/bzImage", out);
-	snprintf(initrd, sizeof(initrd), "%s/guest/initramfs.cpio.gz", out);
+	/* None found: guest_start() says what is missing; the runner asks guest_files() itself. */
+	guest_files(NULL, &kernel, &initrd, NULL, err, sizeof(err));
 	*c = (struct guest_config){
 		.kernel = kernel,
 		.initrd = initrd,
@@ -347,7 +347,9 @@ static int check_config(const struct guest_config *c, char *err, size_t errlen)
 		return -1;
 	}
 	if (access(c->kernel, R_OK) || access(c->initrd, R_OK)) {
-		snprintf(err, errlen, "%s or %s missing: run 'make guest'", c->kernel, c->initrd);
+		snprintf(err, errlen,
+			 "guest kernel '%s' or initramfs '%s' missing: run 'make guest'", c->kernel,
+			 c->initrd);
 		return -1;
 	}
 	if (c->icount && !strcmp(c->accel, "kvm")) {

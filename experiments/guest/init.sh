@@ -27,7 +27,7 @@ for arg in $(cat /proc/cmdline); do
 	esac
 done
 
-# virtio_net needs failover and net_failover; the list is in load order.
+# The drivers modules.dep says the guest needs, in load order (mkinitramfs.sh).
 while read -r mod; do
 	insmod "/lib/modules/$mod" || echo "bpfcost-init: insmod $mod failed"
 done </lib/modules/order

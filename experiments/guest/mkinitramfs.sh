@@ -1,8 +1,9 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # Pack the guest initramfs:
-#   mkinitramfs.sh OUT.cpio.gz MODULES_DIR KCONFIG BIN_DIR PROGS_DIR BINS_LIST
-# MODULES_DIR may be empty (NIC drivers built in); KCONFIG may be empty (unknown config).
+#   mkinitramfs.sh OUT.cpio.gz MODULES_DIR KCONFIG BIN_DIR PROGS_DIR BINS_LIST [KINFO]
+# MODULES_DIR may be empty (NIC drivers built in); KCONFIG may be empty (unknown config);
+# KINFO is the guest's kernel.txt (package=, version=), shipped as /boot/kernel.txt.
 # BINS_LIST names the host programs the workloads need in the guest, one a line.
 # The archive is reproducible: sorted names, fixed timestamps, no gzip name/time.
 set -eu
@@ -12,6 +13,7 @@ kconfig=$3
 bindir=$4
 progsdir=$5
 binslist=$6
+kinfo=${7:-}
 
 root=$(mktemp -d "${out%/*}/initramfs.XXXXXX")
 trap 'rm -rf "$root"' EXIT
@@ -57,23 +59,28 @@ cp "$progsdir"/*.bpf.o "$root"/opt/bpfcost/progs/
 # Shipped so the agent can report the guest's config without /proc/config.gz.
 [ -n "$kconfig" ] && cp "$kconfig" "$root"/boot/config
 
-# In dependency order. A module missing from MODULES_DIR is assumed built in.
+# The guest's drivers and what they need, in load order, from the kernel's
+# own modules.dep. MODULES_DIR empty: every driver built in.
 : >"$root"/lib/modules/order
-for mod in failover net_failover virtio_net; do
-	[ -n "$kmods" ] || break
-	src=$(find "$kmods" -name "$mod.ko*" | head -n 1)
-	if [ -z "$src" ]; then
-		echo "mkinitramfs: $mod not in $kmods, assuming built in" >&2
-		continue
-	fi
-	case "$src" in
-	*.xz) xz -dc "$src" ;;
-	*.zst) zstd -dc "$src" ;;
-	*.gz) gzip -dc "$src" ;;
-	*) cat "$src" ;;
-	esac >"$root/lib/modules/$mod.ko"
-	echo "$mod.ko" >>"$root"/lib/modules/order
-done
+if [ -n "$kmods" ]; then
+	"$(dirname "$0")"/guest-modules.sh "$kmods" >"$root"/modules.list
+	while read -r rel; do
+		src=$kmods/$rel
+		mod=${rel##*/}
+		mod=${mod%%.ko*}
+		case "$src" in
+		*.xz) xz -dc "$src" ;;
+		*.zst) zstd -dc "$src" ;;
+		*.gz) gzip -dc "$src" ;;
+		*) cat "$src" ;;
+		esac >"$root/lib/modules/$mod.ko"
+		echo "$mod.ko" >>"$root"/lib/modules/order
+	done <"$root"/modules.list
+	rm "$root"/modules.list
+fi
+
+# What the kernel is (package, version), for the agent's info.
+[ -n "$kinfo" ] && cp "$kinfo" "$root"/boot/kernel.txt
 
 cp "$(dirname "$0")"/init.sh "$root"/init
 chmod 0755 "$root"/init

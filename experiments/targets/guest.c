@@ -17,10 +17,13 @@
 
 extern const struct target_ops guest_target;
 
+enum { ARG_KERNEL };
+
 struct guest_target {
 	struct target base;
 	struct guest *g;
 	cJSON *pinning, *binding; /* for the manifest */
+	char kernel[160];	  /* the guest booted: its folder's name */
 	bool pin_client;
 	cpu_set_t client_cpus;
 };
@@ -187,10 +190,16 @@ static void say_if_not_done(const cJSON *obj, const char *prefix)
 			cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(obj, "reason")));
 }
 
+static int check_kernel(const char *value, char *err, size_t errlen)
+{
+	return *value ? guest_name_check(value, err, errlen) : 0;
+}
+
 static int start(const struct target_options *s, struct target **out, char *err, size_t errlen)
 {
 	struct guest_target *t = calloc(1, sizeof(*t));
 	struct guest_config gc;
+	const char *name;
 	pid_t server_pid;
 
 	*out = NULL;
@@ -199,6 +208,13 @@ static int start(const struct target_options *s, struct target **out, char *err,
 		return -1;
 	}
 	guest_config_defaults(&gc);
+	/* The guest named, or one that is unambiguous: never another kernel's by accident. */
+	if (guest_files(s->values ? s->values[ARG_KERNEL] : NULL, &gc.kernel, &gc.initrd, &name,
+			err, errlen)) {
+		free(t);
+		return -1;
+	}
+	snprintf(t->kernel, sizeof(t->kernel), "%s", name);
 	gc.accel = s->accel ?: gc.accel;
 	gc.topology = s->topology ?: gc.topology;
 	gc.vcpus = s->vcpus > 0 ? s->vcpus : gc.vcpus;
@@ -217,9 +233,14 @@ static int start(const struct target_options *s, struct target **out, char *err,
 		}
 		gc.accel = "tcg";
 	}
-	fprintf(stderr, "bpfcost-run: booting the guest (accel %s, %d vCPUs, topology %s)\n",
-		gc.accel, gc.vcpus, gc.topology);
+	fprintf(stderr, "bpfcost-run: booting the guest %s (accel %s, %d vCPUs, topology %s)\n",
+		t->kernel, gc.accel, gc.vcpus, gc.topology);
 	if (guest_start(&gc, &t->g, err, errlen)) {
+		/* Measured: Debian 6.1 stops at "Booting SMP configuration" under -icount. */
+		if (gc.icount && gc.vcpus > 1 && strstr(err, "not ready"))
+			snprintf(err + strlen(err), errlen - strlen(err),
+				 " (a kernel that cannot bring up a second vCPU under the "
+				 "instruction clock, such as Debian's 6.1, boots with VCPUS=1)");
 		free(t);
 		return -1;
 	}
@@ -272,6 +293,7 @@ static void endpoint(struct target *t, struct traffic_endpoint *ep)
 
 static void describe(struct target *t, cJSON *obj)
 {
+	cJSON_AddStringToObject(obj, "kernel", ((struct guest_target *)t)->kernel);
 	cJSON_AddStringToObject(obj, "accel", guest_accel(of(t)));
 	cJSON_AddStringToObject(obj, "accel_note", guest_accel_note(of(t)));
 	cJSON_AddNumberToObject(obj, "boot_seconds", guest_boot_seconds(of(t)));
@@ -296,6 +318,13 @@ static void stop(struct target *t)
 const struct target_ops guest_target = {
 	.name = "guest",
 	.summary = "a QEMU guest (KVM when it really works, else TCG) booting Debian's kernel",
+	.args = {
+		{ "kernel", "",
+		  "the guest to boot: a folder of build/guest/ that make guest built, named by its "
+		  "kernel (6.1.0-57-cloud-amd64; make experiment sets it from GUEST_KERNEL_VERSION); "
+		  "empty: $BPFCOST_GUEST_KERNEL, else the only guest built",
+		  check_kernel },
+	},
 	.start = start,
 	.call = call,
 	.endpoint = endpoint,
