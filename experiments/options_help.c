@@ -96,9 +96,11 @@ void options_usage(FILE *f)
 		registered(f, (*t)->name, (*t)->summary, (*t)->args, sizeof((*t)->args[0]),
 			   TARGET_MAX_ARGS);
 	fprintf(f, "\nWorkloads (--workload; --arg NAME=VALUE):\n");
-	for (w = workload_list(); *w; w++)
+	for (w = workload_list(); *w; w++) {
 		registered(f, (*w)->name, (*w)->summary, (*w)->args, sizeof((*w)->args[0]),
 			   WORKLOAD_MAX_ARGS);
+		fprintf(f, "      (--duration default: %g s)\n", (*w)->default_duration);
+	}
 	fprintf(f, "\nExit: 0 done, 1 failure (records kept; --resume continues), 2 bad input,\n"
 		   "130 interrupted (records kept; --resume continues).\n");
 }
@@ -117,6 +119,15 @@ static void target_args_make_help(FILE *f)
 			fputs(head, f);
 			wrapped(f, at, 30, (*t)->args[i].help ?: "");
 		}
+}
+
+/* Under DURATION: each workload's default, what DURATION is when not given. */
+static void duration_make_help(FILE *f)
+{
+	const struct workload_ops *const *w;
+
+	for (w = workload_list(); *w; w++)
+		fprintf(f, "      WORKLOAD=%s: %g s\n", (*w)->name, (*w)->default_duration);
 }
 
 void options_make_help(FILE *f)
@@ -139,5 +150,7 @@ void options_make_help(FILE *f)
 		wrapped(f, at, 30, d->help);
 		if (!strcmp(d->make_var, "TARGET_ARGS"))
 			target_args_make_help(f);
+		if (!strcmp(d->make_var, "DURATION"))
+			duration_make_help(f);
 	}
 }

@@ -34,7 +34,9 @@ WORKLOAD   ?= iperf
 CLOCK	   ?= real
 MATRIX	   ?= all
 N	   ?= 10
-DURATION   ?= 10
+# DURATION=<seconds>: passed only when given; each workload declares its own
+# default (bpfcost-run --help, under Workloads).
+DURATION   ?=
 WARMUP	   ?= 1
 TOPOLOGY   ?= tap
 ACCEL	   ?= auto
@@ -68,7 +70,7 @@ shell_quote = '$(subst ','\'',$(1))'
 IPERF_FLAGS = $(if $(filter iperf,$(WORKLOAD)),-w "$$WARMUP" -i "$$IPERF_ARGS" \
 	$(if $(CALIBRATE),--arg "calibrate=$$CALIBRATE"))
 RUN_FLAGS = $(if $(RESUME),--resume "$$RESUME",--target "$$TARGET" --workload "$$WORKLOAD" \
-	--clock "$$CLOCK" --matrix "$$MATRIX" -n "$$N" -t "$$DURATION" $(IPERF_FLAGS) \
+	--clock "$$CLOCK" --matrix "$$MATRIX" -n "$$N" $(if $(DURATION),-t "$$DURATION") $(IPERF_FLAGS) \
 	$(foreach a,$(value ARGS),--arg $(call shell_quote,$(a))) \
 	$(foreach a,$(value TARGET_ARGS),--target-arg $(call shell_quote,$(a))) \
 	-T "$$TOPOLOGY" -a "$$ACCEL" --vcpus "$$VCPUS" $(if $(SEED),-s "$$SEED") \

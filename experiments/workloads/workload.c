@@ -29,10 +29,9 @@ int workload_arg_index(const struct workload_ops *w, const char *name)
 	return registry_arg_index(w->args, sizeof(w->args[0]), WORKLOAD_MAX_ARGS, name);
 }
 
-cJSON *workload_metric_json(const struct workload_ops *w, const char *const *values,
-			    const char *clock)
+cJSON *workload_metric_json(const struct workload_ops *w, const char *clock)
 {
-	const struct metric *mt = w->metric_of && values ? w->metric_of(values) : &w->metric;
+	const struct metric *mt = &w->metric;
 	bool instructions = clock && !strcmp(clock, "instructions") && mt->unit_instructions;
 	cJSON *m = cJSON_CreateObject();
 
