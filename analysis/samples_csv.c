@@ -13,8 +13,9 @@ int samples_csv_write(const struct run *run, FILE *f)
 {
 	size_t i;
 
+	/* value: normalised when the run is (normalise.c); raw_value as recorded. */
 	fputs("line,config,block,sample,order,value,unit,status,disturbed_why,foreign_cpu,"
-	      "psi_some_percent,steal_percent\n",
+	      "psi_some_percent,steal_percent,raw_value,ref_ns_per_call\n",
 	      f);
 	for (i = 0; i < run->recs.n; i++) {
 		const struct record *r = &run->recs.v[i];
@@ -32,6 +33,8 @@ int samples_csv_write(const struct run *run, FILE *f)
 		csv_next_num(f, r->foreign_cpu);
 		csv_next_num(f, r->psi_some_pct);
 		csv_next_num(f, r->steal_pct);
+		csv_next_num(f, r->failed ? NAN : r->raw_value);
+		csv_next_num(f, r->failed ? NAN : r->ref_ns);
 		fputc('\n', f);
 	}
 	return ferror(f) ? -1 : 0;

@@ -29,10 +29,14 @@ static const char header[] =
 
 /* --percall only, after every other column so readers by position keep working. */
 static const char percall_header[] = ",predicted_pct,predicted_lo,predicted_hi,predicted_disagrees";
+/* Per-call normalisation (normalise.c): raw values and the reference, before --percall's. */
+static const char raw_header[] = ",raw_mean,raw_diff,raw_diff_ci95_low,raw_diff_ci95_high,"
+				 "ref_ns_median";
 
 int summary_csv_write(const struct run *run, FILE *f)
 {
 	fputs(header, f);
+	fputs(raw_header, f);
 	if (run->percall.asked)
 		fputs(percall_header, f);
 	fputc('\n', f);
@@ -86,6 +90,8 @@ int summary_csv_write(const struct run *run, FILE *f)
 		}
 		fprintf(f, ",%zu,%zu", c->n_disturbed, c->n_unclean);
 		CSV_NUMS(f, c->foreign_cpu_max, c->psi_some_mean, c->steal_max);
+		CSV_NUMS(f, c->raw.mean, c->raw_diff, c->raw_diff_lo, c->raw_diff_hi,
+			 run->ref_median_ns);
 		if (run->percall.asked) {
 			CSV_NUMS(f, c->predicted_pct, c->predicted_lo, c->predicted_hi);
 			/* Empty where no flag was judged ("-" in the tables). */

@@ -447,7 +447,8 @@ static void test_no_nan_inf(void **state)
 	expect_not_in(out, "table.txt", "Predicted");
 	expect_not_in(out, "table.md", "Predicted");
 	expect_not_in(out, "table.tex", "Predicted");
-	expect_in(out, "summary.csv", ",steal_percent_max\n");
+	expect_in(out, "summary.csv", ",steal_percent_max,raw_mean,");
+	expect_in(out, "summary.csv", ",ref_ns_median\n");
 	expect_not_in(out, "summary.csv", "predicted");
 	expect_no_impossible_token(out);
 }
