@@ -31,7 +31,7 @@ static const char base_manifest[] =
 	"{\"matrix\":\"quick\",\"N\":2,\"duration\":1,\"order_seed\":\"7\","
 	"\"target\":\"guest\",\"clock\":\"real\",\"topology\":\"user\","
 	"\"workload\":{\"name\":\"trigger\",\"args\":{\"calls\":\"1000\",\"cpu\":\"0\","
-	"\"ref\":\"0\",\"ref_ns\":\"0\"}},"
+	"\"ref\":\"0\"}},"
 	"\"settings\":{\"accel\":\"tcg\",\"vcpus\":2,\"mem_mb\":512,\"func\":\"udp_recvmsg\","
 	"\"spin_ns\":1000,\"hit_check_s\":2,\"pin\":false,\"bind\":false},"
 	"\"configs\":[\"baseline\",\"tp-null\"]}";
