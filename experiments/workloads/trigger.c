@@ -18,7 +18,7 @@
 
 extern const struct workload_ops trigger_workload;
 
-enum { ARG_CALLS, ARG_CPU, ARG_REF };
+enum { ARG_CALLS, ARG_CPU, ARG_REF, ARG_STAT };
 
 /* Under CLOCK=instructions a sample is this many calls: the exact count must reproduce. */
 #define TRIGGER_CALLS_INSTRUCTIONS "200000"
@@ -34,7 +34,7 @@ enum { ARG_CALLS, ARG_CPU, ARG_REF };
  * (make bench BENCH_ARGS="--only host").
  */
 #define TRIGGER_DEFAULT_DURATION 1
-/* Calls per round under CLOCK=real: 0.2 ms here, between the scheduler's switches. */
+/* Calls per round for the median: 0.2 ms here, between the scheduler's switches. */
 #define TRIGGER_ROUND_CALLS "1000"
 
 /*
@@ -63,6 +63,19 @@ static bool timed(const char *const *values, const char *clock)
 	return !strcmp(values[ARG_CALLS], "0");
 }
 
+/*
+ * stat=auto: under CLOCK=real the time per call is the median over rounds of
+ * TRIGGER_ROUND_CALLS calls, which a round lost to another task does not
+ * move (the mean is kept beside it); under CLOCK=instructions the mean over
+ * every call, exact and the same run after run.
+ */
+static bool by_median(const char *const *values, const char *clock)
+{
+	if (!strcmp(values[ARG_STAT], "auto"))
+		return !clock || strcmp(clock, "instructions");
+	return !strcmp(values[ARG_STAT], "median");
+}
+
 static const char *calls_of(const char *const *values)
 {
 	return strcmp(values[ARG_CALLS], "auto") ? values[ARG_CALLS] : TRIGGER_CALLS_INSTRUCTIONS;
@@ -83,7 +96,7 @@ static enum workload_result measure(const struct workload_ctx *ctx, cJSON *rec, 
 {
 	cJSON *req = cJSON_CreateObject(), *argv, *reply, *res = NULL;
 	enum workload_result ret = WORKLOAD_ERROR;
-	bool real = !ctx->clock || strcmp(ctx->clock, "instructions");
+	bool median = by_median(ctx->values, ctx->clock);
 	const char *out, *line;
 	double calls, elapsed, per_call;
 	const cJSON *v;
@@ -105,7 +118,7 @@ static enum workload_result measure(const struct workload_ctx *ctx, cJSON *rec, 
 	cJSON_AddItemToArray(argv, cJSON_CreateString(ctx->values[ARG_CPU]));
 	if (with_ref(ctx->values, ctx->clock))
 		cJSON_AddItemToArray(argv, cJSON_CreateString("--ref"));
-	if (real) {
+	if (median) {
 		cJSON_AddItemToArray(argv, cJSON_CreateString("--round-calls"));
 		cJSON_AddItemToArray(argv, cJSON_CreateString(TRIGGER_ROUND_CALLS));
 	}
@@ -136,19 +149,15 @@ static enum workload_result measure(const struct workload_ctx *ctx, cJSON *rec, 
 		calls + cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(res, "warmup_calls"));
 	cJSON_AddNumberToObject(rec, "calls", calls);
 	cJSON_AddNumberToObject(rec, "elapsed_ns", elapsed);
-	/*
-	 * Real time: the median round, which a round lost to another task does
-	 * not move (the mean is kept beside it). Instructions: the mean, exact.
-	 */
-	per_call = real ? json_num_or(res, "ns_per_call_median", NAN) : elapsed / calls;
+	per_call = median ? json_num_or(res, "ns_per_call_median", NAN) : elapsed / calls;
 	if (!(per_call > 0)) {
 		snprintf(err, errlen, "bpfcost-trigger: no whole round of %s calls measured",
 			 TRIGGER_ROUND_CALLS);
 		goto out;
 	}
 	cJSON_AddNumberToObject(rec, "ns_per_call", per_call);
-	cJSON_AddStringToObject(rec, "per_call_stat", real ? "median of rounds" : "mean");
-	if (real)
+	cJSON_AddStringToObject(rec, "per_call_stat", median ? "median of rounds" : "mean");
+	if (median)
 		cJSON_AddNumberToObject(rec, "ns_per_call_mean", elapsed / calls);
 	/*
 	 * The raw time and the reference's, by the same statistic: the report
@@ -156,7 +165,7 @@ static enum workload_result measure(const struct workload_ctx *ctx, cJSON *rec, 
 	 * sample can know.
 	 */
 	v = cJSON_GetObjectItemCaseSensitive(res,
-					     real ? "ref_ns_per_call_median" : "ref_ns_per_call");
+					     median ? "ref_ns_per_call_median" : "ref_ns_per_call");
 	if (cJSON_IsNumber(v))
 		cJSON_AddNumberToObject(rec, "ref_ns_per_call", v->valuedouble);
 	cJSON_AddNumberToObject(rec, "trigger_cpu", atoi(ctx->values[ARG_CPU]));
@@ -201,6 +210,11 @@ static int validate(const char *const *values, double duration, const char *cloc
 		snprintf(err, errlen, "trigger: ref '%s': auto, 0 or 1", values[ARG_REF]);
 		return -1;
 	}
+	if (strcmp(values[ARG_STAT], "auto") && strcmp(values[ARG_STAT], "median") &&
+	    strcmp(values[ARG_STAT], "mean")) {
+		snprintf(err, errlen, "trigger: stat '%s': auto, median or mean", values[ARG_STAT]);
+		return -1;
+	}
 	return 0;
 }
 
@@ -222,6 +236,11 @@ const struct workload_ops trigger_workload = {
 			      "time getppid() in alternating rounds, and the report normalises "
 			      "each sample by it: 1, 0 (raw times only), auto (1 under "
 			      "CLOCK=real, 0 under CLOCK=instructions)" },
+		[ARG_STAT] = { "stat", "auto",
+			       "time per call: median (over rounds of " TRIGGER_ROUND_CALLS
+			       " calls: a round lost to another task does not move it), mean (over "
+			       "every call), auto (median under CLOCK=real, mean under "
+			       "CLOCK=instructions)" },
 	},
 	.default_duration = TRIGGER_DEFAULT_DURATION,
 	.validate = validate,
