@@ -6,7 +6,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-
 #include "analysis/run.h"
 #include "experiments/bench.h"
 #include "loader/bpfcost.h"
