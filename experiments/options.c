@@ -194,7 +194,8 @@ const struct option_def option_table[] = {
 	  "all, seed, quick, full, or a file with one configuration per line "
 	  "(<attach>-<probe>[-stat], baseline)",
 	  NULL, "a matrix name or file", OPT_STRING, F(rs.matrix), NULL, check_matrix },
-	{ "samples", 'n', "N", "N", "10", "samples per configuration",
+	{ "samples", 'n', "N", "N", NULL,
+	  "samples per configuration (default: the workload's, in Workloads below)",
 	  "N (samples per configuration)", "an integer >= 1", OPT_INT, F(rs.n), NULL, check_n },
 	{ "duration", 't', "DURATION", "S", NULL,
 	  "seconds measured per sample (default: the workload's, in Workloads below)", NULL,

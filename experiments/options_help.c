@@ -99,7 +99,11 @@ void options_usage(FILE *f)
 	for (w = workload_list(); *w; w++) {
 		registered(f, (*w)->name, (*w)->summary, (*w)->args, sizeof((*w)->args[0]),
 			   WORKLOAD_MAX_ARGS);
-		fprintf(f, "      (--duration default: %g s)\n", (*w)->default_duration);
+		fprintf(f,
+			"      (--duration default: %g s, --samples default: %d, %d under --clock "
+			"instructions)\n",
+			(*w)->default_duration, workload_default_n(*w, "real"),
+			workload_default_n(*w, "instructions"));
 	}
 	fprintf(f, "\nExit: 0 done, 1 failure (records kept; --resume continues), 2 bad input,\n"
 		   "130 interrupted (records kept; --resume continues).\n");
@@ -121,13 +125,18 @@ static void target_args_make_help(FILE *f)
 		}
 }
 
-/* Under DURATION: each workload's default, what DURATION is when not given. */
-static void duration_make_help(FILE *f)
+/* Under N and DURATION: each workload's default, what they are when not given. */
+static void workload_default_make_help(FILE *f, bool n)
 {
 	const struct workload_ops *const *w;
 
 	for (w = workload_list(); *w; w++)
-		fprintf(f, "      WORKLOAD=%s: %g s\n", (*w)->name, (*w)->default_duration);
+		if (n)
+			fprintf(f, "      WORKLOAD=%s: %d (CLOCK=instructions: %d)\n", (*w)->name,
+				workload_default_n(*w, "real"),
+				workload_default_n(*w, "instructions"));
+		else
+			fprintf(f, "      WORKLOAD=%s: %g s\n", (*w)->name, (*w)->default_duration);
 }
 
 void options_make_help(FILE *f)
@@ -150,7 +159,7 @@ void options_make_help(FILE *f)
 		wrapped(f, at, 30, d->help);
 		if (!strcmp(d->make_var, "TARGET_ARGS"))
 			target_args_make_help(f);
-		if (!strcmp(d->make_var, "DURATION"))
-			duration_make_help(f);
+		if (!strcmp(d->make_var, "DURATION") || !strcmp(d->make_var, "N"))
+			workload_default_make_help(f, !strcmp(d->make_var, "N"));
 	}
 }

@@ -89,5 +89,6 @@ const struct workload_ops fake_workload_ops = {
 	.event = "call",
 	.symptom = { "fake_symptom", 10 },
 	.default_duration = 3,
+	.default_n = 4,
 	.measure = measure,
 };

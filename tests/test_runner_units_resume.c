@@ -139,7 +139,9 @@ static struct run_settings good_settings(void)
 	struct run_settings rs = run_settings_defaults();
 
 	memcpy(rs.values, iperf_values, sizeof(iperf_values));
-	rs.duration = 10; /* options_apply_sets() gives the workload's when none is given */
+	/* options_apply_sets() gives the workload's when none is given */
+	rs.n = 10;
+	rs.duration = 10;
 	return rs;
 }
 

@@ -290,6 +290,7 @@ const struct workload_ops iperf_workload = {
 		   .proto = "tcp"},
 	/* The flood settles over seconds; the original measured 10. */
 	.default_duration = 10,
+	.default_n = 10,
 	.validate = validate,
 	.measure = measure,
 	.calibrate = calibrate,

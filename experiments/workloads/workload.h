@@ -72,6 +72,8 @@ struct workload_ops {
 	 * seconds to settle, a per-call loop far less.
 	 */
 	double default_duration;
+	int default_n;		    /* samples per configuration when N is not given */
+	int default_n_instructions; /* the same under CLOCK=instructions; 0: default_n */
 	/*
 	 * Optional: the workload's own sign of a disturbed sample. A record
 	 * field more than @margin above the median of its row's clean samples
@@ -135,6 +137,8 @@ const struct server_spec *workload_server(const struct workload_ops *w);
 
 const struct workload_ops *workload_find(const char *name);
 void workload_names(char *buf, size_t len);
+/* Samples per configuration under @clock when N is not given. */
+int workload_default_n(const struct workload_ops *w, const char *clock);
 /* Index of argument @name, or -1. */
 int workload_arg_index(const struct workload_ops *w, const char *name);
 /* The metric as a JSON object (name, field, unit, scale, higher_is_better, event, clock). */
