@@ -6,13 +6,38 @@
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "analysis/run.h"
 #include "experiments/bench.h"
 
-/* tp-null - raw_tp-null of one host run: its 95% CI (Welch on the rows' values). */
+/* A row's analysed values (normalised when the run is). */
+static double *row_values(const struct row_stats *c)
+{
+	double *x = calloc(c->n_ok ? c->n_ok : 1, sizeof(*x));
+
+	for (size_t i = 0; x && i < c->n_ok; i++)
+		x[i] = c->ok[i]->value;
+	return x;
+}
+
+/* The Hodges-Lehmann shift of @a over @b with its 95% CI (the report's robust estimator). */
+static void print_shift(const struct row_stats *a, const struct row_stats *b)
+{
+	double *x = row_values(a), *y = row_values(b);
+	struct shift sh;
+
+	if (x && y && !stats_hodges_lehmann(x, a->n_ok, y, b->n_ok, ALPHA, &sh))
+		printf("     robust: Hodges-Lehmann %+.2f ns/call, 95%% CI [%+.2f, %+.2f], "
+		       "half-width %.2f ns\n",
+		       sh.est, sh.lo, sh.hi, (sh.hi - sh.lo) / 2);
+	free(x);
+	free(y);
+}
+
+/* tp-null - raw_tp-null of one host run: its 95% CI, Welch and robust. */
 static int host_difference(const char *what, const struct run *run, double secs)
 {
 	const struct row_stats *tp = run_find_row(run, "tp-null");
@@ -27,9 +52,10 @@ static int host_difference(const char *what, const struct run *run, double secs)
 	}
 	printf("     baseline %.1f ns/call, tp-null %+.1f, raw_tp-null %+.1f\n",
 	       run->baseline->value.mean, tp->diff, raw->diff);
-	printf("     tp-null - raw_tp-null = %+.2f ns/call, 95%% CI [%+.2f, %+.2f], half-width "
-	       "%.2f ns, wall time %.0f s\n",
+	printf("     tp-null - raw_tp-null = %+.2f ns/call, Welch 95%% CI [%+.2f, %+.2f], "
+	       "half-width %.2f ns, wall time %.0f s\n",
 	       w.diff, w.ci_lo, w.ci_hi, (w.ci_hi - w.ci_lo) / 2, secs);
+	print_shift(tp, raw);
 	return 0;
 }
 

@@ -177,7 +177,7 @@ static void test_duration_past_exec_timeout_refused(void **state)
 			 "-t",	   "840",      "-m",   "nosuch",     "-o",	root,	 NULL };
 
 	(void)state;
-	expect_exit(argv, BPFCOST_EXIT_USAGE, "DURATION 900 with calls=0: at most 840 s");
+	expect_exit(argv, BPFCOST_EXIT_USAGE, "DURATION 900 for a timed sample: at most 840 s");
 	/* 840 passes the duration check: the next refusal is the matrix's. */
 	expect_exit(fits, BPFCOST_EXIT_USAGE, "'nosuch': not a named matrix");
 }
