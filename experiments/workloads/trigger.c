@@ -217,6 +217,15 @@ static int validate(const char *const *values, double duration, const char *cloc
 		snprintf(err, errlen, "trigger: stat '%s': auto, median or mean", values[ARG_STAT]);
 		return -1;
 	}
+	/* The median is over whole rounds: a sample needs one at least. */
+	if (by_median(values, clock) && !timed(values, clock) &&
+	    atol(calls_of(values)) < atol(TRIGGER_ROUND_CALLS)) {
+		snprintf(err, errlen,
+			 "trigger: calls %s with the median of rounds: at least %s (one round), "
+			 "or stat=mean",
+			 values[ARG_CALLS], TRIGGER_ROUND_CALLS);
+		return -1;
+	}
 	return 0;
 }
 
