@@ -97,13 +97,16 @@ void options_usage(FILE *f)
 			   TARGET_MAX_ARGS);
 	fprintf(f, "\nWorkloads (--workload; --arg NAME=VALUE):\n");
 	for (w = workload_list(); *w; w++) {
+		char dflt[160];
+
 		registered(f, (*w)->name, (*w)->summary, (*w)->args, sizeof((*w)->args[0]),
 			   WORKLOAD_MAX_ARGS);
-		fprintf(f,
-			"      (--duration default: %g s, --samples default: %d, %d under --clock "
-			"instructions)\n",
-			(*w)->default_duration, workload_default_n(*w, "real"),
-			workload_default_n(*w, "instructions"));
+		snprintf(dflt, sizeof(dflt),
+			 "(--duration default: %g s, --samples default: %d, %d under --clock "
+			 "instructions)",
+			 (*w)->default_duration, workload_default_n(*w, "real"),
+			 workload_default_n(*w, "instructions"));
+		wrapped(f, 0, 6, dflt);
 	}
 	fprintf(f, "\nExit: 0 done, 1 failure (records kept; --resume continues), 2 bad input,\n"
 		   "130 interrupted (records kept; --resume continues).\n");
