@@ -12,8 +12,10 @@
  * Besides the mean over every call, it prints the median over rounds of the
  * time per call (recvmsg's and getppid's): on a shared machine a round in
  * which the CPU went to another task is an outlier that the median ignores
- * and the mean does not. Short rounds (--round-calls 1000, 0.2 ms here) fit
- * between the scheduler's switches, so most rounds are not disturbed.
+ * and the mean does not. Short rounds (--round-calls 100: 15 us here, 100 us
+ * with an 800 ns probe) fit between the scheduler's switches and ticks, so
+ * most rounds are not disturbed; rounds ten times as long had more than half
+ * of an 800 ns probe's rounds disturbed on this busy host.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -34,14 +36,41 @@
 #define ROUND_CALLS  20000L
 #define WARMUP_CALLS 10000L
 
-/* Each round's time, in ns: for the median. */
+/*
+ * Each round's time, in ns, for the median: all of them up to ROUNDS_KEPT,
+ * then a uniform sample of them (reservoir sampling), so memory stays bounded
+ * however long the loop runs (840 s of 15 us rounds is 56 million).
+ */
+#define ROUNDS_KEPT (1UL << 22)
+
 struct rounds {
 	unsigned int *ns;
 	size_t n, cap;
+	unsigned long long seen;
+	unsigned long long rng;
 };
+
+/* xorshift64*: reproducible, and enough to pick which kept round a new one replaces. */
+static unsigned long long next_random(unsigned long long *s)
+{
+	*s ^= *s >> 12;
+	*s ^= *s << 25;
+	*s ^= *s >> 27;
+	return *s * 2685821657736338717ULL;
+}
 
 static int rounds_add(struct rounds *r, long long ns)
 {
+	unsigned int v = ns > UINT_MAX ? UINT_MAX : (unsigned int)ns;
+
+	r->seen++;
+	if (r->n == ROUNDS_KEPT) {
+		unsigned long long j = next_random(&r->rng) % r->seen;
+
+		if (j < ROUNDS_KEPT)
+			r->ns[j] = v;
+		return 0;
+	}
 	if (r->n == r->cap) {
 		size_t cap = r->cap ? 2 * r->cap : 4096;
 		unsigned int *p = realloc(r->ns, cap * sizeof(*p));
@@ -51,7 +80,7 @@ static int rounds_add(struct rounds *r, long long ns)
 		r->ns = p;
 		r->cap = cap;
 	}
-	r->ns[r->n++] = ns > UINT_MAX ? UINT_MAX : (unsigned int)ns;
+	r->ns[r->n++] = v;
 	return 0;
 }
 
@@ -120,7 +149,7 @@ int main(int argc, char **argv)
 {
 	struct sockaddr_in addr = { .sin_family = AF_INET };
 	long calls = 200000, cpu = 0, done = 0, odd = 0, round_calls = ROUND_CALLS;
-	struct rounds recv_rounds = { 0 }, ref_rounds = { 0 };
+	struct rounds recv_rounds = { .rng = 1 }, ref_rounds = { .rng = 2 };
 	long long recv_ns = 0, ref_ns = 0, deadline = 0, t;
 	double seconds = 0;
 	bool ref = false;
@@ -211,7 +240,7 @@ int main(int argc, char **argv)
 	printf("{\"calls\":%ld,\"warmup_calls\":%ld,\"elapsed_ns\":%lld,\"ns_per_call\":%.6f,"
 	       "\"cpu\":%ld,\"round_calls\":%ld,\"rounds\":%zu",
 	       done, WARMUP_CALLS, recv_ns, (double)recv_ns / done, cpu, round_calls,
-	       recv_rounds.n);
+	       (size_t)recv_rounds.seen);
 	if (recv_rounds.n)
 		printf(",\"ns_per_call_median\":%.6f", rounds_median(&recv_rounds, round_calls));
 	if (ref)

@@ -36,8 +36,12 @@ enum { ARG_CALLS, ARG_CPU, ARG_REF, ARG_STAT };
  */
 #define TRIGGER_DEFAULT_DURATION 1
 #define TRIGGER_DEFAULT_N	 20
-/* Calls per round for the median: 0.2 ms here, between the scheduler's switches. */
-#define TRIGGER_ROUND_CALLS "1000"
+/*
+ * Calls per round for the median: 15 us here (100 us with an 800 ns probe),
+ * well between the scheduler's switches; the same for every row, so the
+ * clock read a round adds (0.3 ns per call) is the same in every row.
+ */
+#define TRIGGER_ROUND_CALLS "100"
 
 /*
  * ref=auto times getppid() in alternating rounds under CLOCK=real, where the
