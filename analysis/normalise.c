@@ -42,6 +42,11 @@ static bool has_ref(const struct record *r)
 	return isfinite(r->ref_ns) && r->ref_ns > 0;
 }
 
+static bool in_range(double v)
+{
+	return isfinite(v) && fabs(v) <= RECORD_VALUE_MAX;
+}
+
 int run_normalise(struct run *run)
 {
 	size_t i, n;
@@ -61,18 +66,27 @@ int run_normalise(struct run *run)
 	}
 	for (i = 0; i < n && has_ref(good[i]); i++)
 		refs[i] = good[i]->ref_ns;
-	free(good);
 	if (!n || i < n) {
+		free(good);
 		free(refs);
 		return 0;
 	}
 	run->ref_median_ns = stats_median(refs, n);
 	free(refs);
+	/* A crafted reference (1e-300) must not carry a value out of range into a table. */
+	for (i = 0; i < n && in_range(good[i]->raw_value * run->ref_median_ns / good[i]->ref_ns);
+	     i++)
+		;
+	free(good);
+	if (i < n) {
+		run->ref_median_ns = NAN;
+		return 0;
+	}
 	run->normalised = true;
 	for (i = 0; i < run->recs.n; i++) {
 		struct record *r = &run->recs.v[i];
 
-		if (has_ref(r))
+		if (has_ref(r) && in_range(r->raw_value * run->ref_median_ns / r->ref_ns))
 			r->value = r->raw_value * run->ref_median_ns / r->ref_ns;
 	}
 	return 0;

@@ -163,6 +163,13 @@ static void test_not_normalised_without_every_reference(void **state)
 	assert_near(row(&run, "tp-null")->diff, 21.5, 1e-9);
 	assert_near(row(&run, "tp-null")->raw_diff, 21.5, 1e-9);
 	run_free(&run);
+	/* a crafted reference that would carry a value past 2^53: not normalised, no inf */
+	memcpy(s, drift, sizeof(s));
+	s[2].ref = 1e-300;
+	load(&run, s, sizeof(s) / sizeof(s[0]), "ns_per_call", EST_MEAN);
+	assert_int_equal(run.normalised, false);
+	assert_near(row(&run, "baseline")->value.mean, 100, 1e-9);
+	run_free(&run);
 	/* ref=0: no reference at all */
 	for (size_t i = 0; i < sizeof(s) / sizeof(s[0]); i++)
 		s[i].ref = -1;
