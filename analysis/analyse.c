@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include <gsl/gsl_cdf.h>
-#include <gsl/gsl_fit.h>
 
 #include "analysis/run.h"
 
@@ -113,6 +112,7 @@ static int summarise(struct row_stats *c)
 		size_t dst;
 	} fields[] = {
 		{ offsetof(struct record, value), 1, offsetof(struct row_stats, value) },
+		{ offsetof(struct record, raw_value), 1, offsetof(struct row_stats, raw) },
 		{ offsetof(struct record, rx_bytes), 1e-6, offsetof(struct row_stats, mb) },
 		{ offsetof(struct record, rx_pps), 1, offsetof(struct row_stats, pps) },
 		{ offsetof(struct record, lost_percent), 1, offsetof(struct row_stats, lost) },
@@ -285,46 +285,6 @@ double run_spin_added(const struct run *run, const struct row_stats *c)
 	return run->has_packets ? c->ns_per_pkt : c->diff;
 }
 
-static void fit_ladder(struct run *run)
-{
-	double x[64], y[64], c0, c1, cov00, cov01, cov11, sumsq, t;
-	struct ladder *l = &run->ladder;
-	size_t i, k = 0;
-
-	*l = (struct ladder){ 0 };
-	l->slope = l->slope_lo = l->slope_hi = l->icept = l->icept_lo = l->icept_hi = NAN;
-	for (i = 0; i < run->n_rows && k < 64; i++) {
-		const struct row_stats *c = &run->rows[i];
-		double added = run_spin_added(run, c);
-
-		/* A control row is one whose records carry a known cost, whatever its probe. */
-		if (isfinite(c->spin_ns) && c->n_ok && isfinite(added)) {
-			x[k] = c->spin_ns;
-			y[k++] = added;
-		}
-	}
-	l->rows = k;
-	if (k < 3)
-		return;
-	/* Every row at one spin_ns: no slope to fit (GSL would divide by zero). */
-	for (i = 1; i < k && x[i] == x[0]; i++)
-		;
-	if (i == k)
-		return;
-	if (gsl_fit_linear(x, 1, y, 1, k, &c0, &c1, &cov00, &cov01, &cov11, &sumsq))
-		return;
-	l->slope = c1;
-	l->icept = c0;
-	/* GSL estimates the covariance from the scatter about the line (sumsq / (k - 2)). */
-	t = stats_t_quantile(0.975, (double)(k - 2));
-	if (!isfinite(t) || !isfinite(cov11) || !isfinite(cov00))
-		return;
-	l->slope_lo = l->slope - t * sqrt(cov11);
-	l->slope_hi = l->slope + t * sqrt(cov11);
-	l->icept_lo = l->icept - t * sqrt(cov00);
-	l->icept_hi = l->icept + t * sqrt(cov00);
-}
-
 /* Holm across the rows, per estimator; and the n that would make each shift significant. */
 static int holm(struct run *run, enum estimator est)
 {
@@ -367,6 +327,8 @@ int run_analyse(struct run *run)
 	size_t i;
 	int e;
 
+	if (run_normalise(run))
+		return -ENOMEM;
 	for (i = 0; i < run->n_rows; i++) {
 		struct row_stats *c = &run->rows[i];
 
@@ -374,6 +336,7 @@ int run_analyse(struct run *run)
 			estimate_clear(&c->est[e]);
 		c->impact_pct = c->impact_lo = c->impact_hi = c->transfer_impact_pct = NAN;
 		c->diff = c->diff_lo = c->diff_hi = NAN;
+		c->raw_diff = c->raw_diff_lo = c->raw_diff_hi = NAN;
 		c->p_holm = c->mde_pct = c->mde_abs = c->ns_per_pkt = NAN;
 		c->welch.p = NAN;
 		c->sig = "";
@@ -411,6 +374,13 @@ int run_analyse(struct run *run)
 	for (i = 0; i < run->n_rows; i++)
 		if (&run->rows[i] != b && run->rows[i].n_ok)
 			headline(&run->rows[i], b, run->estimator, run->has_packets);
-	fit_ladder(run);
+	if (run_raw_diffs(run))
+		return -ENOMEM;
+	/* A spin busy-waits on wall time: its slope is judged on raw added costs. */
+	ladder_fit(run, run->normalised, &run->ladder);
+	if (run->normalised)
+		ladder_fit(run, false, &run->ladder_normalised);
+	else
+		run->ladder_normalised = (struct ladder){ 0 };
 	return 0;
 }

@@ -13,8 +13,11 @@ libanalysis_OBJS := $(patsubst %.c,$(OUT)/%.o, \
 	analysis/fmt.c \
 	analysis/group.c \
 	analysis/infile.c \
+	analysis/ladder.c \
 	analysis/load.c \
+	analysis/normalise.c \
 	analysis/notes.c \
+	analysis/notes_percall.c \
 	analysis/outfile.c \
 	analysis/paper_caption.c \
 	analysis/paper_figure.c \

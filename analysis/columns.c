@@ -50,6 +50,12 @@ static bool when_percall_run_or_full(const struct run *run, unsigned where)
 	return where != COL_TEXT || !run->has_packets;
 }
 
+/* summary.csv always (empty cells); the tables when the run was normalised. */
+static bool when_normalised(const struct run *run, unsigned where)
+{
+	return where == COL_CSV || run->normalised;
+}
+
 static bool has_stats_pairs(const struct run *run)
 {
 	for (size_t i = 0; i < run->n_rows; i++)
@@ -186,6 +192,9 @@ static void get_precision_abs(const struct col_ctx *k, struct col_cell *o)
 }
 
 GET(get_half_width, r->half_width, NAN, NAN)
+GET(get_raw_mean, r->raw.n ? r->raw.mean : NAN, NAN, NAN)
+GET(get_raw_diff, r->raw_diff, r->raw_diff_lo, r->raw_diff_hi)
+GET(get_ref_median, k->run->ref_median_ns, NAN, NAN)
 
 GET_S(get_precision_unit, k->run->precision_unit)
 
@@ -322,6 +331,11 @@ const struct column col_model[] = {
 	CSV(("precision_target"), get_precision_abs),
 	CSV(("precision_unit"), get_precision_unit, TEXT),
 	CSV(("diff_ci95_half_width"), get_half_width),
+	/* A normalised per-call run (normalise.c): the raw times beside the headline. */
+	CSV(("raw_mean"), get_raw_mean),
+	COL("Raw diff (%U)", ("raw_diff", "raw_diff_ci95_low", "raw_diff_ci95_high"), COL_ALL, I,
+	    14, when_normalised, CF_EST, get_raw_diff, .prec = 1),
+	CSV(("ref_ns_median"), get_ref_median),
 	/* --percall: beside the measured impact in the tables, last in summary.csv as before. */
 	COL("Predicted (%)", ("predicted_pct", "predicted_lo", "predicted_hi"), COL_ALL, I, 11,
 	    when_percall_asked, CF_EST, get_predicted, .prec = 1, .suffix = "%",

@@ -9,16 +9,11 @@
 #include "analysis/fmt.h"
 #include "analysis/run.h"
 
-static int add(struct notes *n, const char *fmt, ...)
+int notes_vadd(struct notes *n, const char *fmt, va_list ap)
 {
 	char **v, *s;
-	va_list ap;
-	int r;
 
-	va_start(ap, fmt);
-	r = vasprintf(&s, fmt, ap);
-	va_end(ap);
-	if (r < 0)
+	if (vasprintf(&s, fmt, ap) < 0)
 		return -ENOMEM;
 	v = reallocarray(n->v, n->n + 1, sizeof(*v));
 	if (!v) {
@@ -28,6 +23,17 @@ static int add(struct notes *n, const char *fmt, ...)
 	n->v = v;
 	n->v[n->n++] = s;
 	return 0;
+}
+
+static int __attribute__((format(printf, 2, 3))) add(struct notes *n, const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = notes_vadd(n, fmt, ap);
+	va_end(ap);
+	return r;
 }
 
 /* A known-cost control row: its records carry the cost (BPFCOST_KNOWN_COST_NS in its probe). */
@@ -102,20 +108,22 @@ static int ladder_line(const struct run *run, struct notes *n)
 	const struct ladder *l = &run->ladder;
 	const char *unit = run->has_packets ? "ns/packet" : run->metric.unit;
 
+	/* Normalised runs: the spin busy-waits on wall time, so raw times judge it. */
+	const char *what = run->normalised ? "Spin ladder (raw times)" : "Spin ladder";
+
 	if (l->rows < 3)
 		return 0;
 	if (!isfinite(l->slope))
-		return add(n, "Spin ladder: every spin row sets the same spin_ns: no slope to fit");
+		return add(n, "%s: every spin row sets the same spin_ns: no slope to fit", what);
 	if (!isfinite(l->slope_lo))
 		return add(n,
-			   "Spin ladder: added = %s x spin_ns %s %s over %zu rows (no CI: "
-			   "not computable)",
-			   FMT("%.3f", l->slope), FMT("%+.1f", l->icept), unit, l->rows);
+			   "%s: added = %s x spin_ns %s %s over %zu rows (no CI: not computable)",
+			   what, FMT("%.3f", l->slope), FMT("%+.1f", l->icept), unit, l->rows);
 	return add(n,
-		   "Spin ladder: added = %s [%s, %s] x spin_ns %s [%s, %s] %s over "
+		   "%s: added = %s [%s, %s] x spin_ns %s [%s, %s] %s over "
 		   "%zu rows (least squares, 95%% CIs); a slope of 1 means the harness sees a set "
 		   "nanosecond as one",
-		   FMT("%.3f", l->slope), FMT("%.3f", l->slope_lo), FMT("%.3f", l->slope_hi),
+		   what, FMT("%.3f", l->slope), FMT("%.3f", l->slope_lo), FMT("%.3f", l->slope_hi),
 		   FMT("%+.1f", l->icept), FMT("%+.1f", l->icept_lo), FMT("%+.1f", l->icept_hi),
 		   unit, l->rows);
 }
@@ -442,9 +450,11 @@ int notes_build(const struct run *run, struct notes *n)
 {
 	/* The notes in the order they are printed; each adds its lines or none. */
 	static int (*const makers[])(const struct run *run, struct notes *n) = {
-		saturation_line,    mde_line,	     estimator_line, disturbed_lines,
-		limit_line,	    spin_lines,	     ladder_line,    hits_lines,
-		significance_lines, precision_lines, percall_lines,  error_lines,
+		saturation_line,	 notes_normalised, mde_line,
+		estimator_line,		 disturbed_lines,  limit_line,
+		notes_percall_limit,	 spin_lines,	   ladder_line,
+		notes_ladder_normalised, hits_lines,	   significance_lines,
+		precision_lines,	 percall_lines,	   error_lines,
 	};
 	int err = 0;
 

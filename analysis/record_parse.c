@@ -141,6 +141,13 @@ static int parse_metric(const cJSON *o, struct rec_metric *m, char *why, size_t 
 static void fill_measurements(const cJSON *o, struct record *r)
 {
 	r->value = num_or_nan(o, r->metric.field) * r->metric.scale;
+	r->raw_value = r->value;
+	/*
+	 * The reference pairs with the raw time per call only; an older record's
+	 * metric ns_per_call_norm was already scaled by hand.
+	 */
+	r->ref_ns =
+		!strcmp(r->metric.field, "ns_per_call") ? num_or_nan(o, "ref_ns_per_call") : NAN;
 	r->rx_bps = num_or_nan(o, "rx_bps");
 	r->rx_bytes = num_or_nan(o, "rx_bytes");
 	r->rx_packets = num_or_nan(o, "rx_packets");

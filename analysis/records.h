@@ -33,7 +33,9 @@ struct record {
 	bool baseline;
 	int block, sample, order;
 	struct rec_metric metric;
-	double value; /* the metric, in its unit */
+	double value;	  /* the metric, in its unit; normalised by run_normalise() */
+	double raw_value; /* the metric as recorded */
+	double ref_ns;	  /* the reference (getppid) time per call paired with it; NAN: none */
 	double rx_bps, rx_bytes, rx_packets, rx_pps;
 	double lost_percent, duration_s;
 	double cpu_host_percent, cpu_remote_percent;

@@ -6,6 +6,7 @@
 #ifndef BPFCOST_ANALYSIS_RUN_H
 #define BPFCOST_ANALYSIS_RUN_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -60,7 +61,9 @@ struct row_stats {
 	double foreign_cpu_max, psi_some_mean, steal_max;
 
 	/* results, filled by run_analyse() */
-	struct sample_stats value;				 /* the run's metric, in its unit */
+	struct sample_stats value; /* the run's metric, in its unit (normalised, if the run is) */
+	struct sample_stats raw;   /* the metric as recorded, before normalisation */
+	double raw_diff, raw_diff_lo, raw_diff_hi; /* added cost on raw values, 95% CI */
 	struct sample_stats mb, pps, lost, cpu_host, cpu_remote; /* iperf's, when recorded */
 	double impact_pct, impact_lo, impact_hi; /* % of baseline, 95% CI of the difference */
 	double diff, diff_lo, diff_hi;		 /* mean - baseline mean, in the unit, 95% CI */
@@ -141,7 +144,11 @@ struct run {
 	double mde_abs;		     /* the same in the metric's unit */
 	double mde_by[EST_COUNT][2]; /* run-level MDE per estimator: [pct, abs] */
 	size_t n_disturbed;	     /* disturbed records in the run */
+	/* Fitted on raw added costs when the run is normalised (a spin busy-waits on wall time). */
 	struct ladder ladder;
+	struct ladder ladder_normalised; /* on normalised ones; rows 0 when not normalised */
+	bool normalised;		 /* values scaled by reference times (run_normalise) */
+	double ref_median_ns;		 /* the run's median reference time per call; NAN: none */
 	/* PRECISION: the manifest's target as recorded (hostile until run_precision() judges it) */
 	double precision_asked;			       /* NAN: none recorded */
 	char precision_asked_unit[PRECISION_UNIT_LEN]; /* "%", or a unit per event: "ns" */
@@ -167,6 +174,16 @@ int run_stats_cost(struct run *run);
 int run_analyse(struct run *run);
 /* The flood's detection limit in ns per packet; NAN: none (not a flood, not saturated...). */
 double run_detection_limit_ns(const struct run *run);
+/*
+ * Each record's value scaled by the run's median reference time over its own
+ * (normalise.c), when every good sample has one; else values stay raw. Before
+ * the rows are summarised. 0 or -ENOMEM.
+ */
+int run_normalise(struct run *run);
+/* Each row's raw_diff* against baseline, by run->estimator. After summaries. */
+int run_raw_diffs(struct run *run);
+/* Measured added cost against set spin_ns over the spin rows; @raw: on raw_diff. */
+void ladder_fit(const struct run *run, bool raw, struct ladder *l);
 /* What a spin row added per event, in the unit of the spin lines (NAN if unknown). */
 double run_spin_added(const struct run *run, const struct row_stats *c);
 void run_free(struct run *run);
@@ -223,6 +240,12 @@ struct notes {
 	size_t n;
 };
 int notes_build(const struct run *run, struct notes *notes);
+/* One more line, printf-style: 0 or -ENOMEM. */
+int notes_vadd(struct notes *notes, const char *fmt, va_list ap);
+/* Per-call notes (notes_percall.c): normalisation, detection limit, normalised ladder. */
+int notes_normalised(const struct run *run, struct notes *notes);
+int notes_percall_limit(const struct run *run, struct notes *notes);
+int notes_ladder_normalised(const struct run *run, struct notes *notes);
 void notes_free(struct notes *notes);
 
 #endif

@@ -13,9 +13,12 @@ int samples_csv_write(const struct run *run, FILE *f)
 {
 	size_t i;
 
-	/* schema_version: the record's own (1: written before records carried one) */
+	/*
+	 * schema_version: the record's own (1: written before records carried one);
+	 * value: normalised when the run is (normalise.c); raw_value as recorded.
+	 */
 	fputs("line,config,block,sample,order,value,unit,status,disturbed_why,foreign_cpu,"
-	      "psi_some_percent,steal_percent,schema_version\n",
+	      "psi_some_percent,steal_percent,raw_value,ref_ns_per_call,schema_version\n",
 	      f);
 	for (i = 0; i < run->recs.n; i++) {
 		const struct record *r = &run->recs.v[i];
@@ -33,6 +36,8 @@ int samples_csv_write(const struct run *run, FILE *f)
 		csv_next_num(f, r->foreign_cpu);
 		csv_next_num(f, r->psi_some_pct);
 		csv_next_num(f, r->steal_pct);
+		csv_next_num(f, r->failed ? NAN : r->raw_value);
+		csv_next_num(f, r->failed ? NAN : r->ref_ns);
 		fprintf(f, ",%d\n", r->schema_version);
 	}
 	return ferror(f) ? -1 : 0;

@@ -10,8 +10,6 @@ extern const char *bench_out_root;
 
 /* Run @argv with our stdout and stderr, up to 3 h; 0 only when it exited 0. */
 int bench_run_tool(char *const argv[]);
-/* getppid()'s time per call on this CPU now (bpfcost-trigger --ref), or NAN. */
-double bench_ref_ns(void);
 /*
  * One bpfcost-run into a fresh folder under bench_out_root/@label; @extra is a
  * NULL-terminated argv tail. Loads and analyses the result into @run.

@@ -6,13 +6,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <cjson/cJSON.h>
-
 #include "analysis/run.h"
 #include "experiments/bench.h"
 #include "loader/bpfcost.h"
 #include "loader/clock.h"
-#include "loader/json_get.h"
 #include "loader/spawn.h"
 
 const char *bench_out_root = "results/bench";
@@ -30,23 +27,6 @@ int bench_run_tool(char *const argv[])
 		return -1;
 	}
 	return 0;
-}
-
-/* getppid()'s time per call on this CPU now: the scale normalised samples keep. */
-double bench_ref_ns(void)
-{
-	char tool[PATH_MAX], line[512];
-	char *argv[] = { tool, "--calls", "2000000", "--ref", NULL };
-	cJSON *j;
-	double v;
-
-	snprintf(tool, sizeof(tool), "%s/bpfcost-trigger", bpfcost_exe_dir());
-	if (spawn_first_line(argv, line, sizeof(line), 120))
-		return NAN;
-	j = cJSON_Parse(line);
-	v = json_num_or(j, "ref_ns_per_call", NAN);
-	cJSON_Delete(j);
-	return v;
 }
 
 /*

@@ -4,11 +4,14 @@
  * go and printed as figures (not a timed test: these machines are shared).
  *
  *  1. host, real time: tp-null vs raw_tp-null, the difference and its 95% CI
- *     half-width, from getppid-normalised samples, and the time it took;
+ *     half-width and the wall time, with the per-call defaults before issue
+ *     19 (200,000 calls, mean, no reference) and with today's, one after the
+ *     other;
  *  2. guest, instruction clock: MATRIX=all twice; the largest relative
  *     difference of any row's mean between the two runs, and each run's time;
- *  3. spin ladders: host (real, normalised) and guest (instructions): the
- *     fitted slope of measured against set cost, with its 95% CI;
+ *  3. spin ladders: host (real time, the defaults: fitted on raw times, the
+ *     normalised fit beside it) and guest (instructions): the fitted slope of
+ *     measured against set cost, with its 95% CI;
  *  4. the flood: default (-b 1G per stream) against calibrated offered load,
  *     baseline samples alternating in one guest; the CV of each;
  *  5. the report: bpfcost-report on 20,000 and on 80,000 generated records,

@@ -113,7 +113,7 @@ static cJSON *workload_json(const struct run_settings *s)
 	for (i = 0; w && i < WORKLOAD_MAX_ARGS && w->args[i].name; i++)
 		cJSON_AddStringToObject(args, w->args[i].name, s->values[i]);
 	if (w)
-		cJSON_AddItemToObject(obj, "metric", workload_metric_json(w, s->values, s->clock));
+		cJSON_AddItemToObject(obj, "metric", workload_metric_json(w, s->clock));
 	return obj;
 }
 

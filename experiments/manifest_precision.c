@@ -25,7 +25,7 @@ int precision_setting_unit(const struct run_settings *rs, char *canon, size_t le
 		return -1;
 	}
 	/* The metric the manifest records: the workload's, its arguments' and the clock's. */
-	metric = workload_metric_json(w, rs->values, rs->clock);
+	metric = workload_metric_json(w, rs->clock);
 	ret = precision_unit_for(
 		rs->precision_unit,
 		cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(metric, "unit")),

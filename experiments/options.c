@@ -214,9 +214,11 @@ const struct option_def option_table[] = {
 	  "all, seed, quick, full, or a file with one configuration per line "
 	  "(<attach>-<probe>[-stat], baseline)",
 	  NULL, "a matrix name or file", OPT_STRING, F(rs.matrix), NULL, check_matrix },
-	{ "samples", 'n', "N", "N", "10", "samples per configuration",
+	{ "samples", 'n', "N", "N", NULL,
+	  "samples per configuration (default: the workload's, in Workloads below)",
 	  "N (samples per configuration)", "an integer >= 1", OPT_INT, F(rs.n), NULL, check_n },
-	{ "duration", 't', "DURATION", "S", "10", "seconds measured per sample", NULL,
+	{ "duration", 't', "DURATION", "S", NULL,
+	  "seconds measured per sample (default: the workload's, in Workloads below)", NULL,
 	  "seconds, 1 to 86400", OPT_DOUBLE, F(rs.duration), NULL, check_duration },
 	{ "warmup", 'w', "WARMUP", "S", NULL,
 	  "same as --arg warmup=S: seconds dropped at the start of each sample, iperf3 -O "
@@ -373,7 +375,7 @@ static int check_declared(const struct run_settings *rs, char *err, size_t errle
 		if (!rs->values[i])
 			REFUSE("workload %s: argument %s missing", w->name, w->args[i].name);
 	/* The workload knows its own timeouts: it refuses a duration that would overrun them. */
-	if (w->validate && w->validate(rs->values, rs->duration, err, errlen))
+	if (w->validate && w->validate(rs->values, rs->duration, rs->clock, err, errlen))
 		return -1;
 	return check_precision_unit(rs, err, errlen);
 }

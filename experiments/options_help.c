@@ -96,9 +96,18 @@ void options_usage(FILE *f)
 		registered(f, (*t)->name, (*t)->summary, (*t)->args, sizeof((*t)->args[0]),
 			   TARGET_MAX_ARGS);
 	fprintf(f, "\nWorkloads (--workload; --arg NAME=VALUE):\n");
-	for (w = workload_list(); *w; w++)
+	for (w = workload_list(); *w; w++) {
+		char dflt[160];
+
 		registered(f, (*w)->name, (*w)->summary, (*w)->args, sizeof((*w)->args[0]),
 			   WORKLOAD_MAX_ARGS);
+		snprintf(dflt, sizeof(dflt),
+			 "(--duration default: %g s, --samples default: %d, %d under --clock "
+			 "instructions)",
+			 (*w)->default_duration, workload_default_n(*w, "real"),
+			 workload_default_n(*w, "instructions"));
+		wrapped(f, 0, 6, dflt);
+	}
 	fprintf(f, "\nExit: 0 done, 1 failure (records kept; --resume continues), 2 bad input,\n"
 		   "130 interrupted (records kept; --resume continues).\n");
 }
@@ -117,6 +126,20 @@ static void target_args_make_help(FILE *f)
 			fputs(head, f);
 			wrapped(f, at, 30, (*t)->args[i].help ?: "");
 		}
+}
+
+/* Under N and DURATION: each workload's default, what they are when not given. */
+static void workload_default_make_help(FILE *f, bool n)
+{
+	const struct workload_ops *const *w;
+
+	for (w = workload_list(); *w; w++)
+		if (n)
+			fprintf(f, "      WORKLOAD=%s: %d (CLOCK=instructions: %d)\n", (*w)->name,
+				workload_default_n(*w, "real"),
+				workload_default_n(*w, "instructions"));
+		else
+			fprintf(f, "      WORKLOAD=%s: %g s\n", (*w)->name, (*w)->default_duration);
 }
 
 void options_make_help(FILE *f)
@@ -139,5 +162,7 @@ void options_make_help(FILE *f)
 		wrapped(f, at, 30, d->help);
 		if (!strcmp(d->make_var, "TARGET_ARGS"))
 			target_args_make_help(f);
+		if (!strcmp(d->make_var, "DURATION") || !strcmp(d->make_var, "N"))
+			workload_default_make_help(f, !strcmp(d->make_var, "N"));
 	}
 }

@@ -201,6 +201,11 @@ int options_apply_sets(struct run_options *o, char *err, size_t errlen)
 
 	if (!w || !t)
 		return 0; /* run_settings_check names them */
+	/* DURATION and N not given (0 is refused as a value): the workload's own. */
+	if (!o->rs.duration)
+		o->rs.duration = w->default_duration;
+	if (!o->rs.n)
+		o->rs.n = workload_default_n(w, o->rs.clock);
 	for (i = 0; i < WORKLOAD_MAX_ARGS && w->args[i].name; i++) {
 		o->rs.values[i] = w->args[i].dflt;
 		snprintf(wvalid + strlen(wvalid), sizeof(wvalid) - strlen(wvalid), " %s",

@@ -52,7 +52,7 @@ static const char *const record_nonnegative_fields[] = {
 	"hits_per_packet",  "hits_per_event",	  "events",	      "guest_datagrams",
 	"cpu_host_percent", "cpu_remote_percent", "spin_ns",	      "calls",
 	"elapsed_ns",	    "ns_per_call",	  "ns_per_call_norm", "ref_ns_per_call",
-	"idle_runs",	    "datagram_bytes",	  "trigger_cpu",
+	"idle_runs",	    "datagram_bytes",	  "trigger_cpu",      "ns_per_call_mean",
 };
 
 /* Ratios per event: within [0, HITS_LIMIT]. */

@@ -33,8 +33,11 @@ TARGET	   ?= guest
 WORKLOAD   ?= iperf
 CLOCK	   ?= real
 MATRIX	   ?= all
-N	   ?= 10
-DURATION   ?= 10
+# N=<samples per configuration>: passed only when given, as DURATION.
+N	   ?=
+# DURATION=<seconds>: passed only when given; each workload declares its own
+# default (bpfcost-run --help, under Workloads).
+DURATION   ?=
 WARMUP	   ?= 1
 TOPOLOGY   ?= tap
 ACCEL	   ?= auto
@@ -72,7 +75,7 @@ shell_quote = '$(subst ','\'',$(1))'
 IPERF_FLAGS = $(if $(filter iperf,$(WORKLOAD)),-w "$$WARMUP" -i "$$IPERF_ARGS" \
 	$(if $(CALIBRATE),--arg "calibrate=$$CALIBRATE"))
 RUN_FLAGS = $(if $(RESUME),--resume "$$RESUME",--target "$$TARGET" --workload "$$WORKLOAD" \
-	--clock "$$CLOCK" --matrix "$$MATRIX" -n "$$N" -t "$$DURATION" $(IPERF_FLAGS) \
+	--clock "$$CLOCK" --matrix "$$MATRIX" $(if $(N),-n "$$N") $(if $(DURATION),-t "$$DURATION") $(IPERF_FLAGS) \
 	$(foreach a,$(value ARGS),--arg $(call shell_quote,$(a))) \
 	$(if $(filter guest,$(TARGET)),--target-arg "kernel=$(GUEST_NAME)") \
 	$(foreach a,$(value TARGET_ARGS),--target-arg $(call shell_quote,$(a))) \

@@ -113,7 +113,7 @@ static enum run_state calibrate(struct runner *r)
 		return s;
 	for (i = 0; i < WORKLOAD_MAX_ARGS; i++)
 		r->values[i] = r->replaced[i] ?: r->values[i];
-	if (w->validate && w->validate(r->values, r->ss.duration, err, sizeof(err))) {
+	if (w->validate && w->validate(r->values, r->ss.duration, r->ss.clock, err, sizeof(err))) {
 		fprintf(stderr, "bpfcost-run: calibrated arguments refused: %s\n", err);
 		return RUN_FAILED;
 	}

@@ -187,8 +187,7 @@ static void add_config(cJSON *rec, const struct config *c, const struct sample_s
 	cJSON_AddStringToObject(rec, "target", s->target->ops->name);
 	cJSON_AddStringToObject(rec, "workload", s->workload->name);
 	cJSON_AddStringToObject(rec, "clock", s->clock);
-	cJSON_AddItemToObject(rec, "metric",
-			      workload_metric_json(s->workload, s->values, s->clock));
+	cJSON_AddItemToObject(rec, "metric", workload_metric_json(s->workload, s->clock));
 }
 
 static void add_hits(cJSON *rec, double hits, const char *source)

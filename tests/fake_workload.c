@@ -89,6 +89,8 @@ const struct workload_ops fake_workload_ops = {
 	.metric = { "time", "ns_per_call", "ns", NULL, 1, false },
 	.event = "call",
 	.symptom = { "fake_symptom", 10 },
+	.default_duration = 3,
+	.default_n = 4,
 	.measure = measure,
 };
 

@@ -459,7 +459,8 @@ static void test_no_nan_inf(void **state)
 	expect_not_in(out, "table.tex", "Predicted");
 	expect_in(out, "summary.csv",
 		  ",schema_version,precision_target,precision_unit,"
-		  "diff_ci95_half_width\n");
+		  "diff_ci95_half_width,raw_mean,raw_diff,raw_diff_ci95_low,raw_diff_ci95_high,"
+		  "ref_ns_median\n");
 	expect_not_in(out, "summary.csv", "predicted");
 	expect_no_impossible_token(out);
 }

@@ -31,7 +31,7 @@ static const char base_manifest[] =
 	"{\"matrix\":\"quick\",\"N\":2,\"duration\":1,\"order_seed\":\"7\","
 	"\"target\":\"guest\",\"clock\":\"real\",\"topology\":\"user\","
 	"\"workload\":{\"name\":\"trigger\",\"args\":{\"calls\":\"1000\",\"cpu\":\"0\","
-	"\"ref\":\"0\",\"ref_ns\":\"0\"}},"
+	"\"ref\":\"0\"}},"
 	"\"settings\":{\"accel\":\"tcg\",\"vcpus\":2,\"mem_mb\":512,\"func\":\"udp_recvmsg\","
 	"\"spin_ns\":1000,\"hit_check_s\":2,\"pin\":false,\"bind\":false},"
 	"\"configs\":[\"baseline\",\"tp-null\"]}";
@@ -177,7 +177,7 @@ static void test_duration_past_exec_timeout_refused(void **state)
 			 "-t",	   "840",      "-m",   "nosuch",     "-o",	root,	 NULL };
 
 	(void)state;
-	expect_exit(argv, BPFCOST_EXIT_USAGE, "DURATION 900 with calls=0: at most 840 s");
+	expect_exit(argv, BPFCOST_EXIT_USAGE, "DURATION 900 for a timed sample: at most 840 s");
 	/* 840 passes the duration check: the next refusal is the matrix's. */
 	expect_exit(fits, BPFCOST_EXIT_USAGE, "'nosuch': not a named matrix");
 }

@@ -123,13 +123,14 @@ static void test_defaults_from_the_table(void **state)
 	struct run_settings rs = run_settings_defaults();
 
 	(void)state;
-	if (rs.n != 10 || rs.duration != 10 || rs.vcpus != 2 || rs.mem_mb != 512 ||
+	/* N and duration 0: not given; options_apply_sets() gives the workload's own. */
+	if (rs.n != 0 || rs.duration != 0 || rs.vcpus != 2 || rs.mem_mb != 512 ||
 	    rs.spin_ns != 1000 || rs.check_s != 2 || rs.max_n != 1000 || rs.redo_limit != 3 ||
 	    rs.disturb_cpu != 0.25 || !rs.pin || !rs.bind || rs.precision != 0 ||
 	    rs.budget_min != 0)
 		fail_msg("defaults: N=%d duration=%g vcpus=%d mem=%d spin_ns=%ld check=%g "
 			 "max_n=%d redo=%d disturb_cpu=%g pin=%d bind=%d precision=%g budget=%g; "
-			 "expected 10 10 2 512 1000 2 1000 3 0.25 1 1 0 0",
+			 "expected 0 0 2 512 1000 2 1000 3 0.25 1 1 0 0",
 			 rs.n, rs.duration, rs.vcpus, rs.mem_mb, rs.spin_ns, rs.check_s, rs.max_n,
 			 rs.redo_limit, rs.disturb_cpu, rs.pin, rs.bind, rs.precision,
 			 rs.budget_min);
@@ -208,6 +209,92 @@ static void test_undeclared_arguments_refused(void **state)
 		fail_msg("--arg nosuch=1 on trigger: '%s'; expected refused listing calls", err);
 }
 
+/*
+ * DURATION and N not given: each workload's own defaults (declared, above 0;
+ * N per clock), and --help and make help say them; given, they stay as given.
+ */
+static void test_default_duration_per_workload(void **state)
+{
+	char *help = printed(options_usage), *make_help = printed(options_make_help), want[96];
+	const struct workload_ops *const *w;
+	char err[512] = "";
+
+	(void)state;
+	for (w = workload_list(); *w; w++) {
+		const char *args[] = { "--workload", (*w)->name, NULL };
+		const char *icount[] = { "--workload", (*w)->name, "--clock", "instructions",
+					 NULL };
+		const char *given[] = { "--workload", (*w)->name, "-t", "7", "-n", "3", NULL };
+		int n_real = workload_default_n(*w, "real");
+		int n_icount = workload_default_n(*w, "instructions");
+		struct run_options o;
+
+		if ((*w)->default_duration <= 0 || (*w)->default_n <= 0)
+			fail_msg("workload %s declares default_duration %g, default_n %d; expected "
+				 "both above 0",
+				 (*w)->name, (*w)->default_duration, (*w)->default_n);
+		if (parse(&o, args) || options_apply_sets(&o, err, sizeof(err)))
+			fail_msg("--workload %s refused: %s", (*w)->name, err);
+		assert_cmp_double(o.rs.duration, ==, (*w)->default_duration);
+		assert_cmp_int(o.rs.n, ==, (*w)->default_n);
+		if (parse(&o, icount) || options_apply_sets(&o, err, sizeof(err)))
+			fail_msg("--workload %s --clock instructions refused: %s", (*w)->name, err);
+		assert_cmp_int(o.rs.n, ==, n_icount);
+		if (parse(&o, given) || options_apply_sets(&o, err, sizeof(err)))
+			fail_msg("--workload %s -t 7 -n 3 refused: %s", (*w)->name, err);
+		assert_cmp_double(o.rs.duration, ==, 7);
+		assert_cmp_int(o.rs.n, ==, 3);
+		snprintf(want, sizeof(want), "(--duration default: %g s, --samples default: %d, %d",
+			 (*w)->default_duration, n_real, n_icount);
+		assert_contains(help, want);
+		snprintf(want, sizeof(want), "WORKLOAD=%s: %g s", (*w)->name,
+			 (*w)->default_duration);
+		assert_contains(make_help, want);
+		snprintf(want, sizeof(want), "WORKLOAD=%s: %d (CLOCK=instructions: %d)", (*w)->name,
+			 n_real, n_icount);
+		assert_contains(make_help, want);
+	}
+	free(help);
+	free(make_help);
+}
+
+/* The bpfcost-run command `make experiment` would run, with @var (NAME=value) or none. */
+static void experiment_command(const char *var, char *line, size_t len)
+{
+	char cmd[512];
+	FILE *p;
+
+	/* A parent make's command-line variables (MAKEFLAGS) must not reach this one. */
+	snprintf(cmd, sizeof(cmd),
+		 "env -u MAKEFLAGS -u MAKELEVEL -u MFLAGS -u DURATION make -n -s "
+		 "--no-print-directory experiment WORKLOAD=trigger TARGET=host %s 2>/dev/null",
+		 var);
+	p = popen(cmd, "r");
+	if (!p)
+		fail_msg("%s: cannot start", cmd);
+	line[0] = '\0';
+	while (fgets(line, (int)len, p) && !strstr(line, "bpfcost-run --"))
+		line[0] = '\0';
+	pclose(p);
+	if (!line[0])
+		fail_msg("%s: no bpfcost-run command printed; expected one", cmd);
+}
+
+/* The Makefile passes DURATION and N only when set: otherwise the workload's defaults hold. */
+static void test_makefile_passes_duration_only_when_set(void **state)
+{
+	char line[4096];
+
+	(void)state;
+	experiment_command("", line, sizeof(line));
+	if (strstr(line, " -t ") || strstr(line, " -n "))
+		fail_msg("without DURATION and N, make experiment ran \"%s\"; expected no -t, -n",
+			 line);
+	experiment_command("DURATION=3 N=4", line, sizeof(line));
+	assert_contains(line, "-t \"$DURATION\"");
+	assert_contains(line, "-n \"$N\"");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -216,6 +303,8 @@ int main(void)
 		cmocka_unit_test(test_defaults_from_the_table),
 		cmocka_unit_test(test_command_line_checked),
 		cmocka_unit_test(test_undeclared_arguments_refused),
+		cmocka_unit_test(test_default_duration_per_workload),
+		cmocka_unit_test(test_makefile_passes_duration_only_when_set),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -160,7 +160,7 @@ static const char base_manifest[] =
 	"{\"matrix\":\"quick\",\"N\":4,\"duration\":2,\"order_seed\":\"12345\","
 	"\"target\":\"host\",\"clock\":\"real\",\"topology\":\"tap\","
 	"\"workload\":{\"name\":\"trigger\",\"args\":{\"calls\":\"1000\",\"cpu\":\"0\","
-	"\"ref\":\"0\",\"ref_ns\":\"0\"}},"
+	"\"ref\":\"0\",\"stat\":\"auto\"}},"
 	"\"settings\":{\"accel\":\"auto\",\"vcpus\":2,\"mem_mb\":512,\"func\":\"udp_recvmsg\","
 	"\"spin_ns\":1000,\"hit_check_s\":2,\"pin\":true,\"bind\":true},"
 	"\"precision\":PRECISION,"

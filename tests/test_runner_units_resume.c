@@ -30,7 +30,7 @@ static const char base_manifest[] =
 	"{\"matrix\":\"quick\",\"N\":3,\"duration\":2,\"order_seed\":\"12345\","
 	"\"target\":\"host\",\"clock\":\"real\",\"topology\":\"tap\","
 	"\"workload\":{\"name\":\"trigger\",\"args\":{\"calls\":\"1000\",\"cpu\":\"0\","
-	"\"ref\":\"0\",\"ref_ns\":\"0\"}},"
+	"\"ref\":\"0\"}},"
 	"\"settings\":{\"accel\":\"auto\",\"vcpus\":2,\"mem_mb\":512,\"func\":\"udp_recvmsg\","
 	"\"spin_ns\":1000,\"hit_check_s\":2,\"pin\":true,\"bind\":true},"
 	"\"precision\":{\"target_pct\":5,\"budget_min\":0,\"min_n\":3,\"max_n\":50},"
@@ -145,6 +145,9 @@ static struct run_settings good_settings(void)
 	 */
 	for (i = 0; t && i < TARGET_MAX_ARGS && t->args[i].name; i++)
 		rs.target_values[i] = t->args[i].dflt;
+	/* options_apply_sets() gives the workload's when none is given */
+	rs.n = 10;
+	rs.duration = 10;
 	return rs;
 }
 

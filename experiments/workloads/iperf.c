@@ -220,8 +220,10 @@ static bool whole(const char *s, long min, long max)
 	return end != s && !*end && v >= min && v <= max;
 }
 
-static int validate(const char *const *values, double duration, char *err, size_t errlen)
+static int validate(const char *const *values, double duration, const char *clock, char *err,
+		    size_t errlen)
 {
+	(void)clock;
 	/* iperf3 reads -t with atoi(): 2.5 would silently become 2. */
 	if (duration != (long)duration) {
 		snprintf(err, errlen, "iperf: DURATION %g: iperf3 takes whole seconds", duration);
@@ -286,6 +288,9 @@ const struct workload_ops iperf_workload = {
 	.server = {.argv = {"iperf3", "-s", "-B", "{addr}", "-p", "{port}", NULL},
 		   .port = 5201,
 		   .proto = "tcp"},
+	/* The flood settles over seconds; the original measured 10. */
+	.default_duration = 10,
+	.default_n = 10,
 	.validate = validate,
 	.measure = measure,
 	.calibrate = calibrate,

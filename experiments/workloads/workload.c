@@ -24,15 +24,21 @@ const struct server_spec *workload_server(const struct workload_ops *w)
 	return w && w->server.argv[0] ? &w->server : NULL;
 }
 
+int workload_default_n(const struct workload_ops *w, const char *clock)
+{
+	if (clock && !strcmp(clock, "instructions") && w->default_n_instructions)
+		return w->default_n_instructions;
+	return w->default_n;
+}
+
 int workload_arg_index(const struct workload_ops *w, const char *name)
 {
 	return registry_arg_index(w->args, sizeof(w->args[0]), WORKLOAD_MAX_ARGS, name);
 }
 
-cJSON *workload_metric_json(const struct workload_ops *w, const char *const *values,
-			    const char *clock)
+cJSON *workload_metric_json(const struct workload_ops *w, const char *clock)
 {
-	const struct metric *mt = w->metric_of && values ? w->metric_of(values) : &w->metric;
+	const struct metric *mt = &w->metric;
 	bool instructions = clock && !strcmp(clock, "instructions") && mt->unit_instructions;
 	cJSON *m = cJSON_CreateObject();
 

@@ -68,6 +68,13 @@ struct workload_ops {
 	bool idle_window;
 	struct workload_arg args[WORKLOAD_MAX_ARGS]; /* ends at the first without a name */
 	/*
+	 * Seconds measured per sample when DURATION is not given: a flood needs
+	 * seconds to settle, a per-call loop far less.
+	 */
+	double default_duration;
+	int default_n;		    /* samples per configuration when N is not given */
+	int default_n_instructions; /* the same under CLOCK=instructions; 0: default_n */
+	/*
 	 * Optional: the workload's own sign of a disturbed sample. A record
 	 * field more than @margin above the median of its row's clean samples
 	 * (the same row: a probe that really costs moves its own figure) marks
@@ -88,12 +95,12 @@ struct workload_ops {
 	 * events the target saw in the window. Errors go to @err.
 	 */
 	/*
-	 * Refuse argument values and a duration the workload cannot honour,
-	 * before the run starts: 0, or -1 with @err naming the value. Optional.
+	 * Refuse argument values and a duration the workload cannot honour
+	 * under @clock ("real", "instructions"), before the run starts: 0, or -1
+	 * with @err naming the value. Optional.
 	 */
-	int (*validate)(const char *const *values, double duration, char *err, size_t errlen);
-	/* Optional: the metric some argument values choose instead of .metric. */
-	const struct metric *(*metric_of)(const char *const *values);
+	int (*validate)(const char *const *values, double duration, const char *clock, char *err,
+			size_t errlen);
 	enum workload_result (*measure)(const struct workload_ctx *ctx, struct cJSON *rec,
 					double *events, char *err, size_t errlen);
 	/*
@@ -130,10 +137,11 @@ const struct server_spec *workload_server(const struct workload_ops *w);
 
 const struct workload_ops *workload_find(const char *name);
 void workload_names(char *buf, size_t len);
+/* Samples per configuration under @clock when N is not given. */
+int workload_default_n(const struct workload_ops *w, const char *clock);
 /* Index of argument @name, or -1. */
 int workload_arg_index(const struct workload_ops *w, const char *name);
 /* The metric as a JSON object (name, field, unit, scale, higher_is_better, event, clock). */
-struct cJSON *workload_metric_json(const struct workload_ops *w, const char *const *values,
-				   const char *clock);
+struct cJSON *workload_metric_json(const struct workload_ops *w, const char *clock);
 
 #endif /* BPFCOST_WORKLOAD_H */
