@@ -90,10 +90,11 @@ enum run_state runner_wait_quiet(struct runner *r, const char *name)
 		if (disturbance_quiet(&r->dist, &f))
 			break;
 		if (!waited)
-			progress_note(&r->p,
-				      "%s: waiting up to %d s for the host to quiet down before its "
-				      "redo (other processes use %.2f CPU)",
-				      name, limit, f.foreign_cpu);
+			progress_note(
+				&r->p,
+				"%s: waiting up to %d s for the host to quiet down before its "
+				"redo (other processes use %.2f CPU)",
+				name, limit, f.foreign_cpu);
 	}
 	return *r->stop ? RUN_INTERRUPTED : RUN_GO;
 }
