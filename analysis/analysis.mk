@@ -8,6 +8,11 @@ libanalysis_OBJS := $(patsubst %.c,$(OUT)/%.o, \
 	analysis/cli.c \
 	analysis/columns.c \
 	analysis/columns_fmt.c \
+	analysis/compare.c \
+	analysis/compare_cli.c \
+	analysis/compare_facets.c \
+	analysis/compare_out.c \
+	analysis/compare_txt.c \
 	analysis/context.c \
 	analysis/escape.c \
 	analysis/fmt.c \
@@ -35,6 +40,7 @@ libanalysis_OBJS := $(patsubst %.c,$(OUT)/%.o, \
 	analysis/stats.c \
 	analysis/stats_cost.c \
 	analysis/summary_csv.c \
+	analysis/sweep.c \
 	analysis/table_md.c \
 	analysis/table_tex.c \
 	analysis/table_text.c)
