@@ -3,6 +3,7 @@
 #include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "analysis/compare.h"
@@ -136,10 +137,40 @@ static void txt_header(const struct compare *c, FILE *f)
 	fputc('\n', f);
 }
 
+/* Reasons too long for a cell, each once: the cell says "[rN]", the list below says it all. */
+struct footnotes {
+	const char *why[64];
+	size_t n;
+};
+
+static const char *txt_cell(const struct compare *c, size_t row, size_t j, struct footnotes *fn,
+			    char *buf, size_t len)
+{
+	char full[256];
+	size_t run, k;
+	bool delta;
+
+	column(j, &run, &delta);
+	column_cell(c, row, j, full, sizeof(full));
+	if (strlen(full) <= CELL_W || delta) {
+		snprintf(buf, len, "%s", full);
+		return buf;
+	}
+	for (k = 0; k < fn->n && strcmp(fn->why[k], full); k++)
+		;
+	if (k == fn->n && fn->n < sizeof(fn->why) / sizeof(fn->why[0]))
+		fn->why[fn->n++] = strdup(full);
+	snprintf(buf, len, "%.*s [r%zu]", (int)strcspn(full, ":"), full, k + 1);
+	if (strlen(buf) > CELL_W)
+		snprintf(buf, len, "[r%zu]", k + 1);
+	return buf;
+}
+
 int compare_txt_write(const struct compare *c, FILE *f)
 {
 	size_t i, j, shown = 0, ncol = n_columns(c);
-	char b[256];
+	struct footnotes fn = { .n = 0 };
+	char b[256], lead[16];
 
 	/* As many columns as fit in TXT_WIDTH; the rest are in compare.md and compare.csv. */
 	while (shown < ncol && NAME_W + (shown + 1) * (CELL_W + 1) <= TXT_WIDTH)
@@ -155,9 +186,9 @@ int compare_txt_write(const struct compare *c, FILE *f)
 	for (i = 0; i < c->n_rows; i++) {
 		put_cut(f, c->rows[i], NAME_W, true);
 		for (j = 0; j < shown; j++) {
-			column_cell(c, i, j, b, sizeof(b));
 			fputc(' ', f);
-			put_cut(f, b, CELL_W, j + 1 < shown); /* no trailing blanks */
+			put_cut(f, txt_cell(c, i, j, &fn, b, sizeof(b)), CELL_W,
+				j + 1 < shown); /* no trailing blanks */
 		}
 		fputc('\n', f);
 	}
@@ -166,6 +197,13 @@ int compare_txt_write(const struct compare *c, FILE *f)
 			"\n%zu more columns (runs %c and after) are in compare.md and "
 			"compare.csv\n",
 			ncol - shown, (char)('A' + (shown + 1) / 2));
+	if (fn.n)
+		fputc('\n', f);
+	for (i = 0; i < fn.n; i++) {
+		snprintf(lead, sizeof(lead), "[r%zu] ", i + 1);
+		put_wrapped(f, lead, fn.why[i] ? fn.why[i] : "(out of memory)");
+		free((char *)fn.why[i]);
+	}
 	if (c->n_notes)
 		fputs("\nNotes:\n", f);
 	for (i = 0; i < c->n_notes; i++)
