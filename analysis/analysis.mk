@@ -53,6 +53,7 @@ BINS			+= bpfcost-report
 bpfcost-report_OBJS	:= $(OUT)/analysis/report_main.o $(OUT)/libanalysis.a $(OUT)/libloader.a
 bpfcost-report_PKGS	:= libcjson gsl
 
+# RESULTS="a b ...": several runs are compared, into a new results/<time>-compare/.
 RESULTS ?= results/latest
 export RESULTS
 # PERCALL=results/<dir>: a WORKLOAD=trigger run of the same kernel predicts the flood's impacts.
@@ -63,8 +64,18 @@ export PERCALL ESTIMATOR
 
 .PHONY: report paper
 report: $(OUT)/bin/bpfcost-report
-	$(Q)$(OUT)/bin/bpfcost-report $${PERCALL:+--percall "$$PERCALL"} \
-		$${ESTIMATOR:+--estimator "$$ESTIMATOR"} "$$RESULTS"
+	$(Q)set -f; set -- $$RESULTS; \
+	if [ $$# -gt 1 ]; then \
+		mkdir -p results && \
+		out=$$(mktemp -d "results/$$(date -u +%Y%m%dT%H%M%SZ)-compare-XXXX") && \
+		chmod 755 "$$out" || exit 2; \
+		$(OUT)/bin/bpfcost-report $${ESTIMATOR:+--estimator "$$ESTIMATOR"} \
+			--out "$$out" "$$@" || { rc=$$?; rmdir "$$out" 2>/dev/null; exit $$rc; }; \
+		echo "comparison written to $$out/"; \
+	else \
+		$(OUT)/bin/bpfcost-report $${PERCALL:+--percall "$$PERCALL"} \
+			$${ESTIMATOR:+--estimator "$$ESTIMATOR"} "$$RESULTS"; \
+	fi
 
 # The paper tables and figure made afresh, compiled on a page: RESULTS/paper.pdf.
 paper: $(OUT)/bin/bpfcost-report
