@@ -2,6 +2,7 @@
 /* compare.csv (one line per row and run, for scripts) and compare-paper.tex. */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "analysis/compare.h"
@@ -70,9 +71,23 @@ static void tex_head(const struct compare *c, FILE *f)
 {
 	size_t k;
 
+	double *v = calloc(c->n_rows ? c->n_rows : 1, sizeof(*v));
+
 	fputs("\\begin{tabular}{@{}l", f);
-	for (k = 0; k < 2 * c->n_runs - 1; k++)
-		fputs("S[table-format=+4.1]", f);
+	/* Each column as wide as its figures (a reason is text over the column). */
+	for (k = 0; k < 2 * c->n_runs - 1; k++) {
+		for (size_t i = 0; v && i < c->n_rows; i++) {
+			struct cmp_cell a, x;
+			struct cmp_delta d;
+
+			compare_cell(c, k < c->n_runs ? k : k - c->n_runs + 1, i, &x);
+			compare_cell(c, 0, i, &a);
+			compare_delta(&a, &x, &d);
+			v[i] = k < c->n_runs ? x.diff : d.d;
+		}
+		paper_s_col(f, v, v ? c->n_rows : 0, true);
+	}
+	free(v);
 	fputs("@{}}\n\\toprule\nConfiguration", f);
 	for (k = 0; k < c->n_runs; k++)
 		fprintf(f, " & {%c}", (char)('A' + k));

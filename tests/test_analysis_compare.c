@@ -354,6 +354,63 @@ static void test_hostile_names_and_width(void **state)
 	assert_contains(err, "symbolic link");
 }
 
+/* @name under base: a copy of a fixture run whose target kernel reads @kernel. */
+static const char *fixture_as(const char *name, const char *kernel)
+{
+	static const char fix[] = "tests/fixtures/runs/trigger-instructions-all-tcg-2026-11-30";
+	static const char key[] = "\"kernel_release\":\t\"6.12.107+deb12-cloud-amd64\"";
+	static char dir[PATH_MAX];
+	char src[PATH_MAX], path[PATH_MAX + 32], *text, *at;
+	FILE *f;
+
+	snprintf(dir, sizeof(dir), "%s/%s", base, name);
+	assert_int_equal(mkdir(dir, 0755), 0);
+	for (int i = 0; i < 2; i++) {
+		const char *file = i ? "manifest.json" : "samples.jsonl";
+		char *argv[] = { "cp", src, path, NULL }, o[64], e[256];
+
+		snprintf(src, sizeof(src), "%s/%s", test_root_path(fix), file);
+		snprintf(path, sizeof(path), "%s/%s", dir, file);
+		assert_cmp_int(run_capture(argv, o, sizeof(o), e, sizeof(e), 30000), ==, 0);
+	}
+	text = strdup(slurp(dir, "manifest.json"));
+	assert_non_null(text);
+	at = strstr(text, key);
+	if (!at)
+		fail_msg("the fixture's manifest has no %s", key);
+	*at = '\0';
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fprintf(f, "%s\"kernel_release\":\"%s\"%s", text, kernel, at + strlen(key));
+	assert_int_equal(fclose(f), 0);
+	free(text);
+	return dir;
+}
+
+/* Smoke: the real per-call fixture against itself relabelled: every row, no difference. */
+static void test_real_fixture_smoke(void **state)
+{
+	char a[PATH_MAX], b[PATH_MAX], o[PATH_MAX + 8];
+	const char *txt, *csv;
+
+	(void)state;
+	snprintf(a, sizeof(a), "%s", fixture_as("real-612", "6.12.107+deb12-cloud-amd64"));
+	snprintf(b, sizeof(b), "%s", fixture_as("real-61", "6.1.0-57-cloud-amd64"));
+	snprintf(o, sizeof(o), "%s/out6", base);
+	assert_cmp_int(report((char *[]){ "-q", "--out", o, a, b }, 5), ==, 0);
+	txt = slurp(o, "compare.txt");
+	assert_contains(txt, "A = 6.12.107+deb12-cloud-amd64");
+	assert_contains(txt, "B = 6.1.0-57-cloud-amd64");
+	assert_contains(txt, "added cost in instructions/call");
+	assert_contains(txt, "kprobe-fprobe-null-stat");
+	csv = slurp(o, "compare.csv");
+	/* same samples: each run's added cost the same, the difference 0 */
+	assert_near(csv_field(csv, "fentry-null", "B", ADDED),
+		    csv_field(csv, "fentry-null", "A", ADDED), 1e-9);
+	assert_near(csv_field(csv, "fentry-null", "B", VS), 0, 1e-9);
+	assert_near(csv_field(csv, "tp-map-stat", "B", VS), 0, 1e-9);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -362,6 +419,7 @@ int main(void)
 		cmocka_unit_test(test_exact_counts_no_ci),
 		cmocka_unit_test(test_mixtures_refused),
 		cmocka_unit_test(test_hostile_names_and_width),
+		cmocka_unit_test(test_real_fixture_smoke),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
