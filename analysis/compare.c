@@ -258,9 +258,14 @@ void compare_cell(const struct compare *c, size_t run, size_t row, struct cmp_ce
 		return;
 	}
 	if (!s->n_ok) {
-		snprintf(x->why, sizeof(x->why), "%s: %s",
-			 s->n_unsupported ? "unsupported" : "failed",
-			 s->first_error ? s->first_error : "no successful sample");
+		const char *e = s->first_error ? s->first_error : "no successful sample";
+		const char *kind = s->n_unsupported ? "unsupported" : "failed";
+
+		/* The runner's error often says it already: not "unsupported: unsupported: ..." */
+		if (!strncmp(e, kind, strlen(kind)))
+			snprintf(x->why, sizeof(x->why), "%s", e);
+		else
+			snprintf(x->why, sizeof(x->why), "%s: %s", kind, e);
 		return;
 	}
 	if (!isfinite(s->diff)) {
@@ -270,7 +275,8 @@ void compare_cell(const struct compare *c, size_t run, size_t row, struct cmp_ce
 	x->has = true;
 	x->diff = s->diff;
 	x->exact = zero_spread(s) && zero_spread(r->run.baseline);
-	if (!x->exact) {
+	/* One sample a side has no spread to show: no interval, whatever the estimator gave. */
+	if (!x->exact && s->n_ok >= 2 && r->run.baseline->n_ok >= 2) {
 		x->lo = s->diff_lo;
 		x->hi = s->diff_hi;
 	}

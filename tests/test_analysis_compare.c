@@ -354,6 +354,38 @@ static void test_hostile_names_and_width(void **state)
 	assert_contains(err, "symbolic link");
 }
 
+/* One sample a side: a number, never an interval; the runner's own "unsupported:" once. */
+static void test_single_samples_no_ci(void **state)
+{
+	char d[2][PATH_MAX], o[PATH_MAX + 8], path[PATH_MAX + 32];
+	const char *csv, *txt;
+	FILE *f;
+
+	(void)state;
+	for (int i = 0; i < 2; i++) {
+		snprintf(d[i], PATH_MAX, "%s/one%d", base, i);
+		assert_int_equal(mkdir(d[i], 0755), 0);
+		snprintf(path, sizeof(path), "%s/samples.jsonl", d[i]);
+		f = fopen(path, "w");
+		assert_non_null(f);
+		rec(f, &ns_61, "baseline", 0, 100);
+		rec(f, &ns_61, "tp-null", 0, 130 + 10 * i);
+		unsupported(f, &ns_61, "tp-map", 0, "unsupported: tp: no tracepoint");
+		assert_int_equal(fclose(f), 0);
+		manifest(d[i], i ? &ns_612 : &ns_61);
+	}
+	snprintf(o, sizeof(o), "%s/out7", base);
+	assert_cmp_int(report((char *[]){ "-q", "--out", o, d[0], d[1] }, 5), ==, 0);
+	csv = slurp(o, "compare.csv");
+	assert_near(csv_field(csv, "tp-null", "B", VS), 10, 1e-9);
+	assert_nan(csv_field(csv, "tp-null", "A", ADDED_LO));
+	assert_nan(csv_field(csv, "tp-null", "B", VS_LO));
+	txt = slurp(o, "compare.txt");
+	assert_contains(txt, "+10.0 [no CI]");
+	assert_contains(txt, "unsupported: tp: no tracepoint");
+	assert_not_contains(txt, "unsupported: unsupported");
+}
+
 /* @name under base: a copy of a fixture run whose target kernel reads @kernel. */
 static const char *fixture_as(const char *name, const char *kernel)
 {
@@ -419,6 +451,7 @@ int main(void)
 		cmocka_unit_test(test_exact_counts_no_ci),
 		cmocka_unit_test(test_mixtures_refused),
 		cmocka_unit_test(test_hostile_names_and_width),
+		cmocka_unit_test(test_single_samples_no_ci),
 		cmocka_unit_test(test_real_fixture_smoke),
 	};
 
