@@ -92,8 +92,8 @@ static void append(char *buf, size_t len, const char *sep, const char *s)
 int compare_label(struct compare *c)
 {
 	const struct cmp_run *any = NULL;
-	char part[256];
-	size_t i, k;
+	char part[256], several[128] = "";
+	size_t i, k, n_differ = 0;
 
 	for (i = 0; i < c->n_runs && !any; i++)
 		if (c->runs[i].loaded)
@@ -102,6 +102,10 @@ int compare_label(struct compare *c)
 	for (k = 0; k < sizeof(labelled) / sizeof(labelled[0]); k++) {
 		bool d = differs(c, labelled[k].key);
 
+		if (d) {
+			n_differ++;
+			append(several, sizeof(several), ", ", labelled[k].show);
+		}
 		for (i = 0; i < c->n_runs && d; i++) {
 			struct cmp_run *r = &c->runs[i];
 
@@ -120,6 +124,12 @@ int compare_label(struct compare *c)
 	for (i = 0; i < c->n_runs; i++)
 		if (!c->runs[i].label[0] || !c->runs[i].loaded)
 			snprintf(c->runs[i].label, sizeof(c->runs[i].label), "%s", c->runs[i].name);
+	/* A sweep's own variable is checked with the environment (compare_build()). */
+	if (n_differ > 1 && !c->variable[0])
+		return compare_note(c,
+				    "warning: %s differ together: a difference between these runs "
+				    "is not one variable's",
+				    several);
 	return 0;
 }
 

@@ -30,11 +30,14 @@ static char out[1 << 16], err[1 << 16];
 
 struct spec {
 	const char *unit, *clock, *workload, *kernel, *qemu;
+	const char *cpu; /* NULL: "QEMU TCG" */
 };
 
-static const struct spec ns_61 = { "ns/call", "real", "trigger", "6.1.0-57-cloud-amd64", "7.2" };
+static const struct spec ns_61 = {
+	"ns/call", "real", "trigger", "6.1.0-57-cloud-amd64", "7.2", NULL
+};
 static const struct spec ns_612 = { "ns/call", "real", "trigger", "6.12.107+deb12-cloud-amd64",
-				    "8.0" };
+				    "8.0",     NULL };
 
 static void rec(FILE *f, const struct spec *s, const char *config, int block, double v)
 {
@@ -78,8 +81,8 @@ static void manifest(const char *dir, const struct spec *s)
 		"\"host\":{\"cpu_model\":\"Xeon\",\"tools\":{\"qemu\":\"%s\"}},"
 		"\"settings\":{\"func\":\"udp_recvmsg\"},"
 		"\"target_info\":{\"accel\":\"tcg\",\"info\":{\"kernel_release\":\"%s\","
-		"\"cpu_model\":\"QEMU TCG\"}}}\n",
-		s->clock, s->workload, s->qemu, s->kernel);
+		"\"cpu_model\":\"%s\"}}}\n",
+		s->clock, s->workload, s->qemu, s->kernel, s->cpu ? s->cpu : "QEMU TCG");
 	assert_int_equal(fclose(f), 0);
 }
 
@@ -240,16 +243,30 @@ static void test_table_labels_and_reasons(void **state)
 	/* QEMU's version differs too: a warning in the notes and on stderr */
 	assert_contains(txt, "warning: host.tools.qemu differs");
 	assert_contains(err, "warning: host.tools.qemu differs");
+	assert_not_contains(txt, "differ together");
 	assert_contains(slurp(o, "compare.md"), "| tp-null | +50.0 \\[47.2, 52.8\\] |");
 	assert_contains(slurp(o, "compare-paper.tex"), "\\toprule");
+	/* Two labelled things differ: both label the run, and a warning says so */
+	static const struct spec epyc = { "ns/call", "real",
+					  "trigger", "6.12.107+deb12-cloud-amd64",
+					  "7.2",     "AMD EPYC" };
+	snprintf(b, sizeof(b), "%s", make_run("lc", &epyc, 200, 60, true, true));
+	assert_cmp_int(report((char *[]){ "-q", "--out", o, a, b }, 5), ==, 0);
+	txt = slurp(o, "compare.txt");
+	assert_contains(txt, "A = 6.1.0-57-cloud-amd64, QEMU TCG");
+	assert_contains(txt, "B = 6.12.107+deb12-cloud-amd64, AMD EPYC");
+	assert_contains(txt, "warning: kernel, CPU differ together");
+	assert_contains(err, "warning: kernel, CPU differ together");
 }
 
 static void test_exact_counts_no_ci(void **state)
 {
-	static const struct spec c1 = { "instructions/call", "instructions", "trigger", "6.1",
-					"7.2" };
-	static const struct spec c2 = { "instructions/call", "instructions", "trigger", "6.12",
-					"7.2" };
+	static const struct spec c1 = {
+		"instructions/call", "instructions", "trigger", "6.1", "7.2", NULL
+	};
+	static const struct spec c2 = {
+		"instructions/call", "instructions", "trigger", "6.12", "7.2", NULL
+	};
 	char a[PATH_MAX], b[PATH_MAX], o[PATH_MAX + 8], path[PATH_MAX + 32];
 	const char *csv, *txt;
 	FILE *f;
@@ -293,10 +310,11 @@ static void test_exact_counts_no_ci(void **state)
 
 static void test_mixtures_refused(void **state)
 {
-	static const struct spec insn = { "instructions/call", "instructions", "trigger", "6.1",
-					  "7.2" };
-	static const struct spec clk = { "ns/call", "instructions", "trigger", "6.1", "7.2" };
-	static const struct spec flood = { "ns/call", "real", "iperf", "6.1", "7.2" };
+	static const struct spec insn = {
+		"instructions/call", "instructions", "trigger", "6.1", "7.2", NULL
+	};
+	static const struct spec clk = { "ns/call", "instructions", "trigger", "6.1", "7.2", NULL };
+	static const struct spec flood = { "ns/call", "real", "iperf", "6.1", "7.2", NULL };
 	static const struct {
 		const struct spec *s;
 		const char *name, *says;
