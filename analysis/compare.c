@@ -136,6 +136,7 @@ int compare_label(struct compare *c)
 /* What must be the same for two added costs to be subtracted. */
 static const char *const must_match[][2] = {
 	{ "workload", "workload" },
+	{ "metric", "metric" },
 	{ "unit", "metric unit" },
 	{ "clock", "clock" },
 };
@@ -154,13 +155,17 @@ int compare_check(const struct compare *c, char *why, size_t len)
 			first = r;
 			continue;
 		}
-		for (k = 0; k < sizeof(must_match) / sizeof(must_match[0]); k++)
-			if (strcmp(facet(first, must_match[k][0]), facet(r, must_match[k][0]))) {
+		for (k = 0; k < sizeof(must_match) / sizeof(must_match[0]); k++) {
+			const char *a = facet(first, must_match[k][0]),
+				   *b = facet(r, must_match[k][0]);
+
+			/* Unrecorded (a run without its manifest) is not a difference. */
+			if (a[0] && b[0] && strcmp(a, b)) {
 				snprintf(why, len, "the %s differs: '%s' in %s, '%s' in %s",
-					 must_match[k][1], facet(first, must_match[k][0]),
-					 first->name, facet(r, must_match[k][0]), r->name);
+					 must_match[k][1], a, first->name, b, r->name);
 				return -1;
 			}
+		}
 	}
 	return 0;
 }

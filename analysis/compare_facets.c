@@ -69,7 +69,8 @@ void compare_facets_load(struct cmp_run *r, int dfd)
 	put(r, "accel", ctx->accel);
 	put(r, "host_cpu", ctx->host_cpu);
 	/* From the records, which every run has; the manifest is decoration. */
-	put(r, "workload", ctx->workload[0] ? ctx->workload : m->field);
+	put(r, "workload", ctx->workload);
+	put(r, "metric", m->field);
 	put(r, "unit", m->unit);
 	put(r, "clock", m->clock[0] ? m->clock : ctx->clock);
 	if (manifest_read_at(dfd, &root))

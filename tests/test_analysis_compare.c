@@ -333,6 +333,11 @@ static void test_mixtures_refused(void **state)
 		assert_cmp_int(report((char *[]){ "-q", "--out", o, a, b }, 5), ==, 2);
 		assert_contains(err, cases[i].says);
 	}
+	/* A run without its manifest: nothing recorded is no difference; the records agree */
+	snprintf(b, sizeof(b), "%s", make_run("m-bare", &ns_61, 100, 50, true, true));
+	assert_int_equal(unlink(strcat(b, "/manifest.json")), 0);
+	b[strlen(b) - strlen("/manifest.json")] = '\0';
+	assert_cmp_int(report((char *[]){ "-q", "--out", o, a, b }, 5), ==, 0);
 	/* Without --out there is no place for the table: refused, not the current folder. */
 	assert_cmp_int(report((char *[]){ "-q", a, a }, 3), ==, 2);
 	assert_contains(err, "needs --out DIR");
