@@ -160,6 +160,10 @@ static const char *txt_cell(const struct compare *c, size_t row, size_t j, struc
 		;
 	if (k == fn->n && fn->n < sizeof(fn->why) / sizeof(fn->why[0]))
 		fn->why[fn->n++] = strdup(full);
+	if (k == fn->n) { /* no room for another footnote: the cell's cut text */
+		snprintf(buf, len, "%s", full);
+		return buf;
+	}
 	snprintf(buf, len, "%.*s [r%zu]", (int)strcspn(full, ":"), full, k + 1);
 	if (strlen(buf) > CELL_W)
 		snprintf(buf, len, "[r%zu]", k + 1);
