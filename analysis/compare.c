@@ -239,9 +239,12 @@ int compare_build(struct compare *c)
 		const struct cmp_run *r = &c->runs[i];
 
 		if (r->loaded && r->run.baseline)
-			err = compare_note(c, "baseline of %s: %.6g %s (n=%zu)", r->label,
-					   r->run.baseline->value.median, c->unit,
-					   r->run.baseline->n_ok);
+			err = compare_note(c, "baseline of %s: %.6g %s (n=%zu, its %s)", r->label,
+					   r->run.estimator == EST_MEAN
+						   ? r->run.baseline->value.mean
+						   : r->run.baseline->value.median,
+					   c->unit, r->run.baseline->n_ok,
+					   r->run.estimator == EST_MEAN ? "mean" : "median");
 		else if (!r->loaded)
 			err = compare_note(c, "%s: %s%s%s", r->name, r->status,
 					   r->error[0] ? ": " : "", r->error);
