@@ -180,37 +180,93 @@ static bool has_row(const struct compare *c, const char *name)
 	return false;
 }
 
-/* Every facet but the labelled and the must-match ones that differs: one note each. */
-static int warn_environment(struct compare *c)
+static bool has_facet(const struct cmp_run *r, const char *key, bool prefix)
 {
-	size_t i, k, warned = 0;
+	size_t i;
+
+	for (i = 0; i < r->n_facets; i++)
+		if (prefix ? !strncmp(r->facets[i].key, key, strlen(key))
+			   : !strcmp(r->facets[i].key, key))
+			return true;
+	return false;
+}
+
+/* Recorded by every run with numbers: what one run does not record is not compared. */
+static bool everywhere(const struct compare *c, const char *key, bool prefix)
+{
+	size_t i;
+
+	for (i = 0; i < c->n_runs; i++)
+		if (c->runs[i].loaded && !has_facet(&c->runs[i], key, prefix))
+			return false;
+	return true;
+}
+
+#define WARN_MAX 12
+
+/* A whole group one run lacks (an older manifest): said once, not per field. */
+static int warn_unrecorded(struct compare *c)
+{
+	static const char *const groups[] = { "settings.", "host.tools.", "host.environment.",
+					      "target.environment." };
+	size_t i, g;
 	int err = 0;
 
-	for (i = 0; i < c->n_runs && !err; i++) {
-		const struct cmp_run *r = &c->runs[i];
-
-		for (k = 0; r->loaded && k < r->n_facets && !err; k++) {
-			const char *key = r->facets[k].key;
+	for (g = 0; g < sizeof(groups) / sizeof(groups[0]) && !err; g++)
+		for (i = 0; i < c->n_runs && !err; i++) {
+			const struct cmp_run *r = &c->runs[i];
 			size_t j;
-			bool seen = false;
+			bool elsewhere = false;
 
-			if (is_labelled(key) && (!c->variable[0] || !strcmp(key, c->variable)))
-				continue;
-			for (j = 0; j < i && !seen; j++)
-				seen = c->runs[j].loaded && facet(&c->runs[j], key)[0];
-			if (seen || !differs(c, key))
-				continue;
-			if (++warned > 12)
-				break;
-			err = compare_note(c,
-					   "warning: %s differs beyond the labelled variable: "
-					   "'%s' in %s, '%s' elsewhere",
-					   key, r->facets[k].value, r->label,
-					   facet(&c->runs[i == 0 ? 1 : 0], key));
+			for (j = 0; j < c->n_runs; j++)
+				elsewhere |=
+					c->runs[j].loaded && has_facet(&c->runs[j], groups[g], 1);
+			if (r->loaded && elsewhere && !has_facet(r, groups[g], true))
+				err = compare_note(c,
+						   "warning: %s records no %s* (an older run?): "
+						   "not compared",
+						   r->label, groups[g]);
 		}
+	return err;
+}
+
+/*
+ * Every value all runs record that differs, but the labelled variable and the
+ * must-match ones (refused before): one note each, at most WARN_MAX.
+ */
+static int warn_environment(struct compare *c)
+{
+	const struct cmp_run *first = NULL, *other = NULL;
+	size_t i, k, warned = 0;
+	int err = warn_unrecorded(c);
+
+	for (i = 0; i < c->n_runs; i++)
+		if (c->runs[i].loaded) {
+			if (first && !other)
+				other = &c->runs[i];
+			if (!first)
+				first = &c->runs[i];
+		}
+	for (k = 0; other && k < first->n_facets && !err; k++) {
+		const char *key = first->facets[k].key;
+
+		if (is_labelled(key) && (!c->variable[0] || !strcmp(key, c->variable)))
+			continue;
+		if (!everywhere(c, key, false) || !differs(c, key))
+			continue;
+		if (++warned > WARN_MAX)
+			continue;
+		err = compare_note(c,
+				   "warning: %s differs beyond the labelled variable: '%s' in %s, "
+				   "'%s' in %s%s",
+				   key, first->facets[k].value, first->label, facet(other, key),
+				   other->label, c->n_runs > 2 ? " (and others)" : "");
 	}
-	if (!err && warned > 12)
-		err = compare_note(c, "warning: %zu more environment fields differ", warned - 12);
+	if (!err && warned > WARN_MAX)
+		err = compare_note(c,
+				   "warning: %zu more recorded values differ (compare the "
+				   "manifests)",
+				   warned - WARN_MAX);
 	return err;
 }
 

@@ -466,6 +466,39 @@ static void test_real_fixture_smoke(void **state)
 	assert_near(csv_field(csv, "tp-map-stat", "B", VS), 0, 1e-9);
 }
 
+/* Real runs: Debian 6.1 against 6.12, where 6.1 lacks the tracepoint and fprobe. */
+static void test_real_kernels(void **state)
+{
+	char a[PATH_MAX], b[PATH_MAX], o[PATH_MAX + 8];
+	const char *md, *csv;
+
+	(void)state;
+	snprintf(a, sizeof(a), "%s",
+		 test_root_path("tests/fixtures/runs/trigger-instructions-all-tcg-6.1-2026-11-30"));
+	snprintf(b, sizeof(b), "%s",
+		 test_root_path("tests/fixtures/runs/trigger-instructions-all-tcg-2026-11-30"));
+	snprintf(o, sizeof(o), "%s/out8", base);
+	assert_cmp_int(report((char *[]){ "-q", "--estimator", "mean", "--out", o, a, b }, 7), ==,
+		       0);
+	md = slurp(o, "compare.md");
+	assert_contains(md, "- A = 6.1.0-57-cloud-amd64");
+	assert_contains(md, "- B = 6.12.107+deb12-cloud-amd64");
+	assert_contains(md, "| tp-null | unsupported: tp: attach failed: No such file or "
+			    "directory (errno 2); no tracepoint sock:sock_recv_length");
+	assert_contains(md, "CONFIG_FPROBE is not set");
+	/* the older 6.12 fixture records no environment: said once, not per field */
+	assert_contains(md, "6.12.107+deb12-cloud-amd64 records no host.environment.*");
+	assert_contains(md, "warning: settings.vcpus differs beyond the labelled variable: '1' in "
+			    "6.1.0-57-cloud-amd64, '2' in 6.12.107+deb12-cloud-amd64");
+	csv = slurp(o, "compare.csv");
+	/* each side's own added cost, and B - A their difference */
+	assert_near(csv_field(csv, "fentry-null", "B", VS),
+		    csv_field(csv, "fentry-null", "B", ADDED) -
+			    csv_field(csv, "fentry-null", "A", ADDED),
+		    1e-6);
+	assert_nan(csv_field(csv, "tp-null", "B", VS));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -476,6 +509,7 @@ int main(void)
 		cmocka_unit_test(test_hostile_names_and_width),
 		cmocka_unit_test(test_single_samples_no_ci),
 		cmocka_unit_test(test_real_fixture_smoke),
+		cmocka_unit_test(test_real_kernels),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
