@@ -466,11 +466,36 @@ static void test_real_fixture_smoke(void **state)
 	assert_near(csv_field(csv, "tp-map-stat", "B", VS), 0, 1e-9);
 }
 
+/* compare-paper.tex in an article with booktabs and siunitx: pdflatex accepts it. */
+static void compile_tex(const char *dir)
+{
+	char path[PATH_MAX + 16], o[1 << 14], e[4096];
+	char *argv[] = { "sh",
+			 "-c",
+			 "cd \"$1\" && pdflatex -no-shell-escape -interaction=nonstopmode t.tex",
+			 "sh",
+			 (char *)dir,
+			 NULL };
+	FILE *f;
+	int rc;
+
+	snprintf(path, sizeof(path), "%s/t.tex", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("\\documentclass{article}\\usepackage{booktabs}\\usepackage{siunitx}\n"
+	      "\\begin{document}\\input{compare-paper}\\end{document}\n",
+	      f);
+	assert_int_equal(fclose(f), 0);
+	rc = run_capture(argv, o, sizeof(o), e, sizeof(e), 120000);
+	if (rc)
+		fail_msg("pdflatex on compare-paper.tex: exit %d\n%s", rc, test_excerpt(o));
+}
+
 /* Real runs: Debian 6.1 against 6.12, where 6.1 lacks the tracepoint and fprobe. */
 static void test_real_kernels(void **state)
 {
 	char a[PATH_MAX], b[PATH_MAX], o[PATH_MAX + 8];
-	const char *md, *csv;
+	const char *md, *csv, *tex;
 
 	(void)state;
 	snprintf(a, sizeof(a), "%s",
@@ -497,6 +522,11 @@ static void test_real_kernels(void **state)
 			    csv_field(csv, "fentry-null", "A", ADDED),
 		    1e-6);
 	assert_nan(csv_field(csv, "tp-null", "B", VS));
+	/* The paper table: the reason's word in the cell, the whole reason once below */
+	tex = slurp(o, "compare-paper.tex");
+	assert_contains(tex, "\\scriptsize unsupported\\textsuperscript{b}}");
+	assert_contains(tex, "\\textsuperscript{b}~unsupported: tp: attach failed");
+	compile_tex(o);
 }
 
 int main(void)
