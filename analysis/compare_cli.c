@@ -17,9 +17,12 @@ enum { EXIT_ANALYSIS = 1, EXIT_INPUT = 2 };
 #define SHOW(s) esc_text_str((char[PATH_MAX]){ 0 }, PATH_MAX, s)
 
 /* One run from its folder, analysed as a single report would: 0, or -1 with r->error. */
-static int load_one(struct cmp_run *r, int dfd, enum estimator est)
+static int load_one(struct cmp_run *r, int dfd, enum estimator est, FILE *msg)
 {
-	int err = run_load_at(&r->run, dfd, NULL);
+	int err;
+
+	/* Skipped lines are reported on @msg as a single report does. */
+	err = run_load_at(&r->run, dfd, msg);
 
 	if (err) {
 		snprintf(r->error, sizeof(r->error), "cannot read samples.jsonl: %s",
@@ -163,7 +166,7 @@ int compare_main(char *const *dirs, size_t n, const char *out, enum estimator es
 			ret = EXIT_INPUT;
 			break;
 		}
-		if (load_one(r, dfd, est)) {
+		if (load_one(r, dfd, est, msg)) {
 			fprintf(msg, "bpfcost-report: %s: %s\n", r->name, r->error);
 			ret = EXIT_INPUT;
 		}
@@ -222,7 +225,7 @@ int compare_sweep_main(int sweepfd, int outdfd, const char *name, enum estimator
 								: strerror(-fd));
 			continue;
 		}
-		load_one(r, fd, est);
+		load_one(r, fd, est, msg);
 		close(fd);
 	}
 	ret = finish(&c, outdfd, quiet, msg);
