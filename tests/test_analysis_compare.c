@@ -375,6 +375,14 @@ static void test_hostile_names_and_width(void **state)
 	assert_int_equal(symlink(b, link), 0);
 	assert_cmp_int(report((char *[]){ "-q", "--out", o, a, link }, 5), ==, 2);
 	assert_contains(err, "symbolic link");
+	/* Its files too: a FIFO for samples.jsonl is refused, never waited on */
+	snprintf(link, sizeof(link), "%s/fifo-run", base);
+	assert_int_equal(mkdir(link, 0755), 0);
+	strcat(link, "/samples.jsonl");
+	assert_int_equal(mkfifo(link, 0600), 0);
+	link[strlen(link) - strlen("/samples.jsonl")] = '\0';
+	assert_cmp_int(report((char *[]){ "-q", "--out", o, a, link }, 5), ==, 2);
+	assert_contains(err, "cannot read samples.jsonl");
 }
 
 /* One sample a side: a number, never an interval; the runner's own "unsupported:" once. */
