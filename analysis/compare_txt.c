@@ -174,7 +174,7 @@ int compare_txt_write(const struct compare *c, FILE *f)
 {
 	size_t i, j, shown = 0, ncol = n_columns(c);
 	struct footnotes fn = { .n = 0 };
-	char b[256], lead[16];
+	char b[256], lead[32];
 
 	/* As many columns as fit in TXT_WIDTH; the rest are in compare.md and compare.csv. */
 	while (shown < ncol && NAME_W + (shown + 1) * (CELL_W + 1) <= TXT_WIDTH)
