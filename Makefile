@@ -223,6 +223,7 @@ help:
 	@echo '  make report RESULTS=dir    regenerate tables and plots from a results dir'
 	@echo '    PERCALL=results/<dir>    a trigger run of the same kernel: predicted vs measured'
 	@echo '    ESTIMATOR=robust|mean    impact columns: Hodges-Lehmann/Mann-Whitney (default) or Welch'
+	@echo '  make report RESULTS="a b"  compare runs in one table, in a new results/<time>-compare-XXXX/'
 	@echo '  make paper RESULTS=dir     the report, then paper.pdf (and paper.log) in dir: the paper'
 	@echo '                             tables and figure on an IEEEtran page (pdflatex, texlive)'
 	@echo '  make bench [BENCH_ARGS="--only host -n 20"]  per-call benchmarks (figures, not tests)'

@@ -8,6 +8,11 @@ libanalysis_OBJS := $(patsubst %.c,$(OUT)/%.o, \
 	analysis/cli.c \
 	analysis/columns.c \
 	analysis/columns_fmt.c \
+	analysis/compare.c \
+	analysis/compare_cli.c \
+	analysis/compare_facets.c \
+	analysis/compare_out.c \
+	analysis/compare_txt.c \
 	analysis/context.c \
 	analysis/escape.c \
 	analysis/fmt.c \
@@ -38,6 +43,7 @@ libanalysis_OBJS := $(patsubst %.c,$(OUT)/%.o, \
 	analysis/stats.c \
 	analysis/stats_cost.c \
 	analysis/summary_csv.c \
+	analysis/sweep.c \
 	analysis/table_md.c \
 	analysis/table_tex.c \
 	analysis/table_text.c)
@@ -50,6 +56,7 @@ BINS			+= bpfcost-report
 bpfcost-report_OBJS	:= $(OUT)/analysis/report_main.o $(OUT)/libanalysis.a $(OUT)/libloader.a
 bpfcost-report_PKGS	:= libcjson gsl
 
+# RESULTS="a b ...": several runs are compared, into a new results/<time>-compare/.
 RESULTS ?= results/latest
 export RESULTS
 # PERCALL=results/<dir>: a WORKLOAD=trigger run of the same kernel predicts the flood's impacts.
@@ -60,8 +67,18 @@ export PERCALL ESTIMATOR
 
 .PHONY: report paper
 report: $(OUT)/bin/bpfcost-report
-	$(Q)$(OUT)/bin/bpfcost-report $${PERCALL:+--percall "$$PERCALL"} \
-		$${ESTIMATOR:+--estimator "$$ESTIMATOR"} "$$RESULTS"
+	$(Q)set -f; set -- $$RESULTS; \
+	if [ $$# -gt 1 ]; then \
+		mkdir -p results && \
+		out=$$(mktemp -d "results/$$(date -u +%Y%m%dT%H%M%SZ)-compare-XXXX") && \
+		chmod 755 "$$out" || exit 2; \
+		$(OUT)/bin/bpfcost-report $${ESTIMATOR:+--estimator "$$ESTIMATOR"} \
+			--out "$$out" "$$@" || { rc=$$?; rmdir "$$out" 2>/dev/null; exit $$rc; }; \
+		echo "comparison written to $$out/"; \
+	else \
+		$(OUT)/bin/bpfcost-report $${PERCALL:+--percall "$$PERCALL"} \
+			$${ESTIMATOR:+--estimator "$$ESTIMATOR"} "$$RESULTS"; \
+	fi
 
 # The paper tables and figure made afresh, compiled on a page: RESULTS/paper.pdf.
 paper: $(OUT)/bin/bpfcost-report

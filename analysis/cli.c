@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "analysis/compare.h"
 #include "analysis/escape.h"
 #include "analysis/paper.h"
 #include "analysis/report.h"
@@ -33,7 +34,10 @@ enum { EXIT_ANALYSIS = 1, EXIT_INPUT = 2 };
 
 struct opts {
 	const char *dir;
+	char *const *dirs; /* every RESULTS_DIR given: more than one is a comparison */
+	size_t n_dirs;
 	const char *out;
+	bool out_given;
 	bool plots;
 	bool quiet;
 	bool paper;	       /* --paper: compile paper.pdf too */
@@ -45,11 +49,17 @@ struct opts {
 static void usage(FILE *f)
 {
 	fprintf(f, "Usage: bpfcost-report [OPTIONS] [RESULTS_DIR]\n"
+		   "       bpfcost-report [OPTIONS] --out DIR RUN1 RUN2 [RUN...]\n"
+		   "       bpfcost-report [OPTIONS] SWEEP_DIR\n"
 		   "Regenerate table.txt, table.md, table.tex, summary.csv and the plots\n"
 		   "bitrate.{png,svg,pdf} (a rate) or cost.{png,svg,pdf} (a cost per call) and\n"
 		   "samples.{png,svg,pdf}, and for a paper paper-table.tex, paper-table-wide.tex\n"
 		   "and paper-figure.pdf, from RESULTS_DIR/samples.jsonl.\n"
-		   "RESULTS_DIR defaults to results/latest.\n\n"
+		   "RESULTS_DIR defaults to results/latest.\n"
+		   "Several runs (or a sweep folder holding sweep.json): one comparison table,\n"
+		   "compare.{txt,md,csv} and compare-paper.tex, in DIR (in SWEEP_DIR): per run\n"
+		   "the added cost and its 95%% CI, and each run minus the first. Runs of\n"
+		   "different workloads, units or clocks are refused.\n\n"
 		   "  -o, --out DIR   write derived files to DIR instead of RESULTS_DIR\n"
 		   "      --no-plots  skip gnuplot\n"
 		   "      --precision P  judge each row's added-cost 95%% CI half-width against\n"
@@ -133,11 +143,10 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		}
 	}
 	if (optind < argc)
-		o->dir = argv[optind++];
-	if (optind < argc) {
-		fprintf(msg, "bpfcost-report: one results folder at a time\n");
-		return EXIT_INPUT;
-	}
+		o->dir = argv[optind];
+	o->dirs = argv + optind;
+	o->n_dirs = optind < argc ? (size_t)(argc - optind) : 0;
+	o->out_given = o->out;
 	if (!o->out)
 		o->out = o->dir;
 	return -1;
@@ -308,9 +317,25 @@ static int report(int argc, char **argv)
 	ret = parse_opts(argc, argv, &o);
 	if (ret >= 0)
 		return ret;
+	if (o.n_dirs > 1 && (o.percall || o.paper || o.precision)) {
+		fprintf(msg, "bpfcost-report: --percall, --paper and --precision take one run, "
+			     "not a comparison\n");
+		return EXIT_INPUT;
+	}
+	if (o.n_dirs > 1)
+		return compare_main(o.dirs, o.n_dirs, o.out_given ? o.out : NULL, o.estimator,
+				    o.quiet, msg);
 	ret = open_dirs(&o, &in, &out);
 	if (ret)
 		return ret;
+	/* A sweep folder holds runs, not samples: their comparison. */
+	if (!faccessat(in, "sweep.json", F_OK, AT_SYMLINK_NOFOLLOW) &&
+	    faccessat(in, "samples.jsonl", F_OK, AT_SYMLINK_NOFOLLOW)) {
+		ret = compare_sweep_main(in, out, o.dir, o.estimator, o.quiet, msg);
+		close(in);
+		close(out);
+		return ret;
+	}
 	err = run_load_at(&run, in, msg);
 	if (err) {
 		fprintf(msg, "bpfcost-report: cannot read %s/samples.jsonl: %s%s\n", SHOW(o.dir),
