@@ -288,6 +288,10 @@ const struct option_def option_table[] = {
 	  check_budget },
 	{ "results", 'o', NULL, "DIR", "results", "where results/<time>-<matrix>/ goes", NULL, NULL,
 	  OPT_STRING, F(results_root), NULL, NULL },
+	{ "folder", 0, NULL, "DIR", NULL,
+	  "the results folder itself, created (it must not exist); results/latest stays (a "
+	  "sweep names each of its runs so)",
+	  NULL, NULL, OPT_STRING, F(folder), NULL, NULL },
 	{ "resume", 'r', "RESUME", "DIR", NULL,
 	  "continue an interrupted run; settings come from it", NULL, NULL, OPT_STRING, F(resume),
 	  NULL, NULL },
