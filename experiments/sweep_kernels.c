@@ -23,7 +23,7 @@ int kernel_sweep_check(struct kernel_sweep *ks, char *note, size_t notelen, char
 	note[0] = '\0';
 	if (a->target && strcmp(a->target, "guest")) {
 		snprintf(err, errlen,
-			 "KERNELS with TARGET=%s: that target runs on this machine's one kernel; "
+			 "KERNELS with TARGET=%s: the host has one kernel (this machine's own); "
 			 "a kernel sweep boots each kernel in the QEMU guest (TARGET=guest)",
 			 a->target);
 		return -1;

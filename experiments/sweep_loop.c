@@ -75,11 +75,12 @@ static void prepare_all(struct sweep *s, const struct sweep_ops *ops, volatile s
 		snprintf(r->dir, sizeof(r->dir), "%s", r->name);
 		r->status = SWEEP_PENDING;
 		for (j = 0; j < i; j++) {
-			if (!strcmp(s->runs[j].dir, r->dir)) {
+			if (s->runs[j].dir[0] && !strcmp(s->runs[j].dir, r->dir)) {
 				snprintf(err, sizeof(err), "the same %s as %s (%s)", s->variable,
 					 s->runs[j].value, r->name);
 				r->dir[0] = r->name[0] = '\0';
 				fail(r, err);
+				break;
 			}
 		}
 	}
@@ -107,8 +108,8 @@ int sweep_loop(struct sweep *s, const struct sweep_ops *ops, volatile sig_atomic
 				s->variable, i + 1, s->n, r->name);
 			continue;
 		}
-		if (!r->dir[0])
-			continue; /* failed before it had a folder */
+		if (r->status == SWEEP_FAILED)
+			continue; /* could not be prepared: the others go on */
 		if (budget_min > 0) {
 			left = budget_min - (ops->now() - started) / 60;
 			if (left <= 0) {
