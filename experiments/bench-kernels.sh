@@ -13,7 +13,7 @@ if [ "${1:-}" = --twice ]; then
 	shift
 fi
 log=$(mktemp)
-trap 'rm -f "$log" "$log.a" "$log.b"' EXIT
+trap 'rm -f "$log" "$log.a" "$log.b" "$log.dir"' EXIT
 
 sweep() {
 	start=$(date +%s)
@@ -21,7 +21,8 @@ sweep() {
 		KERNELS="${BENCH_KERNELS:-6.1 6.12}" MATRIX="${BENCH_MATRIX:-all}" N="${BENCH_N:-3}" \
 		"$@" 2>&1 | tee "$log" >&2
 	end=$(date +%s)
-	echo "sweep: $(grep -o 'results in [^ ]*' "$log" | tail -n 1 | cut -d' ' -f3)"
+	grep -o 'results in [^ ]*' "$log" | tail -n 1 | cut -d' ' -f3 >"$log.dir"
+	echo "sweep: $(cat "$log.dir")"
 	grep -o 'prepared in [0-9]* s' "$log" | sed 's/^/  guests /'
 	grep -E 'bpfcost-sweep: kernel [0-9]+ of [0-9]+: [^ ]+: [a-z]+ after' "$log" |
 		sed 's/^bpfcost-sweep: /  /'
@@ -37,9 +38,12 @@ counts() {
 	done
 }
 
-first=$(sweep "$@" | tee /dev/stderr | sed -n 's/^sweep: //p')
+# The figures on stdout, make's own output on stderr.
+sweep "$@"
+first=$(cat "$log.dir")
 [ -n "$twice" ] || exit 0
-second=$(sweep "$@" | tee /dev/stderr | sed -n 's/^sweep: //p')
+sweep "$@"
+second=$(cat "$log.dir")
 counts "$first" >"$log.a"
 counts "$second" >"$log.b"
 echo "instructions per call, first and second sweep:"

@@ -34,12 +34,13 @@ int sweep_create(struct sweep *s, const char *root, const char *label, char *err
 
 int sweep_save(const struct sweep *s, char *err, size_t errlen)
 {
-	cJSON *j = cJSON_CreateObject(), *runs = cJSON_AddArrayToObject(j, "runs");
+	cJSON *j = cJSON_CreateObject(), *runs;
 	int i, ret;
 
 	cJSON_AddNumberToObject(j, "schema_version", 1);
 	cJSON_AddStringToObject(j, "kind", s->kind);
 	cJSON_AddStringToObject(j, "variable", s->variable);
+	runs = cJSON_AddArrayToObject(j, "runs");
 	for (i = 0; i < s->n; i++) {
 		const struct sweep_run *r = &s->runs[i];
 		cJSON *o = cJSON_CreateObject();
