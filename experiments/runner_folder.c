@@ -38,6 +38,7 @@ static int resume(struct run_options *o, struct run_folder *f)
 {
 	char err[BPFCOST_ERRLEN];
 	const char **names = NULL;
+	double budget = o->rs.budget_min;
 	int i, count;
 
 	/*
@@ -58,6 +59,9 @@ static int resume(struct run_options *o, struct run_folder *f)
 	f->man = results_read_manifest(f->dir, err, sizeof(err));
 	if (!f->man || manifest_settings(f->man, &o->rs, &names, &count, err, sizeof(err)))
 		return refuse_manifest(f->dir, err);
+	/* --budget with --resume: a new budget (a sweep gives a resumed run what is left). */
+	if (budget > 0)
+		o->rs.budget_min = budget;
 	/* The report of a resumed run predicts from the same per-call folder. */
 	if (!o->percall)
 		o->percall = manifest_percall(f->man);

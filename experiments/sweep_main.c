@@ -117,6 +117,9 @@ static int reopen(struct sweep *s, struct kernel_sweep *ks, const char *dir, cha
 		snprintf(err, errlen, "RESUME=%s: %s", dir, strerror(errno));
 		return BPFCOST_EXIT_USAGE;
 	}
+	/* One writer per sweep: locked before sweep.json is read. */
+	if (results_lock(real, err, errlen) < 0)
+		return BPFCOST_EXIT_USAGE;
 	if (sweep_load(s, real, err, errlen) ||
 	    sweep_args_from_json(s->settings, &ks->a, err, errlen))
 		return BPFCOST_EXIT_USAGE;
@@ -185,7 +188,7 @@ int main(int argc, char **argv)
 	}
 	if (!ret && resume && kernel_sweep_check(&ks, note, sizeof(note), err, sizeof(err)))
 		ret = BPFCOST_EXIT_USAGE;
-	if (!ret && results_lock(s.dir, err, sizeof(err)) < 0)
+	if (!ret && !resume && results_lock(s.dir, err, sizeof(err)) < 0)
 		ret = BPFCOST_EXIT_USAGE;
 	if (ret) {
 		fprintf(stderr, "bpfcost-sweep: %s\n", err);
