@@ -236,9 +236,9 @@ static void test_interrupt_then_resume(void **state)
 	/* Done is skipped, the begun one resumed in its folder, the pending one started. */
 	assert_cmp_int(fake.runs[0], ==, 1);
 	assert_cmp_int(fake.runs[1], ==, 2);
-	assert_true(fake.resumed[1]);
+	assert_cmp_int(fake.resumed[1], ==, true);
 	assert_cmp_int(fake.runs[2], ==, 1);
-	assert_false(fake.resumed[2]);
+	assert_cmp_int(fake.resumed[2], ==, false);
 	sweep_free(&r);
 	r = reload();
 	check_run(&r, 1, "release-v1", SWEEP_DONE);
