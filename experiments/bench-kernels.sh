@@ -34,7 +34,7 @@ counts() {
 	for d in "$1"/*/; do
 		[ -f "$d/summary.csv" ] || continue
 		awk -F, -v k="$(basename "$d")" 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
-			$col["mean"] != "" { print k "/" $col["config"], $col["mean"] }' "$d/summary.csv"
+			$col["n_unsupported"] == 0 && $col["mean"] ~ /^[0-9.]+$/ { print k "/" $col["config"], $col["mean"] }' "$d/summary.csv"
 	done
 }
 
