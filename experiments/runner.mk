@@ -130,7 +130,8 @@ bench-report: all
 # kernel itself (make guest GUEST_KERNEL_VERSION=...) and runs bpfcost-run on each.
 SWEEP_RESUME = $(if $(RESUME),$(wildcard $(RESUME)/sweep.json))
 SWEEPING     = $(or $(KERNELS),$(SWEEP_RESUME))
-SWEEP_FLAGS  = $(if $(SWEEP_RESUME),--resume "$$RESUME" -- $(if $(BUDGET),--budget "$$BUDGET"),\
+SWEEP_FLAGS  = $(if $(SWEEP_RESUME),--resume "$$RESUME" $(if $(KERNELS),--kernels "$$KERNELS") \
+	       -- $(if $(BUDGET),--budget "$$BUDGET"),\
 	       --kernels "$$KERNELS" -- $(RUN_FLAGS))
 export KERNELS GUEST_CACHE GUEST_KERNEL_FLAVOUR
 

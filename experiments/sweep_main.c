@@ -165,7 +165,12 @@ int main(int argc, char **argv)
 		else
 			break;
 	}
-	if ((i < argc && strcmp(argv[i], "--")) || !kernels == !resume) {
+	if (kernels && resume) {
+		fprintf(stderr, "bpfcost-sweep: RESUME continues the kernels its sweep.json lists; "
+				"KERNELS cannot change them (start a new sweep)\n");
+		return BPFCOST_EXIT_USAGE;
+	}
+	if ((i < argc && strcmp(argv[i], "--")) || (!kernels && !resume)) {
 		usage(stderr);
 		return BPFCOST_EXIT_USAGE;
 	}

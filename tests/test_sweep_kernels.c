@@ -229,6 +229,22 @@ static void test_program_refuses_host(void **state)
 	assert_contains(why, "the host has one kernel");
 }
 
+/* RESUME with KERNELS: the kernels come from sweep.json; a change is refused, not ignored. */
+static void test_program_resume_keeps_its_kernels(void **state)
+{
+	char *argv[] = { (char *)test_out_path("bin/bpfcost-sweep"),
+			 "--resume",
+			 "/nonexistent",
+			 "--kernels",
+			 "6.1",
+			 NULL };
+	char out[256], why[1024];
+
+	(void)state;
+	assert_cmp_int(run_capture(argv, out, sizeof(out), why, sizeof(why), 10000), ==, 2);
+	assert_contains(why, "KERNELS cannot change them");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -240,6 +256,7 @@ int main(void)
 		cmocka_unit_test(test_instructions_one_vcpu_unless_set),
 		cmocka_unit_test(test_args_split),
 		cmocka_unit_test(test_program_refuses_host),
+		cmocka_unit_test(test_program_resume_keeps_its_kernels),
 	};
 
 	return cmocka_run_group_tests(tests, setup, NULL);
