@@ -160,38 +160,46 @@ static int load_top(struct sweep *s, const cJSON *j, char *err, size_t errlen)
 	return 0;
 }
 
+int sweep_parse(struct sweep *s, const cJSON *j, char *err, size_t errlen)
+{
+	const cJSON *runs = cJSON_GetObjectItemCaseSensitive(j, "runs"), *o;
+	int i = 0;
+
+	s->n = 0;
+	s->settings = NULL;
+	if (!cJSON_IsObject(j) || load_top(s, j, err, errlen))
+		goto bad;
+	if (!cJSON_IsArray(runs) || !cJSON_GetArraySize(runs) ||
+	    cJSON_GetArraySize(runs) > SWEEP_MAX) {
+		snprintf(err, errlen, "runs is not a list of 1 to %d runs", SWEEP_MAX);
+		goto bad;
+	}
+	cJSON_ArrayForEach(o, runs)
+	{
+		if (load_run(s, o, &s->runs[i], i, err, errlen))
+			goto bad;
+		s->n = ++i;
+	}
+	return 0;
+bad:
+	sweep_free(s);
+	return -1;
+}
+
 int sweep_load(struct sweep *s, const char *dir, char *err, size_t errlen)
 {
 	char why[512] = "";
-	cJSON *j, *runs, *o;
-	int i = 0, ret = -1;
+	cJSON *j;
+	int ret = -1;
 
 	snprintf(s->dir, sizeof(s->dir), "%s", dir);
 	s->n = 0;
 	s->settings = NULL;
 	j = results_read_json(dir, "sweep.json", why, sizeof(why));
-	if (!j)
-		goto out;
-	runs = cJSON_GetObjectItemCaseSensitive(j, "runs");
-	if (!cJSON_IsObject(j) || load_top(s, j, why, sizeof(why)))
-		goto out;
-	if (!cJSON_IsArray(runs) || !cJSON_GetArraySize(runs) ||
-	    cJSON_GetArraySize(runs) > SWEEP_MAX) {
-		snprintf(why, sizeof(why), "runs is not a list of 1 to %d runs", SWEEP_MAX);
-		goto out;
-	}
-	cJSON_ArrayForEach(o, runs)
-	{
-		if (load_run(s, o, &s->runs[i], i, why, sizeof(why)))
-			goto out;
-		s->n = ++i;
-	}
-	ret = 0;
-out:
-	if (ret) {
+	if (j)
+		ret = sweep_parse(s, j, why, sizeof(why));
+	if (ret)
 		snprintf(err, errlen, "%s/sweep.json: %s", dir, why);
-		sweep_free(s);
-	}
 	cJSON_Delete(j);
 	return ret;
 }

@@ -73,6 +73,8 @@ int sweep_save(const struct sweep *s, char *err, size_t errlen);
  * -1 with @err.
  */
 int sweep_load(struct sweep *s, const char *dir, char *err, size_t errlen);
+/* The same checks on sweep.json's text already parsed (the fuzz harness's way in). */
+int sweep_parse(struct sweep *s, const struct cJSON *j, char *err, size_t errlen);
 void sweep_free(struct sweep *s);
 
 /*
