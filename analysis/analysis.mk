@@ -43,7 +43,7 @@ libanalysis_OBJS := $(patsubst %.c,$(OUT)/%.o, \
 	analysis/stats.c \
 	analysis/stats_cost.c \
 	analysis/summary_csv.c \
-	analysis/sweep.c \
+	analysis/sweep_index.c \
 	analysis/table_md.c \
 	analysis/table_tex.c \
 	analysis/table_text.c)

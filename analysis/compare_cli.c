@@ -10,7 +10,7 @@
 #include "analysis/compare.h"
 #include "analysis/escape.h"
 #include "analysis/files.h"
-#include "analysis/sweep.h"
+#include "analysis/sweep_index.h"
 
 enum { EXIT_ANALYSIS = 1, EXIT_INPUT = 2 };
 
@@ -184,7 +184,7 @@ static int open_entry(int sweepfd, const char *dir)
 {
 	int fd;
 
-	if (!sweep_dir_ok(dir))
+	if (!sweep_index_dir_ok(dir))
 		return -EINVAL;
 	fd = openat(sweepfd, dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	return fd < 0 ? -errno : fd;
@@ -195,11 +195,11 @@ int compare_sweep_main(int sweepfd, int outdfd, const char *name, enum estimator
 {
 	char why[256];
 	struct compare c;
-	struct sweep s;
+	struct sweep_index s;
 	size_t i;
 	int ret;
 
-	if (sweep_read_at(sweepfd, &s, why, sizeof(why))) {
+	if (sweep_index_read_at(sweepfd, &s, why, sizeof(why))) {
 		fprintf(msg, "bpfcost-report: %s/sweep.json: %s\n", SHOW(name), why);
 		return EXIT_INPUT;
 	}

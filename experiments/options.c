@@ -290,6 +290,16 @@ const struct option_def option_table[] = {
 	  check_budget },
 	{ "results", 'o', NULL, "DIR", "results", "where results/<time>-<matrix>/ goes", NULL, NULL,
 	  OPT_STRING, F(results_root), NULL, NULL },
+	{ NULL, 0, "KERNELS", "LIST", NULL,
+	  "the same matrix and seed on each kernel, one after the other (guest only): series "
+	  "(6.1), versions (6.12.117+deb12), ranges A..B of one series, own builds "
+	  "bzImage:modules; into results/<time>-<matrix>-kernels/<release>/ and a comparison "
+	  "(bpfcost-sweep; RESUME= that folder continues it)",
+	  NULL, NULL, OPT_MAKE, 0, NULL, NULL },
+	{ "folder", 0, NULL, "DIR", NULL,
+	  "the results folder itself, created (it must not exist); results/latest stays (a "
+	  "sweep names each of its runs so)",
+	  NULL, NULL, OPT_STRING, F(folder), NULL, NULL },
 	{ "resume", 'r', "RESUME", "DIR", NULL,
 	  "continue an interrupted run; settings come from it", NULL, NULL, OPT_STRING, F(resume),
 	  NULL, NULL },

@@ -21,6 +21,7 @@
 struct run_options {
 	struct run_settings rs;
 	const char *results_root; /* --results */
+	const char *folder;	  /* --folder DIR: this results folder, not results/<time>-... */
 	const char *resume;	  /* --resume DIR */
 	const char *percall;	  /* --percall DIR */
 	bool report;		  /* run bpfcost-report at the end */

@@ -23,6 +23,12 @@ bpfcost-run_PKGS	:= libbpf libcjson zlib gsl
 BINS			+= bpfcost-trigger
 bpfcost-trigger_OBJS	:= $(OUT)/experiments/trigger_main.o $(OUT)/loader/cli_opts.o
 
+# KERNELS="6.1 6.12": the same run on each kernel, one after the other (sweep.h).
+BINS			+= bpfcost-sweep
+bpfcost-sweep_OBJS	:= $(OUT)/experiments/sweep_main.o $(OUT)/libexperiments.a \
+			   $(OUT)/libguest.a $(OUT)/libloader.a $(OUT)/libanalysis.a
+bpfcost-sweep_PKGS	:= libbpf libcjson zlib gsl
+
 # The per-call benchmarks (figures, not tests): make bench [BENCH_ARGS="--only host -n 20"]
 BINS			+= bpfcost-bench
 bpfcost-bench_OBJS	:= $(OUT)/experiments/bench_main.o $(OUT)/libexperiments.a \
@@ -77,9 +83,10 @@ IPERF_FLAGS = $(if $(filter iperf,$(WORKLOAD)),-w "$$WARMUP" -i "$$IPERF_ARGS" \
 RUN_FLAGS = $(if $(RESUME),--resume "$$RESUME",--target "$$TARGET" --workload "$$WORKLOAD" \
 	--clock "$$CLOCK" --matrix "$$MATRIX" $(if $(N),-n "$$N") $(if $(DURATION),-t "$$DURATION") $(IPERF_FLAGS) \
 	$(foreach a,$(value ARGS),--arg $(call shell_quote,$(a))) \
-	$(if $(filter guest,$(TARGET)),--target-arg "kernel=$(GUEST_NAME)") \
+	$(if $(and $(filter guest,$(TARGET)),$(if $(KERNELS),,y)),--target-arg "kernel=$(GUEST_NAME)") \
 	$(foreach a,$(value TARGET_ARGS),--target-arg $(call shell_quote,$(a))) \
-	-T "$$TOPOLOGY" -a "$$ACCEL" --vcpus "$$VCPUS" $(if $(SEED),-s "$$SEED") \
+	-T "$$TOPOLOGY" -a "$$ACCEL" $(if $(and $(KERNELS),$(filter file,$(origin VCPUS))),,--vcpus "$$VCPUS") \
+	$(if $(SEED),-s "$$SEED") \
 	$(if $(PRECISION),--precision "$$PRECISION") $(if $(BUDGET),--budget "$$BUDGET") \
 	$(if $(MAX_N),--max-n "$$MAX_N") $(if $(PIN),--pin "$$PIN") $(if $(BIND),--bind "$$BIND") \
 	$(if $(REDO),--redo "$$REDO") $(if $(DISTURB_CPU),--disturb-cpu "$$DISTURB_CPU") \
@@ -122,6 +129,16 @@ bench: all guest
 bench-report: all
 	$(Q)$(OUT)/bin/bpfcost-bench --only report
 
+# KERNELS=..., or RESUME= of a sweep's folder: bpfcost-sweep builds a guest per
+# kernel itself (make guest GUEST_KERNEL_VERSION=...) and runs bpfcost-run on each.
+SWEEP_RESUME = $(if $(RESUME),$(wildcard $(RESUME)/sweep.json))
+SWEEPING     = $(or $(KERNELS),$(SWEEP_RESUME))
+SWEEP_FLAGS  = $(if $(SWEEP_RESUME),--resume "$$RESUME" $(if $(KERNELS),--kernels "$$KERNELS") \
+	       -- $(if $(BUDGET),--budget "$$BUDGET"),\
+	       --kernels "$$KERNELS" -- $(RUN_FLAGS))
+export KERNELS GUEST_CACHE GUEST_KERNEL_FLAVOUR
+
 .PHONY: experiment
-experiment: all guest
-	$(Q)$(OUT)/bin/bpfcost-run $(RUN_FLAGS)
+experiment: all $(if $(SWEEPING),,guest)
+	$(Q)$(if $(SWEEPING),BPFCOST_ROOT=$(CURDIR) $(OUT)/bin/bpfcost-sweep $(SWEEP_FLAGS),\
+		$(OUT)/bin/bpfcost-run $(RUN_FLAGS))

@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <limits.h>
+#include <sys/stat.h>
 #include <cjson/cJSON.h>
 
 #include "loader/bpfcost.h"
@@ -36,6 +38,7 @@ static int resume(struct run_options *o, struct run_folder *f)
 {
 	char err[BPFCOST_ERRLEN];
 	const char **names = NULL;
+	double budget = o->rs.budget_min;
 	int i, count;
 
 	/*
@@ -56,6 +59,9 @@ static int resume(struct run_options *o, struct run_folder *f)
 	f->man = results_read_manifest(f->dir, err, sizeof(err));
 	if (!f->man || manifest_settings(f->man, &o->rs, &names, &count, err, sizeof(err)))
 		return refuse_manifest(f->dir, err);
+	/* --budget with --resume: a new budget (a sweep gives a resumed run what is left). */
+	if (budget > 0)
+		o->rs.budget_min = budget;
 	/* The report of a resumed run predicts from the same per-call folder. */
 	if (!o->percall)
 		o->percall = manifest_percall(f->man);
@@ -85,6 +91,19 @@ static void label_of(const char *matrix, char *label, size_t len)
 			label[i] = '_';
 }
 
+/* --folder: exactly this folder, new (never one that exists: it may be anyone's). */
+static int create_named(const char *folder, char *dir, size_t len, char *err, size_t errlen)
+{
+	char real[PATH_MAX];
+
+	if (mkdir(folder, 0755) || !realpath(folder, real)) {
+		snprintf(err, errlen, "--folder %s: cannot create it: %s", folder, strerror(errno));
+		return -1;
+	}
+	snprintf(dir, len, "%s", real);
+	return 0;
+}
+
 static int create(struct run_options *o, struct run_folder *f)
 {
 	char err[BPFCOST_ERRLEN], label[64];
@@ -96,8 +115,13 @@ static int create(struct run_options *o, struct run_folder *f)
 	if (check_rows(&f->m))
 		return BPFCOST_EXIT_USAGE;
 	label_of(o->rs.matrix, label, sizeof(label));
-	if (results_create(o->results_root, label, f->dir, sizeof(f->dir), err, sizeof(err)) ||
-	    results_lock(f->dir, err, sizeof(err)) < 0) {
+	if (o->folder ? create_named(o->folder, f->dir, sizeof(f->dir), err, sizeof(err))
+		      : results_create(o->results_root, label, f->dir, sizeof(f->dir), err,
+				       sizeof(err))) {
+		fprintf(stderr, "bpfcost-run: %s\n", err);
+		return o->folder ? BPFCOST_EXIT_USAGE : BPFCOST_EXIT_FAILURE;
+	}
+	if (results_lock(f->dir, err, sizeof(err)) < 0) {
 		fprintf(stderr, "bpfcost-run: %s\n", err);
 		return BPFCOST_EXIT_FAILURE;
 	}

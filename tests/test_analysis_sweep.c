@@ -20,7 +20,7 @@
 #include <cmocka.h>
 
 #include "analysis/files.h"
-#include "analysis/sweep.h"
+#include "analysis/sweep_index.h"
 #include "testlib.h"
 
 static char base[] = "/tmp/bpfcost-test-sweep-XXXXXX";
@@ -44,32 +44,58 @@ static bool plain(const char *s)
 }
 
 /* Whatever is accepted is safe to use: plain names inside the sweep, plain strings. */
-static void expect_safe(const struct sweep *s, const char *text)
+static void expect_safe(const struct sweep_index *s, const char *text)
 {
 	for (size_t i = 0; i < s->n_runs; i++) {
-		const struct sweep_run *r = &s->runs[i];
+		const struct sweep_index_run *r = &s->runs[i];
 
-		if (!sweep_dir_ok(r->dir) || !plain(r->name) || !plain(r->error) ||
+		/* a run that never got a folder ("" dir) is fine unless it claims to be done */
+		bool no_folder = !r->dir[0] && strcmp(r->status, "done");
+
+		if ((!no_folder && !sweep_index_dir_ok(r->dir)) || !plain(r->name) ||
+		    !plain(r->error) ||
 		    (strcmp(r->status, "done") && strcmp(r->status, "pending") &&
 		     strcmp(r->status, "failed")))
 			fail_msg("accepted an unsafe run %zu (dir '%s', status '%s') from: %s", i,
 				 r->dir, r->status, text);
 	}
-	assert_cmp_int(s->n_runs, <=, SWEEP_RUNS_MAX);
+	assert_cmp_int(s->n_runs, <=, SWEEP_INDEX_RUNS_MAX);
 }
 
 static void test_good_sweep_parses(void **state)
 {
 	char why[256] = "";
-	struct sweep s;
+	struct sweep_index s;
 
 	(void)state;
-	if (sweep_parse(good, &s, why, sizeof(why)))
+	if (sweep_index_parse(good, &s, why, sizeof(why)))
 		fail_msg("good sweep.json refused: %s", why);
 	assert_cmp_int(s.n_runs, ==, 5);
 	assert_string_equal(s.variable, "kernel");
 	assert_string_equal(s.runs[4].error, "guest did not boot");
 	expect_safe(&s, good);
+}
+
+/* A kernel that failed before it was prepared (no release, no folder) as the sweep writes it. */
+static void test_unprepared_run_accepted(void **state)
+{
+	static const char text[] =
+		"{\"schema_version\":1,\"kind\":\"kernels\",\"variable\":\"kernel\",\"runs\":["
+		"{\"name\":\"\",\"dir\":\"\",\"kernel\":\"6.0\",\"status\":\"failed\","
+		"\"error\":\"no kernel of series 6.0\"},"
+		"{\"name\":\"\",\"dir\":\"\",\"kernel\":\"6.1\",\"status\":\"pending\"},"
+		"{\"name\":\"6.12.117+deb12-cloud-amd64\",\"dir\":\"k612\",\"status\":\"done\"}]}";
+	char why[256] = "";
+	struct sweep_index s;
+
+	(void)state;
+	if (sweep_index_parse(text, &s, why, sizeof(why)))
+		fail_msg("a sweep with unprepared runs refused: %s", why);
+	assert_cmp_int(s.n_runs, ==, 3);
+	assert_string_equal(s.runs[0].dir, "");
+	assert_string_equal(s.runs[0].name, "(not prepared)");
+	assert_string_equal(s.runs[0].error, "no kernel of series 6.0");
+	expect_safe(&s, text);
 }
 
 static void test_bad_sweeps_refused(void **state)
@@ -94,14 +120,17 @@ static void test_bad_sweeps_refused(void **state)
 		  "{\"dir\":\"a\",\"status\":\"done\"}]}",
 		  "repeats" },
 		{ "{\"schema_version\":1,\"runs\":[1]}", "not an object" },
+		/* only a run that is not done may lack its folder */
+		{ "{\"schema_version\":1,\"runs\":[{\"dir\":\"\",\"status\":\"done\"}]}",
+		  "runs[0].dir" },
 	};
 	char why[256];
-	struct sweep s;
+	struct sweep_index s;
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		why[0] = '\0';
-		if (!sweep_parse(bad[i].text, &s, why, sizeof(why)))
+		if (!sweep_index_parse(bad[i].text, &s, why, sizeof(why)))
 			fail_msg("accepted: %s", bad[i].text);
 		assert_contains(why, bad[i].why);
 		assert_cmp_int(s.n_runs, ==, 0);
@@ -120,7 +149,7 @@ static void test_mutations_never_unsafe(void **state)
 	(void)state;
 	for (int round = 0; round < 5000; round++) {
 		size_t len = sizeof(good) - 1, at;
-		struct sweep s;
+		struct sweep_index s;
 
 		memcpy(text, good, len + 1);
 		seed = seed * 1103515245u + 12345u;
@@ -143,7 +172,7 @@ static void test_mutations_never_unsafe(void **state)
 			memcpy(text + at, ins, n);
 		}
 		}
-		if (!sweep_parse(text, &s, why, sizeof(why))) {
+		if (!sweep_index_parse(text, &s, why, sizeof(why))) {
 			accepted++;
 			expect_safe(&s, text);
 		}
@@ -263,6 +292,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_good_sweep_parses),
+		cmocka_unit_test(test_unprepared_run_accepted),
 		cmocka_unit_test(test_bad_sweeps_refused),
 		cmocka_unit_test(test_mutations_never_unsafe),
 		cmocka_unit_test(test_sweep_folder_compared),

@@ -7,20 +7,22 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analysis/sweep.h"
+#include "analysis/sweep_index.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *text = malloc(size + 1), why[256];
-	struct sweep s;
+	struct sweep_index s;
 
 	if (!text)
 		return 0;
 	memcpy(text, data, size);
 	text[size] = '\0';
-	if (!sweep_parse(text, &s, why, sizeof(why)))
+	if (!sweep_index_parse(text, &s, why, sizeof(why)))
 		for (size_t i = 0; i < s.n_runs; i++)
-			if (!sweep_dir_ok(s.runs[i].dir))
+			/* a folder to open: a done run's always, another's when named */
+			if ((s.runs[i].dir[0] || !strcmp(s.runs[i].status, "done")) &&
+			    !sweep_index_dir_ok(s.runs[i].dir))
 				abort();
 	free(text);
 	return 0;

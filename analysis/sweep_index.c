@@ -8,10 +8,10 @@
 #include <cjson/cJSON.h>
 
 #include "analysis/files.h"
-#include "analysis/sweep.h"
+#include "analysis/sweep_index.h"
 #include "loader/json_get.h"
 
-#define SWEEP_MAX ((size_t)1 << 20)
+#define SWEEP_INDEX_BYTES_MAX ((size_t)1 << 20)
 
 static int refuse(char *why, size_t len, const char *fmt, ...)
 {
@@ -37,26 +37,28 @@ static bool plain_copy(char *out, size_t len, const char *s)
 	return true;
 }
 
-bool sweep_dir_ok(const char *dir)
+bool sweep_index_dir_ok(const char *dir)
 {
 	return dir && dir[0] && !strchr(dir, '/') && strcmp(dir, ".") && strcmp(dir, "..");
 }
 
-static int parse_run(const cJSON *o, struct sweep_run *r, size_t i, char *why, size_t len)
+/* A run that failed before it was prepared has no folder yet: "dir" is "" then. */
+static int parse_run(const cJSON *o, struct sweep_index_run *r, size_t i, char *why, size_t len)
 {
-	const char *err;
+	const char *err, *dir = json_str(o, "dir");
 
 	memset(r, 0, sizeof(*r));
 	if (!cJSON_IsObject(o))
 		return refuse(why, len, "runs[%zu] is not an object", i);
-	if (!plain_copy(r->dir, sizeof(r->dir), json_str(o, "dir")) || !sweep_dir_ok(r->dir))
-		return refuse(why, len, "runs[%zu].dir is not a plain folder name", i);
-	if (!plain_copy(r->name, sizeof(r->name), json_str(o, "name")))
-		strcpy(r->name, r->dir);
 	if (!plain_copy(r->status, sizeof(r->status), json_str(o, "status")) ||
 	    (strcmp(r->status, "done") && strcmp(r->status, "pending") &&
 	     strcmp(r->status, "failed")))
 		return refuse(why, len, "runs[%zu].status is not done, pending or failed", i);
+	if (!(dir && !dir[0] && strcmp(r->status, "done")) &&
+	    (!plain_copy(r->dir, sizeof(r->dir), dir) || !sweep_index_dir_ok(r->dir)))
+		return refuse(why, len, "runs[%zu].dir is not a plain folder name", i);
+	if (!plain_copy(r->name, sizeof(r->name), json_str(o, "name")) || !r->name[0])
+		strcpy(r->name, r->dir[0] ? r->dir : "(not prepared)");
 	err = json_str(o, "error");
 	/* The error is only shown: a strange one is replaced, not fatal. */
 	if (err && !plain_copy(r->error, sizeof(r->error), err))
@@ -64,7 +66,7 @@ static int parse_run(const cJSON *o, struct sweep_run *r, size_t i, char *why, s
 	return 0;
 }
 
-int sweep_parse(const char *text, struct sweep *s, char *why, size_t len)
+int sweep_index_parse(const char *text, struct sweep_index *s, char *why, size_t len)
 {
 	cJSON *root = cJSON_Parse(text);
 	const cJSON *runs, *it;
@@ -76,8 +78,8 @@ int sweep_parse(const char *text, struct sweep *s, char *why, size_t len)
 		refuse(why, len, "not a JSON object");
 		goto out;
 	}
-	if (!json_int(root, "schema_version", 1, 1000, &v) || v != SWEEP_SCHEMA_VERSION) {
-		refuse(why, len, "schema_version is not %d", SWEEP_SCHEMA_VERSION);
+	if (!json_int(root, "schema_version", 1, 1000, &v) || v != SWEEP_INDEX_SCHEMA_VERSION) {
+		refuse(why, len, "schema_version is not %d", SWEEP_INDEX_SCHEMA_VERSION);
 		goto out;
 	}
 	if (!plain_copy(s->kind, sizeof(s->kind), json_str(root, "kind")))
@@ -89,8 +91,8 @@ int sweep_parse(const char *text, struct sweep *s, char *why, size_t len)
 		refuse(why, len, "no \"runs\" array");
 		goto out;
 	}
-	if (cJSON_GetArraySize(runs) > SWEEP_RUNS_MAX) {
-		refuse(why, len, "more than %d runs", SWEEP_RUNS_MAX);
+	if (cJSON_GetArraySize(runs) > SWEEP_INDEX_RUNS_MAX) {
+		refuse(why, len, "more than %d runs", SWEEP_INDEX_RUNS_MAX);
 		goto out;
 	}
 	cJSON_ArrayForEach(it, runs)
@@ -100,7 +102,7 @@ int sweep_parse(const char *text, struct sweep *s, char *why, size_t len)
 		if (parse_run(it, &s->runs[s->n_runs], s->n_runs, why, len))
 			goto out;
 		for (i = 0; i < s->n_runs; i++)
-			if (!strcmp(s->runs[i].dir, s->runs[s->n_runs].dir)) {
+			if (s->runs[i].dir[0] && !strcmp(s->runs[i].dir, s->runs[s->n_runs].dir)) {
 				refuse(why, len, "runs[%zu].dir repeats runs[%zu].dir", s->n_runs,
 				       i);
 				goto out;
@@ -115,11 +117,11 @@ out:
 	return ret;
 }
 
-int sweep_read_at(int dfd, struct sweep *s, char *why, size_t len)
+int sweep_index_read_at(int dfd, struct sweep_index *s, char *why, size_t len)
 {
 	char *text;
 	size_t n;
-	int err = infile_read(dfd, "sweep.json", SWEEP_MAX, &text, &n);
+	int err = infile_read(dfd, "sweep.json", SWEEP_INDEX_BYTES_MAX, &text, &n);
 
 	memset(s, 0, sizeof(*s));
 	if (err) {
@@ -128,7 +130,7 @@ int sweep_read_at(int dfd, struct sweep *s, char *why, size_t len)
 	}
 	if (strlen(text) != n)
 		err = refuse(why, len, "holds a NUL byte");
-	else if (sweep_parse(text, s, why, len))
+	else if (sweep_index_parse(text, s, why, len))
 		err = -1;
 	free(text);
 	return err ? -EINVAL : 0;
