@@ -66,6 +66,8 @@ struct workload_ops {
 	 * sockets too: runs in an idle window as long as the sample are subtracted.
 	 */
 	bool idle_window;
+	/* A wall-clock measurement (a latency): CLOCK=instructions is refused. */
+	bool real_clock_only;
 	struct workload_arg args[WORKLOAD_MAX_ARGS]; /* ends at the first without a name */
 	/*
 	 * Optional: the workload's own sign of a disturbed sample. A record
