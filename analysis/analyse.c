@@ -383,6 +383,7 @@ int run_analyse(struct run *run)
 	}
 	if (run->recs.n)
 		run->metric = run->recs.v[0].metric;
+	run_also(run);
 	/* Needs only the rows (the baseline scales its % when there is one). */
 	if (run_stats_cost(run))
 		return -ENOMEM;

@@ -4,6 +4,7 @@
 
 ARCHIVES += libanalysis
 libanalysis_OBJS := $(patsubst %.c,$(OUT)/%.o, \
+	analysis/also.c \
 	analysis/analyse.c \
 	analysis/cli.c \
 	analysis/columns.c \

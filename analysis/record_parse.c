@@ -104,6 +104,39 @@ static bool plain(const char *s, size_t max)
 		       n;
 }
 
+/* "also": further metrics of the same unit, plain names and fields, REC_ALSO_MAX at most. */
+static int parse_also(const cJSON *j, struct rec_metric *m, char *why, size_t whylen)
+{
+	const cJSON *also = cJSON_GetObjectItemCaseSensitive(j, "also"), *a;
+	const char *absent = json_str(j, "absent");
+
+	m->n_also = 0;
+	if (!also)
+		return 0;
+	if (!cJSON_IsArray(also) || cJSON_GetArraySize(also) > REC_ALSO_MAX ||
+	    (absent && !plain(absent, sizeof(m->absent))))
+		goto bad;
+	cJSON_ArrayForEach(a, also)
+	{
+		const char *name = json_str(a, "name"), *field = json_str(a, "field");
+
+		if (!name || !field || !plain(name, sizeof(m->also[0].name)) ||
+		    !plain(field, sizeof(m->also[0].field)))
+			goto bad;
+		copy_str(m->also[m->n_also].name, sizeof(m->also[0].name), name);
+		copy_str(m->also[m->n_also].field, sizeof(m->also[0].field), field);
+		m->also[m->n_also++].terminal = json_bool_or(a, "terminal", false);
+	}
+	copy_str(m->absent, sizeof(m->absent), absent ? absent : "not recorded");
+	return 0;
+bad:
+	snprintf(why, whylen,
+		 "\"metric\".also is not a list of at most %d plain names and fields, or its "
+		 "\"absent\" is not plain",
+		 REC_ALSO_MAX);
+	return -1;
+}
+
 static int parse_metric(const cJSON *o, struct rec_metric *m, char *why, size_t whylen)
 {
 	const cJSON *j = cJSON_GetObjectItemCaseSensitive(o, "metric");
@@ -135,12 +168,18 @@ static int parse_metric(const cJSON *o, struct rec_metric *m, char *why, size_t 
 	copy_str(m->clock, sizeof(m->clock), clock ? clock : "real");
 	m->scale = scale;
 	m->higher_is_better = json_bool_or(j, "higher_is_better", false);
-	return 0;
+	return parse_also(j, m, why, whylen);
 }
 
 static void fill_measurements(const cJSON *o, struct record *r)
 {
 	r->value = num_or_nan(o, r->metric.field) * r->metric.scale;
+	for (size_t i = 0; i < REC_ALSO_MAX; i++) {
+		double v = i < r->metric.n_also ? num_or_nan(o, r->metric.also[i].field) : NAN;
+
+		/* A figure of the metric's kind, or absent: never a negative or infinite one. */
+		r->also[i] = isfinite(v) && v >= 0 ? v * r->metric.scale : NAN;
+	}
 	r->rx_bps = num_or_nan(o, "rx_bps");
 	r->rx_bytes = num_or_nan(o, "rx_bytes");
 	r->rx_packets = num_or_nan(o, "rx_packets");

@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #define REC_NAME_LEN 96
+#define REC_ALSO_MAX 4
 
 /*
  * The primary metric a workload declared, copied into every record: value =
@@ -21,6 +22,14 @@ struct rec_metric {
 	bool higher_is_better;
 	char event[16]; /* what hits are counted per: "packet", "call" */
 	char clock[16]; /* "real" or "instructions" */
+	/* Further metrics in the same unit and scale (latency percentiles): "also". */
+	struct {
+		char name[24];
+		char field[24];
+		bool terminal; /* table.txt shows it too */
+	} also[REC_ALSO_MAX];
+	size_t n_also;
+	char absent[32]; /* what a record without an also-field means: "too few round trips" */
 };
 
 struct record {
@@ -33,7 +42,8 @@ struct record {
 	bool baseline;
 	int block, sample, order;
 	struct rec_metric metric;
-	double value; /* the metric, in its unit */
+	double value;		   /* the metric, in its unit */
+	double also[REC_ALSO_MAX]; /* metric.also's, in the unit; NAN: absent */
 	double rx_bps, rx_bytes, rx_packets, rx_pps;
 	double lost_percent, duration_s;
 	double cpu_host_percent, cpu_remote_percent;

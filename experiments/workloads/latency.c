@@ -111,6 +111,15 @@ static enum workload_result measure(const struct workload_ctx *ctx, cJSON *rec, 
 		goto out;
 	if (latency_log_parse(out.buf, &log, err, errlen))
 		goto out;
+	/* The metric itself cannot be absent: the sample fails instead. */
+	if (log.n < latency_min_round_trips(50)) {
+		snprintf(err, errlen,
+			 "sockperf: %zu round trips measured: too few round trips "
+			 "for a median (%zu)",
+			 log.n, latency_min_round_trips(50));
+		latency_log_free(&log);
+		goto out;
+	}
 	/* Every message of the run, sockperf's unmeasured warm-up window included. */
 	*events = log.total_sent + (per_rt == 2 ? log.total_received : 0);
 	add_percentiles(rec, &log);
@@ -175,6 +184,13 @@ const struct workload_ops latency_workload = {
 	.real_clock_only = true,
 	/* The host target's probe sees every socket of the machine: the idle rate is taken off. */
 	.idle_window = true,
+	.also = {
+		{ "p90 round trip", "rtt_p90_us", false },
+		{ "p99 round trip", "rtt_p99_us", true },
+		{ "p99.9 round trip", "rtt_p999_us", false },
+		{ "max round trip", "rtt_max_us", false },
+	},
+	.absent = "too few round trips",
 	.args = {
 		[ARG_SIZE] = { "size", "64", "message bytes (sockperf -m)" },
 	},

@@ -49,7 +49,8 @@ static int log_line(const char *line, double *rtt_us)
 	if (sscanf(line, "%lu, %lf, %lf, %lf%n", &pkt, &tx, &rx, &half, &used) != 4 ||
 	    (line[used] && line[used] != '\n' && line[used] != '\r'))
 		return -1;
-	*rtt_us = (rx - tx) * 1e6;
+	/* The timestamps are whole ns: so is the round trip, with no float residue. */
+	*rtt_us = round((rx - tx) * 1e9) / 1e3;
 	return isfinite(*rtt_us) && *rtt_us >= 0 ? 1 : -1;
 }
 

@@ -38,6 +38,17 @@ struct workload_arg {
 };
 
 #define WORKLOAD_MAX_ARGS 8
+#define WORKLOAD_MAX_ALSO 4
+
+/*
+ * A further metric of the same unit and scale as the primary one (a latency
+ * percentile): the tables give it a value, an added cost and an MDE each.
+ */
+struct also_metric {
+	const char *name;  /* "p99 round trip" */
+	const char *field; /* "rtt_p99_us"; absent from a record: see .absent */
+	bool terminal;	   /* in table.txt too, not only table.md, .tex and summary.csv */
+};
 
 /* One sample's window: what the workload may use. */
 struct workload_ctx {
@@ -68,6 +79,9 @@ struct workload_ops {
 	bool idle_window;
 	/* A wall-clock measurement (a latency): CLOCK=instructions is refused. */
 	bool real_clock_only;
+	/* Further metrics, ending at the first without a name, and what an absent one means. */
+	struct also_metric also[WORKLOAD_MAX_ALSO];
+	const char *absent;			     /* "too few round trips" */
 	struct workload_arg args[WORKLOAD_MAX_ARGS]; /* ends at the first without a name */
 	/*
 	 * Optional: the workload's own sign of a disturbed sample. A record
