@@ -92,6 +92,7 @@ static const struct rec_metric legacy_metric = {
 	.higher_is_better = true,
 	.event = "packet",
 	.clock = "real",
+	.quantile = NAN,
 };
 
 /* Names and units reach plots and LaTeX: letters, digits, and a few plain marks only. */
@@ -102,6 +103,14 @@ static bool plain(const char *s, size_t max)
 	return n && n < max &&
 	       strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 /%._-") ==
 		       n;
+}
+
+/* A metric's "quantile": in (0, 1), else none. */
+static double quantile_of(const cJSON *j)
+{
+	double q = num_or_nan(j, "quantile");
+
+	return q > 0 && q < 1 ? q : NAN;
 }
 
 /* "also": further metrics of the same unit, plain names and fields, REC_ALSO_MAX at most. */
@@ -125,6 +134,7 @@ static int parse_also(const cJSON *j, struct rec_metric *m, char *why, size_t wh
 			goto bad;
 		copy_str(m->also[m->n_also].name, sizeof(m->also[0].name), name);
 		copy_str(m->also[m->n_also].field, sizeof(m->also[0].field), field);
+		m->also[m->n_also].quantile = quantile_of(a);
 		m->also[m->n_also++].terminal = json_bool_or(a, "terminal", false);
 	}
 	copy_str(m->absent, sizeof(m->absent), absent ? absent : "not recorded");
@@ -168,6 +178,7 @@ static int parse_metric(const cJSON *o, struct rec_metric *m, char *why, size_t 
 	copy_str(m->clock, sizeof(m->clock), clock ? clock : "real");
 	m->scale = scale;
 	m->higher_is_better = json_bool_or(j, "higher_is_better", false);
+	m->quantile = quantile_of(j);
 	return parse_also(j, m, why, whylen);
 }
 

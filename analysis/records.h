@@ -26,8 +26,10 @@ struct rec_metric {
 	struct {
 		char name[24];
 		char field[24];
-		bool terminal; /* table.txt shows it too */
+		bool terminal;	 /* table.txt shows it too */
+		double quantile; /* of the distribution it is a point of; NAN: none */
 	} also[REC_ALSO_MAX];
+	double quantile; /* the primary metric's, as the also-metrics'; NAN: none */
 	size_t n_also;
 	char absent[32]; /* what a record without an also-field means: "too few round trips" */
 };

@@ -25,9 +25,11 @@ static char base[] = "/tmp/bpfcost-test-latency-XXXXXX";
 
 #define METRIC                                                                                     \
 	"\"metric\":{\"name\":\"p50 round trip\",\"field\":\"rtt_p50_us\",\"unit\":\"us\","        \
-	"\"scale\":1,\"higher_is_better\":false,\"event\":\"message\",\"absent\":\"too few "       \
+	"\"scale\":1,\"higher_is_better\":false,\"event\":\"message\",\"quantile\":0.5,"           \
+	"\"absent\":\"too few "                                                                    \
 	"round trips\",\"also\":[{\"name\":\"p99 round trip\",\"field\":\"rtt_p99_us\","           \
-	"\"terminal\":true},{\"name\":\"p99.9 round trip\",\"field\":\"rtt_p999_us\"}]}"
+	"\"terminal\":true,\"quantile\":0.99},{\"name\":\"p99.9 round trip\",\"field\":"           \
+	"\"rtt_p999_us\",\"quantile\":0.999}]}"
 
 /* One record; @p999 < 0: the sample was too short for it (the field is absent). */
 static void record(FILE *f, const char *config, int block, double p50, double p99, double p999)
@@ -108,6 +110,15 @@ static void test_percentile_columns(void **state)
 	expect(dir, "table.txt", "P99.9 round trip", false);
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)
 		expect(dir, files[i], "nan", false);
+	/*
+	 * The CDF: each row's quantile means at 1 - q; tp-spin has no p99.9 point,
+	 * so 0.001 appears once, the baseline's 310.
+	 */
+	expect(dir, "plot/cdf.dat", "102\t0.5\n", true);
+	expect(dir, "plot/cdf.dat", "240\t0.01\n", true);
+	expect(dir, "plot/cdf.dat", "310\t0.001\n", true);
+	expect(dir, "plot/cdf.dat", "400\t", false);
+	expect(dir, "latency-cdf.png", "PNG", true);
 }
 
 static int setup(void **state)

@@ -178,17 +178,17 @@ const struct workload_ops latency_workload = {
 	.name = "latency",
 	.summary = "sockperf UDP ping-pong into the target: the round trip's percentiles",
 	.metric = { .name = "p50 round trip", .field = "rtt_p50_us", .unit = "us", .scale = 1,
-		    .higher_is_better = false },
+		    .higher_is_better = false, .quantile = 0.5 },
 	.event = "message",
 	/* A round trip's time is the wall clock's: an instruction count is not a latency. */
 	.real_clock_only = true,
 	/* The host target's probe sees every socket of the machine: the idle rate is taken off. */
 	.idle_window = true,
 	.also = {
-		{ "p90 round trip", "rtt_p90_us", false },
-		{ "p99 round trip", "rtt_p99_us", true },
-		{ "p99.9 round trip", "rtt_p999_us", false },
-		{ "max round trip", "rtt_max_us", false },
+		{ "p90 round trip", "rtt_p90_us", false, 0.9 },
+		{ "p99 round trip", "rtt_p99_us", true, 0.99 },
+		{ "p99.9 round trip", "rtt_p999_us", false, 0.999 },
+		{ "max round trip", "rtt_max_us", false, 0 },
 	},
 	.absent = "too few round trips",
 	.args = {

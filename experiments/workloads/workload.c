@@ -43,6 +43,8 @@ cJSON *workload_metric_json(const struct workload_ops *w, const char *const *val
 	cJSON_AddBoolToObject(m, "higher_is_better", mt->higher_is_better);
 	cJSON_AddStringToObject(m, "event", w->event);
 	cJSON_AddStringToObject(m, "clock", clock ? clock : "real");
+	if (mt->quantile > 0)
+		cJSON_AddNumberToObject(m, "quantile", mt->quantile);
 	if (w->also[0].name) {
 		cJSON *also = cJSON_AddArrayToObject(m, "also");
 		int i;
@@ -53,6 +55,8 @@ cJSON *workload_metric_json(const struct workload_ops *w, const char *const *val
 			cJSON_AddStringToObject(a, "name", w->also[i].name);
 			cJSON_AddStringToObject(a, "field", w->also[i].field);
 			cJSON_AddBoolToObject(a, "terminal", w->also[i].terminal);
+			if (w->also[i].quantile > 0)
+				cJSON_AddNumberToObject(a, "quantile", w->also[i].quantile);
 			cJSON_AddItemToArray(also, a);
 		}
 		if (w->absent)

@@ -29,6 +29,7 @@ struct metric {
 	const char *unit_instructions; /* the unit under CLOCK=instructions, if time-based */
 	double scale;		       /* field * scale is in unit: 1e-6 */
 	bool higher_is_better;
+	double quantile; /* the field is this quantile of a distribution (0.5: a median); 0: not */
 };
 
 struct workload_arg {
@@ -48,6 +49,7 @@ struct also_metric {
 	const char *name;  /* "p99 round trip" */
 	const char *field; /* "rtt_p99_us"; absent from a record: see .absent */
 	bool terminal;	   /* in table.txt too, not only table.md, .tex and summary.csv */
+	double quantile;   /* as struct metric's: the report draws the quantiles as a CDF */
 };
 
 /* One sample's window: what the workload may use. */
