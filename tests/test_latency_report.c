@@ -119,6 +119,8 @@ static void test_percentile_columns(void **state)
 	expect(dir, "plot/cdf.dat", "310\t0.001\n", true);
 	expect(dir, "plot/cdf.dat", "400\t", false);
 	expect(dir, "latency-cdf.png", "PNG", true);
+	/* The paper table names the quantile it reports. */
+	expect(dir, "paper-table.tex", "Added p50 round trip of a BPF program", true);
 }
 
 static int setup(void **state)
