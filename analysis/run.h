@@ -180,6 +180,8 @@ void run_also(struct run *run);
 /* The flood's detection limit in ns per packet; NAN: none (not a flood, not saturated...). */
 double run_detection_limit_ns(const struct run *run);
 /* What a spin row added per event, in the unit of the spin lines (NAN if unknown). */
+/* ns per unit of the run's metric: 1000 for us, 1 for ns and for what is not a time. */
+double run_unit_ns(const struct run *run);
 double run_spin_added(const struct run *run, const struct row_stats *c);
 void run_free(struct run *run);
 /* The configuration named @name (the whole name, settings included), or NULL. */
