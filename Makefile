@@ -58,6 +58,7 @@ DEB_PACKAGES := \
 	make \
 	pkg-config \
 	poppler-utils \
+	sockperf \
 	qemu-system-x86 \
 	xz-utils \
 	texlive-fonts-recommended \

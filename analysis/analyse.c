@@ -278,11 +278,29 @@ static void headline(struct row_stats *c, const struct row_stats *b, enum estima
 
 /*
  * The measured cost a spin row added, per event: the difference itself for a
- * cost per call, ns/packet for the flood.
+ * cost per call (in ns when the metric is in us), ns/packet for the flood.
  */
 double run_spin_added(const struct run *run, const struct row_stats *c)
 {
-	return run->has_packets ? c->ns_per_pkt : c->diff;
+	return run->has_packets ? c->ns_per_pkt : c->diff * run_unit_ns(run);
+}
+
+/* A spin control is set in ns: a metric in us (a round trip) is compared in ns too. */
+double run_unit_ns(const struct run *run)
+{
+	static const struct {
+		const char *prefix;
+		double ns;
+	} units[] = { { "us", 1e3 }, { "ms", 1e6 } };
+	const char *u = run->metric.unit;
+
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		size_t n = strlen(units[i].prefix);
+
+		if (!strncmp(u, units[i].prefix, n) && (!u[n] || u[n] == '/'))
+			return units[i].ns;
+	}
+	return 1;
 }
 
 /* Holm across the rows, per estimator; and the n that would make each shift significant. */
@@ -346,6 +364,7 @@ int run_analyse(struct run *run)
 	}
 	if (run->recs.n)
 		run->metric = run->recs.v[0].metric;
+	run_also(run);
 	/* Needs only the rows (the baseline scales its % when there is one). */
 	if (run_stats_cost(run))
 		return -ENOMEM;

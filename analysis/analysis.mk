@@ -4,6 +4,7 @@
 
 ARCHIVES += libanalysis
 libanalysis_OBJS := $(patsubst %.c,$(OUT)/%.o, \
+	analysis/also.c \
 	analysis/analyse.c \
 	analysis/cli.c \
 	analysis/columns.c \
@@ -33,6 +34,7 @@ libanalysis_OBJS := $(patsubst %.c,$(OUT)/%.o, \
 	analysis/paper_table_wide.c \
 	analysis/percall.c \
 	analysis/plot.c \
+	analysis/plot_cdf.c \
 	analysis/plot_data.c \
 	analysis/precision.c \
 	analysis/precision_unit.c \

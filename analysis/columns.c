@@ -93,10 +93,36 @@ static bool when_stats_flood(const struct run *run, unsigned where)
 	return when_stats_pairs(run, where) && when_packets(run, where);
 }
 
-/* The run's metric @i: one today; a latency workload's percentiles would be more. */
+/* The run's metric @i: 0 the primary one, 1.. its metric.also (latency percentiles). */
 static const struct sample_stats *metric_value(const struct row_stats *c, int i)
 {
-	return i == 0 ? &c->value : NULL;
+	return i == 0 ? &c->value : i <= REC_ALSO_MAX ? &c->also[i - 1] : NULL;
+}
+
+/* Also-metric @arg (1-based) is in the run; table.txt has only those marked terminal. */
+static bool when_also(const struct run *run, unsigned where, int arg)
+{
+	return (size_t)arg <= run->metric.n_also &&
+	       (where != COL_TEXT || run->metric.also[arg - 1].terminal);
+}
+
+#define WHEN_ALSO(k)                                                                               \
+	static bool when_also##k(const struct run *run, unsigned where)                            \
+	{                                                                                          \
+		return when_also(run, where, k);                                                   \
+	}
+WHEN_ALSO(1)
+WHEN_ALSO(2)
+WHEN_ALSO(3)
+WHEN_ALSO(4)
+_Static_assert(REC_ALSO_MAX == 4, "one when_also and three entries per also-metric");
+
+/* Too short a sample for an also-metric: the workload's word for it instead of a figure. */
+static const char *also_status(const struct col_ctx *k)
+{
+	if (k->arg < 1 || !k->row->also_absent[k->arg - 1])
+		return NULL;
+	return k->run->metric.absent[0] ? k->run->metric.absent : "not recorded";
 }
 
 #define X3(o, a, b, c) ((o)->x[0] = (a), (o)->x[1] = (b), (o)->x[2] = (c))
@@ -171,7 +197,23 @@ static void get_metric_value(const struct col_ctx *k, struct col_cell *o)
 	const struct sample_stats *v = metric_value(k->row, k->arg);
 
 	X3(o, v ? v->mean : NAN, v ? v->sd : NAN, v ? v->ci95 : NAN);
-	o->status = row_status(k->row);
+	o->status = row_status(k->row) ?: also_status(k);
+}
+
+/* An also-metric's added cost: the difference of means, Welch's 95% CI. */
+static void get_also_diff(const struct col_ctx *k, struct col_cell *o)
+{
+	const struct welch *w = &k->row->also_welch[k->arg - 1];
+
+	X3(o, w->diff, w->ci_lo, w->ci_hi);
+	o->x[3] = k->row->also_mde[k->arg - 1]; /* summary.csv only */
+	o->status = also_status(k);
+}
+
+/* An also-metric's name, in summary.csv. */
+static void get_also_name(const struct col_ctx *k, struct col_cell *o)
+{
+	o->s = k->run->metric.also[k->arg - 1].name;
 }
 
 /* Empty without a target, and for rows that have no impact. */
@@ -252,6 +294,19 @@ static void get_stats_cost_percent(const struct col_ctx *k, struct col_cell *o)
 #define I	PART_IMPACT
 #define TEXT	.csv_text = true
 #define INT	.csv_int = true
+/*
+ * An also-metric's three entries (only in runs that have it, so other runs'
+ * summary.csv is unchanged): its value, its added cost, its name and MDE.
+ */
+#define ALSO(k)                                                                                    \
+	COL("%A (%U)", ("metric" #k "_mean", "metric" #k "_sd", "metric" #k "_ci95"), COL_ALL, V,  \
+	    1, when_also##k, CF_PM, get_metric_value, .prec = 1, .width = 18, .arg = k),           \
+		COL("%A added (%U)",                                                               \
+		    ("metric" #k "_diff", "metric" #k "_diff_ci95_low",                            \
+		     "metric" #k "_diff_ci95_high", "metric" #k "_mde"),                           \
+		    COL_ALL, I, 14, when_also##k, CF_EST, get_also_diff, .prec = 1, .arg = k),     \
+		COL("", ("metric" #k), COL_CSV, I, 0, when_also##k, CF_CSV_ONLY, get_also_name,    \
+		    TEXT, .arg = k)
 
 const struct column col_model[] = {
 	COL("Configuration", ("config"), COL_ALL, PART_BOTH, 0, NULL, CF_TEXT, get_name, TEXT,
@@ -342,6 +397,11 @@ const struct column col_model[] = {
 	    .text_fmt = CF_SIGNED_MARK),
 	COL("vs pred", ("predicted_disagrees"), COL_TABLES | COL_CSV, I, 12, when_percall_asked,
 	    CF_TEXT, get_vs_pred),
+	/* A workload's further metrics (latency percentiles): last, and only in its runs. */
+	ALSO(1),
+	ALSO(2),
+	ALSO(3),
+	ALSO(4),
 };
 
 const size_t col_model_n = sizeof(col_model) / sizeof(col_model[0]);
@@ -395,6 +455,9 @@ const char *col_head(const struct column *c, const struct run *run, char *buf, s
 			sub = run->metric.unit;
 		else if (h[0] == '%' && h[1] == 'E')
 			sub = run->metric.event;
+		else if (h[0] == '%' && h[1] == 'A' && c->arg >= 1 &&
+			 (size_t)c->arg <= run->metric.n_also)
+			sub = fmt_title(run->metric.also[c->arg - 1].name, t, sizeof(t));
 		if (!sub) {
 			buf[n++] = *h;
 			continue;

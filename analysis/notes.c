@@ -47,7 +47,9 @@ static double ns_per_packet_limit(const struct run *run);
 /* A known cost that the run cannot see means null results elsewhere prove nothing. */
 static int spin_lines(const struct run *run, struct notes *n)
 {
-	const char *unit = run->has_packets ? "ns/packet" : run->metric.unit;
+	const char *unit = run->has_packets	   ? "ns/packet"
+			   : run_unit_ns(run) != 1 ? "ns"
+						   : run->metric.unit;
 	double limit = ns_per_packet_limit(run);
 	size_t i, above = 0, above_seen = 0;
 	bool any = false;

@@ -46,6 +46,7 @@ static const struct {
 } workloads[] = {
 	{ "iperf", "a UDP flood (iperf3)" },
 	{ "trigger", "recvmsg() on an empty UDP socket in a loop" },
+	{ "latency", "UDP ping-pong of 64-byte messages (sockperf), the full round trip" },
 };
 
 static void workload(const struct run *run, FILE *f)
@@ -119,9 +120,16 @@ void paper_caption(const struct run *run, FILE *f, bool wide)
 	const struct row_stats *b = run->baseline;
 
 	fputs("\\caption{", f);
-	fputs(run->has_packets ? "Impact on the received bitrate of a BPF program attached to "
-			       : "Added cost per call of a BPF program attached to ",
-	      f);
+	if (run->has_packets) {
+		fputs("Impact on the received bitrate of a BPF program attached to ", f);
+	} else if (run->metric.quantile > 0) {
+		/* A quantile of a distribution (the p50 round trip): named, not "per call". */
+		fputs("Added ", f);
+		paper_tex(f, run->metric.name);
+		fputs(" of a BPF program attached to ", f);
+	} else {
+		fputs("Added cost per call of a BPF program attached to ", f);
+	}
 	paper_tex(f, c->func[0] ? c->func : "the probed function");
 	fputs(wide ? ", every configuration" : ", by attach type (the mechanism the kernel used)",
 	      f);

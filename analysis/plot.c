@@ -146,6 +146,15 @@ static int plot_all(const struct run *run, int tfd, int outdfd, int plotdfd, con
 		err = plot_stop ? -EINTR
 				: plot_one(tfd, outdfd, plotdfd, scriptdir, "samples", "samples",
 					   all_forms);
+	/* A latency run: its quantiles as a CDF with the tail on a log scale. */
+	if (!err && plot_has_cdf(run)) {
+		err = plot_stop ? -EINTR : plot_write_cdf(run, tfd);
+		if (!err)
+			err = plot_one(tfd, outdfd, plotdfd, scriptdir, "cdf", "latency-cdf",
+				       all_forms);
+		else if (err == -ENODATA)
+			err = 0; /* no row has two quantiles: no figure */
+	}
 	if (!err)
 		err = plot_stop ? -EINTR : plot_write_paper(run, tfd);
 	if (!err)

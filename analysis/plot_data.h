@@ -37,6 +37,9 @@ int plot_write_paper(const struct run *run, int tfd);
 
 /* impact.* into the folder @tfd; -ENODATA: no row besides the baseline. */
 int plot_write_impact(const struct run *run, int tfd);
+/* cdf.* (plot_cdf.c): whether the run's metrics are quantiles (two or more); -ENODATA: none. */
+bool plot_has_cdf(const struct run *run);
+int plot_write_cdf(const struct run *run, int tfd);
 /* samples.* into the folder @tfd. */
 int plot_write_samples(const struct run *run, int tfd);
 /* Output file base: bitrate for the flood, cost for a cost per call. */

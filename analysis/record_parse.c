@@ -92,6 +92,7 @@ static const struct rec_metric legacy_metric = {
 	.higher_is_better = true,
 	.event = "packet",
 	.clock = "real",
+	.quantile = NAN,
 };
 
 /* Names and units reach plots and LaTeX: letters, digits, and a few plain marks only. */
@@ -102,6 +103,48 @@ static bool plain(const char *s, size_t max)
 	return n && n < max &&
 	       strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 /%._-") ==
 		       n;
+}
+
+/* A metric's "quantile": in (0, 1), else none. */
+static double quantile_of(const cJSON *j)
+{
+	double q = num_or_nan(j, "quantile");
+
+	return q > 0 && q < 1 ? q : NAN;
+}
+
+/* "also": further metrics of the same unit, plain names and fields, REC_ALSO_MAX at most. */
+static int parse_also(const cJSON *j, struct rec_metric *m, char *why, size_t whylen)
+{
+	const cJSON *also = cJSON_GetObjectItemCaseSensitive(j, "also"), *a;
+	const char *absent = json_str(j, "absent");
+
+	m->n_also = 0;
+	if (!also)
+		return 0;
+	if (!cJSON_IsArray(also) || cJSON_GetArraySize(also) > REC_ALSO_MAX ||
+	    (absent && !plain(absent, sizeof(m->absent))))
+		goto bad;
+	cJSON_ArrayForEach(a, also)
+	{
+		const char *name = json_str(a, "name"), *field = json_str(a, "field");
+
+		if (!name || !field || !plain(name, sizeof(m->also[0].name)) ||
+		    !plain(field, sizeof(m->also[0].field)))
+			goto bad;
+		copy_str(m->also[m->n_also].name, sizeof(m->also[0].name), name);
+		copy_str(m->also[m->n_also].field, sizeof(m->also[0].field), field);
+		m->also[m->n_also].quantile = quantile_of(a);
+		m->also[m->n_also++].terminal = json_bool_or(a, "terminal", false);
+	}
+	copy_str(m->absent, sizeof(m->absent), absent ? absent : "not recorded");
+	return 0;
+bad:
+	snprintf(why, whylen,
+		 "\"metric\".also is not a list of at most %d plain names and fields, or its "
+		 "\"absent\" is not plain",
+		 REC_ALSO_MAX);
+	return -1;
 }
 
 static int parse_metric(const cJSON *o, struct rec_metric *m, char *why, size_t whylen)
@@ -135,7 +178,8 @@ static int parse_metric(const cJSON *o, struct rec_metric *m, char *why, size_t 
 	copy_str(m->clock, sizeof(m->clock), clock ? clock : "real");
 	m->scale = scale;
 	m->higher_is_better = json_bool_or(j, "higher_is_better", false);
-	return 0;
+	m->quantile = quantile_of(j);
+	return parse_also(j, m, why, whylen);
 }
 
 static void fill_measurements(const cJSON *o, struct record *r)
@@ -148,6 +192,12 @@ static void fill_measurements(const cJSON *o, struct record *r)
 	 */
 	r->ref_ns =
 		!strcmp(r->metric.field, "ns_per_call") ? num_or_nan(o, "ref_ns_per_call") : NAN;
+	for (size_t i = 0; i < REC_ALSO_MAX; i++) {
+		double v = i < r->metric.n_also ? num_or_nan(o, r->metric.also[i].field) : NAN;
+
+		/* A figure of the metric's kind, or absent: never a negative or infinite one. */
+		r->also[i] = isfinite(v) && v >= 0 ? v * r->metric.scale : NAN;
+	}
 	r->rx_bps = num_or_nan(o, "rx_bps");
 	r->rx_bytes = num_or_nan(o, "rx_bytes");
 	r->rx_packets = num_or_nan(o, "rx_packets");

@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #define REC_NAME_LEN 96
+#define REC_ALSO_MAX 4
 
 /*
  * The primary metric a workload declared, copied into every record: value =
@@ -21,6 +22,16 @@ struct rec_metric {
 	bool higher_is_better;
 	char event[16]; /* what hits are counted per: "packet", "call" */
 	char clock[16]; /* "real" or "instructions" */
+	/* Further metrics in the same unit and scale (latency percentiles): "also". */
+	struct {
+		char name[24];
+		char field[24];
+		bool terminal;	 /* table.txt shows it too */
+		double quantile; /* of the distribution it is a point of; NAN: none */
+	} also[REC_ALSO_MAX];
+	double quantile; /* the primary metric's, as the also-metrics'; NAN: none */
+	size_t n_also;
+	char absent[32]; /* what a record without an also-field means: "too few round trips" */
 };
 
 struct record {
@@ -36,6 +47,7 @@ struct record {
 	double value;	  /* the metric, in its unit; normalised by run_normalise() */
 	double raw_value; /* the metric as recorded */
 	double ref_ns;	  /* the reference (getppid) time per call paired with it; NAN: none */
+	double also[REC_ALSO_MAX]; /* metric.also's, in the unit; NAN: absent */
 	double rx_bps, rx_bytes, rx_packets, rx_pps;
 	double lost_percent, duration_s;
 	double cpu_host_percent, cpu_remote_percent;

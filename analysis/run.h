@@ -83,6 +83,16 @@ struct row_stats {
 	char mechanism[32]; /* "mixed" if samples disagree */
 	double spin_ns;
 	struct estimate est[EST_COUNT]; /* both; the fields above hold run->estimator's */
+	/*
+	 * The metric's further ones (metric.also, latency percentiles), filled by
+	 * run_also(): mean ± sd, the difference of means against baseline with
+	 * Welch's 95% CI, and the MDE, in the unit. also_absent: good samples that
+	 * lack it (then no figure: metric.absent says why).
+	 */
+	struct sample_stats also[REC_ALSO_MAX];
+	struct welch also_welch[REC_ALSO_MAX];
+	double also_mde[REC_ALSO_MAX];
+	size_t also_absent[REC_ALSO_MAX];
 	/* PRECISION, filled by run_precision() */
 	double half_width_pct; /* of the impact's 95% CI, in % of the baseline */
 	double half_width;     /* of the added cost's 95% CI (diff_lo, diff_hi), in the unit */
@@ -172,6 +182,8 @@ double percent_of(double x, double base);
 /* Each stats-on row's cost of stats against its stats-off twin. After the estimates. */
 int run_stats_cost(struct run *run);
 int run_analyse(struct run *run);
+/* The rows' metric.also statistics (see struct row_stats); called by run_analyse(). */
+void run_also(struct run *run);
 /* The flood's detection limit in ns per packet; NAN: none (not a flood, not saturated...). */
 double run_detection_limit_ns(const struct run *run);
 /*
@@ -185,6 +197,8 @@ int run_raw_diffs(struct run *run);
 /* Measured added cost against set spin_ns over the spin rows; @raw: on raw_diff. */
 void ladder_fit(const struct run *run, bool raw, struct ladder *l);
 /* What a spin row added per event, in the unit of the spin lines (NAN if unknown). */
+/* ns per unit of the run's metric: 1000 for us, 1 for ns and for what is not a time. */
+double run_unit_ns(const struct run *run);
 double run_spin_added(const struct run *run, const struct row_stats *c);
 void run_free(struct run *run);
 /* The configuration named @name (the whole name, settings included), or NULL. */

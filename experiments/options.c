@@ -384,6 +384,10 @@ static int check_declared(const struct run_settings *rs, char *err, size_t errle
 	for (i = 0; i < WORKLOAD_MAX_ARGS && w->args[i].name; i++)
 		if (!rs->values[i])
 			REFUSE("workload %s: argument %s missing", w->name, w->args[i].name);
+	if (w->real_clock_only && !strcmp(rs->clock, "instructions"))
+		REFUSE("workload %s measures wall-clock time: CLOCK=instructions is refused "
+		       "(CLOCK=real)",
+		       w->name);
 	/* The workload knows its own timeouts: it refuses a duration that would overrun them. */
 	if (w->validate && w->validate(rs->values, rs->duration, rs->clock, err, errlen))
 		return -1;

@@ -212,6 +212,7 @@ static void endpoint(struct target *base, struct traffic_endpoint *ep)
 	ep->port = ((struct host_target *)base)->server_port;
 	ep->netns_fd = ((struct host_target *)base)->client_ns;
 	ep->pin_client = false;
+	ep->client_same_kernel = true; /* both namespaces are this kernel's */
 }
 
 static void describe(struct target *base, cJSON *obj)

@@ -69,10 +69,11 @@ struct target_arg {
 /* Where a client on this machine sends to reach the target's server. */
 struct traffic_endpoint {
 	char host[64];
-	int port;	       /* the server's, as seen from the client; 0: no server */
-	int netns_fd;	       /* the client joins this network namespace first; -1: stay */
-	bool pin_client;       /* the client runs only on @client_cpus */
-	cpu_set_t client_cpus; /* host CPUs, disjoint from the guest's vCPU threads */
+	int port;		 /* the server's, as seen from the client; 0: no server */
+	int netns_fd;		 /* the client joins this network namespace first; -1: stay */
+	bool pin_client;	 /* the client runs only on @client_cpus */
+	bool client_same_kernel; /* the client's sockets are the target kernel's too */
+	cpu_set_t client_cpus;	 /* host CPUs, disjoint from the guest's vCPU threads */
 };
 
 struct target;

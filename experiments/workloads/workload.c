@@ -49,5 +49,24 @@ cJSON *workload_metric_json(const struct workload_ops *w, const char *clock)
 	cJSON_AddBoolToObject(m, "higher_is_better", mt->higher_is_better);
 	cJSON_AddStringToObject(m, "event", w->event);
 	cJSON_AddStringToObject(m, "clock", clock ? clock : "real");
+	if (mt->quantile > 0)
+		cJSON_AddNumberToObject(m, "quantile", mt->quantile);
+	if (w->also[0].name) {
+		cJSON *also = cJSON_AddArrayToObject(m, "also");
+		int i;
+
+		for (i = 0; i < WORKLOAD_MAX_ALSO && w->also[i].name; i++) {
+			cJSON *a = cJSON_CreateObject();
+
+			cJSON_AddStringToObject(a, "name", w->also[i].name);
+			cJSON_AddStringToObject(a, "field", w->also[i].field);
+			cJSON_AddBoolToObject(a, "terminal", w->also[i].terminal);
+			if (w->also[i].quantile > 0)
+				cJSON_AddNumberToObject(a, "quantile", w->also[i].quantile);
+			cJSON_AddItemToArray(also, a);
+		}
+		if (w->absent)
+			cJSON_AddStringToObject(m, "absent", w->absent);
+	}
 	return m;
 }

@@ -29,6 +29,7 @@ struct metric {
 	const char *unit_instructions; /* the unit under CLOCK=instructions, if time-based */
 	double scale;		       /* field * scale is in unit: 1e-6 */
 	bool higher_is_better;
+	double quantile; /* the field is this quantile of a distribution (0.5: a median); 0: not */
 };
 
 struct workload_arg {
@@ -38,6 +39,18 @@ struct workload_arg {
 };
 
 #define WORKLOAD_MAX_ARGS 8
+#define WORKLOAD_MAX_ALSO 4
+
+/*
+ * A further metric of the same unit and scale as the primary one (a latency
+ * percentile): the tables give it a value, an added cost and an MDE each.
+ */
+struct also_metric {
+	const char *name;  /* "p99 round trip" */
+	const char *field; /* "rtt_p99_us"; absent from a record: see .absent */
+	bool terminal;	   /* in table.txt too, not only table.md, .tex and summary.csv */
+	double quantile;   /* as struct metric's: the report draws the quantiles as a CDF */
+};
 
 /* One sample's window: what the workload may use. */
 struct workload_ctx {
@@ -66,6 +79,11 @@ struct workload_ops {
 	 * sockets too: runs in an idle window as long as the sample are subtracted.
 	 */
 	bool idle_window;
+	/* A wall-clock measurement (a latency): CLOCK=instructions is refused. */
+	bool real_clock_only;
+	/* Further metrics, ending at the first without a name, and what an absent one means. */
+	struct also_metric also[WORKLOAD_MAX_ALSO];
+	const char *absent;			     /* "too few round trips" */
 	struct workload_arg args[WORKLOAD_MAX_ARGS]; /* ends at the first without a name */
 	/*
 	 * Seconds measured per sample when DURATION is not given: a flood needs
