@@ -216,12 +216,34 @@ static double ns_per_packet_limit(const struct run *run)
  */
 #define SATURATED_LOSS_PCT 0.5
 
+/* The baseline's samples that lost under SATURATED_LOSS_PCT; @n: those with a loss figure. */
+static size_t unsaturated_samples(const struct row_stats *b, size_t *n)
+{
+	size_t k = 0;
+
+	*n = 0;
+	for (size_t i = 0; b && i < b->n_ok; i++) {
+		double lost = b->ok[i]->lost_percent;
+
+		if (!isfinite(lost))
+			continue;
+		(*n)++;
+		k += lost < SATURATED_LOSS_PCT;
+	}
+	return k;
+}
+
+/*
+ * A quarter of the baseline's samples is enough: a run calibrated under other
+ * work that then went quiet loses plenty while the work lasts and nothing
+ * after (seen: 53% down to 0.5% loss over blocks 0 to 5, then 0% for blocks 6
+ * to 9; the median, 2.2%, passed, and no probe showed any cost).
+ */
 static bool unsaturated(const struct run *run)
 {
-	const struct row_stats *b = run->baseline;
+	size_t n, k = unsaturated_samples(run->baseline, &n);
 
-	return run->has_packets && b && b->lost.n > 0 && isfinite(b->lost.median) &&
-	       b->lost.median < SATURATED_LOSS_PCT;
+	return run->has_packets && n > 0 && 4 * k >= n;
 }
 
 double run_detection_limit_ns(const struct run *run)
@@ -231,16 +253,20 @@ double run_detection_limit_ns(const struct run *run)
 
 static int saturation_line(const struct run *run, struct notes *n)
 {
+	size_t total, k = unsaturated_samples(run->baseline, &total);
+
 	if (!unsaturated(run))
 		return 0;
-	return add(n,
-		   "WARNING load check: the baseline lost %s%% of its datagrams (median; a "
-		   "saturated receiver loses some): it received all it was offered, so its bitrate "
-		   "is the offered load and a probe shows only once its cost exceeds the headroom. "
-		   "The MDE describes the offered load, not the receiver, and the detection limit "
-		   "does not apply. Calibrated while other work slowed the target? Re-run on a "
-		   "quiet host, or with CALIBRATE above the manifest's multiple",
-		   FMT("%.2f", run->baseline->lost.median));
+	return add(
+		n,
+		"WARNING load check: %zu of %zu baseline samples lost under %s%% of their "
+		"datagrams (median loss %s%%; a saturated receiver loses some): those received "
+		"all they were offered, so their bitrate is the offered load and a probe shows "
+		"only once its cost exceeds the headroom. The MDE describes the offered load, not "
+		"the receiver, and the detection limit does not apply. Calibrated while other "
+		"work slowed the target? Re-run on a quiet host, or with CALIBRATE above the "
+		"manifest's multiple",
+		k, total, FMT("%g", SATURATED_LOSS_PCT), FMT("%.2f", run->baseline->lost.median));
 }
 
 static int limit_line(const struct run *run, struct notes *n)
