@@ -23,6 +23,7 @@ libanalysis_OBJS := $(patsubst %.c,$(OUT)/%.o, \
 	analysis/load.c \
 	analysis/normalise.c \
 	analysis/notes.c \
+	analysis/notes_load.c \
 	analysis/notes_percall.c \
 	analysis/outfile.c \
 	analysis/paper_caption.c \

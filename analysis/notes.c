@@ -25,7 +25,7 @@ int notes_vadd(struct notes *n, const char *fmt, va_list ap)
 	return 0;
 }
 
-static int __attribute__((format(printf, 2, 3))) add(struct notes *n, const char *fmt, ...)
+int notes_add(struct notes *n, const char *fmt, ...)
 {
 	va_list ap;
 	int r;
@@ -42,15 +42,13 @@ static bool is_spin(const struct row_stats *c)
 	return isfinite(c->spin_ns);
 }
 
-static double ns_per_packet_limit(const struct run *run);
-
 /* A known cost that the run cannot see means null results elsewhere prove nothing. */
 static int spin_lines(const struct run *run, struct notes *n)
 {
 	const char *unit = run->has_packets	   ? "ns/packet"
 			   : run_unit_ns(run) != 1 ? "ns"
 						   : run->metric.unit;
-	double limit = ns_per_packet_limit(run);
+	double limit = notes_packet_limit_ns(run);
 	size_t i, above = 0, above_seen = 0;
 	bool any = false;
 	int err = 0;
@@ -84,23 +82,25 @@ static int spin_lines(const struct run *run, struct notes *n)
 				 seen ? "above twice the limit, as expected"
 				      : "WARNING: above twice the limit yet not seen");
 		}
-		err = add(n, "Sensitivity: %s: known cost %s (%s); %s vs spin_ns=%s set%s", c->name,
-			  seen ? "DETECTED" : "NOT detected",
-			  !isfinite(c->p_holm) ? "no test possible: too few samples or no spread"
-			  : run->estimator == EST_MEAN ? "Holm-corrected Welch test"
-						       : "Holm-corrected Mann-Whitney test",
-			  measured, FMT("%.0f", c->spin_ns), ratio);
+		err = notes_add(n, "Sensitivity: %s: known cost %s (%s); %s vs spin_ns=%s set%s",
+				c->name, seen ? "DETECTED" : "NOT detected",
+				!isfinite(c->p_holm)
+					? "no test possible: too few samples or no spread"
+				: run->estimator == EST_MEAN ? "Holm-corrected Welch test"
+							     : "Holm-corrected Mann-Whitney test",
+				measured, FMT("%.0f", c->spin_ns), ratio);
 	}
 	if (!any && !err)
-		err = add(n, "Sensitivity: no 'spin' control in this run, so the harness's "
-			     "ability to see a known cost was not checked");
+		err = notes_add(n, "Sensitivity: no 'spin' control in this run, so the harness's "
+				   "ability to see a known cost was not checked");
 	/* The detection limit verified in the same run: every spin row well above it shows. */
 	if (above && !err)
-		err = add(n,
-			  "Detection limit check: %zu of %zu spin rows set at or above twice the "
-			  "limit (%s ns/packet) were detected%s",
-			  above_seen, above, FMT("%.0f", 2 * limit),
-			  above_seen == above ? "" : ": the limit is optimistic for this run");
+		err = notes_add(
+			n,
+			"Detection limit check: %zu of %zu spin rows set at or above twice the "
+			"limit (%s ns/packet) were detected%s",
+			above_seen, above, FMT("%.0f", 2 * limit),
+			above_seen == above ? "" : ": the limit is optimistic for this run");
 	return err;
 }
 
@@ -116,18 +116,20 @@ static int ladder_line(const struct run *run, struct notes *n)
 	if (l->rows < 3)
 		return 0;
 	if (!isfinite(l->slope))
-		return add(n, "%s: every spin row sets the same spin_ns: no slope to fit", what);
+		return notes_add(n, "%s: every spin row sets the same spin_ns: no slope to fit",
+				 what);
 	if (!isfinite(l->slope_lo))
-		return add(n,
-			   "%s: added = %s x spin_ns %s %s over %zu rows (no CI: not computable)",
-			   what, FMT("%.3f", l->slope), FMT("%+.1f", l->icept), unit, l->rows);
-	return add(n,
-		   "%s: added = %s [%s, %s] x spin_ns %s [%s, %s] %s over "
-		   "%zu rows (least squares, 95%% CIs); a slope of 1 means the harness sees a set "
-		   "nanosecond as one",
-		   what, FMT("%.3f", l->slope), FMT("%.3f", l->slope_lo), FMT("%.3f", l->slope_hi),
-		   FMT("%+.1f", l->icept), FMT("%+.1f", l->icept_lo), FMT("%+.1f", l->icept_hi),
-		   unit, l->rows);
+		return notes_add(
+			n, "%s: added = %s x spin_ns %s %s over %zu rows (no CI: not computable)",
+			what, FMT("%.3f", l->slope), FMT("%+.1f", l->icept), unit, l->rows);
+	return notes_add(
+		n,
+		"%s: added = %s [%s, %s] x spin_ns %s [%s, %s] %s over "
+		"%zu rows (least squares, 95%% CIs); a slope of 1 means the harness sees a set "
+		"nanosecond as one",
+		what, FMT("%.3f", l->slope), FMT("%.3f", l->slope_lo), FMT("%.3f", l->slope_hi),
+		FMT("%+.1f", l->icept), FMT("%+.1f", l->icept_lo), FMT("%+.1f", l->icept_hi), unit,
+		l->rows);
 }
 
 /* @line for each row in turn, until one fails. */
@@ -146,12 +148,13 @@ static int hits_line(const struct run *run, const struct row_stats *c, struct no
 {
 	if (!c->hits_bad)
 		return 0;
-	return add(n,
-		   "WARNING: %s: hits per %s %s (range %s..%s, source %s) outside "
-		   "[%.1f, %.1f] or check failed: the probe did not run once per %s",
-		   c->name, run->metric.event, FMT("%.3f", c->hits_mean), FMT("%.3f", c->hits_min),
-		   FMT("%.3f", c->hits_max), c->hits_source[0] ? c->hits_source : "?", HITS_MIN,
-		   HITS_MAX, run->metric.event);
+	return notes_add(n,
+			 "WARNING: %s: hits per %s %s (range %s..%s, source %s) outside "
+			 "[%.1f, %.1f] or check failed: the probe did not run once per %s",
+			 c->name, run->metric.event, FMT("%.3f", c->hits_mean),
+			 FMT("%.3f", c->hits_min), FMT("%.3f", c->hits_max),
+			 c->hits_source[0] ? c->hits_source : "?", HITS_MIN, HITS_MAX,
+			 run->metric.event);
 }
 
 static int hits_lines(const struct run *run, struct notes *n)
@@ -164,8 +167,9 @@ static int error_line(const struct run *run, const struct row_stats *c, struct n
 	(void)run;
 	if (!c->n_err)
 		return 0;
-	return add(n, "%s: %zu of %zu samples failed%s: %s", c->name, c->n_err, c->n_err + c->n_ok,
-		   c->n_unsupported ? " (unsupported by this kernel)" : "", c->first_error);
+	return notes_add(n, "%s: %zu of %zu samples failed%s: %s", c->name, c->n_err,
+			 c->n_err + c->n_ok,
+			 c->n_unsupported ? " (unsupported by this kernel)" : "", c->first_error);
 }
 
 static int error_lines(const struct run *run, struct notes *n)
@@ -173,121 +177,18 @@ static int error_lines(const struct run *run, struct notes *n)
 	int err = row_lines(run, n, error_line);
 
 	if (!err && run->recs.n_duplicates)
-		err = add(n,
-			  "WARNING: %zu duplicate record(s) left out (a second record of one "
-			  "configuration and block, or a line repeated verbatim): two runs wrote "
-			  "to this folder, or lines were copied",
-			  run->recs.n_duplicates);
+		err = notes_add(
+			n,
+			"WARNING: %zu duplicate record(s) left out (a second record of one "
+			"configuration and block, or a line repeated verbatim): two runs wrote "
+			"to this folder, or lines were copied",
+			run->recs.n_duplicates);
 	if (!err && run->recs.n_malformed > run->recs.n_duplicates)
-		err = add(n, "%zu malformed line(s) in samples.jsonl skipped (first: line %d)",
-			  run->recs.n_malformed - run->recs.n_duplicates,
-			  run->recs.first_malformed_line);
+		err = notes_add(n,
+				"%zu malformed line(s) in samples.jsonl skipped (first: line %d)",
+				run->recs.n_malformed - run->recs.n_duplicates,
+				run->recs.first_malformed_line);
 	return err;
-}
-
-/* The baseline's packet rate as the chosen estimator sees it. */
-static double baseline_pps(const struct run *run)
-{
-	return run->estimator == EST_MEAN ? run->baseline->pps.mean : run->baseline->pps.median;
-}
-
-/*
- * The flood's detection limit per packet. Model: the receiving CPU is
- * saturated, so a packet takes t = 1e9/pps ns and a cost c per packet cuts the
- * rate by c / (t + c); the smallest visible cut is the MDE fraction m, so
- * c_min = m t / (1 - m). NAN when it cannot be computed.
- */
-static double ns_per_packet_limit(const struct run *run)
-{
-	double m = run->mde_pct / 100, t, pps = baseline_pps(run);
-
-	if (!run->has_packets || !isfinite(m) || m <= 0 || m >= 1 || !(pps > 0))
-		return NAN;
-	t = 1e9 / pps;
-	return m * t / (1 - m);
-}
-
-/*
- * The flood's model holds only while the receiver is saturated, and a
- * saturated receiver drops datagrams. A baseline that lost (almost) none took
- * all it was offered: its bitrate is the offered load, steady whatever the
- * receiver's cost, and a probe shows only once it eats the headroom. (A
- * calibration ramp run while other work slowed the target offers too little.)
- */
-#define SATURATED_LOSS_PCT 0.5
-
-/* The baseline's samples that lost under SATURATED_LOSS_PCT; @n: those with a loss figure. */
-static size_t unsaturated_samples(const struct row_stats *b, size_t *n)
-{
-	size_t k = 0;
-
-	*n = 0;
-	for (size_t i = 0; b && i < b->n_ok; i++) {
-		double lost = b->ok[i]->lost_percent;
-
-		if (!isfinite(lost))
-			continue;
-		(*n)++;
-		k += lost < SATURATED_LOSS_PCT;
-	}
-	return k;
-}
-
-/*
- * A quarter of the baseline's samples is enough: a run calibrated under other
- * work that then went quiet loses plenty while the work lasts and nothing
- * after (seen: 53% down to 0.5% loss over blocks 0 to 5, then 0% for blocks 6
- * to 9; the median, 2.2%, passed, and no probe showed any cost).
- */
-static bool unsaturated(const struct run *run)
-{
-	size_t n, k = unsaturated_samples(run->baseline, &n);
-
-	return run->has_packets && n > 0 && 4 * k >= n;
-}
-
-double run_detection_limit_ns(const struct run *run)
-{
-	return unsaturated(run) ? NAN : ns_per_packet_limit(run);
-}
-
-static int saturation_line(const struct run *run, struct notes *n)
-{
-	size_t total, k = unsaturated_samples(run->baseline, &total);
-
-	if (!unsaturated(run))
-		return 0;
-	return add(
-		n,
-		"WARNING load check: %zu of %zu baseline samples lost under %s%% of their "
-		"datagrams (median loss %s%%; a saturated receiver loses some): those received "
-		"all they were offered, so their bitrate is the offered load and a probe shows "
-		"only once its cost exceeds the headroom. The MDE describes the offered load, not "
-		"the receiver, and the detection limit does not apply. Calibrated while other "
-		"work slowed the target? Re-run on a quiet host, or with CALIBRATE above the "
-		"manifest's multiple",
-		k, total, FMT("%g", SATURATED_LOSS_PCT), FMT("%.2f", run->baseline->lost.median));
-}
-
-static int limit_line(const struct run *run, struct notes *n)
-{
-	double c = ns_per_packet_limit(run);
-
-	if (!run->has_packets)
-		return 0;
-	if (unsaturated(run))
-		return add(n,
-			   "Detection limit per packet: does not apply (the baseline receiver was "
-			   "not saturated: see the load check)");
-	if (!isfinite(c))
-		return add(n, "Detection limit per packet: not computable (%s)",
-			   !isfinite(run->mde_pct) ? "no minimum detectable effect"
-			   : run->mde_pct >= 100   ? "the MDE is 100% or more of the baseline"
-						   : "no baseline packet rate");
-	return add(n,
-		   "Detection limit: a cost below about %s ns per packet could not have been seen "
-		   "(MDE %s%% at %s ns per packet; model: the receiving CPU is saturated)",
-		   FMT("%.0f", c), FMT("%.1f", run->mde_pct), FMT("%.0f", 1e9 / baseline_pps(run)));
 }
 
 /* What this run could have seen at all, in % and in the metric's unit. */
@@ -296,25 +197,25 @@ static int mde_line(const struct run *run, struct notes *n)
 	const struct row_stats *b = run->baseline;
 
 	if (!isfinite(run->mde_pct) && !isfinite(run->mde_abs))
-		return add(n, "Minimum detectable effect of this run: not computable (%s)",
-			   b->value.n < 2 ? "fewer than 2 baseline samples"
-					  : "the baseline has no spread or no usable mean");
+		return notes_add(n, "Minimum detectable effect of this run: not computable (%s)",
+				 b->value.n < 2 ? "fewer than 2 baseline samples"
+						: "the baseline has no spread or no usable mean");
 	if (run->estimator == EST_MEAN)
-		return add(n,
-			   "Minimum detectable effect of this run: %s%% of the baseline %s, %s %s "
-			   "(80%% power, two-sided 5%% level, n=%zu per group, baseline sd %s %s); "
-			   "smaller effects may go unseen",
-			   FMT("%.1f", run->mde_pct), run->metric.name, FMT("%.3g", run->mde_abs),
-			   run->metric.unit, b->value.n, FMT("%.3g", b->value.sd),
-			   run->metric.unit);
-	return add(n,
-		   "Minimum detectable effect of this run: %s%% of the baseline %s, %s %s "
-		   "(robust estimator: 80%% power, two-sided 5%% level, n=%zu per group, "
-		   "baseline robust sd %s %s (1.4826 MAD; sd %s), Mann-Whitney efficiency "
-		   "3/pi); smaller effects may go unseen",
-		   FMT("%.1f", run->mde_pct), run->metric.name, FMT("%.3g", run->mde_abs),
-		   run->metric.unit, b->value.n, FMT("%.3g", b->value.robust_sd), run->metric.unit,
-		   FMT("%.3g", b->value.sd));
+		return notes_add(
+			n,
+			"Minimum detectable effect of this run: %s%% of the baseline %s, %s %s "
+			"(80%% power, two-sided 5%% level, n=%zu per group, baseline sd %s %s); "
+			"smaller effects may go unseen",
+			FMT("%.1f", run->mde_pct), run->metric.name, FMT("%.3g", run->mde_abs),
+			run->metric.unit, b->value.n, FMT("%.3g", b->value.sd), run->metric.unit);
+	return notes_add(n,
+			 "Minimum detectable effect of this run: %s%% of the baseline %s, %s %s "
+			 "(robust estimator: 80%% power, two-sided 5%% level, n=%zu per group, "
+			 "baseline robust sd %s %s (1.4826 MAD; sd %s), Mann-Whitney efficiency "
+			 "3/pi); smaller effects may go unseen",
+			 FMT("%.1f", run->mde_pct), run->metric.name, FMT("%.3g", run->mde_abs),
+			 run->metric.unit, b->value.n, FMT("%.3g", b->value.robust_sd),
+			 run->metric.unit, FMT("%.3g", b->value.sd));
 }
 /* Which estimator the headline columns use, and what the other one says of the run. */
 static int estimator_line(const struct run *run, struct notes *n)
@@ -322,9 +223,9 @@ static int estimator_line(const struct run *run, struct notes *n)
 	enum estimator other = run->estimator == EST_MEAN ? EST_ROBUST : EST_MEAN;
 
 	if (!isfinite(run->mde_by[other][0]))
-		return add(n, "Estimator: %s (--estimator %s for the other)",
-			   estimator_name(run->estimator), estimator_name(other));
-	return add(
+		return notes_add(n, "Estimator: %s (--estimator %s for the other)",
+				 estimator_name(run->estimator), estimator_name(other));
+	return notes_add(
 		n,
 		"Estimator: %s: impact, CI, p and Sig columns use %s; values stay mean±sd. "
 		"The %s estimator's MDE for this run: %s%% (--estimator %s)",
@@ -344,24 +245,26 @@ static int disturbed_lines(const struct run *run, struct notes *n)
 		return 0;
 	for (i = 0; i < run->n_rows; i++)
 		rows += run->rows[i].n_disturbed > 0;
-	err = add(n,
-		  "Disturbed samples: %zu record%s in %zu row%s saw other work on the host and "
-		  "%s left out of every statistic (kept in samples.jsonl, redone by the runner)",
-		  run->n_disturbed, run->n_disturbed == 1 ? "" : "s", rows, rows == 1 ? "" : "s",
-		  run->n_disturbed == 1 ? "is" : "are");
+	err = notes_add(
+		n,
+		"Disturbed samples: %zu record%s in %zu row%s saw other work on the host and "
+		"%s left out of every statistic (kept in samples.jsonl, redone by the runner)",
+		run->n_disturbed, run->n_disturbed == 1 ? "" : "s", rows, rows == 1 ? "" : "s",
+		run->n_disturbed == 1 ? "is" : "are");
 	for (i = 0; i < run->n_rows && !err; i++) {
 		const struct row_stats *c = &run->rows[i];
 
 		if (!c->n_disturbed)
 			continue;
-		err = add(n, "  %s: %zu disturbed (first: %s)%s", c->name, c->n_disturbed,
-			  c->first_disturbed ? c->first_disturbed : "?",
-			  c->n_unclean ? "; WARNING: no clean sample in some blocks (redo limit "
-					 "reached or run stopped)"
-				       : "");
+		err = notes_add(n, "  %s: %zu disturbed (first: %s)%s", c->name, c->n_disturbed,
+				c->first_disturbed ? c->first_disturbed : "?",
+				c->n_unclean
+					? "; WARNING: no clean sample in some blocks (redo limit "
+					  "reached or run stopped)"
+					: "");
 		if (!err && c->n_unclean)
-			err = add(n, "  %s could not get clean samples in %zu block%s", c->name,
-				  c->n_unclean, c->n_unclean == 1 ? "" : "s");
+			err = notes_add(n, "  %s could not get clean samples in %zu block%s",
+					c->name, c->n_unclean, c->n_unclean == 1 ? "" : "s");
 	}
 	return err;
 }
@@ -384,11 +287,12 @@ static int significance_lines(const struct run *run, struct notes *n)
 		    !isfinite(e->p_holm) || e->p_holm < ALPHA)
 			continue;
 		if (isfinite(e->n_for_sig))
-			err = add(n,
-				  "  %s: its 95%% CI excludes 0 but Holm's correction leaves it ns "
-				  "at n=%zu; about n=%s per row would make a shift this size "
-				  "significant (80%% power)",
-				  c->name, c->value.n, FMT("%.0f", e->n_for_sig));
+			err = notes_add(
+				n,
+				"  %s: its 95%% CI excludes 0 but Holm's correction leaves it ns "
+				"at n=%zu; about n=%s per row would make a shift this size "
+				"significant (80%% power)",
+				c->name, c->value.n, FMT("%.0f", e->n_for_sig));
 	}
 	return err;
 }
@@ -430,11 +334,11 @@ static int precision_lines(const struct run *run, struct notes *n)
 		reached += run->rows[i].reached;
 	}
 	precision_text(target, sizeof(target), "%.3g", want, run->precision_unit);
-	err = add(n,
-		  "Precision target: 95%% CI of each row's added cost within %s%s; "
-		  "%zu of %zu rows reached it%s%s",
-		  target, pct ? " of the baseline" : "", reached, rows,
-		  why ? "; the run stopped because " : "", why ?: "");
+	err = notes_add(n,
+			"Precision target: 95%% CI of each row's added cost within %s%s; "
+			"%zu of %zu rows reached it%s%s",
+			target, pct ? " of the baseline" : "", reached, rows,
+			why ? "; the run stopped because " : "", why ?: "");
 	for (i = 0; i < run->n_rows && !err; i++) {
 		const struct row_stats *c = &run->rows[i];
 		double width = pct ? c->half_width_pct : c->half_width;
@@ -450,15 +354,16 @@ static int precision_lines(const struct run *run, struct notes *n)
 		else
 			snprintf(proj, sizeof(proj), "not computable (no spread known)");
 		if (isfinite(width))
-			err = add(n, "  %s: %s with n=%zu (baseline n=%zu): %s; projected N %s",
-				  c->name,
-				  precision_text(got, sizeof(got), "%.2f", width,
-						 run->precision_unit),
-				  c->value.n, run->baseline->value.n,
-				  c->reached ? "reached" : "NOT reached", proj);
+			err = notes_add(n,
+					"  %s: %s with n=%zu (baseline n=%zu): %s; projected N %s",
+					c->name,
+					precision_text(got, sizeof(got), "%.2f", width,
+						       run->precision_unit),
+					c->value.n, run->baseline->value.n,
+					c->reached ? "reached" : "NOT reached", proj);
 		else
-			err = add(n, "  %s: width not computable with n=%zu: NOT reached", c->name,
-				  c->value.n);
+			err = notes_add(n, "  %s: width not computable with n=%zu: NOT reached",
+					c->name, c->value.n);
 	}
 	return err;
 }
@@ -470,7 +375,7 @@ static int percall_lines(const struct run *run, struct notes *n)
 	int err = 0;
 
 	for (size_t i = 0; !err && percall_note(run, i, line, sizeof(line)); i++)
-		err = add(n, "%s", line);
+		err = notes_add(n, "%s", line);
 	return err;
 }
 
@@ -478,8 +383,8 @@ int notes_build(const struct run *run, struct notes *n)
 {
 	/* The notes in the order they are printed; each adds its lines or none. */
 	static int (*const makers[])(const struct run *run, struct notes *n) = {
-		saturation_line,	 notes_normalised, mde_line,
-		estimator_line,		 disturbed_lines,  limit_line,
+		notes_saturation_line,	 notes_normalised, mde_line,
+		estimator_line,		 disturbed_lines,  notes_limit_line,
 		notes_percall_limit,	 spin_lines,	   ladder_line,
 		notes_ladder_normalised, hits_lines,	   significance_lines,
 		precision_lines,	 percall_lines,	   error_lines,

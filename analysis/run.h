@@ -256,6 +256,11 @@ struct notes {
 int notes_build(const struct run *run, struct notes *notes);
 /* One more line, printf-style: 0 or -ENOMEM. */
 int notes_vadd(struct notes *notes, const char *fmt, va_list ap);
+int notes_add(struct notes *notes, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The flood's load check and detection limit (notes_load.c). */
+double notes_packet_limit_ns(const struct run *run);
+int notes_saturation_line(const struct run *run, struct notes *notes);
+int notes_limit_line(const struct run *run, struct notes *notes);
 /* Per-call notes (notes_percall.c): normalisation, detection limit, normalised ladder. */
 int notes_normalised(const struct run *run, struct notes *notes);
 int notes_percall_limit(const struct run *run, struct notes *notes);
