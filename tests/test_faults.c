@@ -113,6 +113,43 @@ static void check_exactly_once(const char *dir)
 					 b, count[i][b]);
 }
 
+/* Appends what @fd has within @ms to @tail, keeping its last @len - 1 bytes. */
+static void keep_tail(int fd, char *tail, size_t len, int ms)
+{
+	char chunk[4096];
+	ssize_t n = read_all(fd, chunk, sizeof(chunk), ms);
+	size_t used = strlen(tail);
+
+	if (n <= 0) {
+		poll(NULL, 0, 10); /* at EOF read_all() returns at once: no busy loop */
+		return;
+	}
+	if (used + n >= len) {
+		size_t drop = used + n - (len - 1);
+
+		drop = drop > used ? used : drop;
+		memmove(tail, tail + drop, used - drop + 1);
+		used -= drop;
+	}
+	n = (size_t)n > len - 1 - used ? (ssize_t)(len - 1 - used) : n;
+	memcpy(tail + used, chunk, n);
+	tail[used + n] = '\0';
+}
+
+/*
+ * child_wait(), keeping the tail of what the run says on stderr, where the
+ * reason for a failure is: child_wait() closes the pipe, so it is read while
+ * the run lasts (and a full pipe never stalls it).
+ */
+static int wait_keeping_stderr(struct child *c, char *tail, size_t len)
+{
+	tail[0] = '\0';
+	for (int waited = 0; !child_exited(c) && waited < RUN_TIMEOUT_MS; waited += 100)
+		keep_tail(c->err, tail, len, 100);
+	keep_tail(c->err, tail, len, 100); /* what it wrote just before it ended */
+	return child_wait(c, RUN_TIMEOUT_MS);
+}
+
 /*
  * Run one folder to completion through SIGKILLs at random moments, the first
  * 200 ms to @max_ms into each run or resume; returns the kills.
@@ -120,6 +157,7 @@ static void check_exactly_once(const char *dir)
 static int run_through_kills(char *const start[], int max_ms, char *dir, size_t len, int budget)
 {
 	char *resume[] = { runner(), "--resume", dir, "--no-report", NULL };
+	static char said[16384];
 	char line[4096];
 	int kills = 0, code = -1;
 
@@ -146,15 +184,10 @@ static int run_through_kills(char *const start[], int max_ms, char *dir, size_t 
 				kills++;
 			}
 		}
-		code = child_wait(&c, RUN_TIMEOUT_MS);
-		if (code != 0 && code != -SIGKILL) {
-			static char rest[16384];
-
-			/* What it said after the lines read: the reason is there. */
-			read_all(c.err, rest, sizeof(rest) - 1, 1000);
+		code = wait_keeping_stderr(&c, said, sizeof(said));
+		if (code != 0 && code != -SIGKILL)
 			fail_msg("run or resume ended with %d (expected 0 or SIGKILL): %s\n%s",
-				 code, c.last_err, rest);
-		}
+				 code, c.last_err, said);
 	}
 	return kills;
 }
