@@ -228,6 +228,7 @@ static int count_lines(const char *dir)
 
 static void test_interrupt_then_resume(void **state)
 {
+	static char said[1 << 15];
 	char *argv[] = { runner(), "-m", "quick",    "-n",	    "2",  "-t",		"1", "-w",
 			 "0",	   "-T", topology(), "--no-report", "-o", results_root, NULL };
 	char line[4096], dir[4096];
@@ -240,12 +241,17 @@ static void test_interrupt_then_resume(void **state)
 	 * Interrupt once three samples are on disk. The runner prints a progress
 	 * line per sample, so each line read is the moment to look again.
 	 */
+	said[0] = '\0';
 	while (count_lines(dir) < 3) {
 		int ret = child_wait_line(&c, "", line, sizeof(line), RUN_TIMEOUT_MS);
 
+		/* every line kept: the reason a run ends early is rarely its last line */
+		if (!ret && strlen(said) + strlen(line) + 2 < sizeof(said))
+			strcat(strcat(said, line), "\n");
 		if (ret == -ECHILD)
-			fail_msg("bpfcost-run ended (%s) after %d records, before 3: %s",
-				 child_how(&c), count_lines(dir), c.last_err);
+			fail_msg(
+				"bpfcost-run ended (%s) after %d records, before 3; it said:\n%s%s",
+				child_how(&c), count_lines(dir), said, c.last_err);
 		if (ret == -ETIMEDOUT)
 			fail_msg("no output from bpfcost-run for %d s", RUN_TIMEOUT_MS / 1000);
 	}
