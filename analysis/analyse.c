@@ -366,7 +366,7 @@ int run_analyse(struct run *run)
 		run->metric = run->recs.v[0].metric;
 	run_also(run);
 	/* Needs only the rows (the baseline scales its % when there is one). */
-	if (run_stats_cost(run))
+	if (run_stats_cost(run) || run_spin_twins(run))
 		return -ENOMEM;
 	if (!b)
 		return -ENOENT;

@@ -42,8 +42,10 @@ libanalysis_OBJS := $(patsubst %.c,$(OUT)/%.o, \
 	analysis/record_parse.c \
 	analysis/records.c \
 	analysis/robust.c \
+	analysis/row_shift.c \
 	analysis/samples_csv.c \
 	analysis/stats.c \
+	analysis/spin_twin.c \
 	analysis/stats_cost.c \
 	analysis/summary_csv.c \
 	analysis/sweep_index.c \

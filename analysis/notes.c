@@ -42,6 +42,28 @@ static bool is_spin(const struct row_stats *c)
 	return isfinite(c->spin_ns);
 }
 
+/*
+ * The set cost alone: the row minus its twin set to 0, which carries the attach
+ * type's own cost too (under TCG that can be as large as the spin).
+ */
+static int twin_line(const struct run *run, const struct row_stats *c, struct notes *n)
+{
+	double ns = run_unit_ns(run), k = run->has_packets ? NAN : ns;
+	bool excludes_0 = c->spin_alone_lo > 0 || c->spin_alone_hi < 0;
+
+	return notes_add(n,
+			 "    %s minus %s (the set cost alone, the attach's own left out): %s %s "
+			 "[%s, %s]%s%s%s, %s",
+			 c->name, c->spin_zero->name, FMT("%+.1f", c->spin_alone), run->metric.unit,
+			 FMT("%+.1f", c->spin_alone_lo), FMT("%+.1f", c->spin_alone_hi),
+			 isfinite(k) && ns != 1 ? " = " : "",
+			 isfinite(k) && ns != 1 ? FMT("%+.0f ns", c->spin_alone * k) : "",
+			 isfinite(k) ? FMT(" (%.2fx set)", c->spin_alone * k / c->spin_ns) : "",
+			 !isfinite(c->spin_alone_lo) ? "no CI (too few samples)"
+			 : excludes_0		     ? "its 95% CI excludes 0"
+						     : "its 95% CI includes 0");
+}
+
 /* A known cost that the run cannot see means null results elsewhere prove nothing. */
 static int spin_lines(const struct run *run, struct notes *n)
 {
@@ -89,6 +111,8 @@ static int spin_lines(const struct run *run, struct notes *n)
 				: run->estimator == EST_MEAN ? "Holm-corrected Welch test"
 							     : "Holm-corrected Mann-Whitney test",
 				measured, FMT("%.0f", c->spin_ns), ratio);
+		if (!err && c->spin_zero)
+			err = twin_line(run, c, n);
 	}
 	if (!any && !err)
 		err = notes_add(n, "Sensitivity: no 'spin' control in this run, so the harness's "

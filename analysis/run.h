@@ -113,6 +113,18 @@ struct row_stats {
 	double stats_cost_ns_per_pkt; /* the flood: 1e9/pps_on - 1e9/pps_off */
 	double stats_cost_p, stats_cost_p_holm;
 	const char *stats_cost_sig; /* Holm over the run's stats-on pairs */
+	/*
+	 * Known-cost rows, filled by run_spin_twins(): this row minus its twin
+	 * set to 0 (same probe and attach type, every other setting equal), so
+	 * the set cost alone, without the attach's own: in the metric's unit.
+	 */
+	const struct row_stats *spin_zero;
+	double spin_alone, spin_alone_lo, spin_alone_hi, spin_alone_p;
+};
+
+/* One row minus another of the same run, by an estimator: in the unit, 95% CI. */
+struct row_shift {
+	double est, lo, hi, p;
 };
 
 /* Measured added cost against set spin_ns over a spin ladder's rows: least squares. */
@@ -179,6 +191,11 @@ int run_group(struct run *run);
 double *row_values(const struct row_stats *c, size_t *n);
 /* x / base * 100, or NAN when the base cannot scale anything. */
 double percent_of(double x, double base);
+/* @a minus @b by @est (Welch on means, or Hodges-Lehmann): 0, or -ENOMEM. NAN: no estimate. */
+int row_shift(const struct row_stats *a, const struct row_stats *b, enum estimator est,
+	      struct row_shift *out);
+/* Each known-cost row against its twin set to 0 (spin_twin.c). 0, or -ENOMEM. */
+int run_spin_twins(struct run *run);
 /* Each stats-on row's cost of stats against its stats-off twin. After the estimates. */
 int run_stats_cost(struct run *run);
 int run_analyse(struct run *run);

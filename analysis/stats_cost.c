@@ -37,35 +37,14 @@ static void clear(struct row_stats *c)
 
 static int compare(struct row_stats *on, const struct row_stats *off, enum estimator est)
 {
-	if (est == EST_MEAN) {
-		struct welch w;
+	struct row_shift sh;
+	int err = row_shift(on, off, est, &sh);
 
-		if (stats_welch(&on->value, &off->value, &w))
-			return 0;
-		on->stats_cost = on->value.mean - off->value.mean;
-		on->stats_cost_lo = w.ci_lo;
-		on->stats_cost_hi = w.ci_hi;
-		on->stats_cost_p = w.p;
-	} else {
-		size_t m, n;
-		double *x = row_values(on, &m), *y = row_values(off, &n);
-		struct shift sh;
-		int err = -ENOMEM;
-
-		if (x && y)
-			err = stats_hodges_lehmann(x, m, y, n, ALPHA, &sh);
-		free(x);
-		free(y);
-		if (err == -ENOMEM)
-			return err;
-		if (err)
-			return 0;
-		on->stats_cost = sh.est;
-		on->stats_cost_lo = sh.lo;
-		on->stats_cost_hi = sh.hi;
-		on->stats_cost_p = sh.p;
-	}
-	return 0;
+	on->stats_cost = sh.est;
+	on->stats_cost_lo = sh.lo;
+	on->stats_cost_hi = sh.hi;
+	on->stats_cost_p = sh.p;
+	return err;
 }
 
 /* In % of the baseline, as the impact columns; ns/packet from the packet rates. */

@@ -7,6 +7,7 @@
 #include "experiments/targets/target.h"
 #include "experiments/workloads/workload.h"
 #include "options.h"
+#include "run_settings.h"
 
 #define HELP_COLUMN 24
 #define HELP_WIDTH  79
@@ -103,9 +104,10 @@ void options_usage(FILE *f)
 			   WORKLOAD_MAX_ARGS);
 		snprintf(dflt, sizeof(dflt),
 			 "(--duration default: %g s, --samples default: %d, %d under --clock "
-			 "instructions)",
+			 "instructions; --vcpus default: %d)",
 			 (*w)->default_duration, workload_default_n(*w, "real"),
-			 workload_default_n(*w, "instructions"));
+			 workload_default_n(*w, "instructions"),
+			 (*w)->default_vcpus ? (*w)->default_vcpus : RS_VCPUS_DEFAULT);
 		wrapped(f, 0, 6, dflt);
 	}
 	fprintf(f, "\nExit: 0 done, 1 failure (records kept; --resume continues), 2 bad input,\n"
@@ -128,13 +130,17 @@ static void target_args_make_help(FILE *f)
 		}
 }
 
-/* Under N and DURATION: each workload's default, what they are when not given. */
-static void workload_default_make_help(FILE *f, bool n)
+/* Under N, DURATION and VCPUS: each workload's default, what they are when not given. */
+static void workload_default_make_help(FILE *f, const char *var)
 {
 	const struct workload_ops *const *w;
+	bool n = !strcmp(var, "N");
 
 	for (w = workload_list(); *w; w++)
-		if (n)
+		if (!strcmp(var, "VCPUS"))
+			fprintf(f, "      WORKLOAD=%s: %d\n", (*w)->name,
+				(*w)->default_vcpus ? (*w)->default_vcpus : RS_VCPUS_DEFAULT);
+		else if (n)
 			fprintf(f, "      WORKLOAD=%s: %d (CLOCK=instructions: %d)\n", (*w)->name,
 				workload_default_n(*w, "real"),
 				workload_default_n(*w, "instructions"));
@@ -162,7 +168,8 @@ void options_make_help(FILE *f)
 		wrapped(f, at, 30, d->help);
 		if (!strcmp(d->make_var, "TARGET_ARGS"))
 			target_args_make_help(f);
-		if (!strcmp(d->make_var, "DURATION") || !strcmp(d->make_var, "N"))
-			workload_default_make_help(f, !strcmp(d->make_var, "N"));
+		if (!strcmp(d->make_var, "DURATION") || !strcmp(d->make_var, "N") ||
+		    !strcmp(d->make_var, "VCPUS"))
+			workload_default_make_help(f, d->make_var);
 	}
 }

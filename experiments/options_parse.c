@@ -206,6 +206,8 @@ int options_apply_sets(struct run_options *o, char *err, size_t errlen)
 		o->rs.duration = w->default_duration;
 	if (!o->rs.n)
 		o->rs.n = workload_default_n(w, o->rs.clock);
+	if (!o->rs.vcpus)
+		o->rs.vcpus = w->default_vcpus ? w->default_vcpus : RS_VCPUS_DEFAULT;
 	for (i = 0; i < WORKLOAD_MAX_ARGS && w->args[i].name; i++) {
 		o->rs.values[i] = w->args[i].dflt;
 		snprintf(wvalid + strlen(wvalid), sizeof(wvalid) - strlen(wvalid), " %s",

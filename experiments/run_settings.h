@@ -25,6 +25,8 @@ struct run_settings;
 #define RS_BUDGET_MAX	 525600.0
 #define RS_SPIN_NS_MAX	 100000000L
 #define RS_VCPUS_MAX	 64
+/* A guest's vCPUs when neither VCPUS nor the workload says (workload_ops.default_vcpus). */
+#define RS_VCPUS_DEFAULT 2
 #define RS_MEM_MIN	 128
 #define RS_MEM_MAX	 65536
 #define RS_FUNC_MAX	 127

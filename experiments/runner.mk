@@ -47,7 +47,9 @@ DURATION   ?=
 WARMUP	   ?= 1
 TOPOLOGY   ?= tap
 ACCEL	   ?= auto
-VCPUS	   ?= 2
+# VCPUS=<guest vCPUs>: passed only when given; each workload declares its own
+# default (latency: 1, the others: 2).
+VCPUS	   ?=
 IPERF_ARGS ?= -u -P 8 -b 1G -l 64
 # PRECISION=5% (or 5), 2ns, 1insn, 0.5Mbit/s: samples continue past N until
 # each row's added-cost CI is that narrow (in % or the metric's unit);
@@ -85,7 +87,7 @@ RUN_FLAGS = $(if $(RESUME),--resume "$$RESUME",--target "$$TARGET" --workload "$
 	$(foreach a,$(value ARGS),--arg $(call shell_quote,$(a))) \
 	$(if $(and $(filter guest,$(TARGET)),$(if $(KERNELS),,y)),--target-arg "kernel=$(GUEST_NAME)") \
 	$(foreach a,$(value TARGET_ARGS),--target-arg $(call shell_quote,$(a))) \
-	-T "$$TOPOLOGY" -a "$$ACCEL" $(if $(and $(KERNELS),$(filter file,$(origin VCPUS))),,--vcpus "$$VCPUS") \
+	-T "$$TOPOLOGY" -a "$$ACCEL" $(if $(VCPUS),--vcpus "$$VCPUS") \
 	$(if $(SEED),-s "$$SEED") \
 	$(if $(PRECISION),--precision "$$PRECISION") $(if $(BUDGET),--budget "$$BUDGET") \
 	$(if $(MAX_N),--max-n "$$MAX_N") $(if $(PIN),--pin "$$PIN") $(if $(BIND),--bind "$$BIND") \

@@ -123,14 +123,14 @@ static void test_defaults_from_the_table(void **state)
 	struct run_settings rs = run_settings_defaults();
 
 	(void)state;
-	/* N and duration 0: not given; options_apply_sets() gives the workload's own. */
-	if (rs.n != 0 || rs.duration != 0 || rs.vcpus != 2 || rs.mem_mb != 512 ||
+	/* N, duration, vcpus 0: not given; options_apply_sets() gives the workload's own. */
+	if (rs.n != 0 || rs.duration != 0 || rs.vcpus != 0 || rs.mem_mb != 512 ||
 	    rs.spin_ns != 1000 || rs.check_s != 2 || rs.max_n != 1000 || rs.redo_limit != 3 ||
 	    rs.disturb_cpu != 0.25 || !rs.pin || !rs.bind || rs.precision != 0 ||
 	    rs.budget_min != 0)
 		fail_msg("defaults: N=%d duration=%g vcpus=%d mem=%d spin_ns=%ld check=%g "
 			 "max_n=%d redo=%d disturb_cpu=%g pin=%d bind=%d precision=%g budget=%g; "
-			 "expected 0 0 2 512 1000 2 1000 3 0.25 1 1 0 0",
+			 "expected 0 0 0 512 1000 2 1000 3 0.25 1 1 0 0",
 			 rs.n, rs.duration, rs.vcpus, rs.mem_mb, rs.spin_ns, rs.check_s, rs.max_n,
 			 rs.redo_limit, rs.disturb_cpu, rs.pin, rs.bind, rs.precision,
 			 rs.budget_min);
@@ -224,7 +224,9 @@ static void test_default_duration_per_workload(void **state)
 		const char *args[] = { "--workload", (*w)->name, NULL };
 		const char *icount[] = { "--workload", (*w)->name, "--clock", "instructions",
 					 NULL };
-		const char *given[] = { "--workload", (*w)->name, "-t", "7", "-n", "3", NULL };
+		const char *given[] = { "--workload", (*w)->name, "-t", "7", "-n",
+					"3",	      "--vcpus",  "3",	NULL };
+		int vcpus = (*w)->default_vcpus ? (*w)->default_vcpus : RS_VCPUS_DEFAULT;
 		int n_real = workload_default_n(*w, "real");
 		int n_icount = workload_default_n(*w, "instructions");
 		struct run_options o;
@@ -237,6 +239,7 @@ static void test_default_duration_per_workload(void **state)
 			fail_msg("--workload %s refused: %s", (*w)->name, err);
 		assert_cmp_double(o.rs.duration, ==, (*w)->default_duration);
 		assert_cmp_int(o.rs.n, ==, (*w)->default_n);
+		assert_cmp_int(o.rs.vcpus, ==, vcpus);
 		if (parse(&o, icount) || options_apply_sets(&o, err, sizeof(err)))
 			fail_msg("--workload %s --clock instructions refused: %s", (*w)->name, err);
 		assert_cmp_int(o.rs.n, ==, n_icount);
@@ -244,6 +247,7 @@ static void test_default_duration_per_workload(void **state)
 			fail_msg("--workload %s -t 7 -n 3 refused: %s", (*w)->name, err);
 		assert_cmp_double(o.rs.duration, ==, 7);
 		assert_cmp_int(o.rs.n, ==, 3);
+		assert_cmp_int(o.rs.vcpus, ==, 3);
 		snprintf(want, sizeof(want), "(--duration default: %g s, --samples default: %d, %d",
 			 (*w)->default_duration, n_real, n_icount);
 		assert_contains(help, want);
@@ -253,7 +257,12 @@ static void test_default_duration_per_workload(void **state)
 		snprintf(want, sizeof(want), "WORKLOAD=%s: %d (CLOCK=instructions: %d)", (*w)->name,
 			 n_real, n_icount);
 		assert_contains(make_help, want);
+		snprintf(want, sizeof(want), "--vcpus default: %d)", vcpus);
+		assert_contains(help, want);
 	}
+	/* A ping-pong has one message in flight: one vCPU, so the client can be pinned beside it.
+	 */
+	assert_int_equal(workload_find("latency")->default_vcpus, 1);
 	free(help);
 	free(make_help);
 }
@@ -266,7 +275,7 @@ static void experiment_command(const char *var, char *line, size_t len)
 
 	/* A parent make's command-line variables (MAKEFLAGS) must not reach this one. */
 	snprintf(cmd, sizeof(cmd),
-		 "env -u MAKEFLAGS -u MAKELEVEL -u MFLAGS -u DURATION make -n -s "
+		 "env -u MAKEFLAGS -u MAKELEVEL -u MFLAGS -u DURATION -u N -u VCPUS make -n -s "
 		 "--no-print-directory experiment WORKLOAD=trigger TARGET=host %s 2>/dev/null",
 		 var);
 	p = popen(cmd, "r");
@@ -287,12 +296,14 @@ static void test_makefile_passes_duration_only_when_set(void **state)
 
 	(void)state;
 	experiment_command("", line, sizeof(line));
-	if (strstr(line, " -t ") || strstr(line, " -n "))
-		fail_msg("without DURATION and N, make experiment ran \"%s\"; expected no -t, -n",
+	if (strstr(line, " -t ") || strstr(line, " -n ") || strstr(line, "--vcpus"))
+		fail_msg("without DURATION, N and VCPUS, make experiment ran \"%s\"; expected no "
+			 "-t, -n, --vcpus",
 			 line);
-	experiment_command("DURATION=3 N=4", line, sizeof(line));
+	experiment_command("DURATION=3 N=4 VCPUS=1", line, sizeof(line));
 	assert_contains(line, "-t \"$DURATION\"");
 	assert_contains(line, "-n \"$N\"");
+	assert_contains(line, "--vcpus \"$VCPUS\"");
 }
 
 int main(void)

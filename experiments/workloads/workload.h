@@ -92,6 +92,7 @@ struct workload_ops {
 	double default_duration;
 	int default_n;		    /* samples per configuration when N is not given */
 	int default_n_instructions; /* the same under CLOCK=instructions; 0: default_n */
+	int default_vcpus; /* a guest's vCPUs when VCPUS is not given; 0: RS_VCPUS_DEFAULT */
 	/*
 	 * Optional: the workload's own sign of a disturbed sample. A record
 	 * field more than @margin above the median of its row's clean samples
