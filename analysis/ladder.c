@@ -19,7 +19,8 @@ void ladder_fit(const struct run *run, bool raw, struct ladder *l)
 	l->slope = l->slope_lo = l->slope_hi = l->icept = l->icept_lo = l->icept_hi = NAN;
 	for (i = 0; i < run->n_rows && k < 64; i++) {
 		const struct row_stats *c = &run->rows[i];
-		double added = raw && !run->has_packets ? c->raw_diff : run_spin_added(run, c);
+		double added = raw && !run->has_packets ? c->raw_diff * run_unit_ns(run)
+							: run_spin_added(run, c);
 
 		/* A control row is one whose records carry a known cost, whatever its probe. */
 		if (isfinite(c->spin_ns) && c->n_ok && isfinite(added)) {

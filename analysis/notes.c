@@ -132,7 +132,10 @@ static int spin_lines(const struct run *run, struct notes *n)
 static int ladder_line(const struct run *run, struct notes *n)
 {
 	const struct ladder *l = &run->ladder;
-	const char *unit = run->has_packets ? "ns/packet" : run->metric.unit;
+	/* ladder_fit() works in ns, as spin_ns: a round trip in us is fitted in ns too. */
+	const char *unit = run->has_packets	   ? "ns/packet"
+			   : run_unit_ns(run) != 1 ? "ns"
+						   : run->metric.unit;
 
 	/* Normalised runs: the spin busy-waits on wall time, so raw times judge it. */
 	const char *what = run->normalised ? "Spin ladder (raw times)" : "Spin ladder";

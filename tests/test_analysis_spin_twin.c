@@ -149,6 +149,12 @@ static void test_twin_note(void **state)
 	}
 	if (!found)
 		fail_msg("no note line on tp-spin@spin_ns=20000 minus its twin among %zu", notes.n);
+	/* The ladder is fitted in ns, as spin_ns, not in the metric's us. */
+	for (i = 0; i < notes.n && !strstr(notes.v[i], "Spin ladder"); i++)
+		;
+	if (i == notes.n)
+		fail_msg("no spin ladder line among %zu notes; expected one over 3 rows", notes.n);
+	assert_contains(notes.v[i], "ns over 3 rows");
 	notes_free(&notes);
 	run_free(&run);
 }
