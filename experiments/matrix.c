@@ -8,7 +8,7 @@
 #include "matrix.h"
 
 const char *const matrix_names[] = {
-	"all", "seed", "quick", "full", "spin-ladder", "flood-ladder", NULL,
+	"all", "seed", "quick", "full", "spin-ladder", "flood-ladder", "latency-ladder", NULL,
 };
 
 /* Attach types of MATRIX=all (design.md); "full" adds every other known type. */
@@ -47,6 +47,19 @@ static const char *const flood_ladder_rows[] = {
 	"tp-spin@spin_ns=4000",
 	"tp-spin@spin_ns=8000",
 	"tp-spin@spin_ns=16000",
+	NULL,
+};
+
+/*
+ * The latency workload's known-cost check: a round trip is hundreds of us
+ * under TCG and the attach's own cost there is tens, so the spin_ns=0 twin
+ * is in: each row minus it is the set cost alone (analysis/spin_twin.c).
+ */
+static const char *const latency_ladder_rows[] = {
+	"tp-spin@spin_ns=0",
+	"tp-spin@spin_ns=10000",
+	"tp-spin@spin_ns=20000",
+	"tp-spin@spin_ns=40000",
 	NULL,
 };
 /* Known-cost control: in "full" only, so "all" stays the paper's matrix. */
@@ -328,6 +341,8 @@ int matrix_build(const char *spec, char *const *probes, struct matrix *m, char *
 		ret = add_list(m, spin_ladder_rows, probes, err, errlen);
 	else if (!strcmp(spec, "flood-ladder"))
 		ret = add_list(m, flood_ladder_rows, probes, err, errlen);
+	else if (!strcmp(spec, "latency-ladder"))
+		ret = add_list(m, latency_ladder_rows, probes, err, errlen);
 	else
 		ret = add_file(m, spec, probes, err, errlen);
 	if (ret)

@@ -153,7 +153,7 @@ static void test_matrix_file(void **state)
 	unlink(path);
 	assert_int_equal(matrix_build("nosuch", two_probes, &m, err, sizeof(err)), -1);
 	assert_non_null(
-		strstr(err, "not a named matrix ( all seed quick full spin-ladder flood-ladder )"));
+		strstr(err, "not a named matrix ( all seed quick full spin-ladder flood-ladder latency-ladder )"));
 }
 
 static void test_schedule_is_a_reproducible_shuffle(void **state)

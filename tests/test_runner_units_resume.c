@@ -148,6 +148,7 @@ static struct run_settings good_settings(void)
 	/* options_apply_sets() gives the workload's when none is given */
 	rs.n = 10;
 	rs.duration = 10;
+	rs.vcpus = 2;
 	return rs;
 }
 
