@@ -330,9 +330,8 @@ static void test_bad_input_exits_2(void **state)
 	char *resume[] = { runner(), "--resume", "/nonexistent", NULL };
 
 	(void)state;
-	expect_usage(
-		matrix,
-		"'nosuch': not a named matrix ( all seed quick full spin-ladder flood-ladder latency-ladder )");
+	expect_usage(matrix, "'nosuch': not a named matrix ( all seed quick full spin-ladder "
+			     "flood-ladder latency-ladder )");
 	expect_usage(n0, "bad N (samples per configuration) '0'");
 	expect_usage(dur, "bad duration 'ten'");
 	expect_usage(topo, "bad topology 'bridge'; valid: user tap");
