@@ -4,6 +4,7 @@
  * let root in with the test's key, each in its own network; one whose sshd is
  * killed refuses; nothing is left after fleet_hosts_down(), twice over.
  */
+#include <poll.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -19,6 +20,8 @@
 #include "testlib.h"
 
 static struct fleet_hosts fleet;
+static struct child master;
+static bool master_started;
 
 static double now_s(void)
 {
@@ -32,6 +35,9 @@ static int teardown(void **state)
 {
 	(void)state;
 	fleet_hosts_down(&fleet);
+	if (master_started)
+		child_wait(&master, 5000);
+	master_started = false;
 	return 0;
 }
 
@@ -128,9 +134,40 @@ static void check_inventory(void)
 	assert_not_contains(text, "ControlPersist=60");
 }
 
+/*
+ * An SSH connection master to host 0 (what Ansible's ControlPersist leaves
+ * behind), a child of ours; returns once its control socket exists.
+ */
+static void start_master(struct child *c)
+{
+	char known[PATH_MAX + 32], path[PATH_MAX + 64], dest[64];
+	char *argv[] = {
+		"ssh",		 "-F", "/dev/null",	    "-i", fleet.key, "-o", known, "-o",
+		"BatchMode=yes", "-o", "ControlMaster=yes", "-o", path,	     "-N", dest,  NULL
+	};
+	char *sock = path + strlen("ControlPath=");
+	time_t deadline = time(NULL) + 20;
+
+	snprintf(known, sizeof(known), "UserKnownHostsFile=%s", fleet.known_hosts);
+	snprintf(path, sizeof(path), "ControlPath=%s/master.sock", fleet.dir);
+	snprintf(dest, sizeof(dest), "root@%s", fleet.host[0].addr);
+	assert_int_equal(child_start(c, argv), 0);
+	while (strcmp(test_file_kind(sock), "a special file")) {
+		if (child_exited(c) || time(NULL) > deadline) {
+			char why[1024];
+
+			read_all(c->err, why, sizeof(why), 1000);
+			fail_msg("ssh master to %s: no control socket %s (%s): %s",
+				 fleet.host[0].addr, sock, child_how(c), why);
+		}
+		/* The socket appears once the master has logged in: check again shortly. */
+		poll(NULL, 0, 50);
+	}
+}
+
 static void test_three_hosts(void **state)
 {
-	char out[256], err[2048];
+	char out[256], err[2048], what[2048];
 	int code;
 
 	(void)state;
@@ -152,7 +189,21 @@ static void test_three_hosts(void **state)
 			fleet.host[1].name, code);
 	check_host(0);
 	check_host(2);
+
+	/* A lingering SSH client is found, and fleet_hosts_down() ends it. */
+	start_master(&master);
+	master_started = true;
+	if (!fleet_hosts_leftovers(&fleet, what, sizeof(what)))
+		fail_msg("a running SSH master to %s is not reported by fleet_hosts_leftovers",
+			 fleet.host[0].addr);
+	assert_contains(what, "process");
 	down_and_check();
+	code = child_wait(&master, 5000);
+	master_started = false;
+	if (code != -9)
+		fail_msg("the SSH master ended %s after fleet_hosts_down, expected killed by "
+			 "signal 9",
+			 child_how(&master));
 }
 
 /* Hosts made again after a down: names, addresses and folders are free for reuse. */
