@@ -4,7 +4,10 @@
  * let root in with the test's key, each in its own network; one whose sshd is
  * killed refuses; nothing is left after fleet_hosts_down(), twice over.
  */
+#include <dirent.h>
 #include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -220,11 +223,88 @@ static void test_up_down_again(void **state)
 	down_and_check();
 }
 
+/* What a test with pid @pid left of its host 0: namespace, veth, temp folder; "" if nothing. */
+static void left_by(pid_t pid, char *what, size_t len)
+{
+	char path[PATH_MAX], prefix[64];
+	struct dirent *e;
+	DIR *d;
+
+	what[0] = '\0';
+	snprintf(path, sizeof(path), "/run/netns/bpfcost-fleet-%d-0", (int)pid);
+	if (!access(path, F_OK))
+		snprintf(what + strlen(what), len - strlen(what), "%s ", path);
+	snprintf(path, sizeof(path), "/sys/class/net/bfl%uh0", (unsigned)pid % 1000000u);
+	if (!access(path, F_OK))
+		snprintf(what + strlen(what), len - strlen(what), "%s ", path);
+	snprintf(prefix, sizeof(prefix), "bpfcost-fleet-%d-", (int)pid);
+	d = opendir("/tmp");
+	while (d && (e = readdir(d)))
+		if (!strncmp(e->d_name, prefix, strlen(prefix)))
+			snprintf(what + strlen(what), len - strlen(what), "/tmp/%s ", e->d_name);
+	if (d)
+		closedir(d);
+}
+
+/* A test killed outright (SIGKILL: no exit hook) leaves its hosts; the next fleet_hosts_up()
+ * removes them. */
+static void test_killed_test_reaped(void **state)
+{
+	char what[4096], byte;
+	int ready[2];
+	pid_t pid;
+
+	(void)state;
+	if (geteuid()) {
+		printf("skipped: network namespaces and sshd need root\n");
+		skip();
+	}
+	assert_int_equal(pipe(ready), 0);
+	pid = fork();
+	assert_sys_ok(pid >= 0, "fork");
+	if (!pid) {
+		struct fleet_hosts mine;
+		char err[1024];
+
+		close(ready[0]);
+		if (fleet_hosts_up(&mine, 1, err, sizeof(err))) {
+			fprintf(stderr, "child: %s\n", err);
+			_exit(1);
+		}
+		if (write(ready[1], "u", 1) != 1)
+			_exit(1);
+		for (;;)
+			pause();
+	}
+	close(ready[1]);
+	if (read(ready[0], &byte, 1) != 1) {
+		close(ready[0]);
+		waitpid(pid, NULL, 0);
+		fail_msg("the child's fleet_hosts_up failed (see its stderr)");
+	}
+	close(ready[0]);
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	left_by(pid, what, sizeof(what));
+	if (!what[0])
+		fail_msg(
+			"a test killed with SIGKILL left nothing: expected its namespace, veth and "
+			"folder (the case to clean up)");
+	up(1);
+	check_host(0);
+	left_by(pid, what, sizeof(what));
+	if (what[0])
+		fail_msg("after fleet_hosts_up, the killed test's %s is left (expected removed)",
+			 what);
+	down_and_check();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(test_three_hosts, teardown),
 		cmocka_unit_test_teardown(test_up_down_again, teardown),
+		cmocka_unit_test_teardown(test_killed_test_reaped, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
