@@ -242,9 +242,9 @@ int fleet_host_ssh(const struct fleet_hosts *h, int i, const char *cmd, char *ou
 }
 
 /* Until the host lets us in: its sshd may still be reading its keys. */
-static int wait_login(const struct fleet_hosts *h, int i, char *err, size_t errlen)
+static int wait_login(struct fleet_hosts *h, int i, char *err, size_t errlen)
 {
-	struct fleet_host *x = (struct fleet_host *)&h->host[i];
+	struct fleet_host *x = &h->host[i];
 	long deadline = now_ms() + LOGIN_MS;
 	char out[256], why[1024], log[2048];
 	int code;
