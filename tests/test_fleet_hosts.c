@@ -7,6 +7,7 @@
 #include <dirent.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -267,6 +268,8 @@ static void test_killed_test_reaped(void **state)
 		char err[1024];
 
 		close(ready[0]);
+		/* Should the test die first, this child dies too: its hosts are then stale. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		if (fleet_hosts_up(&mine, 1, err, sizeof(err))) {
 			fprintf(stderr, "child: %s\n", err);
 			_exit(1);
