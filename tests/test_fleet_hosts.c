@@ -202,6 +202,10 @@ static void test_three_hosts(void **state)
 			 fleet.host[0].addr);
 	assert_contains(what, "process");
 	down_and_check();
+	/* Ended by fleet_hosts_down() itself, not by child_wait()'s own SIGKILL at its timeout. */
+	if (!child_exited(&master))
+		fail_msg("the SSH master to %s still runs after fleet_hosts_down (expected killed)",
+			 fleet.host[0].addr);
 	code = child_wait(&master, 5000);
 	master_started = false;
 	if (code != -9)
