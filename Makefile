@@ -37,6 +37,7 @@ endif
 DEB_PACKAGES := \
 	binutils \
 	bpftool \
+	ansible \
 	busybox-static \
 	ca-certificates \
 	clang \
@@ -60,6 +61,7 @@ DEB_PACKAGES := \
 	poppler-utils \
 	sockperf \
 	qemu-system-x86 \
+	rsync \
 	xz-utils \
 	texlive-fonts-recommended \
 	texlive-latex-base \
