@@ -57,6 +57,7 @@ DEB_PACKAGES := \
 	libgsl-dev \
 	llvm \
 	make \
+	openssh-client \
 	pkg-config \
 	poppler-utils \
 	sockperf \
@@ -69,6 +70,11 @@ DEB_PACKAGES := \
 	texlive-science \
 	zlib1g-dev \
 	zstd
+
+# Packages a test installs itself when missing, as <program>:<package>; the
+# check above accepts these programs in tests/ only. The fleet test's sshd: make
+# deps installing openssh-server would leave a service running on every host.
+TEST_INSTALLS := /usr/sbin/sshd:openssh-server
 
 # Filled in by the included module makefiles: BINS names programs (bin/<name>),
 # each with <name>_OBJS (objects and archives) and <name>_PKGS (pkg-config
