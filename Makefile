@@ -239,6 +239,7 @@ help:
 	@echo '                             Ansible inventory; results/<time>-<matrix>-fleet/<host>/'
 	@echo '    FORKS=n                  hosts at once (Ansible forks; default its own, 5)'
 	@echo '    FLEET_POLL=seconds       how often each host'"'"'s run is polled (default 30)'
+	@echo '    FLEET_RESULTS=dir        where the fleet folder goes (default results)'
 	@echo '    CLEAN=1                  remove the working copy on each host at the end'
 	@echo '    RESUME=results/<..>-fleet  run again: done hosts skipped, the others resumed'
 	@echo '  make bench [BENCH_ARGS="--only host -n 20"]  per-call benchmarks (figures, not tests)'

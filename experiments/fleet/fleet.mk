@@ -19,8 +19,10 @@ CLEAN	   ?=
 # bpfcost-run (runner.mk exports them); ARGS and TARGET_ARGS as typed.
 FLEET_FLAGS = --inventory "$$INVENTORY" $(if $(FORKS),--forks "$$FORKS") \
 	$(if $(FLEET_POLL),--poll "$$FLEET_POLL") $(if $(filter 1,$(CLEAN)),--clean) \
-	$(if $(RESUME),--resume "$$RESUME")
-export INVENTORY FORKS FLEET_POLL GUEST_KERNEL_VERSION
+	$(if $(RESUME),--resume "$$RESUME") $(if $(FLEET_RESULTS),--results "$$FLEET_RESULTS")
+# FLEET_RESULTS=<dir>: where results/<time>-<matrix>-fleet/ goes (default results).
+FLEET_RESULTS ?=
+export INVENTORY FORKS FLEET_POLL FLEET_RESULTS GUEST_KERNEL_VERSION
 
 .PHONY: fleet
 fleet: all
