@@ -89,8 +89,11 @@ static int start(struct fleet *f, const char *results, char *err, size_t errlen)
 	}
 	/* Once for every host: the same order of rows everywhere. */
 	f->s.seed = seed && *seed ? strtoull(seed, NULL, 10) : pick_seed();
-	snprintf(label, sizeof(label), "%s", matrix && *matrix ? matrix : "all");
-	label[strcspn(label, "./")] = '\0';
+	/* The matrix file's name, without folders or suffix, as bpfcost-sweep labels it. */
+	matrix = matrix && *matrix ? matrix : "all";
+	snprintf(label, sizeof(label), "%s",
+		 strrchr(matrix, '/') ? strrchr(matrix, '/') + 1 : matrix);
+	label[strcspn(label, ".")] = '\0';
 	for (i = 0; label[i]; i++)
 		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-",
 			    label[i]))

@@ -56,7 +56,8 @@ static int setup(void **state)
 	snprintf(inventory, sizeof(inventory), "%s/hosts.ini", hosts.dir);
 	snprintf(matrix, sizeof(matrix), "%s/tiny.matrix", hosts.dir);
 	snprintf(results, sizeof(results), "%s/results", hosts.dir);
-	/* Per-host settings from the inventory: the target; no make deps (this machine has them). */
+	/* Per-host settings from the inventory: the target; no make deps (this machine has them).
+	 */
 	if (fleet_hosts_write_inventory(&hosts, inventory, "bpfcost_target=host bpfcost_deps=skip"))
 		return -1;
 	f = fopen(matrix, "w");
@@ -81,10 +82,25 @@ static int make_fleet(const char *resume)
 {
 	char root[PATH_MAX + 16], inv[PATH_MAX + 48], mat[PATH_MAX + 48], res[PATH_MAX + 48];
 	char rsm[PATH_MAX * 2 + 16], err[256];
-	char *argv[] = { "/bin/sh",    "-c",	     "exec \"$@\" 2>&1", "sh",	 "make",
-			 "-s",	       "-C",	     root,		 "fleet", inv,
-			 "FORKS=1",    "FLEET_POLL=2", "WORKLOAD=trigger", "N=2", "DURATION=1",
-			 mat,	       res,	     resume ? rsm : NULL, NULL };
+	char *argv[] = { "/bin/sh",
+			 "-c",
+			 "exec \"$@\" 2>&1",
+			 "sh",
+			 "make",
+			 "-s",
+			 "-C",
+			 root,
+			 "fleet",
+			 inv,
+			 "FORKS=1",
+			 "FLEET_POLL=2",
+			 "WORKLOAD=trigger",
+			 "N=2",
+			 "DURATION=1",
+			 mat,
+			 res,
+			 resume ? rsm : NULL,
+			 NULL };
 	double t0 = now_s();
 	int code;
 
@@ -149,8 +165,8 @@ static const char *status_of(const cJSON *j, int i, char *why, size_t len)
 	const cJSON *host = cJSON_GetObjectItem(r, "host");
 
 	if (!cJSON_IsString(host) || strcmp(host->valuestring, hosts.host[i].name))
-		fail_msg("run %d: host %s, expected %s", i, cJSON_IsString(host) ? host->valuestring : "?",
-			 hosts.host[i].name);
+		fail_msg("run %d: host %s, expected %s", i,
+			 cJSON_IsString(host) ? host->valuestring : "?", hosts.host[i].name);
 	snprintf(why, len, "%s", cJSON_IsString(e) ? e->valuestring : "");
 	return cJSON_IsString(st) ? st->valuestring : "?";
 }
@@ -181,8 +197,8 @@ static void assert_statuses(void)
 		const char *want = i == UNREACHABLE ? "failed" : "done";
 
 		if (strcmp(st, want))
-			fail_msg("%s: status %s (%s), expected %s; output:\n%s", hosts.host[i].name, st,
-				 why, want, test_excerpt(out));
+			fail_msg("%s: status %s (%s), expected %s; output:\n%s", hosts.host[i].name,
+				 st, why, want, test_excerpt(out));
 	}
 	status_of(j, UNREACHABLE, why, sizeof(why));
 	assert_contains(why, "unreachable");
@@ -199,8 +215,8 @@ static void test_fleet_run(void **state)
 	find_fleet_dir();
 	/* bpfcost-fleet exits 1 (a host failed); make says so as "Error 1" and exits 2. */
 	if (code != 2 || !strstr(out, "Error 1"))
-		fail_msg("make fleet: exit %d, expected 2 with bpfcost-fleet's 'Error 1':\n%s", code,
-			 test_excerpt(out));
+		fail_msg("make fleet: exit %d, expected 2 with bpfcost-fleet's 'Error 1':\n%s",
+			 code, test_excerpt(out));
 	assert_statuses();
 	for (i = 0; i < 2; i++) {
 		snprintf(dir, sizeof(dir), "%s/%s", fleet_dir, hosts.host[i].name);
@@ -209,7 +225,8 @@ static void test_fleet_run(void **state)
 	}
 	snprintf(dir, sizeof(dir), "%s/%s", fleet_dir, hosts.host[UNREACHABLE].name);
 	if (strcmp(test_file_kind(dir), "nothing"))
-		fail_msg("%s is %s: an unreachable host brings nothing back", dir, test_file_kind(dir));
+		fail_msg("%s is %s: an unreachable host brings nothing back", dir,
+			 test_file_kind(dir));
 	snprintf(dir, sizeof(dir), "%s/compare.txt", fleet_dir);
 	cmp = slurp(dir);
 	for (i = 0; i < 3; i++)
@@ -245,7 +262,8 @@ static void test_fleet_resume_skips_done_hosts(void **state)
 	for (i = 0; i < 2; i++) {
 		mtime_of(hosts.host[i].name, &after[i]);
 		if (before[i].tv_sec != after[i].tv_sec || before[i].tv_nsec != after[i].tv_nsec)
-			fail_msg("%s's results changed on resume (it was done)", hosts.host[i].name);
+			fail_msg("%s's results changed on resume (it was done)",
+				 hosts.host[i].name);
 		/* Ansible never contacted it: no task result names it. */
 		snprintf(seen, sizeof(seen), "[%s]", hosts.host[i].name);
 		assert_not_contains(out, seen);
