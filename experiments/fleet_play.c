@@ -71,7 +71,7 @@ static int write_vars(struct fleet *f, const char *meta, char *limit, size_t len
 		cJSON_Delete(j);
 		return -1;
 	}
-	limit[0] = '\0';
+	snprintf(limit, len, "--limit=");
 	for (i = 0; i < f->s.n; i++) {
 		const struct sweep_run *r = &f->s.runs[i];
 
@@ -82,8 +82,8 @@ static int write_vars(struct fleet *f, const char *meta, char *limit, size_t len
 		snprintf(name, sizeof(name), "%s.tar", r->dir);
 		unlinkat(dfd, name, 0);
 		cJSON_AddItemToObject(hosts, r->value, host_vars(f, i));
-		snprintf(limit + strlen(limit), len - strlen(limit), "%s%s", limit[0] ? "," : "",
-			 r->value);
+		snprintf(limit + strlen(limit), len - strlen(limit), "%s%s",
+			 limit[strlen(limit) - 1] == '=' ? "" : ",", r->value);
 	}
 	close(dfd);
 	cJSON_AddStringToObject(j, "fleet_dir", f->s.dir);
@@ -103,9 +103,9 @@ int fleet_play(struct fleet *f, volatile sig_atomic_t *stop, char *err, size_t e
 {
 	char meta[PATH_MAX + 16], vars[PATH_MAX + 48], book[PATH_MAX + 48], cfg[PATH_MAX + 48];
 	char forks[16];
-	char limit[SWEEP_MAX * SWEEP_NAME_MAX], why[128];
-	char *argv[] = { "ansible-playbook", "-i",  f->inventory, "-e", vars,
-			 "--limit",	     limit, book,	  NULL };
+	char limit[SWEEP_MAX * SWEEP_NAME_MAX + 16], why[128];
+	/* --limit=<hosts> in one word: a host named "-x" is never read as an option. */
+	char *argv[] = { "ansible-playbook", "-i", f->inventory, "-e", vars, limit, book, NULL };
 	struct spawn_opts o;
 	pid_t pid;
 	int status = 0;
@@ -116,7 +116,7 @@ int fleet_play(struct fleet *f, volatile sig_atomic_t *stop, char *err, size_t e
 	snprintf(cfg, sizeof(cfg), "%s/experiments/fleet/ansible.cfg", f->root);
 	if (write_vars(f, meta, limit, sizeof(limit), err, errlen))
 		return -1;
-	if (!limit[0])
+	if (!strcmp(limit, "--limit="))
 		return 0;
 	/* Our ansible.cfg (no lingering ssh master), whatever the caller's folder has. */
 	setenv("ANSIBLE_CONFIG", cfg, 1);

@@ -102,6 +102,7 @@ static int make_fleet(const char *resume)
 			 resume ? rsm : NULL,
 			 NULL };
 	double t0 = now_s();
+	const char *p;
 	int code;
 
 	snprintf(root, sizeof(root), "%s", test_root_path("."));
@@ -113,6 +114,12 @@ static int make_fleet(const char *resume)
 	code = run_capture(argv, out, OUT_MAX, err, sizeof(err), FLEET_MS);
 	print_message("    make fleet%s: exit %d in %.0f s\n", resume ? " (resume)" : "", code,
 		      now_s() - t0);
+	/* bpfcost-fleet's per-host summary, last of what it prints. */
+	p = strstr(out, "(tree ");
+	while (p && p > out && p[-1] != '\n')
+		p--;
+	if (p)
+		print_message("%s\n", test_excerpt(p));
 	return code;
 }
 
