@@ -9,9 +9,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <cjson/cJSON.h>
 
+#include "loader/clock.h"
 #include "loader/spawn.h"
 #include "fleet.h"
 #include "results.h"
@@ -99,6 +102,26 @@ static int write_vars(struct fleet *f, const char *meta, char *limit, size_t len
 	return ret;
 }
 
+/*
+ * Until ansible-playbook exits: 0; 130 when *@stop was set. Ctrl-C reached it
+ * as well (our process group); SIGINT is what makes it stop its workers and
+ * their ssh itself, so it gets that and a while before SIGKILL.
+ */
+static int wait_playbook(pid_t pid, volatile sig_atomic_t *stop, int *status)
+{
+	double end = bpfcost_now() + ASYNC_S + 3600;
+
+	while (waitpid(pid, status, WNOHANG) != pid) {
+		if (*stop || bpfcost_now() > end) {
+			kill(pid, SIGINT);
+			spawn_wait(pid, 30, NULL, status);
+			return 130;
+		}
+		poll(NULL, 0, 100);
+	}
+	return *stop ? 130 : 0;
+}
+
 int fleet_play(struct fleet *f, volatile sig_atomic_t *stop, char *err, size_t errlen)
 {
 	char meta[PATH_MAX + 16], vars[PATH_MAX + 48], book[PATH_MAX + 48], cfg[PATH_MAX + 48];
@@ -131,7 +154,7 @@ int fleet_play(struct fleet *f, volatile sig_atomic_t *stop, char *err, size_t e
 		snprintf(err, errlen, "cannot start ansible-playbook: %s", strerror(errno));
 		return -1;
 	}
-	if (spawn_wait(pid, ASYNC_S + 3600, stop, &status))
+	if (wait_playbook(pid, stop, &status))
 		return 130;
 	/* Its exit says some host failed; each host's own outcome is in its file. */
 	if (!WIFEXITED(status) ||

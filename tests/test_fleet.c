@@ -8,7 +8,10 @@
  * done hosts; a symlink and a FIFO planted in a host's results never arrive;
  * nothing of the hosts is left.
  */
+#include <dirent.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <stdbool.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -329,6 +332,127 @@ static void test_fleet_brings_back_only_regular_files(void **state)
 	}
 }
 
+/* Is a `make -C <host @i's workdir> experiment` running (its async job)? /proc says. */
+static bool host_job_running(int i)
+{
+	char pattern[PATH_MAX + 32], path[64], cmd[PATH_MAX * 2];
+	struct dirent *d;
+	bool found = false;
+	DIR *proc = opendir("/proc");
+	size_t n, k;
+	FILE *f;
+
+	snprintf(pattern, sizeof(pattern), "make -C %s experiment", hosts.host[i].workdir);
+	while (proc && !found && (d = readdir(proc))) {
+		if (d->d_name[0] < '1' || d->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/cmdline", d->d_name);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		n = fread(cmd, 1, sizeof(cmd) - 1, f);
+		fclose(f);
+		for (k = 0; k < n; k++)
+			cmd[k] = cmd[k] ? cmd[k] : ' ';
+		cmd[n] = '\0';
+		found = strstr(cmd, pattern) != NULL;
+	}
+	if (proc)
+		closedir(proc);
+	return found;
+}
+
+/* @path exists within @timeout_s (a condition polled, not a sleep). */
+static bool appears(const char *path, double timeout_s)
+{
+	double end = now_s() + timeout_s;
+
+	while (access(path, F_OK)) {
+		if (now_s() > end)
+			return false;
+		usleep(100 * 1000);
+	}
+	return true;
+}
+
+/*
+ * Ctrl-C (SIGINT to make's whole process group, as a terminal sends it) once
+ * lab1's run has begun: bpfcost-fleet says it was interrupted and leaves the
+ * hosts pending; lab1's run goes on under Ansible's async wrapper; once it
+ * has ended, RESUME finishes the fleet (lab1 continuing its own folder).
+ */
+static void test_fleet_ctrl_c_leaves_hosts_resumable(void **state)
+{
+	char root[PATH_MAX + 16], inv[PATH_MAX + 48], mat[PATH_MAX + 48], res[PATH_MAX + 48];
+	char line[PATH_MAX * 2], manifest[PATH_MAX * 4], why[1024];
+	char *argv[] = { "/bin/sh",
+			 "-c",
+			 "exec setsid \"$@\" >/dev/null",
+			 "sh",
+			 "make",
+			 "-s",
+			 "-C",
+			 root,
+			 "fleet",
+			 inv,
+			 "FORKS=1",
+			 "FLEET_POLL=2",
+			 "WORKLOAD=trigger",
+			 "N=2",
+			 "DURATION=1",
+			 mat,
+			 res,
+			 NULL };
+	const char *p, *st;
+	struct child c;
+	double end;
+	cJSON *j;
+	int i;
+
+	(void)state;
+	snprintf(root, sizeof(root), "%s", test_root_path("."));
+	snprintf(inv, sizeof(inv), "INVENTORY=%s", inventory);
+	snprintf(mat, sizeof(mat), "MATRIX=%s", matrix);
+	snprintf(res, sizeof(res), "FLEET_RESULTS=%s", results);
+	if (child_start(&c, argv))
+		fail_msg("cannot start make fleet");
+	if (child_wait_line(&c, "bpfcost-fleet: ", line, sizeof(line), 120000))
+		fail_msg("make fleet printed no 'bpfcost-fleet:' line (%s): %s", child_how(&c),
+			 c.last_err);
+	p = strstr(line, ": 3 hosts");
+	if (!p)
+		fail_msg("'%s': expected '<folder>: 3 hosts'", line);
+	snprintf(fleet_dir, sizeof(fleet_dir), "%.*s", (int)(p - line - 15), line + 15);
+	snprintf(manifest, sizeof(manifest), "%s/results/%s/manifest.json", hosts.host[0].workdir,
+		 strrchr(fleet_dir, '/') + 1);
+	if (!appears(manifest, 180))
+		fail_msg("%s did not appear: lab1's run never began", manifest);
+	kill(-c.pid, SIGINT);
+	if (child_wait_line(&c, "bpfcost-fleet: interrupted", line, sizeof(line), 60000))
+		fail_msg("no 'bpfcost-fleet: interrupted' after SIGINT (%s): %s", child_how(&c),
+			 c.last_err);
+	child_wait(&c, 60000);
+	j = sweep_json();
+	for (i = 0; i < 3; i++) {
+		st = status_of(j, i, why, sizeof(why));
+		if (strcmp(st, "pending"))
+			fail_msg("%s: %s after Ctrl-C (%s), expected pending", hosts.host[i].name,
+				 st, why);
+	}
+	cJSON_Delete(j);
+	/* lab1's run is its own: wait until it has ended, then resume the fleet. */
+	end = now_s() + 240;
+	while (host_job_running(0)) {
+		if (now_s() > end)
+			fail_msg("lab1's make experiment still runs 240 s after Ctrl-C");
+		usleep(500 * 1000);
+	}
+	if (make_fleet(fleet_dir) != 2 || !strstr(out, "Error 1"))
+		fail_msg("make fleet RESUME after Ctrl-C: expected exit 2 with 'Error 1':\n%s",
+			 test_excerpt(out));
+	assert_statuses();
+}
+
 static void test_nothing_left(void **state)
 {
 	char what[2048];
@@ -345,6 +469,7 @@ int main(void)
 		cmocka_unit_test(test_fleet_run),
 		cmocka_unit_test(test_fleet_resume_skips_done_hosts),
 		cmocka_unit_test(test_fleet_brings_back_only_regular_files),
+		cmocka_unit_test(test_fleet_ctrl_c_leaves_hosts_resumable),
 		cmocka_unit_test(test_nothing_left),
 	};
 
