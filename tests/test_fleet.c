@@ -335,7 +335,7 @@ static void test_fleet_brings_back_only_regular_files(void **state)
 /* Is a `make -C <host @i's workdir> experiment` running (its async job)? /proc says. */
 static bool host_job_running(int i)
 {
-	char pattern[PATH_MAX + 32], path[64], cmd[PATH_MAX * 2];
+	char pattern[PATH_MAX + 32], path[300], cmd[PATH_MAX * 2];
 	struct dirent *d;
 	bool found = false;
 	DIR *proc = opendir("/proc");
