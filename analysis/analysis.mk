@@ -12,6 +12,7 @@ libanalysis_OBJS := $(patsubst %.c,$(OUT)/%.o, \
 	analysis/compare.c \
 	analysis/compare_cli.c \
 	analysis/compare_facets.c \
+	analysis/compare_fleet.c \
 	analysis/compare_out.c \
 	analysis/compare_txt.c \
 	analysis/context.c \

@@ -30,6 +30,11 @@ static const char *facet(const struct cmp_run *r, const char *key)
 	return "";
 }
 
+const char *compare_facet(const struct cmp_run *r, const char *key)
+{
+	return facet(r, key);
+}
+
 static bool is_labelled(const char *key)
 {
 	size_t i;
@@ -124,6 +129,8 @@ int compare_label(struct compare *c)
 	for (i = 0; i < c->n_runs; i++)
 		if (!c->runs[i].label[0] || !c->runs[i].loaded)
 			snprintf(c->runs[i].label, sizeof(c->runs[i].label), "%s", c->runs[i].name);
+	if (compare_is_fleet(c))
+		compare_fleet_label(c);
 	/* A sweep's own variable is checked with the environment (compare_build()). */
 	if (n_differ > 1 && !c->variable[0])
 		return compare_note(c,
@@ -251,6 +258,9 @@ static int warn_environment(struct compare *c)
 		const char *key = first->facets[k].key;
 
 		if (is_labelled(key) && (!c->variable[0] || !strcmp(key, c->variable)))
+			continue;
+		/* A fleet's hosts are different machines: what each is, is in its facts. */
+		if (compare_is_fleet(c) && compare_fleet_shown(key))
 			continue;
 		if (!everywhere(c, key, false) || !differs(c, key))
 			continue;

@@ -31,7 +31,8 @@ struct cmp_run {
 	char error[192]; /* why there are no numbers */
 	bool loaded;	 /* run is analysed: it has numbers */
 	struct run run;
-	char label[160]; /* what differs from the other runs */
+	char label[160]; /* what differs from the other runs; a fleet's host name */
+	char facts[320]; /* a fleet's host: its CPU, kernel, mitigations (or why no numbers) */
 	struct cmp_facet facets[CMP_FACETS_MAX];
 	size_t n_facets;
 };
@@ -77,6 +78,13 @@ void compare_delta(const struct cmp_cell *first, const struct cmp_cell *other,
 		   struct cmp_delta *out);
 int compare_note(struct compare *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void compare_free(struct compare *c);
+/* A facet's value in @r, "" when unrecorded. */
+const char *compare_facet(const struct cmp_run *r, const char *key);
+/* A fleet (variable "host"): labels are host names, facts say each host's machine. */
+bool compare_is_fleet(const struct compare *c);
+void compare_fleet_label(struct compare *c);
+/* A facet the fleet's facts show per host: hosts differing in it is no warning. */
+bool compare_fleet_shown(const char *key);
 /* A run's manifest facets, read from @dfd (its folder): the environment and tools too. */
 void compare_facets_load(struct cmp_run *r, int dfd);
 

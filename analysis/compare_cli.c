@@ -103,6 +103,14 @@ static int finish(struct compare *c, int outdfd, bool quiet, FILE *msg)
 	for (i = 0; i < c->n_notes; i++)
 		if (!strncmp(c->notes[i], "warning: ", 9))
 			fprintf(msg, "bpfcost-report: %s\n", c->notes[i]);
+	/* A sweep's run or a fleet's host without numbers: said where it is seen, not only in the
+	 * files. */
+	for (i = 0; i < c->n_runs; i++)
+		if (!c->runs[i].loaded)
+			fprintf(msg, "bpfcost-report: %s %s: %s%s%s\n",
+				compare_is_fleet(c) ? "host" : "run", c->runs[i].name,
+				c->runs[i].status, c->runs[i].error[0] ? ": " : "",
+				c->runs[i].error);
 	if (write_all(c, outdfd, msg))
 		return EXIT_ANALYSIS;
 	if (!quiet)

@@ -165,6 +165,11 @@ int compare_tex_write(const struct compare *c, FILE *f)
 	for (i = 0; i < c->n_runs; i++) {
 		fprintf(f, "; %c: ", (char)('A' + i));
 		paper_tex(f, c->runs[i].label);
+		if (c->runs[i].facts[0]) {
+			fputs(" (", f);
+			paper_tex(f, c->runs[i].facts);
+			fputc(')', f);
+		}
 	}
 	if (c->common[0]) {
 		fputs(". Common: ", f);

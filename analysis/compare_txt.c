@@ -116,14 +116,18 @@ static void put_wrapped(FILE *f, const char *lead, const char *s)
 
 static void txt_header(const struct compare *c, FILE *f)
 {
-	char b[512], lead[8];
+	char b[1024], lead[8];
 	size_t i;
 
 	snprintf(b, sizeof(b),
-		 "Comparison of %zu runs: added cost in %s against each run's own baseline, %s "
+		 "Comparison of %zu %s: added cost in %s against each run's own baseline, %s "
 		 "estimator, 95%% CI",
-		 c->n_runs, c->unit, c->estimator);
+		 c->n_runs, compare_is_fleet(c) ? "hosts" : "runs", c->unit, c->estimator);
 	put_wrapped(f, "", b);
+	if (compare_is_fleet(c))
+		put_wrapped(f, "",
+			    "A fleet: each host measured apart, not interleaved with the others; "
+			    "compare the hosts' added costs, not their raw times.");
 	if (c->common[0])
 		put_wrapped(f, "Common: ", c->common);
 	for (i = 0; i < c->n_runs; i++) {
@@ -132,6 +136,8 @@ static void txt_header(const struct compare *c, FILE *f)
 			snprintf(b, sizeof(b), "%s (%s)", c->runs[i].label, c->runs[i].name);
 		else
 			snprintf(b, sizeof(b), "%s", c->runs[i].label);
+		if (c->runs[i].facts[0])
+			snprintf(b + strlen(b), sizeof(b) - strlen(b), ": %s", c->runs[i].facts);
 		put_wrapped(f, lead, b);
 	}
 	fputc('\n', f);
@@ -219,9 +225,14 @@ static void md_header(const struct compare *c, FILE *f)
 {
 	size_t i;
 
-	fprintf(f, "Comparison of %zu runs: added cost in ", c->n_runs);
+	fprintf(f, "Comparison of %zu %s: added cost in ", c->n_runs,
+		compare_is_fleet(c) ? "hosts" : "runs");
 	esc_md(f, c->unit);
 	fprintf(f, " against each run's own baseline, %s estimator, 95%% CI\n\n", c->estimator);
+	if (compare_is_fleet(c))
+		fputs("A fleet: each host measured apart, not interleaved with the others; compare "
+		      "the hosts' added costs, not their raw times.\n\n",
+		      f);
 	if (c->common[0]) {
 		fputs("- Common: ", f);
 		esc_md(f, c->common);
@@ -234,6 +245,10 @@ static void md_header(const struct compare *c, FILE *f)
 			fputs(" (", f);
 			esc_md(f, c->runs[i].name);
 			fputc(')', f);
+		}
+		if (c->runs[i].facts[0]) {
+			fputs(": ", f);
+			esc_md(f, c->runs[i].facts);
 		}
 		fputc('\n', f);
 	}

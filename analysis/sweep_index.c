@@ -86,6 +86,11 @@ int sweep_index_parse(const char *text, struct sweep_index *s, char *why, size_t
 		strcpy(s->kind, "sweep");
 	if (!plain_copy(s->variable, sizeof(s->variable), json_str(root, "variable")))
 		s->variable[0] = '\0';
+	/* A fleet's runs are hosts: its comparison labels them so, and only so. */
+	if (!strcmp(s->kind, "fleet") && strcmp(s->variable, "host")) {
+		refuse(why, len, "a fleet's variable is \"host\", not \"%s\"", s->variable);
+		goto out;
+	}
 	runs = cJSON_GetObjectItemCaseSensitive(root, "runs");
 	if (!cJSON_IsArray(runs) || !cJSON_GetArraySize(runs)) {
 		refuse(why, len, "no \"runs\" array");

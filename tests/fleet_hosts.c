@@ -4,6 +4,7 @@
 #include "fleet_hosts_sys.h"
 #include "testlib.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -241,9 +242,9 @@ int fleet_host_ssh(const struct fleet_hosts *h, int i, const char *cmd, char *ou
 }
 
 /* Until the host lets us in: its sshd may still be reading its keys. */
-static int wait_login(const struct fleet_hosts *h, int i, char *err, size_t errlen)
+static int wait_login(struct fleet_hosts *h, int i, char *err, size_t errlen)
 {
-	struct fleet_host *x = (struct fleet_host *)&h->host[i];
+	struct fleet_host *x = &h->host[i];
 	long deadline = now_ms() + LOGIN_MS;
 	char out[256], why[1024], log[2048];
 	int code;
@@ -334,6 +335,73 @@ static int make_host(struct fleet_hosts *h, int i, char *err, size_t errlen)
 	return start_sshd(x, err, errlen);
 }
 
+/* The pid in "<prefix><pid>-..." if that process is gone, else 0. */
+static pid_t dead_owner(const char *name, const char *prefix)
+{
+	long pid;
+	char *end;
+
+	if (strncmp(name, prefix, strlen(prefix)))
+		return 0;
+	pid = strtol(name + strlen(prefix), &end, 10);
+	if (pid <= 0 || *end != '-' || !kill((pid_t)pid, 0) || errno != ESRCH)
+		return 0;
+	return (pid_t)pid;
+}
+
+/*
+ * What a test killed outright (SIGKILL after its time limit) left: namespaces,
+ * their processes and veths, and temp folders named after a pid that is gone.
+ * Another test's live hosts are not touched.
+ */
+static void reap_stale(void)
+{
+	struct dirent *e;
+	char err[512];
+	DIR *d;
+
+	d = opendir("/run/netns");
+	while (d && (e = readdir(d))) {
+		pid_t pid = dead_owner(e->d_name, NS_PREFIX);
+		struct fleet_match m = { .n_ns = 1 };
+		char path[300], veth[32], ns[256];
+		struct stat st;
+		int i;
+
+		snprintf(path, sizeof(path), "/run/netns/%s", e->d_name);
+		if (!pid || stat(path, &st) ||
+		    sscanf(e->d_name + strlen(NS_PREFIX), "%*d-%d", &i) != 1)
+			continue;
+		m.ns[0] = st.st_ino;
+		fleet_procs_kill(&m, KILL_MS);
+		snprintf(veth, sizeof(veth), VETH_PREFIX "%uh%u", (unsigned)pid % 1000000u,
+			 (unsigned)i % 10u);
+		snprintf(ns, sizeof(ns), "%s", e->d_name);
+		{
+			char *del_veth[] = { "ip", "link", "delete", veth, NULL };
+			char *del_ns[] = { "ip", "netns", "delete", ns, NULL };
+
+			run(del_veth, err, sizeof(err));
+			run(del_ns, err, sizeof(err));
+		}
+	}
+	if (d)
+		closedir(d);
+	d = opendir("/tmp");
+	while (d && (e = readdir(d))) {
+		char path[300];
+		struct fleet_match m = { .text = path };
+
+		if (!dead_owner(e->d_name, NS_PREFIX))
+			continue;
+		snprintf(path, sizeof(path), "/tmp/%s", e->d_name);
+		fleet_procs_kill(&m, KILL_MS);
+		fleet_remove_tree(path);
+	}
+	if (d)
+		closedir(d);
+}
+
 int fleet_hosts_up(struct fleet_hosts *h, int n, char *err, size_t errlen)
 {
 	char path[PATH_MAX + 16], pub[2048];
@@ -343,7 +411,9 @@ int fleet_hosts_up(struct fleet_hosts *h, int n, char *err, size_t errlen)
 		return say(err, errlen, "%d hosts: 1 to %d can be made", n, FLEET_HOSTS_MAX);
 	if (fleet_sshd_install(err, errlen))
 		return -1;
-	snprintf(h->dir, sizeof(h->dir), "/tmp/bpfcost-fleet-XXXXXX");
+	reap_stale();
+	/* Our pid in the name: a later test can tell a dead test's folder (reap_stale()). */
+	snprintf(h->dir, sizeof(h->dir), "/tmp/" NS_PREFIX "%d-XXXXXX", (int)getpid());
 	if (!mkdtemp(h->dir))
 		return say(err, errlen, "mkdtemp: %s", strerror(errno));
 	register_fleet(h);

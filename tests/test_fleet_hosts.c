@@ -4,6 +4,11 @@
  * let root in with the test's key, each in its own network; one whose sshd is
  * killed refuses; nothing is left after fleet_hosts_down(), twice over.
  */
+#include <dirent.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -19,6 +24,8 @@
 #include "testlib.h"
 
 static struct fleet_hosts fleet;
+static struct child master;
+static bool master_started;
 
 static double now_s(void)
 {
@@ -32,6 +39,9 @@ static int teardown(void **state)
 {
 	(void)state;
 	fleet_hosts_down(&fleet);
+	if (master_started)
+		child_wait(&master, 5000);
+	master_started = false;
 	return 0;
 }
 
@@ -128,9 +138,40 @@ static void check_inventory(void)
 	assert_not_contains(text, "ControlPersist=60");
 }
 
+/*
+ * An SSH connection master to host 0 (what Ansible's ControlPersist leaves
+ * behind), a child of ours; returns once its control socket exists.
+ */
+static void start_master(struct child *c)
+{
+	char known[PATH_MAX + 32], path[PATH_MAX + 64], dest[64];
+	char *argv[] = {
+		"ssh",		 "-F", "/dev/null",	    "-i", fleet.key, "-o", known, "-o",
+		"BatchMode=yes", "-o", "ControlMaster=yes", "-o", path,	     "-N", dest,  NULL
+	};
+	char *sock = path + strlen("ControlPath=");
+	time_t deadline = time(NULL) + 20;
+
+	snprintf(known, sizeof(known), "UserKnownHostsFile=%s", fleet.known_hosts);
+	snprintf(path, sizeof(path), "ControlPath=%s/master.sock", fleet.dir);
+	snprintf(dest, sizeof(dest), "root@%s", fleet.host[0].addr);
+	assert_int_equal(child_start(c, argv), 0);
+	while (strcmp(test_file_kind(sock), "a special file")) {
+		if (child_exited(c) || time(NULL) > deadline) {
+			char why[1024];
+
+			read_all(c->err, why, sizeof(why), 1000);
+			fail_msg("ssh master to %s: no control socket %s (%s): %s",
+				 fleet.host[0].addr, sock, child_how(c), why);
+		}
+		/* The socket appears once the master has logged in: check again shortly. */
+		poll(NULL, 0, 50);
+	}
+}
+
 static void test_three_hosts(void **state)
 {
-	char out[256], err[2048];
+	char out[256], err[2048], what[2048];
 	int code;
 
 	(void)state;
@@ -152,7 +193,25 @@ static void test_three_hosts(void **state)
 			fleet.host[1].name, code);
 	check_host(0);
 	check_host(2);
+
+	/* A lingering SSH client is found, and fleet_hosts_down() ends it. */
+	start_master(&master);
+	master_started = true;
+	if (!fleet_hosts_leftovers(&fleet, what, sizeof(what)))
+		fail_msg("a running SSH master to %s is not reported by fleet_hosts_leftovers",
+			 fleet.host[0].addr);
+	assert_contains(what, "process");
 	down_and_check();
+	/* Ended by fleet_hosts_down() itself, not by child_wait()'s own SIGKILL at its timeout. */
+	if (!child_exited(&master))
+		fail_msg("the SSH master to %s still runs after fleet_hosts_down (expected killed)",
+			 fleet.host[0].addr);
+	code = child_wait(&master, 5000);
+	master_started = false;
+	if (code != -9)
+		fail_msg("the SSH master ended %s after fleet_hosts_down, expected killed by "
+			 "signal 9",
+			 child_how(&master));
 }
 
 /* Hosts made again after a down: names, addresses and folders are free for reuse. */
@@ -169,11 +228,90 @@ static void test_up_down_again(void **state)
 	down_and_check();
 }
 
+/* What a test with pid @pid left of its host 0: namespace, veth, temp folder; "" if nothing. */
+static void left_by(pid_t pid, char *what, size_t len)
+{
+	char path[PATH_MAX], prefix[64];
+	struct dirent *e;
+	DIR *d;
+
+	what[0] = '\0';
+	snprintf(path, sizeof(path), "/run/netns/bpfcost-fleet-%d-0", (int)pid);
+	if (!access(path, F_OK))
+		snprintf(what + strlen(what), len - strlen(what), "%s ", path);
+	snprintf(path, sizeof(path), "/sys/class/net/bfl%uh0", (unsigned)pid % 1000000u);
+	if (!access(path, F_OK))
+		snprintf(what + strlen(what), len - strlen(what), "%s ", path);
+	snprintf(prefix, sizeof(prefix), "bpfcost-fleet-%d-", (int)pid);
+	d = opendir("/tmp");
+	while (d && (e = readdir(d)))
+		if (!strncmp(e->d_name, prefix, strlen(prefix)))
+			snprintf(what + strlen(what), len - strlen(what), "/tmp/%s ", e->d_name);
+	if (d)
+		closedir(d);
+}
+
+/* A test killed outright (SIGKILL: no exit hook) leaves its hosts; the next fleet_hosts_up()
+ * removes them. */
+static void test_killed_test_reaped(void **state)
+{
+	char what[4096], byte;
+	int ready[2];
+	pid_t pid;
+
+	(void)state;
+	if (geteuid()) {
+		printf("skipped: network namespaces and sshd need root\n");
+		skip();
+	}
+	assert_int_equal(pipe(ready), 0);
+	pid = fork();
+	assert_sys_ok(pid >= 0, "fork");
+	if (!pid) {
+		struct fleet_hosts mine;
+		char err[1024];
+
+		close(ready[0]);
+		/* Should the test die first, this child dies too: its hosts are then stale. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (fleet_hosts_up(&mine, 1, err, sizeof(err))) {
+			fprintf(stderr, "child: %s\n", err);
+			_exit(1);
+		}
+		if (write(ready[1], "u", 1) != 1)
+			_exit(1);
+		for (;;)
+			pause();
+	}
+	close(ready[1]);
+	if (read(ready[0], &byte, 1) != 1) {
+		close(ready[0]);
+		waitpid(pid, NULL, 0);
+		fail_msg("the child's fleet_hosts_up failed (see its stderr)");
+	}
+	close(ready[0]);
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	left_by(pid, what, sizeof(what));
+	if (!what[0])
+		fail_msg(
+			"a test killed with SIGKILL left nothing: expected its namespace, veth and "
+			"folder (the case to clean up)");
+	up(1);
+	check_host(0);
+	left_by(pid, what, sizeof(what));
+	if (what[0])
+		fail_msg("after fleet_hosts_up, the killed test's %s is left (expected removed)",
+			 what);
+	down_and_check();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(test_three_hosts, teardown),
 		cmocka_unit_test_teardown(test_up_down_again, teardown),
+		cmocka_unit_test_teardown(test_killed_test_reaped, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
