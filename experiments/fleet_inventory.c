@@ -45,6 +45,13 @@ int fleet_setting_check(const char *name, const char *value, char *err, size_t e
 			return BPFCOST_EXIT_USAGE;
 		}
 	}
+	/* The playbook gets values through Ansible's variables, which it would template. */
+	if (strstr(value, "{{") || strstr(value, "{%") || strstr(value, "{#")) {
+		snprintf(err, errlen,
+			 "%s '%.64s': no '{{', '{%%' or '{#' (Ansible would read a template)", name,
+			 value);
+		return BPFCOST_EXIT_USAGE;
+	}
 	if ((!strcmp(name, "TARGET") && !target_find(value)) ||
 	    (!strcmp(name, "WORKLOAD") && !workload_find(value))) {
 		char names[256];

@@ -98,6 +98,9 @@ static int start(struct fleet *f, const char *results, char *err, size_t errlen)
 		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-",
 			    label[i]))
 			label[i] = '_';
+	ret = fleet_setting_check("FLEET_RESULTS", results, err, errlen);
+	if (ret)
+		return ret;
 	if (sweep_create(&f->s, results, label[0] ? label : "matrix", err, errlen))
 		return BPFCOST_EXIT_FAILURE;
 	snprintf(meta, sizeof(meta), "%s/.fleet", f->s.dir);

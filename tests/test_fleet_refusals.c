@@ -59,6 +59,7 @@ static void refused(const char *inv, const char *const env[], const char *why_pa
 	unsetenv("TARGET");
 	unsetenv("WORKLOAD");
 	unsetenv("SEED");
+	unsetenv("MATRIX");
 	for (i = 0; env && env[i]; i++)
 		putenv((char *)env[i]);
 	setenv("BPFCOST_ROOT", test_root_path("."), 1);
@@ -117,6 +118,23 @@ static void test_bad_seed(void **state)
 	refused(inventory, env, "SEED '12x'");
 }
 
+/* Ansible templates its variables: a value that is a template never reaches it. */
+static void test_template_refused(void **state)
+{
+	static const char *const env[] = { "MATRIX={{ lookup('pipe', 'id') }}", NULL };
+
+	(void)state;
+	write_inventory("ok1 ansible_host=127.0.0.1\n");
+	refused(inventory, env, "no '{{'");
+}
+
+static void test_host_template_refused(void **state)
+{
+	(void)state;
+	write_inventory("ok1 ansible_host=127.0.0.1 bpfcost_n=\"{{ 7 * 7 }}\"\n");
+	refused(inventory, NULL, "host ok1: bpfcost_n");
+}
+
 static void test_relative_workdir(void **state)
 {
 	(void)state;
@@ -134,6 +152,8 @@ int main(void)
 		cmocka_unit_test(test_bad_workload),
 		cmocka_unit_test(test_bad_seed),
 		cmocka_unit_test(test_relative_workdir),
+		cmocka_unit_test(test_template_refused),
+		cmocka_unit_test(test_host_template_refused),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
