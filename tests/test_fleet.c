@@ -241,6 +241,10 @@ static void test_fleet_run(void **state)
 	cmp = slurp(dir);
 	for (i = 0; i < 3; i++)
 		assert_contains(cmp, hosts.host[i].name);
+	/* The failed host is listed with its reason (sweep.json's, ssh's words). */
+	snprintf(dir, sizeof(dir), "%s: failed: unreachable: ", hosts.host[UNREACHABLE].name);
+	assert_contains(cmp, dir);
+	print_message("%s\n", test_excerpt(cmp));
 	free(cmp);
 }
 
