@@ -6,7 +6,8 @@
  * on one kernel would count each other's events). Checked: the folders
  * fetched, the comparison at the top, sweep.json, the exit; RESUME skips the
  * done hosts; a symlink and a FIFO planted in a host's results never arrive;
- * nothing of the hosts is left.
+ * Ctrl-C leaves the hosts resumable (and CLEAN=1 on that resume removes the
+ * working copies); nothing of the hosts is left.
  */
 #include <dirent.h>
 #include <fcntl.h>
@@ -80,8 +81,9 @@ static int teardown(void **state)
 	return 0;
 }
 
-/* make fleet with @resume (NULL: a new fleet); make's exit, all its output in out. */
-static int make_fleet(const char *resume)
+/* make fleet with @resume (NULL: a new fleet) and @more (one more setting or NULL); make's exit,
+ * all its output in out. */
+static int make_fleet(const char *resume, const char *more)
 {
 	char root[PATH_MAX + 16], inv[PATH_MAX + 48], mat[PATH_MAX + 48], res[PATH_MAX + 48];
 	char rsm[PATH_MAX * 2 + 16], err[256];
@@ -102,6 +104,7 @@ static int make_fleet(const char *resume)
 			 "DURATION=1",
 			 mat,
 			 res,
+			 (char *)(more ? more : "CLEAN="),
 			 resume ? rsm : NULL,
 			 NULL };
 	double t0 = now_s();
@@ -221,7 +224,7 @@ static void test_fleet_run(void **state)
 	int code, i;
 
 	(void)state;
-	code = make_fleet(NULL);
+	code = make_fleet(NULL, NULL);
 	find_fleet_dir();
 	/* bpfcost-fleet exits 1 (a host failed); make says so as "Error 1" and exits 2. */
 	if (code != 2 || !strstr(out, "Error 1"))
@@ -268,7 +271,7 @@ static void test_fleet_resume_skips_done_hosts(void **state)
 	(void)state;
 	for (i = 0; i < 2; i++)
 		mtime_of(hosts.host[i].name, &before[i]);
-	code = make_fleet(fleet_dir);
+	code = make_fleet(fleet_dir, NULL);
 	if (code != 2 || !strstr(out, "Error 1"))
 		fail_msg("make fleet RESUME: exit %d, expected 2 with 'Error 1':\n%s", code,
 			 test_excerpt(out));
@@ -324,7 +327,7 @@ static void test_fleet_brings_back_only_regular_files(void **state)
 	if (symlink("/etc", path))
 		fail_msg("cannot plant %s", path);
 	set_pending(0);
-	make_fleet(fleet_dir);
+	make_fleet(fleet_dir, NULL);
 	assert_statuses();
 	snprintf(local, sizeof(local), "%s/%s", fleet_dir, hosts.host[0].name);
 	assert_regular(local, "manifest.json");
@@ -451,10 +454,15 @@ static void test_fleet_ctrl_c_leaves_hosts_resumable(void **state)
 			fail_msg("lab1's make experiment still runs 240 s after Ctrl-C");
 		usleep(500 * 1000);
 	}
-	if (make_fleet(fleet_dir) != 2 || !strstr(out, "Error 1"))
+	if (make_fleet(fleet_dir, "CLEAN=1") != 2 || !strstr(out, "Error 1"))
 		fail_msg("make fleet RESUME after Ctrl-C: expected exit 2 with 'Error 1':\n%s",
 			 test_excerpt(out));
 	assert_statuses();
+	/* CLEAN=1: each host's working copy is gone once its results are back. */
+	for (i = 0; i < 2; i++)
+		if (strcmp(test_file_kind(hosts.host[i].workdir), "nothing"))
+			fail_msg("CLEAN=1 left %s (%s)", hosts.host[i].workdir,
+				 test_file_kind(hosts.host[i].workdir));
 }
 
 static void test_nothing_left(void **state)
