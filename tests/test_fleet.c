@@ -215,6 +215,23 @@ static void assert_statuses(void)
 	}
 	status_of(j, UNREACHABLE, why, sizeof(why));
 	assert_contains(why, "unreachable");
+	/* The fleet's own fields on each run: where its folder is on the host, what tree ran. */
+	for (i = 0; i < 3; i++) {
+		const cJSON *r = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "runs"), i);
+		const cJSON *remote = cJSON_GetObjectItem(r, "remote_folder");
+		const cJSON *commit = cJSON_GetObjectItem(r, "commit");
+
+		if (!cJSON_IsString(remote) || strncmp(remote->valuestring, hosts.host[i].workdir,
+						       strlen(hosts.host[i].workdir)))
+			fail_msg("%s: remote_folder %s, expected one under %s", hosts.host[i].name,
+				 cJSON_IsString(remote) ? remote->valuestring : "(none)",
+				 hosts.host[i].workdir);
+		if (!cJSON_IsString(commit) ||
+		    strspn(commit->valuestring, "0123456789abcdef") != 40)
+			fail_msg("%s: commit %s, expected 40 hex digits (and -dirty)",
+				 hosts.host[i].name,
+				 cJSON_IsString(commit) ? commit->valuestring : "(none)");
+	}
 	cJSON_Delete(j);
 }
 
