@@ -37,6 +37,7 @@ endif
 DEB_PACKAGES := \
 	binutils \
 	bpftool \
+	ansible \
 	busybox-static \
 	ca-certificates \
 	clang \
@@ -100,6 +101,7 @@ include loader/loader.mk
 include analysis/analysis.mk
 include experiments/guest/guest.mk
 include experiments/runner.mk
+include experiments/fleet/fleet.mk
 include tests/fuzz/fuzz.mk
 
 ARCHIVE_FILES := $(patsubst %,$(OUT)/%.a,$(ARCHIVES))
@@ -233,6 +235,13 @@ help:
 	@echo '  make report RESULTS="a b"  compare runs in one table, in a new results/<time>-compare-XXXX/'
 	@echo '  make paper RESULTS=dir     the report, then paper.pdf (and paper.log) in dir: the paper'
 	@echo '                             tables and figure on an IEEEtran page (pdflatex, texlive)'
+	@echo '  make fleet INVENTORY=hosts.ini [settings]  the same experiment on every host of an'
+	@echo '                             Ansible inventory; results/<time>-<matrix>-fleet/<host>/'
+	@echo '    FORKS=n                  hosts at once (Ansible forks; default its own, 5)'
+	@echo '    FLEET_POLL=seconds       how often each host'"'"'s run is polled (default 30)'
+	@echo '    FLEET_RESULTS=dir        where the fleet folder goes (default results)'
+	@echo '    CLEAN=1                  remove the working copy on each host at the end'
+	@echo '    RESUME=results/<..>-fleet  run again: done hosts skipped, the others resumed'
 	@echo '  make bench [BENCH_ARGS="--only host -n 20"]  per-call benchmarks (figures, not tests)'
 	@echo '  make bench-report          bpfcost-report on 20,000 and 80,000 generated records'
 	@echo '  SANITIZE=1                 build and test with ASan and UBSan (in build-san/)'

@@ -297,7 +297,7 @@ const struct option_def option_table[] = {
 	  "bzImage:modules; into results/<time>-<matrix>-kernels/<release>/ and a comparison "
 	  "(bpfcost-sweep; RESUME= that folder continues it)",
 	  NULL, NULL, OPT_MAKE, 0, NULL, NULL },
-	{ "folder", 0, NULL, "DIR", NULL,
+	{ "folder", 0, "FOLDER", "DIR", NULL,
 	  "the results folder itself, created (it must not exist); results/latest stays (a "
 	  "sweep names each of its runs so)",
 	  NULL, NULL, OPT_STRING, F(folder), NULL, NULL },

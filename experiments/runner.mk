@@ -72,7 +72,7 @@ DISTURB_CPU ?=
 
 # Settings reach the runner through the environment and "$$NAME": a matrix file
 # named bob's-matrix, or any quote in a setting, is a value, never shell syntax.
-export TARGET WORKLOAD CLOCK MATRIX N DURATION WARMUP IPERF_ARGS TOPOLOGY ACCEL VCPUS SEED RESUME \
+export TARGET WORKLOAD CLOCK MATRIX N DURATION WARMUP IPERF_ARGS TOPOLOGY ACCEL VCPUS SEED RESUME FOLDER \
 	PRECISION BUDGET MAX_N CALIBRATE PIN BIND PERCALL REDO DISTURB_CPU
 # ARGS="name=value ..." is taken as typed ($(value ...): no make expansion) and
 # split at blanks; each word reaches the shell single-quoted, its own quotes
@@ -88,7 +88,7 @@ RUN_FLAGS = $(if $(RESUME),--resume "$$RESUME",--target "$$TARGET" --workload "$
 	$(if $(and $(filter guest,$(TARGET)),$(if $(KERNELS),,y)),--target-arg "kernel=$(GUEST_NAME)") \
 	$(foreach a,$(value TARGET_ARGS),--target-arg $(call shell_quote,$(a))) \
 	-T "$$TOPOLOGY" -a "$$ACCEL" $(if $(VCPUS),--vcpus "$$VCPUS") \
-	$(if $(SEED),-s "$$SEED") \
+	$(if $(SEED),-s "$$SEED") $(if $(FOLDER),--folder "$$FOLDER") \
 	$(if $(PRECISION),--precision "$$PRECISION") $(if $(BUDGET),--budget "$$BUDGET") \
 	$(if $(MAX_N),--max-n "$$MAX_N") $(if $(PIN),--pin "$$PIN") $(if $(BIND),--bind "$$BIND") \
 	$(if $(REDO),--redo "$$REDO") $(if $(DISTURB_CPU),--disturb-cpu "$$DISTURB_CPU") \
@@ -141,6 +141,7 @@ SWEEP_FLAGS  = $(if $(SWEEP_RESUME),--resume "$$RESUME" $(if $(KERNELS),--kernel
 export KERNELS GUEST_CACHE GUEST_KERNEL_FLAVOUR
 
 .PHONY: experiment
-experiment: all $(if $(SWEEPING),,guest)
+# TARGET=host needs no guest (a fleet host measuring its own kernel builds none).
+experiment: all $(if $(or $(SWEEPING),$(filter host,$(TARGET))),,guest)
 	$(Q)$(if $(SWEEPING),BPFCOST_ROOT=$(CURDIR) $(OUT)/bin/bpfcost-sweep $(SWEEP_FLAGS),\
 		$(OUT)/bin/bpfcost-run $(RUN_FLAGS))

@@ -32,6 +32,47 @@ int sweep_create(struct sweep *s, const char *root, const char *label, char *err
 	return results_create(root, full, s->dir, sizeof(s->dir), err, errlen);
 }
 
+static const char *const run_keys[] = { "name", "dir", "status", "error" };
+
+static bool is_run_key(const struct sweep *s, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(run_keys) / sizeof(run_keys[0]); i++)
+		if (!strcmp(key, run_keys[i]))
+			return true;
+	return !strcmp(key, s->variable);
+}
+
+/* A kind's own fields after the common ones; never one of them twice. */
+static void add_extra(cJSON *o, const cJSON *extra)
+{
+	const cJSON *e;
+
+	cJSON_ArrayForEach(e, extra)
+	{
+		if (e->string && !cJSON_GetObjectItemCaseSensitive(o, e->string))
+			cJSON_AddItemToObject(o, e->string, cJSON_Duplicate(e, 1));
+	}
+}
+
+/* What a run has beyond the common fields, for the kind that wrote it. */
+static cJSON *extra_of(const struct sweep *s, const cJSON *o)
+{
+	cJSON *extra = NULL;
+	const cJSON *e;
+
+	cJSON_ArrayForEach(e, o)
+	{
+		if (!e->string || is_run_key(s, e->string))
+			continue;
+		if (!extra)
+			extra = cJSON_CreateObject();
+		cJSON_AddItemToObject(extra, e->string, cJSON_Duplicate(e, 1));
+	}
+	return extra;
+}
+
 int sweep_save(const struct sweep *s, char *err, size_t errlen)
 {
 	cJSON *j = cJSON_CreateObject(), *runs;
@@ -51,6 +92,7 @@ int sweep_save(const struct sweep *s, char *err, size_t errlen)
 		cJSON_AddStringToObject(o, "status", sweep_status_str(r->status));
 		if (r->status == SWEEP_FAILED)
 			cJSON_AddStringToObject(o, "error", r->error);
+		add_extra(o, r->extra);
 		cJSON_AddItemToArray(runs, o);
 	}
 	cJSON_AddItemToObject(j, "settings",
@@ -124,6 +166,7 @@ static int load_run(const struct sweep *s, const cJSON *o, struct sweep_run *r, 
 			return -1;
 		}
 	}
+	r->extra = extra_of(s, o);
 	return 0;
 }
 
@@ -206,6 +249,12 @@ int sweep_load(struct sweep *s, const char *dir, char *err, size_t errlen)
 
 void sweep_free(struct sweep *s)
 {
+	int i;
+
+	for (i = 0; i < s->n; i++) {
+		cJSON_Delete(s->runs[i].extra);
+		s->runs[i].extra = NULL;
+	}
 	cJSON_Delete(s->settings);
 	s->settings = NULL;
 	s->n = 0;

@@ -7,7 +7,8 @@
  *   results/<time>-<matrix>-<kind>/<name>/         one ordinary results folder a value
  *
  * sweep.json: {"schema_version":1, "kind", "variable", "runs":[{"name", "dir",
- * "<variable>", "status": done|pending|failed, "error"}], "settings", "seed"}.
+ * "<variable>", "status": done|pending|failed, "error", any other field a kind
+ * adds (struct sweep_run's extra)}], "settings", "seed"}.
  * This file knows the layout and its resume, not what the variable is: the
  * caller's struct sweep_ops prepares and runs one value.
  */
@@ -33,6 +34,9 @@ struct sweep_run {
 	char value[SWEEP_VALUE_MAX]; /* the variable's value as the user gave it */
 	enum sweep_status status;
 	char error[512]; /* SWEEP_FAILED: why */
+	/* Owned, may be NULL: a kind's own fields (a fleet's "remote_folder", "commit"), kept as
+	 * is. */
+	struct cJSON *extra;
 };
 
 struct sweep {
