@@ -32,6 +32,9 @@ static const struct env_file env_files[] = {
 	{ "intel_pstate_no_turbo", CPU_SYS "/intel_pstate/no_turbo" },
 	{ "cpufreq_boost", CPU_SYS "/cpufreq/boost" },
 	{ "clocksource", "/sys/devices/system/clocksource/clocksource0/current_clocksource" },
+	/* How idle CPUs wait: a halted VM CPU takes tens of us to wake (latency rows). */
+	{ "cpuidle_driver", CPU_SYS "/cpuidle/current_driver" },
+	{ "cpuidle_governor", CPU_SYS "/cpuidle/current_governor_ro" },
 	{ "preempt", "/sys/kernel/debug/sched/preempt" },
 };
 

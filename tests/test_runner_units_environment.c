@@ -26,10 +26,11 @@
 static char root[] = "/tmp/bpfcost-test-environment-XXXXXX";
 
 static const char *const fields[] = {
-	"vulnerabilities",  "cmdline",	     "bpf_jit_enable",	  "bpf_jit_harden",
-	"bpf_jit_kallsyms", "bpf_jit_limit", "bpf_stats_enabled", "unprivileged_bpf_disabled",
-	"cpu_governor",	    "smt_control",   "smt_active",	  "intel_pstate_no_turbo",
-	"cpufreq_boost",    "clocksource",   "preempt",		  "turbo",
+	"vulnerabilities",  "cmdline",		"bpf_jit_enable",    "bpf_jit_harden",
+	"bpf_jit_kallsyms", "bpf_jit_limit",	"bpf_stats_enabled", "unprivileged_bpf_disabled",
+	"cpu_governor",	    "smt_control",	"smt_active",	     "intel_pstate_no_turbo",
+	"cpufreq_boost",    "clocksource",	"preempt",	     "turbo",
+	"cpuidle_driver",   "cpuidle_governor",
 };
 
 static const char *at(const char *rel)
@@ -133,6 +134,8 @@ static void test_hostile_tree_bounded(void **state)
 	put("/proc/sys/net/core/bpf_jit_harden", "2\n", 2);
 	put("/proc/sys/net/core/bpf_jit_enable", "1\033[31m\x01\xff\n2nd line\n", 15);
 	put("/sys/devices/system/cpu/intel_pstate/no_turbo", "1\n", 2);
+	mkdirs("/sys/devices/system/cpu/cpuidle");
+	put("/sys/devices/system/cpu/cpuidle/current_driver", "haltpoll\n", 9);
 	/* A link is never followed; a FIFO never waited on. */
 	assert_int_equal(symlink("/etc/passwd", at("/proc/sys/net/core/bpf_jit_kallsyms")), 0);
 	assert_int_equal(mkfifo(at("/proc/sys/kernel/bpf_stats_enabled"), 0600), 0);
@@ -155,6 +158,9 @@ static void test_hostile_tree_bounded(void **state)
 		"1?[31m??");
 	assert_string_equal(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(env, "turbo")),
 			    "off");
+	assert_string_equal(
+		cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(env, "cpuidle_driver")),
+		"haltpoll");
 	if (!cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(env, "bpf_jit_kallsyms")))
 		fail_msg("bpf_jit_kallsyms, a link: expected null (not followed)");
 	if (!cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(env, "cpu_governor")))
