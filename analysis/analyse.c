@@ -206,19 +206,13 @@ static void compare_mean(struct row_stats *c, const struct row_stats *b, struct 
  */
 static int compare_robust(struct row_stats *c, const struct row_stats *b, struct estimate *e)
 {
-	size_t m, n;
-	double *x = row_values(c, &m), *y = row_values(b, &n), bm = b->value.median;
-	struct shift sh;
-	int err = -ENOMEM;
+	double bm = b->value.median;
+	struct row_shift sh;
 
-	if (x && y)
-		err = stats_hodges_lehmann(x, m, y, n, ALPHA, &sh);
-	free(x);
-	free(y);
-	if (err == -ENOMEM)
-		return err;
+	if (row_shift(c, b, EST_ROBUST, &sh))
+		return -ENOMEM;
 	e->centre = c->value.median;
-	if (err)
+	if (isnan(sh.est))
 		return 0;
 	e->diff = sh.est;
 	e->diff_lo = sh.lo;
